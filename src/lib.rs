@@ -1,0 +1,21 @@
+//! triage-sim: a discrete-event simulator of a police force's public contact centre.
+//!
+//! `Scenario` (checked TOML) → [`sim::run`] per replication → [`record::Tally`] →
+//! [`stats`] (means with confidence intervals) → [`report`] (table, JSON, CSV).
+//! See `ARCHITECTURE.md` for the map and the invariants.
+
+pub mod dist;
+pub mod erlang;
+pub mod histogram;
+pub mod output;
+pub mod record;
+pub mod replicate;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod stats;
+pub mod time;
+
+pub use replicate::{Results, replicate, replicate_with_threads};
+pub use scenario::{Scenario, ScenarioError};

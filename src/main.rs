@@ -1,0 +1,257 @@
+//! The `triage-sim` command line: parses flags, calls the library once, maps errors to exit
+//! codes (0 success, 1 failure while running or writing, 2 bad input or usage).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use triage_sim::erlang::ErlangInput;
+use triage_sim::report::{self, Format};
+use triage_sim::scenario::{LoadError, Scenario, offered_load};
+use triage_sim::{Results, output, replicate, replicate_with_threads};
+
+/// Discrete-event simulation of a police contact centre (999, 101, web, triage).
+///
+/// With no command, simulates the built-in default scenario and prints a table.
+#[derive(Parser)]
+#[command(name = "triage-sim", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate a scenario file and report every KPI with its 95% confidence interval.
+    Run {
+        /// The scenario TOML file.
+        file: PathBuf,
+        /// Number of replications (overrides the file).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        replications: Option<u32>,
+        /// Master seed (overrides the file).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write the output to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads for replications (default: all cores). Results do not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+        threads: Option<u32>,
+    },
+    /// Validate a scenario and print what it resolved to, or every error.
+    Check {
+        /// The scenario TOML file.
+        file: PathBuf,
+    },
+    /// Analytic Erlang C (or, with --patience-s, Erlang A) answer-time figures.
+    Erlang {
+        /// Poisson arrivals per hour.
+        #[arg(long)]
+        rate_per_hour: f64,
+        /// Mean (exponential) handle time, seconds.
+        #[arg(long)]
+        aht_s: f64,
+        /// Number of agents.
+        #[arg(long)]
+        agents: u32,
+        /// Answer-time threshold for the service level, seconds.
+        #[arg(long)]
+        target_s: f64,
+        /// Mean (exponential) patience, seconds: switches to Erlang A.
+        #[arg(long)]
+        patience_s: Option<f64>,
+        /// Output format (table or json).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// A failure and the exit code it deserves.
+enum Failure {
+    /// The user's input is wrong: exit code 2.
+    Input(String),
+    /// Something failed while running or writing: exit code 1.
+    Runtime(anyhow::Error),
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Runtime(e)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        None => run_default(),
+        Some(Command::Run {
+            file,
+            replications,
+            seed,
+            format,
+            out,
+            threads,
+        }) => run(&file, replications, seed, format, out.as_deref(), threads),
+        Some(Command::Check { file }) => check(&file),
+        Some(Command::Erlang {
+            rate_per_hour,
+            aht_s,
+            agents,
+            target_s,
+            patience_s,
+            format,
+        }) => erlang(
+            ErlangInput {
+                rate_per_hour,
+                aht_s,
+                agents,
+                target_s,
+                patience_s,
+            },
+            format,
+        ),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_default() -> Result<(), Failure> {
+    let results = replicate(&Scenario::default_scenario());
+    print!("{}", report::results_table(&results));
+    Ok(())
+}
+
+fn run(
+    file: &Path,
+    replications: Option<u32>,
+    seed: Option<u64>,
+    format: Format,
+    out: Option<&Path>,
+    threads: Option<u32>,
+) -> Result<(), Failure> {
+    let mut scenario = Scenario::load(file)?;
+    if let Some(r) = replications {
+        scenario.replications = r;
+    }
+    if let Some(s) = seed {
+        scenario.seed = s;
+    }
+    let results = match threads {
+        Some(t) => replicate_with_threads(&scenario, t as usize),
+        None => replicate(&scenario),
+    };
+    emit(&render(&results, format)?, out)
+}
+
+fn render(results: &Results, format: Format) -> anyhow::Result<String> {
+    Ok(match format {
+        Format::Table => report::results_table(results),
+        Format::Json => serde_json::to_string_pretty(&report::results_json(results))? + "\n",
+        Format::Csv => report::results_csv(results)?,
+    })
+}
+
+fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
+    match out {
+        None => print!("{text}"),
+        Some(path) => output::write_atomic(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+    }
+    Ok(())
+}
+
+fn check(file: &Path) -> Result<(), Failure> {
+    let s = Scenario::load(file)?;
+    let load = offered_load(&s);
+    println!("{}: valid scenario \"{}\"", file.display(), s.name);
+    println!(
+        "horizon {} h, warm-up {} h, {} replications, seed {}",
+        s.horizon.as_secs() / 3600.0,
+        s.warmup.as_secs() / 3600.0,
+        s.replications,
+        s.seed
+    );
+    for (i, c) in s.channels.iter().enumerate() {
+        let patience = c
+            .patience
+            .as_ref()
+            .map_or("infinitely patient".into(), |p| {
+                format!("patience {}", p.describe())
+            });
+        println!(
+            "channel {:<10} {:?}, priority {}, {} /h, handle {}, {patience}, target {:.0}% within {} s; handler load {:.2} Erlangs{}",
+            c.name,
+            c.kind,
+            c.priority,
+            c.rate_per_hour,
+            c.handle_time.describe(),
+            c.target.fraction * 100.0,
+            c.target.answer_within_s,
+            load.handler_erlangs[i],
+            if s.is_triaged(i) {
+                format!(
+                    " (triaged; {:.1}% reach handlers)",
+                    load.forward_share[i] * 100.0
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    let total: f64 = load.handler_erlangs.iter().sum();
+    println!(
+        "handlers {}: offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
+        s.handlers.count,
+        100.0 * total / f64::from(s.handlers.count.max(1))
+    );
+    if let Some(t) = &s.triage {
+        println!(
+            "triage {} officers, policy {:?}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, escalates {:.0}%",
+            t.officers,
+            t.policy,
+            t.handle_time.describe(),
+            load.triage_erlangs,
+            load.intercept_share * 100.0,
+            t.resolve_fraction * 100.0,
+            t.escalate_fraction * 100.0
+        );
+    }
+    Ok(())
+}
+
+fn erlang(input: ErlangInput, format: Format) -> Result<(), Failure> {
+    let r = input.solve().map_err(|e| Failure::Input(e.to_string()))?;
+    match format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(&r).context("cannot format JSON")?;
+            println!("{json}");
+        }
+        Format::Table => print!("{}", report::erlang_table(&input, &r)),
+        Format::Csv => {
+            return Err(Failure::Input(
+                "erlang supports --format table or json".into(),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! Results as CSV: `scope,channel,kpi,mean,ci_low,ci_high`, one row per channel and KPI
+//! (scope `channel`), then the pool (`handlers`), the triage team (`triage`) and run facts (`run`).
+
+use crate::replicate::Results;
+use crate::stats::{Estimate, Kpis};
+
+fn num(x: f64) -> String {
+    if x.is_finite() {
+        x.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// The CSV text for `results`.
+pub fn results_csv(results: &Results) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["scope", "channel", "kpi", "mean", "ci_low", "ci_high"])?;
+    let mut rows = |scope: &str, channel: &str, kpis: &Kpis<Estimate>| -> Result<(), csv::Error> {
+        for (k, e) in kpis {
+            w.write_record([
+                scope,
+                channel,
+                k,
+                &num(e.mean),
+                &num(e.ci_low),
+                &num(e.ci_high),
+            ])?;
+        }
+        Ok(())
+    };
+    for (name, kpis) in &results.channels {
+        rows("channel", name, kpis)?;
+    }
+    rows("handlers", "", &results.handlers)?;
+    if let Some(t) = &results.triage {
+        rows("triage", "", t)?;
+    }
+    w.write_record(["run", "", "events", &results.events.to_string(), "", ""])?;
+    w.write_record(["run", "", "wall_s", &num(results.wall_s), "", ""])?;
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -1,0 +1,149 @@
+//! Results as a terminal table: one column per channel, each cell `mean ± half-width`.
+
+use std::fmt::Write;
+
+use crate::erlang::{ErlangInput, ErlangResult};
+use crate::replicate::Results;
+use crate::stats::{Estimate, Kpis, get};
+
+/// How a KPI is shown, decided by its name.
+fn cell(kpi: &str, e: Estimate) -> String {
+    if e.mean.is_nan() {
+        return "n/a".into();
+    }
+    let hw = e.half_width();
+    let pm = |x: String, h: String| {
+        if hw.is_nan() {
+            x
+        } else {
+            format!("{x} ± {h}")
+        }
+    };
+    let is_rate = matches!(
+        kpi,
+        "service_level"
+            | "abandonment_rate"
+            | "p_wait"
+            | "occupancy"
+            | "intercept_rate"
+            | "resolved_rate"
+    );
+    if is_rate {
+        pm(
+            format!("{:.2}%", e.mean * 100.0),
+            format!("{:.2}", hw * 100.0),
+        )
+    } else if kpi.ends_with("_s") {
+        pm(format!("{:.1} s", e.mean), format!("{hw:.1}"))
+    } else if kpi.starts_with("mean_") {
+        pm(format!("{:.3}", e.mean), format!("{hw:.3}"))
+    } else {
+        pm(format!("{:.0}", e.mean), format!("{hw:.0}"))
+    }
+}
+
+fn section(out: &mut String, title: &str, columns: &[(&str, &Kpis<Estimate>)]) {
+    let mut names: Vec<&'static str> = Vec::new();
+    for (_, kpis) in columns {
+        for (k, _) in kpis.iter() {
+            if !names.contains(k) {
+                names.push(k);
+            }
+        }
+    }
+    let cells: Vec<Vec<String>> = names
+        .iter()
+        .map(|k| {
+            columns
+                .iter()
+                .map(|(_, kpis)| get(kpis, k).map_or("—".into(), |e| cell(k, e)))
+                .collect()
+        })
+        .collect();
+    let first = names
+        .iter()
+        .map(|k| k.len())
+        .max()
+        .unwrap_or(0)
+        .max(title.len());
+    let widths: Vec<usize> = (0..columns.len())
+        .map(|j| {
+            cells
+                .iter()
+                .map(|r| r[j].chars().count())
+                .chain([columns[j].0.len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let _ = write!(out, "{title:<first$}");
+    for (j, (name, _)) in columns.iter().enumerate() {
+        let _ = write!(out, "  {name:>w$}", w = widths[j]);
+    }
+    out.push('\n');
+    for (k, row) in names.iter().zip(&cells) {
+        let _ = write!(out, "{k:<first$}");
+        for (j, c) in row.iter().enumerate() {
+            let _ = write!(out, "  {c:>w$}", w = widths[j]);
+        }
+        out.push('\n');
+    }
+}
+
+/// The table for `results`.
+pub fn results_table(results: &Results) -> String {
+    let mut out = format!(
+        "{} — {} replications, seed {}, mean ± 95% CI half-width\n\n",
+        results.scenario, results.replications, results.seed
+    );
+    let columns: Vec<(&str, &Kpis<Estimate>)> = results
+        .channels
+        .iter()
+        .map(|(n, k)| (n.as_str(), k))
+        .collect();
+    section(&mut out, "channel", &columns);
+    out.push('\n');
+    let mut pools = vec![("handlers", &results.handlers)];
+    if let Some(t) = &results.triage {
+        pools.push(("triage", t));
+    }
+    section(&mut out, "pool", &pools);
+    let _ = writeln!(
+        out,
+        "\n{} events in {:.3} s ({:.1} M events/s)",
+        results.events,
+        results.wall_s,
+        results.events as f64 / results.wall_s.max(1e-9) / 1e6
+    );
+    out
+}
+
+/// The table for an analytic Erlang answer.
+pub fn erlang_table(input: &ErlangInput, r: &ErlangResult) -> String {
+    let model = if input.patience_s.is_some() {
+        "Erlang A (M/M/n+M)"
+    } else {
+        "Erlang C (M/M/n)"
+    };
+    let mut out = format!(
+        "{model}: {} calls/h, AHT {} s, {} agents, load {:.3} Erlangs\n",
+        input.rate_per_hour,
+        input.aht_s,
+        input.agents,
+        input.load()
+    );
+    let _ = writeln!(out, "p_wait         {:.6}", r.p_wait);
+    let _ = writeln!(
+        out,
+        "service_level  {:.6}  (answered within {} s, share of all arrivals)",
+        r.service_level, input.target_s
+    );
+    let _ = writeln!(
+        out,
+        "asa_s          {:.4}  (mean time in queue over all arrivals)",
+        r.asa_s
+    );
+    let _ = writeln!(out, "p_abandon      {:.6}", r.p_abandon);
+    let _ = writeln!(out, "occupancy      {:.6}", r.occupancy);
+    out
+}

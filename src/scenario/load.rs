@@ -1,0 +1,62 @@
+//! Long-run offered load: how much handler and officer time the demand needs.
+//!
+//! Used to refuse scenarios whose infinitely patient demand exceeds capacity (the queue would
+//! grow without bound and exhaust memory) and by `check` to show what a scenario implies.
+
+use crate::erlang::erlang_b;
+
+use super::{Scenario, TriagePolicy};
+
+/// The offered load of a scenario, in Erlangs (busy servers needed on average).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Load {
+    /// Per channel (same order as `Scenario::channels`): handler Erlangs after triage.
+    pub handler_erlangs: Vec<f64>,
+    /// Per channel: the share of its calls expected to reach the handler queue.
+    pub forward_share: Vec<f64>,
+    /// Officer Erlangs demanded by triaged channels (before any loss at a busy team).
+    pub triage_erlangs: f64,
+    /// Share of triaged calls intercepted by an officer (Erlang B for `when_free`; 1 for `queue`).
+    pub intercept_share: f64,
+}
+
+/// Computes the long-run offered load of `scenario`.
+///
+/// With the `when_free` policy a triage team is a loss system, so the share of calls it
+/// intercepts is exactly 1 − Erlang B(officers, load) for Poisson arrivals, whatever the
+/// distribution of triage times.
+pub fn offered_load(scenario: &Scenario) -> Load {
+    let triage_erlangs = scenario.triage.as_ref().map_or(0.0, |t| {
+        t.channels
+            .iter()
+            .map(|&i| scenario.channels[i].rate_per_hour / 3600.0)
+            .sum::<f64>()
+            * t.handle_time.mean_s()
+    });
+    let intercept_share = match &scenario.triage {
+        Some(t) if t.policy == TriagePolicy::WhenFree => 1.0 - erlang_b(t.officers, triage_erlangs),
+        _ => 1.0,
+    };
+    let resolve = scenario.triage.as_ref().map_or(0.0, |t| t.resolve_fraction);
+    let forward_share: Vec<f64> = (0..scenario.channels.len())
+        .map(|i| {
+            if scenario.is_triaged(i) {
+                1.0 - intercept_share * resolve
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    let handler_erlangs = scenario
+        .channels
+        .iter()
+        .zip(&forward_share)
+        .map(|(c, share)| c.rate_per_hour / 3600.0 * c.handle_time.mean_s() * share)
+        .collect();
+    Load {
+        handler_erlangs,
+        forward_share,
+        triage_erlangs,
+        intercept_share,
+    }
+}

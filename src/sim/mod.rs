@@ -1,0 +1,12 @@
+//! The simulation engine: time, events, queues and the state machine of one replication.
+//!
+//! `sim::run(&scenario, replication)` simulates one replication and returns its [`Tally`].
+//! It does no I/O and cannot fail on a validated scenario.
+
+mod engine;
+mod event;
+
+pub use engine::run;
+pub use event::{CallerId, Event, EventQueue};
+
+pub use crate::record::Tally;
