@@ -521,3 +521,81 @@ impl<'s> Engine<'s> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! One test per rung of the simultaneous-event ladder, with hand-placed arrivals and
+    //! deterministic times so the ties are exact.
+
+    use super::*;
+
+    fn one_handler(handle_s: f64, patience_s: f64) -> Scenario {
+        let text = format!(
+            "horizon_hours = 1\n[channels.c]\nkind = \"call\"\npriority = 0\narrivals = {{ rate_per_hour = 1e-9 }}\nhandle_time = {{ dist = \"deterministic\", value_s = {handle_s} }}\npatience = {{ dist = \"deterministic\", value_s = {patience_s} }}\ntarget = {{ answer_within_s = 0, fraction = 0.9 }}\n[handlers]\ncount = 1\n"
+        );
+        Scenario::from_toml_str(&text, "t.toml").unwrap()
+    }
+
+    fn run_with_arrivals(s: &Scenario, at_s: &[f64]) -> Tally {
+        let mut e = Engine::new(s, 0);
+        for &t in at_s {
+            e.events
+                .schedule(SimTime::from_secs(t), Event::Arrival { channel: 0 });
+        }
+        e.run();
+        e.tally
+    }
+
+    #[test]
+    fn release_before_abandonment_serves_the_caller() {
+        // Handler busy 0–10 s; the second caller's patience runs out at exactly 10 s.
+        let t = run_with_arrivals(&one_handler(10.0, 5.0), &[0.0, 5.0]);
+        assert_eq!((t.channels[0].answered, t.channels[0].abandoned), (2, 0));
+        // A microsecond less patience and the caller is gone first.
+        let t = run_with_arrivals(&one_handler(10.0, 5.0), &[0.0, 5.000_001]);
+        assert_eq!((t.channels[0].answered, t.channels[0].abandoned), (2, 0));
+        let t = run_with_arrivals(&one_handler(10.0, 5.0), &[0.0, 4.999_999]);
+        assert_eq!((t.channels[0].answered, t.channels[0].abandoned), (1, 1));
+    }
+
+    #[test]
+    fn release_before_arrival_answers_at_once() {
+        // The handler frees at 10 s, the instant the second caller arrives: no wait.
+        let t = run_with_arrivals(&one_handler(10.0, 60.0), &[0.0, 10.0]);
+        assert_eq!((t.channels[0].answered, t.channels[0].waited), (2, 0));
+        assert_eq!(
+            t.channels[0].within_target, 2,
+            "both answered with zero wait"
+        );
+    }
+
+    #[test]
+    fn abandonment_before_arrival_keeps_queue_order() {
+        // At 10 s the first waiting caller hangs up and a new one arrives; the handler frees at
+        // 20 s and takes the newcomer, who was the only one left.
+        let t = run_with_arrivals(&one_handler(20.0, 5.0), &[0.0, 5.0, 10.0]);
+        let c = &t.channels[0];
+        assert_eq!((c.answered, c.abandoned, c.waited), (1, 2, 2));
+        // Time in queue: 5 s (gave up) + 5 s (gave up at 15 s, before the 20 s release).
+        assert!(
+            (c.queue_time_sum_s - 10.0).abs() < 1e-9,
+            "{}",
+            c.queue_time_sum_s
+        );
+    }
+
+    #[test]
+    fn memory_is_reused_not_grown() {
+        // Many callers through one slot: the slab does not grow with the number of callers.
+        let s = one_handler(1.0, 100.0);
+        let times: Vec<f64> = (0..1000).map(|i| f64::from(i) * 2.0 + 0.5).collect();
+        let mut e = Engine::new(&s, 0);
+        for &t in &times {
+            e.events
+                .schedule(SimTime::from_secs(t), Event::Arrival { channel: 0 });
+        }
+        e.run();
+        assert_eq!(e.tally.channels[0].answered, 1000);
+        assert!(e.slots.len() <= 1, "slab grew to {}", e.slots.len());
+    }
+}

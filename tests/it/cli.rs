@@ -1,0 +1,205 @@
+//! The command line as a user runs it: commands, formats, exit codes, atomic output.
+
+use std::process::{Command, Output};
+
+fn triage_sim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_triage-sim"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn scenario_path(name: &str) -> String {
+    format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn no_arguments_runs_the_default_scenario() {
+    let out = triage_sim(&[]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for word in ["999", "101", "web", "service_level", "occupancy", "events"] {
+        assert!(text.contains(word), "missing {word} in:\n{text}");
+    }
+}
+
+#[test]
+fn run_json_has_the_documented_key_paths() {
+    let out = triage_sim(&[
+        "run",
+        &scenario_path("default.toml"),
+        "--replications",
+        "3",
+        "--seed",
+        "9",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["replications"], 3);
+    assert_eq!(v["seed"], 9);
+    for kpi in [
+        "offered",
+        "answered",
+        "abandoned",
+        "abandonment_rate",
+        "service_level",
+        "mean_wait_s",
+        "p50_wait_s",
+        "p90_wait_s",
+        "p95_wait_s",
+        "p99_wait_s",
+        "p_wait",
+    ] {
+        let e = &v["channels"]["999"][kpi];
+        assert!(
+            e["mean"].is_number() && e["ci_low"].is_number() && e["ci_high"].is_number(),
+            "{kpi}: {e}"
+        );
+    }
+    for kpi in ["resolved_at_triage", "forwarded", "escalated"] {
+        assert!(v["channels"]["101"][kpi]["mean"].is_number(), "{kpi}");
+        assert!(v["triage"][kpi]["mean"].is_number(), "triage.{kpi}");
+    }
+    assert!(v["handlers"]["occupancy"]["mean"].is_number());
+    assert!(v["events"].as_u64().unwrap() > 0);
+    assert!(v["wall_s"].is_number());
+}
+
+#[test]
+fn run_csv_has_one_row_per_channel_and_kpi() {
+    let out = triage_sim(&[
+        "run",
+        &scenario_path("mm14-patience.toml"),
+        "--replications",
+        "2",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("scope,channel,kpi,mean,ci_low,ci_high\n"));
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("channel,calls,service_level,"))
+    );
+    assert!(text.lines().any(|l| l.starts_with("handlers,,occupancy,")));
+}
+
+#[test]
+fn out_writes_the_file_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.json");
+    let out = triage_sim(&[
+        "run",
+        &scenario_path("mm14-patience.toml"),
+        "--replications",
+        "2",
+        "--format",
+        "json",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert!(v["channels"]["calls"]["p_wait"]["mean"].is_number());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
+    // An unwritable destination fails with exit code 1 and leaves nothing behind.
+    let bad = dir.path().join("missing-dir").join("r.json");
+    let out = triage_sim(&[
+        "run",
+        &scenario_path("mm14-patience.toml"),
+        "--replications",
+        "2",
+        "--out",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!bad.exists());
+}
+
+#[test]
+fn check_prints_the_resolved_scenario() {
+    let out = triage_sim(&["check", &scenario_path("default.toml")]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("valid scenario") && text.contains("intercepts"),
+        "{text}"
+    );
+}
+
+#[test]
+fn bad_input_exits_with_code_2_and_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, "horizon_hours = -1\n[handlers]\ncount = 1\n").unwrap();
+    for cmd in ["check", "run"] {
+        let out = triage_sim(&[cmd, path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains(
+                "bad.toml:1:17: horizon_hours: got -1; expected a number of hours above 0"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("channels: missing key"), "{err}");
+    }
+    let out = triage_sim(&["run", "/nonexistent/scenario.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = triage_sim(&["run"]);
+    assert_eq!(out.status.code(), Some(2), "usage errors are bad input too");
+}
+
+#[test]
+fn erlang_command_prints_the_reference_values() {
+    let out = triage_sim(&[
+        "erlang",
+        "--rate-per-hour",
+        "200",
+        "--aht-s",
+        "180",
+        "--agents",
+        "14",
+        "--target-s",
+        "20",
+        "--patience-s",
+        "300",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!((v["p_wait"].as_f64().unwrap() - 0.14526).abs() < 1e-5);
+    assert!((v["p_abandon"].as_f64().unwrap() - 0.013984).abs() < 1e-6);
+    assert!((v["service_level"].as_f64().unwrap() - 0.91679).abs() < 1e-5);
+    assert!((v["asa_s"].as_f64().unwrap() - 4.195).abs() < 1e-3);
+    let out = triage_sim(&[
+        "erlang",
+        "--rate-per-hour",
+        "200",
+        "--aht-s",
+        "180",
+        "--agents",
+        "10",
+        "--target-s",
+        "20",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "Erlang C with load ≥ agents is refused"
+    );
+}

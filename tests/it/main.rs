@@ -1,0 +1,11 @@
+//! The integration tests: one binary, one module per behaviour.
+
+mod analytic;
+mod cli;
+mod conservation;
+mod determinism;
+mod invariants;
+mod queueing_theory;
+mod scenario_errors;
+mod shipped_scenarios;
+mod support;

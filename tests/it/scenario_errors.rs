@@ -1,0 +1,148 @@
+//! Bad scenarios get every error at once, each with file:line:col, key path and expectation.
+
+use triage_sim::Scenario;
+
+fn errors(text: &str) -> String {
+    Scenario::from_toml_str(text, "bad.toml")
+        .expect_err("should be rejected")
+        .to_string()
+}
+
+const GOOD_CHANNEL: &str = r#"
+[channels.calls]
+kind = "call"
+priority = 1
+arrivals = { rate_per_hour = 200 }
+handle_time = { dist = "exponential", mean_s = 180 }
+patience = { dist = "exponential", mean_s = 300 }
+target = { answer_within_s = 20, fraction = 0.8 }
+"#;
+
+#[test]
+fn the_issue_example_is_valid() {
+    let s = Scenario::from_toml_str(
+        &format!("name = \"M/M/14 with patience\"\nhorizon_hours = 1000\nwarmup_hours = 10\nreplications = 8\nseed = 42\n{GOOD_CHANNEL}\n[handlers]\ncount = 14\n"),
+        "x.toml",
+    )
+    .unwrap();
+    assert_eq!((s.replications, s.seed, s.handlers.count), (8, 42, 14));
+}
+
+#[test]
+fn every_validation_error_is_reported_at_once_with_its_place() {
+    let text = r#"horizon_hours = 100
+warmup_hours = 200
+replications = 0
+[channels.999]
+kind = "phone"
+priority = 0
+arrivals = { rate_per_hour = -3 }
+handle_time = { dist = "lognormal", sd_s = 30 }
+patience = { dist = "exponential", mean_s = 60, sd_s = 5 }
+target = { answer_within_s = 10, fraction = 1.5 }
+[handlers]
+count = 4
+"#;
+    let e = errors(text);
+    let expected = [
+        "bad.toml:2:16: warmup_hours: warm-up of 200 h leaves nothing of the 100 h horizon",
+        "bad.toml:3:16: replications: got 0; expected a whole number from 1 to 100000",
+        "bad.toml:5:8: channels.999.kind: got \"phone\"; expected \"call\" or \"deferred\"",
+        "bad.toml:7:30: channels.999.arrivals.rate_per_hour: got -3; expected a rate of at least 0 per hour",
+        "bad.toml:8:15: channels.999.handle_time.mean_s: missing key; dist = \"lognormal\" needs mean_s, sd_s",
+        "bad.toml:9:56: channels.999.patience.sd_s: not used by dist = \"exponential\"",
+        "bad.toml:10:45: channels.999.target.fraction: got 1.5; expected a fraction between 0 and 1",
+    ];
+    for want in expected {
+        assert!(e.contains(want), "missing:\n  {want}\nin:\n{e}");
+    }
+    assert_eq!(e.lines().count(), expected.len(), "{e}");
+}
+
+#[test]
+fn syntax_errors_and_unknown_keys_are_located() {
+    let e = errors("horizon_hours = 10\n[handlers]\ncount = 3\ncolour = \"blue\"\n");
+    assert!(
+        e.starts_with("bad.toml:4:1: handlers.colour: unknown field `colour`, expected `count`"),
+        "{e}"
+    );
+    let e = errors("horizon_hours = = 3\n");
+    assert!(e.starts_with("bad.toml:1:"), "{e}");
+    let e = errors(&format!(
+        "horizon_hours = 10\n{GOOD_CHANNEL}[handlers]\ncount = 2.5\n"
+    ));
+    assert!(
+        e.contains(":11:9: handlers.count: invalid type: floating point `2.5`, expected i64"),
+        "{e}"
+    );
+}
+
+#[test]
+fn missing_keys_name_what_is_expected() {
+    let e = errors("[handlers]\ncount = 3\n");
+    assert!(
+        e.contains(
+            "bad.toml:1:1: horizon_hours: missing key; expected the simulated length in hours"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("channels: missing key; expected at least one [channels.NAME] table"),
+        "{e}"
+    );
+}
+
+#[test]
+fn triage_errors() {
+    let text = format!(
+        "horizon_hours = 10\n{GOOD_CHANNEL}[handlers]\ncount = 14\n[triage]\nofficers = 2\nchannels = [\"101\", \"calls\", \"calls\"]\npolicy = \"sometimes\"\nhandle_time = {{ dist = \"deterministic\", value_s = 60 }}\nresolve_fraction = 0.7\nescalate_fraction = 0.5\n"
+    );
+    let e = errors(&text);
+    assert!(
+        e.contains("triage.channels.0: no channel named \"101\"; expected one of calls"),
+        "{e}"
+    );
+    assert!(
+        e.contains("triage.channels.2: \"calls\" is listed twice"),
+        "{e}"
+    );
+    assert!(
+        e.contains("triage.policy: got \"sometimes\"; expected \"when_free\" or \"queue\""),
+        "{e}"
+    );
+    assert!(e.contains("triage.escalate_fraction: resolve_fraction + escalate_fraction = 1.2; expected at most 1"), "{e}");
+}
+
+#[test]
+fn unstable_patient_demand_is_refused_with_the_shortfall() {
+    let text = r#"horizon_hours = 10
+[channels.web]
+kind = "deferred"
+priority = 2
+arrivals = { rate_per_hour = 30 }
+handle_time = { dist = "exponential", mean_s = 600 }
+target = { answer_within_s = 3600, fraction = 0.9 }
+[channels.calls]
+kind = "call"
+priority = 1
+arrivals = { rate_per_hour = 40 }
+handle_time = { dist = "exponential", mean_s = 180 }
+target = { answer_within_s = 20, fraction = 0.8 }
+[handlers]
+count = 6
+"#;
+    let e = errors(text);
+    assert!(
+        e.contains("bad.toml:15:9: handlers.count: unstable: infinitely patient demand needs 7.00 busy handlers on average but only 6 are staffed (short by 1.00); channels and their load in Erlangs: calls (2.00), web (5.00)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn deferred_work_cannot_have_patience() {
+    let text = "horizon_hours = 10\n[channels.web]\nkind = \"deferred\"\npriority = 2\narrivals = { rate_per_hour = 1 }\nhandle_time = { dist = \"exponential\", mean_s = 60 }\npatience = { dist = \"exponential\", mean_s = 60 }\ntarget = { answer_within_s = 60, fraction = 0.5 }\n[handlers]\ncount = 1\n";
+    assert!(
+        errors(text)
+            .contains("bad.toml:7:12: channels.web.patience: deferred work waits until taken")
+    );
+}

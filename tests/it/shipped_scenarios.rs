@@ -1,0 +1,37 @@
+//! Every file in `scenarios/` loads, validates and runs (on a shortened horizon).
+
+use triage_sim::time::SimTime;
+use triage_sim::{Scenario, replicate};
+
+#[test]
+fn every_shipped_scenario_loads_and_runs() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let mut s = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            s.horizon = s.horizon.min(s.warmup.after(SimTime::from_hours(200.0)));
+            s.replications = s.replications.min(3);
+            let results = replicate(&s);
+            assert!(results.events > 0, "{} simulated nothing", path.display());
+            seen += 1;
+        }
+    }
+    assert!(
+        seen >= 2,
+        "expected the shipped scenarios in {}",
+        dir.display()
+    );
+}
+
+#[test]
+fn the_default_scenario_is_the_shipped_file() {
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/default.toml"
+    ))
+    .unwrap();
+    assert_eq!(shipped, triage_sim::scenario::DEFAULT_SCENARIO_TOML);
+    let _ = Scenario::default_scenario();
+}

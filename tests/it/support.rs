@@ -1,0 +1,79 @@
+//! Helpers shared by the tests: building scenarios and comparing estimates with theory.
+
+use triage_sim::stats::{Estimate, Kpis, get};
+use triage_sim::{Results, Scenario};
+
+/// Parses a scenario from TOML text, panicking with the error text if it is invalid.
+pub fn scenario(text: &str) -> Scenario {
+    Scenario::from_toml_str(text, "test.toml")
+        .unwrap_or_else(|e| panic!("invalid test scenario:\n{e}"))
+}
+
+/// A KPI estimate of a channel.
+pub fn kpi(results: &Results, channel: &str, name: &str) -> Estimate {
+    let (_, kpis) = results
+        .channels
+        .iter()
+        .find(|(n, _)| n == channel)
+        .expect("channel exists");
+    get(kpis, name).unwrap_or_else(|| panic!("no KPI {name}"))
+}
+
+/// A KPI estimate of a pool section (`handlers` or `triage`).
+pub fn pool_kpi(kpis: &Kpis<Estimate>, name: &str) -> Estimate {
+    get(kpis, name).unwrap_or_else(|| panic!("no KPI {name}"))
+}
+
+/// Asserts that `truth` lies within `k` half-widths of the estimate's 95% interval.
+///
+/// With independent replications the interval is an exact Student-t interval; the chance that
+/// a correct simulator lands more than 3 half-widths away is below 1e-3 for 8+ replications,
+/// and seeds are fixed, so a failure means a bias, not bad luck. `max_half_width` makes sure
+/// the test has power: a wide interval would accept anything.
+pub fn assert_agrees(label: &str, e: Estimate, truth: f64, max_half_width: f64) {
+    let hw = e.half_width();
+    assert!(hw.is_finite(), "{label}: no confidence interval ({e:?})");
+    assert!(
+        hw <= max_half_width,
+        "{label}: interval too wide to test anything: ±{hw} (allowed {max_half_width})"
+    );
+    let k = 3.0;
+    assert!(
+        (e.mean - truth).abs() <= k * hw,
+        "{label}: simulated {:.6} ± {hw:.6} vs theory {truth:.6} (off by {:.2} half-widths)",
+        e.mean,
+        (e.mean - truth).abs() / hw
+    );
+}
+
+/// A single-channel M/M/n(+M) scenario with about `calls` arrivals per replication.
+pub fn mmn(
+    rate_per_hour: f64,
+    aht_s: f64,
+    agents: u32,
+    target_s: f64,
+    patience_s: Option<f64>,
+    calls: f64,
+) -> Scenario {
+    let horizon = calls / rate_per_hour;
+    let patience = patience_s.map_or(String::new(), |p| {
+        format!("patience = {{ dist = \"exponential\", mean_s = {p} }}\n")
+    });
+    scenario(&format!(
+        r#"
+horizon_hours = {horizon}
+warmup_hours = {warmup}
+replications = 10
+seed = 7
+[channels.calls]
+kind = "call"
+priority = 0
+arrivals = {{ rate_per_hour = {rate_per_hour} }}
+handle_time = {{ dist = "exponential", mean_s = {aht_s} }}
+{patience}target = {{ answer_within_s = {target_s}, fraction = 0.8 }}
+[handlers]
+count = {agents}
+"#,
+        warmup = horizon * 0.02
+    ))
+}
