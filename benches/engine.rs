@@ -1,0 +1,35 @@
+//! Criterion benchmarks of one replication of the engine, reported as events per second.
+//!
+//! `cargo bench --bench engine` runs: the yardstick model (issue 7), an M/M/20 queue and the
+//! default scenario, each for one replication of its own horizon.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use triage_sim::{Scenario, sim};
+
+fn load(name: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches/scenarios")
+        .join(name);
+    Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn engine(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    for (name, scenario) in [
+        ("yardstick_1y", load("yardstick.toml")),
+        ("mm20_1y", load("mm20.toml")),
+        ("default_30d", Scenario::default_scenario()),
+    ] {
+        let events = sim::run(&scenario, 0).events;
+        group.throughput(Throughput::Elements(events));
+        group.bench_function(name, |b| b.iter(|| sim::run(black_box(&scenario), 0)));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, engine);
+criterion_main!(benches);
