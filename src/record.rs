@@ -35,18 +35,18 @@ pub struct ChannelTally {
     pub intercepted: u64,
     /// Counted callers still waiting or in triage when the run ended.
     pub in_system: u64,
-    /// Sum of waits until the first human answer, seconds.
-    pub first_wait_sum_s: f64,
-    /// Sum of waits from arrival until a call handler answered, seconds.
-    pub handler_wait_sum_s: f64,
-    /// Sum of time spent in queues (any stage, abandoners included), seconds.
-    pub queue_time_sum_s: f64,
+    /// Sum of waits until the first human answer.
+    pub first_wait_sum: Micros,
+    /// Sum of waits from arrival until a call handler answered.
+    pub handler_wait_sum: Micros,
+    /// Sum of time spent in queues (any stage, abandoners included).
+    pub queue_time_sum: Micros,
     /// Distribution of waits until the first human answer.
     pub first_wait: Histogram,
     /// Distribution of waits from arrival until a call handler answered.
     pub handler_wait: Histogram,
-    /// Integral of the number of this channel's callers waiting, caller-seconds.
-    pub queue_area: f64,
+    /// Integral of the number of this channel's callers waiting, caller-microseconds.
+    pub queue_area: Micros,
     queue_len: u64,
     queue_since: SimTime,
 }
@@ -56,8 +56,8 @@ pub struct ChannelTally {
 pub struct Level {
     /// Current level.
     pub now: u32,
-    /// Integral of the level over the window, in level-seconds.
-    pub area: f64,
+    /// Integral of the level over the window, in level-microseconds.
+    pub area: Micros,
     since: SimTime,
 }
 
@@ -75,12 +75,29 @@ pub struct Tally {
     warmup: SimTime,
 }
 
+/// An exact sum of microseconds (wide enough for any horizon and any number of callers).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Micros(pub u128);
+
+impl Micros {
+    /// Adds a duration.
+    #[inline]
+    pub fn add(&mut self, d: SimTime) {
+        self.0 += u128::from(d.0);
+    }
+
+    /// The sum in seconds.
+    pub fn secs(self) -> f64 {
+        self.0 as f64 / 1e6
+    }
+}
+
 /// Adds `value × (now − since)` to `area`, counting only time after `warmup`.
 #[inline]
-fn integrate(area: &mut f64, value: u64, since: SimTime, now: SimTime, warmup: SimTime) {
+fn integrate(area: &mut Micros, value: u64, since: SimTime, now: SimTime, warmup: SimTime) {
     let from = since.max(warmup);
     let to = now.max(warmup);
-    *area += value as f64 * to.since(from).as_secs();
+    area.0 += u128::from(value) * u128::from(to.since(from).0);
 }
 
 impl Tally {

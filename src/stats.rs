@@ -8,7 +8,7 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::record::{ChannelTally, Tally};
+use crate::record::{ChannelTally, Micros, Tally};
 use crate::scenario::Scenario;
 
 /// Confidence level of every interval triage-sim reports.
@@ -91,8 +91,12 @@ fn ratio(num: u64, den: u64) -> f64 {
     }
 }
 
-fn mean(sum: f64, n: u64) -> f64 {
-    if n == 0 { f64::NAN } else { sum / n as f64 }
+fn mean(sum: Micros, n: u64) -> f64 {
+    if n == 0 {
+        f64::NAN
+    } else {
+        sum.secs() / n as f64
+    }
 }
 
 fn channel_kpis(t: &ChannelTally, triaged: bool, observed_s: f64) -> Kpis<f64> {
@@ -103,14 +107,14 @@ fn channel_kpis(t: &ChannelTally, triaged: bool, observed_s: f64) -> Kpis<f64> {
         ("abandoned", t.abandoned as f64),
         ("abandonment_rate", ratio(t.abandoned, t.offered)),
         ("service_level", ratio(t.within_target, t.offered)),
-        ("mean_wait_s", mean(t.first_wait_sum_s, t.first_answered)),
+        ("mean_wait_s", mean(t.first_wait_sum, t.first_answered)),
         ("p50_wait_s", q(&t.first_wait, 0.50)),
         ("p90_wait_s", q(&t.first_wait, 0.90)),
         ("p95_wait_s", q(&t.first_wait, 0.95)),
         ("p99_wait_s", q(&t.first_wait, 0.99)),
         ("p_wait", ratio(t.waited, t.offered)),
-        ("asa_s", mean(t.queue_time_sum_s, t.offered)),
-        ("mean_queue_len", t.queue_area / observed_s),
+        ("asa_s", mean(t.queue_time_sum, t.offered)),
+        ("mean_queue_len", t.queue_area.secs() / observed_s),
         ("first_answered", t.first_answered as f64),
         ("in_system", t.in_system as f64),
     ];
@@ -121,10 +125,7 @@ fn channel_kpis(t: &ChannelTally, triaged: bool, observed_s: f64) -> Kpis<f64> {
             ("forwarded", t.forwarded as f64),
             ("escalated", t.escalated as f64),
             ("abandoned_after_triage", t.abandoned_after_triage as f64),
-            (
-                "mean_handler_wait_s",
-                mean(t.handler_wait_sum_s, t.answered),
-            ),
+            ("mean_handler_wait_s", mean(t.handler_wait_sum, t.answered)),
             ("p50_handler_wait_s", q(&t.handler_wait, 0.50)),
             ("p90_handler_wait_s", q(&t.handler_wait, 0.90)),
             ("p95_handler_wait_s", q(&t.handler_wait, 0.95)),
@@ -146,9 +147,9 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
     let handlers = vec![
         (
             "occupancy",
-            tally.handlers_busy.area / (f64::from(s.handlers.count) * observed_s),
+            tally.handlers_busy.area.secs() / (f64::from(s.handlers.count) * observed_s),
         ),
-        ("mean_busy", tally.handlers_busy.area / observed_s),
+        ("mean_busy", tally.handlers_busy.area.secs() / observed_s),
     ];
     let triage = s.triage.as_ref().map(|tr| {
         let sum = |f: fn(&ChannelTally) -> u64| {
@@ -162,7 +163,7 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
         vec![
             (
                 "occupancy",
-                tally.officers_busy.area / (f64::from(tr.officers) * observed_s),
+                tally.officers_busy.area.secs() / (f64::from(tr.officers) * observed_s),
             ),
             ("offered", offered as f64),
             ("intercepted", intercepted as f64),

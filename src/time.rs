@@ -23,15 +23,10 @@ impl SimTime {
     ///
     /// Negative and NaN inputs become zero and values beyond the range saturate to
     /// [`SimTime::NEVER`]; validated distributions never produce either, so this is a guard.
+    #[inline]
     pub fn from_secs(seconds: f64) -> SimTime {
-        let micros = (seconds * MICROS_PER_S).round();
-        if micros.is_nan() || micros <= 0.0 {
-            SimTime::ZERO
-        } else if micros >= u64::MAX as f64 {
-            SimTime::NEVER
-        } else {
-            SimTime(micros as u64)
-        }
+        // `as` saturates: negative and NaN become 0, too large becomes u64::MAX (= NEVER).
+        SimTime((seconds * MICROS_PER_S + 0.5) as u64)
     }
 
     /// Converts hours to simulated time.

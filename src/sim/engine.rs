@@ -84,6 +84,8 @@ struct Engine<'s> {
     triage_queue: VecDeque<CallerId>,
     triage_live: u32,
     triaged: Vec<bool>,
+    /// Each channel's answer-time target threshold.
+    targets: Vec<SimTime>,
     busy_handlers: u32,
     busy_officers: u32,
     streams: Vec<ChannelStreams>,
@@ -136,7 +138,7 @@ impl<'s> Engine<'s> {
         Engine {
             s,
             now: SimTime::ZERO,
-            events: EventQueue::default(),
+            events: EventQueue::new(s.channels.len()),
             slots: Vec::new(),
             free_slots: Vec::new(),
             levels: vec![VecDeque::new(); priorities.len()],
@@ -145,6 +147,11 @@ impl<'s> Engine<'s> {
             triage_queue: VecDeque::new(),
             triage_live: 0,
             triaged: (0..s.channels.len()).map(|i| s.is_triaged(i)).collect(),
+            targets: s
+                .channels
+                .iter()
+                .map(|c| SimTime::from_secs(c.target.answer_within_s))
+                .collect(),
             busy_handlers: 0,
             busy_officers: 0,
             streams,
@@ -314,14 +321,11 @@ impl<'s> Engine<'s> {
             return;
         }
         let wait = self.now.since(arrival);
-        let target = self.s.channels[channel].target.answer_within_s;
         let t = &mut self.tally.channels[channel];
         t.first_answered += 1;
-        t.first_wait_sum_s += wait.as_secs();
+        t.first_wait_sum.add(wait);
         t.first_wait.record(wait);
-        if wait.as_secs() <= target {
-            t.within_target += 1;
-        }
+        t.within_target += u64::from(wait <= self.targets[channel]);
     }
 
     /// Records a call handler answering a caller who arrived at `arrival`.
@@ -333,7 +337,7 @@ impl<'s> Engine<'s> {
         let t = &mut self.tally.channels[channel];
         t.answered += 1;
         if self.triaged[channel] {
-            t.handler_wait_sum_s += wait.as_secs();
+            t.handler_wait_sum.add(wait);
             t.handler_wait.record(wait);
         }
     }
@@ -385,7 +389,9 @@ impl<'s> Engine<'s> {
         let channel = usize::from(c.channel);
         self.tally.queue_change(channel, self.now, false);
         if c.counted {
-            self.tally.channels[channel].queue_time_sum_s += self.now.since(c.queued_at).as_secs();
+            self.tally.channels[channel]
+                .queue_time_sum
+                .add(self.now.since(c.queued_at));
         }
     }
 
@@ -577,11 +583,7 @@ mod tests {
         let c = &t.channels[0];
         assert_eq!((c.answered, c.abandoned, c.waited), (1, 2, 2));
         // Time in queue: 5 s (gave up) + 5 s (gave up at 15 s, before the 20 s release).
-        assert!(
-            (c.queue_time_sum_s - 10.0).abs() < 1e-9,
-            "{}",
-            c.queue_time_sum_s
-        );
+        assert_eq!(c.queue_time_sum.secs(), 10.0);
     }
 
     #[test]

@@ -11,9 +11,6 @@
 //! ("releases before seizes"), and a caller arriving at that instant queues behind those
 //! already waiting.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
 use crate::time::SimTime;
 
 /// A caller's slot in the engine plus a generation, so stale references are detectable.
@@ -49,62 +46,193 @@ impl Event {
     }
 }
 
+/// A heap entry: the whole ordering in one `u128` key (time, then rung, then insertion).
 #[derive(Clone, Copy, Debug)]
 struct Entry {
-    time: SimTime,
-    /// Rung in the top two bits, insertion number below.
-    order: u64,
+    key: u128,
     event: Event,
 }
 
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.order) == (other.time, other.order)
+impl Entry {
+    fn time(&self) -> SimTime {
+        SimTime((self.key >> 64) as u64)
     }
 }
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+
+/// A 4-ary min-heap: half the depth of a binary heap and one-word comparisons.
+///
+/// Popping leaves a *hole* at the root instead of restructuring at once: handling an event
+/// very often schedules its successor (a handler finishes and takes the next caller), and that
+/// push then fills the hole with a single sift-down instead of a sift-down plus a sift-up.
+#[derive(Debug, Default)]
+struct QuadHeap {
+    items: Vec<Entry>,
+    hole: bool,
 }
-impl Ord for Entry {
-    // Reversed: BinaryHeap is a max-heap and we want the earliest entry on top.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.order).cmp(&(self.time, self.order))
+
+impl QuadHeap {
+    fn peek(&mut self) -> Option<&Entry> {
+        self.close_hole();
+        self.items.first()
+    }
+
+    fn push(&mut self, entry: Entry) {
+        if self.hole {
+            self.hole = false;
+            self.sift_down_from_root(entry);
+            return;
+        }
+        let mut i = self.items.len();
+        self.items.push(entry);
+        while i > 0 {
+            let parent = (i - 1) / 4;
+            if self.items[parent].key <= entry.key {
+                break;
+            }
+            self.items[i] = self.items[parent];
+            i = parent;
+        }
+        self.items[i] = entry;
+    }
+
+    /// Removes the minimum, leaving the root as a hole for the next push.
+    fn pop(&mut self) -> Option<Entry> {
+        self.close_hole();
+        let top = *self.items.first()?;
+        self.hole = true;
+        Some(top)
+    }
+
+    fn close_hole(&mut self) {
+        if self.hole {
+            self.hole = false;
+            if let Some(last) = self.items.pop()
+                && !self.items.is_empty()
+            {
+                self.sift_down_from_root(last);
+            }
+        }
+    }
+
+    /// Places `entry` at the root and sifts it down to its place.
+    fn sift_down_from_root(&mut self, entry: Entry) {
+        let n = self.items.len();
+        let mut i = 0;
+        loop {
+            let first = 4 * i + 1;
+            if first >= n {
+                break;
+            }
+            let end = (first + 4).min(n);
+            let mut best = first;
+            for c in first + 1..end {
+                if self.items[c].key < self.items[best].key {
+                    best = c;
+                }
+            }
+            if self.items[best].key >= entry.key {
+                break;
+            }
+            self.items[i] = self.items[best];
+            i = best;
+        }
+        self.items[i] = entry;
+    }
+
+    fn len(&self) -> usize {
+        self.items.len() - usize::from(self.hole)
     }
 }
 
 /// A priority queue of future events; reuses its storage, so steady state allocates nothing.
-#[derive(Debug, Default)]
+///
+/// Each channel's next fresh arrival is kept in its own slot rather than in the heap: arrivals
+/// are half of all events, and a slot per channel halves the heap's work. Slots keep the
+/// ladder: a heap event at the same instant goes first unless it is itself an arrival; among
+/// slots at the same instant, the lower channel index goes first.
+#[derive(Debug)]
 pub struct EventQueue {
-    heap: BinaryHeap<Entry>,
+    heap: QuadHeap,
     inserted: u64,
+    next_arrival: Vec<SimTime>,
+    soonest_arrival: (SimTime, usize),
 }
 
 impl EventQueue {
+    /// A queue with an arrival slot for each of `channels` channels.
+    pub fn new(channels: usize) -> EventQueue {
+        EventQueue {
+            heap: QuadHeap::default(),
+            inserted: 0,
+            next_arrival: vec![SimTime::NEVER; channels],
+            soonest_arrival: (SimTime::NEVER, 0),
+        }
+    }
+
+    /// Sets the time of `channel`'s next fresh arrival (replacing any pending one).
+    #[inline]
+    pub fn schedule_arrival(&mut self, channel: usize, time: SimTime) {
+        self.next_arrival[channel] = time;
+        self.refresh_soonest();
+    }
+
+    fn refresh_soonest(&mut self) {
+        let mut best = (SimTime::NEVER, 0);
+        for (i, &t) in self.next_arrival.iter().enumerate() {
+            if t < best.0 {
+                best = (t, i);
+            }
+        }
+        self.soonest_arrival = best;
+    }
+
     /// Schedules `event` at `time`.
     #[inline]
     pub fn schedule(&mut self, time: SimTime, event: Event) {
         self.inserted += 1;
         let order = (event.rung() << 62) | self.inserted;
-        self.heap.push(Entry { time, order, event });
+        self.heap.push(Entry {
+            key: (u128::from(time.0) << 64) | u128::from(order),
+            event,
+        });
     }
 
     /// Removes and returns the next event.
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, Event)> {
-        self.heap.pop().map(|e| (e.time, e.event))
+        let (arrival_at, channel) = self.soonest_arrival;
+        let heap_first = match self.heap.peek() {
+            Some(top) => {
+                top.time() < arrival_at || (top.time() == arrival_at && top.event.rung() < 2)
+            }
+            None => false,
+        };
+        if heap_first || arrival_at == SimTime::NEVER {
+            return self.heap.pop().map(|e| (e.time(), e.event));
+        }
+        self.next_arrival[channel] = SimTime::NEVER;
+        self.refresh_soonest();
+        Some((
+            arrival_at,
+            Event::Arrival {
+                channel: channel as u16,
+            },
+        ))
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
         self.heap.len()
+            + self
+                .next_arrival
+                .iter()
+                .filter(|t| **t != SimTime::NEVER)
+                .count()
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 }
 
@@ -114,7 +242,7 @@ mod tests {
 
     #[test]
     fn ladder_orders_simultaneous_events() {
-        let mut q = EventQueue::default();
+        let mut q = EventQueue::new(0);
         let id = CallerId {
             slot: 0,
             generation: 0,
@@ -139,8 +267,57 @@ mod tests {
     }
 
     #[test]
+    fn arrival_slots_follow_the_ladder() {
+        let mut q = EventQueue::new(2);
+        let id = CallerId {
+            slot: 0,
+            generation: 0,
+        };
+        q.schedule_arrival(1, SimTime(10));
+        q.schedule_arrival(0, SimTime(10));
+        q.schedule(SimTime(10), Event::Arrival { channel: 5 });
+        q.schedule(SimTime(10), Event::Abandon(id));
+        q.schedule(SimTime(3), Event::HandlerFree);
+        let order: Vec<Event> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(
+            order,
+            vec![
+                Event::HandlerFree,
+                Event::Abandon(id),
+                Event::Arrival { channel: 0 },
+                Event::Arrival { channel: 1 },
+                Event::Arrival { channel: 5 },
+            ]
+        );
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn heap_pops_in_key_order() {
+        let mut h = QuadHeap::default();
+        let mut x: u64 = 12345;
+        let mut keys = Vec::new();
+        for _ in 0..1000 {
+            x = crate::rng::mix64(x);
+            let key = u128::from(x % 500);
+            keys.push(key);
+            h.push(Entry {
+                key,
+                event: Event::HandlerFree,
+            });
+            if x.is_multiple_of(3) {
+                keys.sort_unstable();
+                assert_eq!(h.pop().map(|e| e.key), Some(keys.remove(0)));
+            }
+        }
+        keys.sort_unstable();
+        let rest: Vec<u128> = std::iter::from_fn(|| h.pop().map(|e| e.key)).collect();
+        assert_eq!(rest, keys);
+    }
+
+    #[test]
     fn same_rung_is_first_in_first_out() {
-        let mut q = EventQueue::default();
+        let mut q = EventQueue::new(0);
         for c in 0..5 {
             q.schedule(SimTime(1), Event::Arrival { channel: c });
         }
