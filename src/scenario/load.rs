@@ -20,7 +20,8 @@ pub struct Load {
     pub intercept_share: f64,
 }
 
-/// Computes the long-run offered load of `scenario`.
+/// Computes the long-run offered load of `scenario` (first-year mean rates; redials and
+/// growth left out).
 ///
 /// With the `when_free` policy a triage team is a loss system, so the share of calls it
 /// intercepts is exactly 1 − Erlang B(officers, load) for Poisson arrivals, whatever the
@@ -47,11 +48,31 @@ pub fn offered_load(scenario: &Scenario) -> Load {
             }
         })
         .collect();
+    // Arrivals per hour including bursts and the call-backs that drops create.
+    let mut rates: Vec<f64> = scenario
+        .channels
+        .iter()
+        .map(|c| {
+            let bursts = c.bursts.as_ref().map_or(0.0, |b| {
+                b.per_week / 168.0 * f64::from(b.calls.0 + b.calls.1) / 2.0
+            });
+            c.rate_per_hour + bursts
+        })
+        .collect();
+    for (i, c) in scenario.channels.iter().enumerate() {
+        if let Some(d) = &c.drops {
+            rates[d.callback_channel] += rates[i] * d.fraction;
+            rates[i] *= 1.0 - d.fraction;
+        }
+    }
     let handler_erlangs = scenario
         .channels
         .iter()
         .zip(&forward_share)
-        .map(|(c, share)| c.rate_per_hour / 3600.0 * c.handle_time.mean_s() * share)
+        .zip(&rates)
+        .map(|((c, share), rate)| {
+            rate / 3600.0 * c.handle_time.mean_s() * share / f64::from(c.concurrency)
+        })
         .collect();
     Load {
         handler_erlangs,

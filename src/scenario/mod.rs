@@ -8,8 +8,12 @@ mod load;
 mod raw;
 mod validate;
 
+pub use validate::mean_staffed;
+
 pub use error::{Diagnostic, ScenarioError, line_col};
 pub use load::{Load, offered_load};
+
+use jiff::civil::Date;
 
 use crate::dist::Dist;
 use crate::time::SimTime;
@@ -30,40 +34,107 @@ pub struct Scenario {
     pub replications: u32,
     /// Master seed from which every random stream is derived.
     pub seed: u64,
+    /// The calendar date at simulated time zero (00:00 local time).
+    pub start_date: Date,
     /// Channels, ordered by priority (best first) then by name.
     pub channels: Vec<Channel>,
-    /// The pool of call handlers.
+    /// The call handlers: an always-on pool, or shift groups on rotas.
     pub handlers: Handlers,
     /// The triage team in front of some channels, if any.
     pub triage: Option<Triage>,
 }
 
-/// How callers on a channel behave while they wait.
+/// How contacts on a channel behave while they wait and are served.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChannelKind {
     /// A caller on the line: may hang up when patience runs out.
     Call,
-    /// A work item (online report): waits, without patience, until a handler takes it.
+    /// A work item (online report, call-back): waits, without patience, until a handler takes it.
     Deferred,
+    /// A live chat: a handler may hold several at once (the channel's `concurrency`).
+    Chat,
 }
 
-/// One contact channel (999, 101, web, …).
+/// One contact channel (999, 101, web, chat, …).
 #[derive(Clone, Debug)]
 pub struct Channel {
-    /// Name as written in the file (`channels.NAME`).
+    /// Name as written in the file (`channels.NAME`), or `PARENT-callbacks` for drop call-backs.
     pub name: String,
-    /// Call or deferred work.
+    /// Call, deferred work or chat.
     pub kind: ChannelKind,
     /// Lower numbers are served first.
     pub priority: i64,
-    /// Mean arrivals per hour (Poisson).
+    /// Mean arrivals per hour over the first year (before growth, bursts and redials).
     pub rate_per_hour: f64,
+    /// How the arrival rate varies with the calendar.
+    pub demand: Demand,
     /// Time a call handler spends on one contact.
     pub handle_time: Dist,
     /// Time a caller waits before hanging up; `None` is infinitely patient.
     pub patience: Option<Dist>,
     /// The answer-time target.
     pub target: Target,
+    /// Contacts of this channel one handler may hold at once (chats; 1 otherwise).
+    pub concurrency: u32,
+    /// Callers who hang up may try again.
+    pub redial: Option<Redial>,
+    /// Wait-independent drops (misdials, pocket calls) that need a welfare call-back.
+    pub drops: Option<Drops>,
+    /// Delay before a call reaches the force (the BT transfer leg of a 999 call).
+    pub transfer: Option<Dist>,
+    /// Incident bursts: clusters of calls about one event.
+    pub bursts: Option<Bursts>,
+}
+
+/// The shape of demand over the calendar. The rate in hour `h` of the run is
+/// `scale_per_hour × hour_of_week[h] × month[m] × (1 + growth)^years × day multiplier`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Demand {
+    /// Relative weight of each hour of the week, Monday 00:00 first (168 values, mean 1).
+    pub hour_of_week: Vec<f64>,
+    /// Relative weight of each calendar month, January first (12 values, mean 1).
+    pub month: Vec<f64>,
+    /// Arrivals per hour at weight 1, chosen so the first year's expected volume is exact.
+    pub scale_per_hour: f64,
+    /// Yearly growth of the volume (0.05 = +5% a year), compounded continuously by the hour.
+    pub growth_per_year: f64,
+    /// Coefficient of variation of the day-level Gamma multiplier (mean 1); 0 for none.
+    pub day_cv: f64,
+}
+
+/// Redialling after hanging up.
+#[derive(Clone, Debug)]
+pub struct Redial {
+    /// Probability that a caller who hangs up tries again.
+    pub probability: f64,
+    /// Time between hanging up and the next attempt.
+    pub delay: Dist,
+    /// Most attempts a caller makes in all (the first included).
+    pub max_attempts: u8,
+    /// Channel index a redial may go to instead (e.g. 101 → 999).
+    pub to: Option<usize>,
+    /// Probability a redial goes to `to` rather than the same channel.
+    pub to_fraction: f64,
+}
+
+/// Wait-independent drops: calls that end at once and each need a welfare call-back.
+#[derive(Clone, Debug)]
+pub struct Drops {
+    /// Share of arrivals that drop.
+    pub fraction: f64,
+    /// Index of the channel carrying the call-back work (`PARENT-callbacks`).
+    pub callback_channel: usize,
+}
+
+/// Incident bursts: Poisson-timed events, each bringing a cluster of calls over a window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bursts {
+    /// Mean number of bursts per week.
+    pub per_week: f64,
+    /// Fewest and most calls a burst brings (uniform).
+    pub calls: (u32, u32),
+    /// Shortest and longest window the calls spread over, seconds (uniform).
+    pub window_s: (f64, f64),
 }
 
 /// An answer-time target: `fraction` of contacts answered within `answer_within_s`.
@@ -75,11 +146,73 @@ pub struct Target {
     pub fraction: f64,
 }
 
-/// The pool of identical call handlers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The call handlers.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Handlers {
-    /// Number of handlers on duty.
+    /// Handlers always on duty when no shift groups are given (`[handlers] count`).
     pub count: u32,
+    /// Shift groups on rotas, with skills; empty for the simple always-on pool.
+    pub groups: Vec<Group>,
+    /// Share of rostered handlers unavailable on a given shift (drawn per handler per shift).
+    pub shrinkage: f64,
+    /// Share of handlers leaving per year (exponential time to leaving).
+    pub attrition_per_year: f64,
+    /// Cohorts of new handlers.
+    pub hires: Vec<Hire>,
+}
+
+/// A shift group: teams on a repeating on/off pattern, serving some channels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// Name as written (`handlers.groups.NAME`).
+    pub name: String,
+    /// Handlers per team.
+    pub headcount: u32,
+    /// Teams, each offset along the pattern so that the teams cover it in turn.
+    pub teams: u32,
+    /// The shift worked on an "on" day; `None` = always on duty.
+    pub shift: Option<Shift>,
+    /// Indices of the channels this group serves.
+    pub channels: Vec<usize>,
+    /// A channel the group is pulled onto when its callers have waited long.
+    pub overflow: Option<Overflow>,
+}
+
+/// A daily shift on a repeating pattern of days.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shift {
+    /// Start, seconds after midnight.
+    pub start_s: u32,
+    /// Length of the shift.
+    pub length: SimTime,
+    /// Days on (true) and off (false), repeating from the start date.
+    pub pattern: Vec<bool>,
+}
+
+/// Pulling a group onto another channel when its callers wait long.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overflow {
+    /// Channel index the group may take callers from.
+    pub channel: usize,
+    /// Only callers who have waited at least this long.
+    pub after: SimTime,
+}
+
+/// A cohort of new handlers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hire {
+    /// Group index the cohort joins (spread across its teams).
+    pub group: usize,
+    /// Days from the start date to the cohort's first day (negative: hired before the run).
+    pub start_day: i64,
+    /// Number of new handlers.
+    pub count: u32,
+    /// Time in training (unavailable) after the first day.
+    pub training: SimTime,
+    /// Time over which the handle-time factor decays to 1 after training.
+    pub ramp: SimTime,
+    /// Handle-time multiplier at the end of training.
+    pub initial_aht_factor: f64,
 }
 
 /// When a triage officer takes a call.
@@ -106,6 +239,8 @@ pub struct Triage {
     pub resolve_fraction: f64,
     /// Probability a triaged call is escalated to the best priority (e.g. vulnerability found).
     pub escalate_fraction: f64,
+    /// Daily opening hours (open, close) in seconds after midnight; `None` = always open.
+    pub hours: Option<(u32, u32)>,
 }
 
 impl Scenario {

@@ -18,6 +18,8 @@ pub struct RawScenario {
     pub warmup_hours: Option<Spanned<f64>>,
     pub replications: Option<Spanned<i64>>,
     pub seed: Option<Spanned<i64>>,
+    pub start_date: Option<Spanned<toml::value::Datetime>>,
+    pub profiles: Option<Spanned<BTreeMap<String, Spanned<RawProfile>>>>,
     pub channels: Option<Spanned<BTreeMap<String, Spanned<RawChannel>>>>,
     pub handlers: Option<Spanned<RawHandlers>>,
     pub triage: Option<Spanned<RawTriage>>,
@@ -33,6 +35,53 @@ pub struct RawChannel {
     pub handle_time: Option<Spanned<RawDist>>,
     pub patience: Option<Spanned<RawDist>>,
     pub target: Option<Spanned<RawTarget>>,
+    pub concurrency: Option<Spanned<i64>>,
+    pub redial: Option<Spanned<RawRedial>>,
+    pub drops: Option<Spanned<RawDrops>>,
+    pub transfer: Option<Spanned<RawDist>>,
+    pub bursts: Option<Spanned<RawBursts>>,
+}
+
+/// A demand profile: relative weights by hour of day, day of week, month, or hour of week.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfile {
+    pub hour_of_day: Option<Spanned<Vec<f64>>>,
+    pub day_of_week: Option<Spanned<Vec<f64>>>,
+    pub month: Option<Spanned<Vec<f64>>>,
+    pub hour_of_week: Option<Spanned<Vec<f64>>>,
+}
+
+/// `redial = { probability, delay, max_attempts, to, to_fraction }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRedial {
+    pub probability: Option<Spanned<f64>>,
+    pub delay: Option<Spanned<RawDist>>,
+    pub max_attempts: Option<Spanned<i64>>,
+    pub to: Option<Spanned<String>>,
+    pub to_fraction: Option<Spanned<f64>>,
+}
+
+/// `drops = { fraction, handle_time, priority }`: wait-independent drops needing a call-back.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDrops {
+    pub fraction: Option<Spanned<f64>>,
+    pub handle_time: Option<Spanned<RawDist>>,
+    pub priority: Option<Spanned<i64>>,
+    pub target: Option<Spanned<RawTarget>>,
+}
+
+/// `bursts = { per_week, calls_min, calls_max, window_min_s, window_max_s }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBursts {
+    pub per_week: Option<Spanned<f64>>,
+    pub calls_min: Option<Spanned<i64>>,
+    pub calls_max: Option<Spanned<i64>>,
+    pub window_min_s: Option<Spanned<f64>>,
+    pub window_max_s: Option<Spanned<f64>>,
 }
 
 /// `arrivals = { rate_per_hour = … }`.
@@ -40,6 +89,14 @@ pub struct RawChannel {
 #[serde(deny_unknown_fields)]
 pub struct RawArrivals {
     pub rate_per_hour: Option<Spanned<f64>>,
+    pub annual_volume: Option<Spanned<f64>>,
+    pub growth: Option<Spanned<f64>>,
+    pub profile: Option<Spanned<String>>,
+    pub day_cv: Option<Spanned<f64>>,
+    pub hour_of_day: Option<Spanned<Vec<f64>>>,
+    pub day_of_week: Option<Spanned<Vec<f64>>>,
+    pub month: Option<Spanned<Vec<f64>>>,
+    pub hour_of_week: Option<Spanned<Vec<f64>>>,
 }
 
 /// A distribution table such as `{ dist = "lognormal", mean_s = 300, sd_s = 200 }`.
@@ -63,6 +120,7 @@ pub struct RawDist {
 #[serde(deny_unknown_fields)]
 pub struct RawTarget {
     pub answer_within_s: Option<Spanned<f64>>,
+    pub answer_within_hours: Option<Spanned<f64>>,
     pub fraction: Option<Spanned<f64>>,
 }
 
@@ -71,6 +129,43 @@ pub struct RawTarget {
 #[serde(deny_unknown_fields)]
 pub struct RawHandlers {
     pub count: Option<Spanned<i64>>,
+    pub shrinkage: Option<Spanned<f64>>,
+    pub attrition_per_year: Option<Spanned<f64>>,
+    pub groups: Option<Spanned<BTreeMap<String, Spanned<RawGroup>>>>,
+    pub hires: Option<Spanned<Vec<Spanned<RawHire>>>>,
+}
+
+/// `[handlers.groups.NAME]`: a shift group on a rota, with its skills.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub headcount: Option<Spanned<i64>>,
+    pub teams: Option<Spanned<i64>>,
+    pub shift_start: Option<Spanned<String>>,
+    pub shift_hours: Option<Spanned<f64>>,
+    pub pattern: Option<Spanned<String>>,
+    pub channels: Option<Spanned<Vec<Spanned<String>>>>,
+    pub overflow: Option<Spanned<RawOverflow>>,
+}
+
+/// `overflow = { channel, after_s }`: a group pulled onto a channel whose callers wait long.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverflow {
+    pub channel: Option<Spanned<String>>,
+    pub after_s: Option<Spanned<f64>>,
+}
+
+/// `[[handlers.hires]]`: a cohort of new handlers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHire {
+    pub group: Option<Spanned<String>>,
+    pub start_date: Option<Spanned<toml::value::Datetime>>,
+    pub count: Option<Spanned<i64>>,
+    pub training_weeks: Option<Spanned<f64>>,
+    pub ramp_weeks: Option<Spanned<f64>>,
+    pub initial_aht_factor: Option<Spanned<f64>>,
 }
 
 /// The `[triage]` table.
@@ -83,4 +178,6 @@ pub struct RawTriage {
     pub handle_time: Option<Spanned<RawDist>>,
     pub resolve_fraction: Option<Spanned<f64>>,
     pub escalate_fraction: Option<Spanned<f64>>,
+    pub open: Option<Spanned<String>>,
+    pub close: Option<Spanned<String>>,
 }

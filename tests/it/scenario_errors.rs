@@ -47,7 +47,7 @@ count = 4
     let expected = [
         "bad.toml:2:16: warmup_hours: warm-up of 200 h leaves nothing of the 100 h horizon",
         "bad.toml:3:16: replications: got 0; expected a whole number from 1 to 100000",
-        "bad.toml:5:8: channels.999.kind: got \"phone\"; expected \"call\" or \"deferred\"",
+        "bad.toml:5:8: channels.999.kind: got \"phone\"; expected \"call\", \"deferred\" or \"chat\"",
         "bad.toml:7:30: channels.999.arrivals.rate_per_hour: got -3; expected a rate of at least 0 per hour",
         "bad.toml:8:15: channels.999.handle_time.mean_s: missing key; dist = \"lognormal\" needs mean_s, sd_s",
         "bad.toml:9:56: channels.999.patience.sd_s: not used by dist = \"exponential\"",
@@ -63,7 +63,7 @@ count = 4
 fn syntax_errors_and_unknown_keys_are_located() {
     let e = errors("horizon_hours = 10\n[handlers]\ncount = 3\ncolour = \"blue\"\n");
     assert!(
-        e.starts_with("bad.toml:4:1: handlers.colour: unknown field `colour`, expected `count`"),
+        e.starts_with("bad.toml:4:1: handlers.colour: unknown field `colour`, expected one of `count`"),
         "{e}"
     );
     let e = errors("horizon_hours = = 3\n");
