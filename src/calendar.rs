@@ -72,7 +72,9 @@ pub fn hour_of_week_label(how: usize) -> String {
 
 /// Days in the year starting at `start` (365 or 366).
 pub fn days_in_first_year(start: Date) -> usize {
-    let next = start.checked_add(jiff::Span::new().years(1)).unwrap_or(start);
+    let next = start
+        .checked_add(jiff::Span::new().years(1))
+        .unwrap_or(start);
     (next.since(start).map(|s| s.get_days()).unwrap_or(365)).clamp(365, 366) as usize
 }
 
@@ -84,10 +86,33 @@ mod tests {
     fn weekdays_and_months_follow_the_real_calendar() {
         // 2024-01-01 was a Monday; 2024 is a leap year.
         let c = Calendar::new(Date::new(2024, 1, 1).unwrap(), 400);
-        assert_eq!(c.day(0), Day { weekday: 0, month_of_year: 0, month_index: 0 });
+        assert_eq!(
+            c.day(0),
+            Day {
+                weekday: 0,
+                month_of_year: 0,
+                month_index: 0
+            }
+        );
         assert_eq!(c.day(5).weekday, 5, "Saturday 6 January");
-        assert_eq!(c.day(59), Day { weekday: 3, month_of_year: 1, month_index: 1 }, "Thursday 29 February");
-        assert_eq!(c.day(366), Day { weekday: 2, month_of_year: 0, month_index: 12 }, "Wednesday 1 January 2025");
+        assert_eq!(
+            c.day(59),
+            Day {
+                weekday: 3,
+                month_of_year: 1,
+                month_index: 1
+            },
+            "Thursday 29 February"
+        );
+        assert_eq!(
+            c.day(366),
+            Day {
+                weekday: 2,
+                month_of_year: 0,
+                month_index: 12
+            },
+            "Wednesday 1 January 2025"
+        );
         assert_eq!(days_in_first_year(Date::new(2024, 1, 1).unwrap()), 366);
         assert_eq!(days_in_first_year(Date::new(2023, 3, 1).unwrap()), 366);
         assert_eq!(days_in_first_year(Date::new(2022, 7, 1).unwrap()), 365);

@@ -1,79 +1,17 @@
 //! What one replication observed: online accumulators the engine reports facts to.
 //!
 //! The engine calls these methods as things happen; nothing here keeps a record per call, so
-//! memory does not grow with the horizon. Only callers who arrive after the warm-up are
-//! counted, and time integrals (occupancy, queue length) cover the window from the warm-up to
-//! the horizon. Turning these counts into KPIs is `stats`'s job.
+//! memory does not grow with the horizon (apart from one small cell per simulated week and
+//! month for per-interval results). Only callers who arrive after the warm-up are counted, and
+//! time integrals (staffing, occupancy, queue length) cover the window from the warm-up to the
+//! horizon. Turning these counts into KPIs is `stats`'s job.
 
+use crate::calendar::{Calendar, HOURS_PER_WEEK};
 use crate::histogram::Histogram;
 use crate::time::SimTime;
 
-/// Counts and sums for one channel.
-#[derive(Clone, Debug, Default)]
-pub struct ChannelTally {
-    /// Callers who arrived.
-    pub offered: u64,
-    /// Callers answered by a call handler.
-    pub answered: u64,
-    /// Callers answered by a human at all (triage officer or call handler).
-    pub first_answered: u64,
-    /// Callers who hung up before a call handler answered.
-    pub abandoned: u64,
-    /// Of those, callers who hung up after triage forwarded them.
-    pub abandoned_after_triage: u64,
-    /// Callers who had to queue before their first answer.
-    pub waited: u64,
-    /// Callers first answered within the channel's target.
-    pub within_target: u64,
-    /// Callers resolved at triage (advice, signposting).
-    pub resolved_at_triage: u64,
-    /// Callers triage forwarded to the handler queue at the channel's priority.
-    pub forwarded: u64,
-    /// Callers triage escalated to the best priority.
-    pub escalated: u64,
-    /// Callers intercepted by a triage officer.
-    pub intercepted: u64,
-    /// Counted callers still waiting or in triage when the run ended.
-    pub in_system: u64,
-    /// Sum of waits until the first human answer.
-    pub first_wait_sum: Micros,
-    /// Sum of waits from arrival until a call handler answered.
-    pub handler_wait_sum: Micros,
-    /// Sum of time spent in queues (any stage, abandoners included).
-    pub queue_time_sum: Micros,
-    /// Distribution of waits until the first human answer.
-    pub first_wait: Histogram,
-    /// Distribution of waits from arrival until a call handler answered.
-    pub handler_wait: Histogram,
-    /// Integral of the number of this channel's callers waiting, caller-microseconds.
-    pub queue_area: Micros,
-    queue_len: u64,
-    queue_since: SimTime,
-}
-
-/// A time-weighted level (busy servers) integrated over the observation window.
-#[derive(Clone, Debug, Default)]
-pub struct Level {
-    /// Current level.
-    pub now: u32,
-    /// Integral of the level over the window, in level-microseconds.
-    pub area: Micros,
-    since: SimTime,
-}
-
-/// Everything one replication observed.
-#[derive(Clone, Debug)]
-pub struct Tally {
-    /// Per channel, in scenario order.
-    pub channels: Vec<ChannelTally>,
-    /// Busy call handlers.
-    pub handlers_busy: Level,
-    /// Busy triage officers.
-    pub officers_busy: Level,
-    /// Events the engine processed.
-    pub events: u64,
-    warmup: SimTime,
-}
+/// Microseconds in an hour.
+pub const HOUR_US: u64 = 3_600_000_000;
 
 /// An exact sum of microseconds (wide enough for any horizon and any number of callers).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -92,76 +30,311 @@ impl Micros {
     }
 }
 
-/// Adds `value × (now − since)` to `area`, counting only time after `warmup`.
+/// Counts and sums for one channel (over the whole run, or one interval of it).
+#[derive(Clone, Debug, Default)]
+pub struct Cell {
+    /// Contacts that arrived (first attempts and redials).
+    pub offered: u64,
+    /// Contacts answered by a call handler.
+    pub answered: u64,
+    /// Callers who hung up before a call handler answered.
+    pub abandoned: u64,
+    /// Callers who had to queue before their first answer.
+    pub waited: u64,
+    /// Callers first answered by a human within the channel's target.
+    pub within_target: u64,
+    /// Callers answered by a human at all (triage officer or call handler).
+    pub first_answered: u64,
+    /// Sum of waits until the first human answer.
+    pub first_wait_sum: Micros,
+    /// Sum of time spent in queues (any stage, abandoners included).
+    pub queue_time_sum: Micros,
+}
+
+/// Counts and sums for one channel over the whole run.
+#[derive(Clone, Debug, Default)]
+pub struct ChannelTally {
+    /// The basic counts.
+    pub all: Cell,
+    /// First attempts: one per unique caller.
+    pub first_attempts: u64,
+    /// Attempts that were redials after hanging up.
+    pub redials: u64,
+    /// Calls that dropped at once (misdials, pocket calls) and made a welfare call-back.
+    pub dropped: u64,
+    /// Of the abandoned, callers who hung up after triage forwarded them.
+    pub abandoned_after_triage: u64,
+    /// Callers resolved at triage (advice, signposting).
+    pub resolved_at_triage: u64,
+    /// Callers triage forwarded to the handler queue at the channel's priority.
+    pub forwarded: u64,
+    /// Callers triage escalated to the best priority.
+    pub escalated: u64,
+    /// Callers intercepted by a triage officer.
+    pub intercepted: u64,
+    /// Counted callers still waiting or with an officer when the run ended.
+    pub in_system: u64,
+    /// Callers first answered within the target by the national clock (transfer included).
+    pub national_within_target: u64,
+    /// Sum of national waits (transfer included) until the first answer.
+    pub national_wait_sum: Micros,
+    /// Sum of waits from arrival until a call handler answered.
+    pub handler_wait_sum: Micros,
+    /// Distribution of waits until the first human answer.
+    pub first_wait: Histogram,
+    /// Distribution of waits from arrival until a call handler answered.
+    pub handler_wait: Histogram,
+    /// Distribution of national waits (transfer included), for channels with a transfer leg.
+    pub national_wait: Histogram,
+    /// Integral of the number of this channel's callers waiting, caller-microseconds.
+    pub queue_area: Micros,
+    /// Most of this channel's callers waiting at once.
+    pub max_queue_len: u64,
+    queue_len: u64,
+    queue_since: SimTime,
+}
+
+impl ChannelTally {
+    /// Adds the queue length × time since the last change (after the warm-up) to the area.
+    #[inline]
+    fn integrate_queue(&mut self, now: SimTime, warmup: SimTime) {
+        let from = self.queue_since.max(warmup);
+        let to = now.max(warmup);
+        self.queue_area.0 += u128::from(self.queue_len) * u128::from(to.since(from).0);
+        self.queue_since = now;
+    }
+}
+
+/// A time-weighted level (handlers on duty, busy handlers) integrated over the window, overall
+/// and per interval.
+///
+/// Area accumulates in the current hour and is flushed to the interval arrays when the hour
+/// changes, so an update within the hour costs one multiply-add.
+#[derive(Clone, Debug, Default)]
+pub struct Level {
+    /// Current level.
+    pub now: u32,
+    /// Integral over the window, level-microseconds.
+    pub area: Micros,
+    /// Integral per hour of the week.
+    pub by_hour_of_week: Vec<u128>,
+    /// Integral per calendar month of the run.
+    pub by_month: Vec<u128>,
+    /// Integral per week of the run.
+    pub by_week: Vec<u128>,
+    since: SimTime,
+    hour: u64,
+    hour_area: u128,
+}
+/// Per-interval counts for every channel.
+#[derive(Clone, Debug)]
+pub struct Intervals {
+    /// `[channel][hour of week]`, Monday 00:00 first.
+    pub hour_of_week: Vec<Vec<Cell>>,
+    /// `[channel][month of the run]`.
+    pub month: Vec<Vec<Cell>>,
+    /// `[channel][week of the run]`.
+    pub week: Vec<Vec<Cell>>,
+}
+
+/// Everything one replication observed.
+#[derive(Clone, Debug)]
+pub struct Tally {
+    /// Per channel, in scenario order.
+    pub channels: Vec<ChannelTally>,
+    /// Per-interval counts.
+    pub intervals: Intervals,
+    /// Handlers on duty.
+    pub handlers_on_duty: Level,
+    /// Busy handlers (on a contact, or holding at least one chat).
+    pub handlers_busy: Level,
+    /// Busy triage officers.
+    pub officers_busy: Level,
+    /// Officers on duty (the team's opening hours).
+    pub officers_on_duty: Level,
+    /// Time handlers spent finishing a contact after their shift ended.
+    pub overtime: Micros,
+    /// Most chats any handler held at once.
+    pub max_chats_per_handler: u32,
+    /// Events the engine processed.
+    pub events: u64,
+    warmup: SimTime,
+    calendar: Calendar,
+    cell_cache: (u64, (usize, usize, usize)),
+}
+
+/// Interval indices (hour of week, month of run, week of run) of an instant.
 #[inline]
-fn integrate(area: &mut Micros, value: u64, since: SimTime, now: SimTime, warmup: SimTime) {
-    let from = since.max(warmup);
-    let to = now.max(warmup);
-    area.0 += u128::from(value) * u128::from(to.since(from).0);
+fn cells_of(calendar: &Calendar, t: SimTime) -> (usize, usize, usize) {
+    let hour = (t.0 / HOUR_US) as usize;
+    let day_index = hour / 24;
+    let day = calendar.day(day_index);
+    (
+        usize::from(day.weekday) * 24 + hour % 24,
+        usize::from(day.month_index),
+        day_index / 7,
+    )
+}
+
+impl Level {
+    fn new(months: usize, weeks: usize) -> Level {
+        Level {
+            by_hour_of_week: vec![0; HOURS_PER_WEEK],
+            by_month: vec![0; months],
+            by_week: vec![0; weeks],
+            ..Level::default()
+        }
+    }
+
+    /// Integrates the current level from `since` to `now` (clipped to after `warmup`), splitting
+    /// at hour boundaries, then sets the new level.
+    #[inline]
+    fn set(&mut self, now: SimTime, level: u32, warmup: SimTime, calendar: &Calendar) {
+        let mut from = self.since.max(warmup);
+        let to = now.max(warmup);
+        while from < to {
+            let hour = from.0 / HOUR_US;
+            if hour != self.hour {
+                self.flush(calendar);
+                self.hour = hour;
+            }
+            let hour_end = SimTime((hour + 1) * HOUR_US).min(to);
+            self.hour_area += u128::from(self.now) * u128::from(hour_end.0 - from.0);
+            from = hour_end;
+        }
+        (self.now, self.since) = (level, now);
+    }
+
+    /// Moves the current hour's area into the totals and interval arrays.
+    fn flush(&mut self, calendar: &Calendar) {
+        if self.hour_area > 0 {
+            let (how, month, week) = cells_of(calendar, SimTime(self.hour * HOUR_US));
+            let (last_month, last_week) = (self.by_month.len() - 1, self.by_week.len() - 1);
+            self.area.0 += self.hour_area;
+            self.by_hour_of_week[how] += self.hour_area;
+            self.by_month[month.min(last_month)] += self.hour_area;
+            self.by_week[week.min(last_week)] += self.hour_area;
+            self.hour_area = 0;
+        }
+    }
 }
 
 impl Tally {
-    /// An empty tally for `n_channels` channels and the given warm-up.
-    pub fn new(n_channels: usize, warmup: SimTime) -> Tally {
+    /// An empty tally for `n_channels` channels over a run of `horizon` with the given warm-up.
+    pub fn new(n_channels: usize, warmup: SimTime, horizon: SimTime, calendar: Calendar) -> Tally {
+        let days = (horizon.0 / HOUR_US).div_ceil(24).max(1) as usize;
+        let weeks = days.div_ceil(7);
+        let months = usize::from(calendar.day(days - 1).month_index) + 1;
+        let cells = |n: usize| vec![vec![Cell::default(); n]; n_channels];
         Tally {
             channels: vec![ChannelTally::default(); n_channels],
-            handlers_busy: Level::default(),
-            officers_busy: Level::default(),
+            intervals: Intervals {
+                hour_of_week: cells(HOURS_PER_WEEK),
+                month: cells(months),
+                week: cells(weeks),
+            },
+            handlers_on_duty: Level::new(months, weeks),
+            handlers_busy: Level::new(months, weeks),
+            officers_busy: Level::new(months, weeks),
+            officers_on_duty: Level::new(months, weeks),
+            overtime: Micros::default(),
+            max_chats_per_handler: 0,
             events: 0,
             warmup,
+            calendar,
+            cell_cache: (u64::MAX, (0, 0, 0)),
         }
+    }
+
+    /// Applies `f` to the whole-run cell and the three interval cells of a caller who arrived
+    /// at `arrival` on `channel`.
+    #[inline]
+    pub fn count(&mut self, channel: usize, arrival: SimTime, f: impl Fn(&mut Cell)) {
+        let hour = arrival.0 / HOUR_US;
+        if hour != self.cell_cache.0 {
+            self.cell_cache = (hour, cells_of(&self.calendar, arrival));
+        }
+        let (how, month, week) = self.cell_cache.1;
+        f(&mut self.channels[channel].all);
+        let iv = &mut self.intervals;
+        f(&mut iv.hour_of_week[channel][how]);
+        let m = month.min(iv.month[channel].len() - 1);
+        f(&mut iv.month[channel][m]);
+        let w = week.min(iv.week[channel].len() - 1);
+        f(&mut iv.week[channel][w]);
+    }
+
+    /// Changes the number of handlers on duty at `now`.
+    #[inline]
+    pub fn set_on_duty(&mut self, now: SimTime, n: u32) {
+        self.handlers_on_duty
+            .set(now, n, self.warmup, &self.calendar);
     }
 
     /// Changes the number of busy handlers at `now`.
     #[inline]
     pub fn set_handlers_busy(&mut self, now: SimTime, busy: u32) {
-        let l = &mut self.handlers_busy;
-        integrate(&mut l.area, u64::from(l.now), l.since, now, self.warmup);
-        (l.now, l.since) = (busy, now);
+        self.handlers_busy
+            .set(now, busy, self.warmup, &self.calendar);
     }
 
     /// Changes the number of busy officers at `now`.
     #[inline]
     pub fn set_officers_busy(&mut self, now: SimTime, busy: u32) {
-        let l = &mut self.officers_busy;
-        integrate(&mut l.area, u64::from(l.now), l.since, now, self.warmup);
-        (l.now, l.since) = (busy, now);
+        self.officers_busy
+            .set(now, busy, self.warmup, &self.calendar);
+    }
+
+    /// Changes the number of officers on duty at `now`.
+    #[inline]
+    pub fn set_officers_on_duty(&mut self, now: SimTime, n: u32) {
+        self.officers_on_duty
+            .set(now, n, self.warmup, &self.calendar);
     }
 
     /// One more (or fewer, `joined = false`) of `channel`'s callers waiting at `now`.
     #[inline]
     pub fn queue_change(&mut self, channel: usize, now: SimTime, joined: bool) {
         let c = &mut self.channels[channel];
-        integrate(
-            &mut c.queue_area,
-            c.queue_len,
-            c.queue_since,
-            now,
-            self.warmup,
-        );
-        c.queue_since = now;
+        c.integrate_queue(now, self.warmup);
         if joined {
-            c.queue_len += 1
+            c.queue_len += 1;
+            if now >= self.warmup {
+                c.max_queue_len = c.max_queue_len.max(c.queue_len);
+            }
         } else {
-            c.queue_len -= 1
+            c.queue_len -= 1;
         }
     }
 
     /// Closes the time integrals at the end of the run.
     pub fn close(&mut self, end: SimTime) {
-        let busy = self.handlers_busy.now;
-        self.set_handlers_busy(end, busy);
-        let busy = self.officers_busy.now;
-        self.set_officers_busy(end, busy);
-        for c in &mut self.channels {
-            integrate(
-                &mut c.queue_area,
-                c.queue_len,
-                c.queue_since,
-                end,
-                self.warmup,
-            );
-            c.queue_since = end;
+        for level in [
+            &mut self.handlers_on_duty,
+            &mut self.handlers_busy,
+            &mut self.officers_busy,
+            &mut self.officers_on_duty,
+        ] {
+            let now = level.now;
+            level.set(end, now, self.warmup, &self.calendar);
+            level.flush(&self.calendar);
         }
+        for c in &mut self.channels {
+            c.integrate_queue(end, self.warmup);
+        }
+    }
+
+    /// Observed seconds (after the warm-up) in each hour of the week, month and week of the run.
+    pub fn interval_seconds(&self, horizon: SimTime) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let mut level = Level::new(self.intervals.month[0].len(), self.intervals.week[0].len());
+        level.set(SimTime::ZERO, 1, self.warmup, &self.calendar);
+        level.set(horizon, 1, self.warmup, &self.calendar);
+        level.flush(&self.calendar);
+        let secs = |v: &[u128]| v.iter().map(|x| *x as f64 / 1e6).collect();
+        (
+            secs(&level.by_hour_of_week),
+            secs(&level.by_month),
+            secs(&level.by_week),
+        )
     }
 }

@@ -9,7 +9,9 @@ use rayon::prelude::*;
 
 use crate::scenario::Scenario;
 use crate::sim;
-use crate::stats::{Estimate, Kpis, ReplicationKpis, replication_kpis, summarise};
+use crate::stats::{
+    Estimate, IntervalKpis, Kpis, ReplicationKpis, replication_kpis, summarise, summarise_intervals,
+};
 
 /// The outcome of replicating a scenario.
 #[derive(Clone, Debug)]
@@ -26,6 +28,8 @@ pub struct Results {
     pub handlers: Kpis<Estimate>,
     /// The triage team's KPIs, if any.
     pub triage: Option<Kpis<Estimate>>,
+    /// KPIs per hour of the week, month and week of the run.
+    pub intervals: IntervalKpis<Estimate>,
     /// Events processed, summed over replications.
     pub events: u64,
     /// Wall-clock seconds for all replications (the only field that varies between runs).
@@ -65,7 +69,14 @@ pub fn replicate(scenario: &Scenario) -> Results {
                 .collect::<Vec<_>>(),
         )
     });
+    let intervals = summarise_intervals(
+        &per_replication
+            .iter()
+            .map(|r| &r.intervals)
+            .collect::<Vec<_>>(),
+    );
     Results {
+        intervals,
         scenario: scenario.name.clone(),
         seed: scenario.seed,
         replications: scenario.replications,

@@ -26,6 +26,20 @@ pub enum StreamKind {
     TriageTime = 5,
     /// Triage outcomes (resolved, escalated, forwarded).
     TriageOutcome = 6,
+    /// Day-level demand multipliers.
+    DayMultiplier = 7,
+    /// Incident bursts: their times, sizes and calls.
+    Bursts = 8,
+    /// Redial decisions and delays.
+    Redial = 9,
+    /// Drop decisions (misdials, pocket calls).
+    Drops = 10,
+    /// BT transfer delays.
+    Transfer = 11,
+    /// Shrinkage: who is absent from a shift (per group).
+    Shrinkage = 12,
+    /// Attrition: when each handler leaves (per group).
+    Attrition = 13,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits, good enough to decorrelate seeds.

@@ -8,8 +8,9 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::record::{ChannelTally, Micros, Tally};
-use crate::scenario::Scenario;
+use crate::histogram::Histogram;
+use crate::record::{Cell, ChannelTally, Micros, Tally};
+use crate::scenario::{Channel, Scenario};
 
 /// Confidence level of every interval triage-sim reports.
 pub const CONFIDENCE: f64 = 0.95;
@@ -70,6 +71,26 @@ pub fn t_quantile(df: usize) -> f64 {
 /// Named KPI values of one replication (or their estimates across replications).
 pub type Kpis<T> = Vec<(&'static str, T)>;
 
+/// KPIs per interval: `channels[channel][cell]` and `handlers[cell]`.
+#[derive(Clone, Debug)]
+pub struct IntervalSeries<T> {
+    /// Per channel, per cell.
+    pub channels: Vec<Vec<Kpis<T>>>,
+    /// The handler pool, per cell.
+    pub handlers: Vec<Kpis<T>>,
+}
+
+/// Per-interval KPIs by hour of the week, month of the run and week of the run.
+#[derive(Clone, Debug)]
+pub struct IntervalKpis<T> {
+    /// 168 cells, Monday 00:00 first.
+    pub hour_of_week: IntervalSeries<T>,
+    /// One cell per calendar month of the run.
+    pub month: IntervalSeries<T>,
+    /// One cell per week of the run.
+    pub week: IntervalSeries<T>,
+}
+
 /// The KPIs of one replication, grouped as they are reported.
 #[derive(Clone, Debug)]
 pub struct ReplicationKpis {
@@ -79,6 +100,8 @@ pub struct ReplicationKpis {
     pub handlers: Kpis<f64>,
     /// The triage team, if the scenario has one.
     pub triage: Option<Kpis<f64>>,
+    /// Per-interval KPIs.
+    pub intervals: IntervalKpis<f64>,
     /// Events the engine processed.
     pub events: u64,
 }
@@ -99,25 +122,66 @@ fn mean(sum: Micros, n: u64) -> f64 {
     }
 }
 
-fn channel_kpis(t: &ChannelTally, triaged: bool, observed_s: f64) -> Kpis<f64> {
-    let q = |h: &crate::histogram::Histogram, p| h.quantile_s(p).unwrap_or(f64::NAN);
-    let mut k = vec![
-        ("offered", t.offered as f64),
-        ("answered", t.answered as f64),
-        ("abandoned", t.abandoned as f64),
-        ("abandonment_rate", ratio(t.abandoned, t.offered)),
-        ("service_level", ratio(t.within_target, t.offered)),
-        ("mean_wait_s", mean(t.first_wait_sum, t.first_answered)),
-        ("p50_wait_s", q(&t.first_wait, 0.50)),
-        ("p90_wait_s", q(&t.first_wait, 0.90)),
-        ("p95_wait_s", q(&t.first_wait, 0.95)),
-        ("p99_wait_s", q(&t.first_wait, 0.99)),
-        ("p_wait", ratio(t.waited, t.offered)),
-        ("asa_s", mean(t.queue_time_sum, t.offered)),
+fn area_ratio(num: u128, den: u128) -> f64 {
+    if den == 0 {
+        f64::NAN
+    } else {
+        num as f64 / den as f64
+    }
+}
+
+/// The KPIs every cell has (whole run or one interval).
+fn cell_kpis(c: &Cell) -> Kpis<f64> {
+    vec![
+        ("offered", c.offered as f64),
+        ("answered", c.answered as f64),
+        ("abandoned", c.abandoned as f64),
+        ("abandonment_rate", ratio(c.abandoned, c.offered)),
+        ("service_level", ratio(c.within_target, c.offered)),
+        ("mean_wait_s", mean(c.first_wait_sum, c.first_answered)),
+        ("p_wait", ratio(c.waited, c.offered)),
+        ("asa_s", mean(c.queue_time_sum, c.offered)),
+    ]
+}
+
+fn channel_kpis(ch: &Channel, t: &ChannelTally, triaged: bool, observed_s: f64) -> Kpis<f64> {
+    let q = |h: &Histogram, p| h.quantile_s(p).unwrap_or(f64::NAN);
+    let c = &t.all;
+    let mut k = cell_kpis(c);
+    k.splice(
+        6..6,
+        [
+            ("p50_wait_s", q(&t.first_wait, 0.50)),
+            ("p90_wait_s", q(&t.first_wait, 0.90)),
+            ("p95_wait_s", q(&t.first_wait, 0.95)),
+            ("p99_wait_s", q(&t.first_wait, 0.99)),
+        ],
+    );
+    k.extend([
         ("mean_queue_len", t.queue_area.secs() / observed_s),
-        ("first_answered", t.first_answered as f64),
+        ("max_queue_len", t.max_queue_len as f64),
+        ("first_answered", c.first_answered as f64),
         ("in_system", t.in_system as f64),
-    ];
+        ("first_attempts", t.first_attempts as f64),
+        ("redials", t.redials as f64),
+        ("unique_callers", t.first_attempts as f64),
+    ]);
+    if ch.drops.is_some() {
+        k.push(("dropped", t.dropped as f64));
+    }
+    if ch.transfer.is_some() {
+        k.extend([
+            (
+                "national_service_level",
+                ratio(t.national_within_target, c.offered),
+            ),
+            (
+                "national_mean_wait_s",
+                mean(t.national_wait_sum, c.first_answered),
+            ),
+            ("national_p90_wait_s", q(&t.national_wait, 0.90)),
+        ]);
+    }
     if triaged {
         k.extend([
             ("intercepted", t.intercepted as f64),
@@ -125,7 +189,7 @@ fn channel_kpis(t: &ChannelTally, triaged: bool, observed_s: f64) -> Kpis<f64> {
             ("forwarded", t.forwarded as f64),
             ("escalated", t.escalated as f64),
             ("abandoned_after_triage", t.abandoned_after_triage as f64),
-            ("mean_handler_wait_s", mean(t.handler_wait_sum, t.answered)),
+            ("mean_handler_wait_s", mean(t.handler_wait_sum, c.answered)),
             ("p50_handler_wait_s", q(&t.handler_wait, 0.50)),
             ("p90_handler_wait_s", q(&t.handler_wait, 0.90)),
             ("p95_handler_wait_s", q(&t.handler_wait, 0.95)),
@@ -135,6 +199,38 @@ fn channel_kpis(t: &ChannelTally, triaged: bool, observed_s: f64) -> Kpis<f64> {
     k
 }
 
+fn level_kpis(on_duty: u128, busy: u128, seconds: f64) -> Kpis<f64> {
+    let per_s = |area: u128| {
+        if seconds > 0.0 {
+            area as f64 / 1e6 / seconds
+        } else {
+            f64::NAN
+        }
+    };
+    vec![
+        ("mean_staffed", per_s(on_duty)),
+        ("mean_busy", per_s(busy)),
+        ("occupancy", area_ratio(busy, on_duty)),
+    ]
+}
+
+fn series(
+    cells: &[Vec<Cell>],
+    on_duty: &[u128],
+    busy: &[u128],
+    seconds: &[f64],
+) -> IntervalSeries<f64> {
+    IntervalSeries {
+        channels: cells
+            .iter()
+            .map(|per_cell| per_cell.iter().map(cell_kpis).collect())
+            .collect(),
+        handlers: (0..seconds.len())
+            .map(|i| level_kpis(on_duty[i], busy[i], seconds[i]))
+            .collect(),
+    }
+}
+
 /// Turns one replication's tally into KPIs.
 pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
     let observed_s = s.observed_s();
@@ -142,15 +238,17 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
         .channels
         .iter()
         .enumerate()
-        .map(|(i, t)| channel_kpis(t, s.is_triaged(i), observed_s))
+        .map(|(i, t)| channel_kpis(&s.channels[i], t, s.is_triaged(i), observed_s))
         .collect();
-    let handlers = vec![
+    let (on, busy) = (&tally.handlers_on_duty, &tally.handlers_busy);
+    let mut handlers = level_kpis(on.area.0, busy.area.0, observed_s);
+    handlers.extend([
+        ("overtime_h", tally.overtime.secs() / 3600.0),
         (
-            "occupancy",
-            tally.handlers_busy.area.secs() / (f64::from(s.handlers.count) * observed_s),
+            "max_chats_per_handler",
+            f64::from(tally.max_chats_per_handler),
         ),
-        ("mean_busy", tally.handlers_busy.area.secs() / observed_s),
-    ];
+    ]);
     let triage = s.triage.as_ref().map(|tr| {
         let sum = |f: fn(&ChannelTally) -> u64| {
             tr.channels
@@ -158,12 +256,12 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
                 .map(|&i| f(&tally.channels[i]))
                 .sum::<u64>()
         };
-        let offered = sum(|c| c.offered);
+        let offered = sum(|c| c.all.offered);
         let intercepted = sum(|c| c.intercepted);
         vec![
             (
                 "occupancy",
-                tally.officers_busy.area.secs() / (f64::from(tr.officers) * observed_s),
+                area_ratio(tally.officers_busy.area.0, tally.officers_on_duty.area.0),
             ),
             ("offered", offered as f64),
             ("intercepted", intercepted as f64),
@@ -177,11 +275,62 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
             ),
         ]
     });
+    let (how_s, month_s, week_s) = tally.interval_seconds(s.horizon);
+    let iv = &tally.intervals;
+    let intervals = IntervalKpis {
+        hour_of_week: series(
+            &iv.hour_of_week,
+            &on.by_hour_of_week,
+            &busy.by_hour_of_week,
+            &how_s,
+        ),
+        month: series(&iv.month, &on.by_month, &busy.by_month, &month_s),
+        week: series(&iv.week, &on.by_week, &busy.by_week, &week_s),
+    };
     ReplicationKpis {
         channels,
         handlers,
         triage,
+        intervals,
         events: tally.events,
+    }
+}
+
+/// Summarises per-interval KPIs across replications, cell by cell.
+pub fn summarise_intervals(reps: &[&IntervalKpis<f64>]) -> IntervalKpis<Estimate> {
+    let series = |pick: fn(&IntervalKpis<f64>) -> &IntervalSeries<f64>| {
+        let first = pick(reps[0]);
+        IntervalSeries {
+            channels: (0..first.channels.len())
+                .map(|c| {
+                    (0..first.channels[c].len())
+                        .map(|cell| {
+                            summarise(
+                                &reps
+                                    .iter()
+                                    .map(|r| &pick(r).channels[c][cell])
+                                    .collect::<Vec<_>>(),
+                            )
+                        })
+                        .collect()
+                })
+                .collect(),
+            handlers: (0..first.handlers.len())
+                .map(|cell| {
+                    summarise(
+                        &reps
+                            .iter()
+                            .map(|r| &pick(r).handlers[cell])
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect(),
+        }
+    };
+    IntervalKpis {
+        hour_of_week: series(|k| &k.hour_of_week),
+        month: series(|k| &k.month),
+        week: series(|k| &k.week),
     }
 }
 

@@ -27,6 +27,9 @@ use crate::time::SimTime;
 
 /// The start date when the file gives none: a Monday.
 const DEFAULT_START: (i16, i8, i8) = (2024, 1, 1);
+/// Named demand profiles: hour-of-week and month weights, each with mean 1.
+type Profiles = BTreeMap<String, (Vec<f64>, Vec<f64>)>;
+
 /// Longest horizon accepted, in hours (100 years).
 const MAX_HORIZON_HOURS: f64 = 876_600.0;
 
@@ -170,15 +173,34 @@ impl Validator {
 
     fn scenario(&mut self, raw: &RawScenario) -> Option<Scenario> {
         let top = 0..0;
-        let name = raw.name.as_ref().map_or_else(|| "scenario".to_owned(), |n| n.get_ref().clone());
+        let name = raw
+            .name
+            .as_ref()
+            .map_or_else(|| "scenario".to_owned(), |n| n.get_ref().clone());
         let horizon_hours = self
-            .required(&raw.horizon_hours, "", "horizon_hours", &top, "the simulated length in hours, e.g. horizon_hours = 8760")
+            .required(
+                &raw.horizon_hours,
+                "",
+                "horizon_hours",
+                &top,
+                "the simulated length in hours, e.g. horizon_hours = 8760",
+            )
             .and_then(|h| {
-                self.number(h, "horizon_hours".into(), |x| x > 0.0 && x <= MAX_HORIZON_HOURS, "a number of hours above 0 and at most 876600 (100 years)")
+                self.number(
+                    h,
+                    "horizon_hours".into(),
+                    |x| x > 0.0 && x <= MAX_HORIZON_HOURS,
+                    "a number of hours above 0 and at most 876600 (100 years)",
+                )
             });
         let warmup_hours = match &raw.warmup_hours {
             None => Some(0.0),
-            Some(w) => self.number(w, "warmup_hours".into(), |x| x >= 0.0, "a number of hours of at least 0"),
+            Some(w) => self.number(
+                w,
+                "warmup_hours".into(),
+                |x| x >= 0.0,
+                "a number of hours of at least 0",
+            ),
         };
         if let (Some(h), Some(w), Some(ws)) = (horizon_hours, warmup_hours, &raw.warmup_hours)
             && w >= h
@@ -187,31 +209,51 @@ impl Validator {
         }
         let replications = match &raw.replications {
             None => Some(DEFAULT_REPLICATIONS),
-            Some(r) => self.integer(r, "replications".into(), 1, MAX_REPLICATIONS).map(|r| r as u32),
+            Some(r) => self
+                .integer(r, "replications".into(), 1, MAX_REPLICATIONS)
+                .map(|r| r as u32),
         };
         let seed = match &raw.seed {
             None => Some(1),
-            Some(s) => self.integer(s, "seed".into(), 0, i64::MAX).map(|s| s as u64),
+            Some(s) => self
+                .integer(s, "seed".into(), 0, i64::MAX)
+                .map(|s| s as u64),
         };
         let start_date = match &raw.start_date {
             None => Date::new(DEFAULT_START.0, DEFAULT_START.1, DEFAULT_START.2).ok(),
             Some(d) => self.date(d, "start_date".into()),
         };
-        let profiles = match (&raw.profiles, start_date) {
-            (Some(p), Some(start)) => self.profiles(p, start),
-            _ => Some(BTreeMap::new()),
+        let profiles = match &raw.profiles {
+            Some(p) => self.profiles(p),
+            None => Some(BTreeMap::new()),
         };
         let channels = match (&raw.channels, start_date, &profiles) {
             (Some(c), Some(start), Some(profiles)) => self.channels(c, start, profiles),
             (None, ..) => {
-                self.required(&raw.channels, "", "channels", &top, "at least one [channels.NAME] table");
+                self.required(
+                    &raw.channels,
+                    "",
+                    "channels",
+                    &top,
+                    "at least one [channels.NAME] table",
+                );
                 None
             }
             _ => None,
         };
         let handlers = self
-            .required(&raw.handlers, "", "handlers", &top, "a [handlers] table with count, or shift groups")
-            .and_then(|h| channels.as_ref().and_then(|chs| self.handlers(h, chs, start_date?)));
+            .required(
+                &raw.handlers,
+                "",
+                "handlers",
+                &top,
+                "a [handlers] table with count, or shift groups",
+            )
+            .and_then(|h| {
+                channels
+                    .as_ref()
+                    .and_then(|chs| self.handlers(h, chs, start_date?))
+            });
         let triage = match (&raw.triage, &channels) {
             (Some(t), Some(chs)) => self.triage(t, chs).map(Some),
             (Some(_), None) => None,
@@ -240,12 +282,20 @@ impl Validator {
             (Some(d), None, None) => match Date::new(d.year as i16, d.month as i8, d.day as i8) {
                 Ok(date) => Some(date),
                 Err(e) => {
-                    self.error(key, Some(value.span()), format!("{e}; expected a date such as 2024-01-01"));
+                    self.error(
+                        key,
+                        Some(value.span()),
+                        format!("{e}; expected a date such as 2024-01-01"),
+                    );
                     None
                 }
             },
             _ => {
-                self.error(key, Some(value.span()), format!("got {dt}; expected a plain date such as 2024-01-01"));
+                self.error(
+                    key,
+                    Some(value.span()),
+                    format!("got {dt}; expected a plain date such as 2024-01-01"),
+                );
                 None
             }
         }
@@ -256,27 +306,47 @@ impl Validator {
         let text = value.get_ref();
         let parsed = text.split_once(':').and_then(|(h, m)| {
             let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-            (m < 60 && (h < 24 || (h == 24 && m == 0)) && text.len() == 5).then_some(h * 3600 + m * 60)
+            (m < 60 && (h < 24 || (h == 24 && m == 0)) && text.len() == 5)
+                .then_some(h * 3600 + m * 60)
         });
         if parsed.is_none() {
-            self.error(key, Some(value.span()), format!("got \"{text}\"; expected a time of day \"HH:MM\", e.g. \"07:00\""));
+            self.error(
+                key,
+                Some(value.span()),
+                format!("got \"{text}\"; expected a time of day \"HH:MM\", e.g. \"07:00\""),
+            );
         }
         parsed
     }
 
     /// Relative weights: `len` finite values ≥ 0 with a positive sum, scaled to mean 1.
-    fn weights(&mut self, value: &Spanned<Vec<f64>>, key: String, len: usize, what: &str) -> Option<Vec<f64>> {
+    fn weights(
+        &mut self,
+        value: &Spanned<Vec<f64>>,
+        key: String,
+        len: usize,
+        what: &str,
+    ) -> Option<Vec<f64>> {
         let w = value.get_ref();
         let sum: f64 = w.iter().sum();
         if w.len() != len || w.iter().any(|x| !x.is_finite() || *x < 0.0) || sum <= 0.0 {
-            self.error(key, Some(value.span()), format!("got {} values; expected {len} weights ({what}), each at least 0, not all 0", w.len()));
+            self.error(
+                key,
+                Some(value.span()),
+                format!(
+                    "got {} values; expected {len} weights ({what}), each at least 0, not all 0",
+                    w.len()
+                ),
+            );
             return None;
         }
         Some(w.iter().map(|x| x * len as f64 / sum).collect())
     }
 
-    fn profiles(&mut self, raw: &Spanned<BTreeMap<String, Spanned<RawProfile>>>, start: Date) -> Option<BTreeMap<String, (Vec<f64>, Vec<f64>)>> {
-        let _ = start;
+    fn profiles(
+        &mut self,
+        raw: &Spanned<BTreeMap<String, Spanned<RawProfile>>>,
+    ) -> Option<Profiles> {
         let mut out = BTreeMap::new();
         let mut ok = true;
         for (name, p) in raw.get_ref() {
@@ -296,10 +366,19 @@ impl Validator {
         let mut how = vec![1.0; HOURS_PER_WEEK];
         if let Some(w) = &p.hour_of_week {
             if p.hour_of_day.is_some() || p.day_of_week.is_some() {
-                self.error(join(path, "hour_of_week"), Some(w.span()), "hour_of_week replaces hour_of_day and day_of_week; expected one or the other");
+                self.error(
+                    join(path, "hour_of_week"),
+                    Some(w.span()),
+                    "hour_of_week replaces hour_of_day and day_of_week; expected one or the other",
+                );
                 ok = false;
             }
-            match self.weights(w, join(path, "hour_of_week"), HOURS_PER_WEEK, "Monday 00:00 first") {
+            match self.weights(
+                w,
+                join(path, "hour_of_week"),
+                HOURS_PER_WEEK,
+                "Monday 00:00 first",
+            ) {
                 Some(v) => how = v,
                 None => ok = false,
             }
@@ -313,7 +392,9 @@ impl Validator {
                 None => Some(vec![1.0; 7]),
             };
             match (hod, dow) {
-                (Some(h), Some(d)) => how = (0..HOURS_PER_WEEK).map(|i| d[i / 24] * h[i % 24]).collect(),
+                (Some(h), Some(d)) => {
+                    how = (0..HOURS_PER_WEEK).map(|i| d[i / 24] * h[i % 24]).collect()
+                }
                 _ => ok = false,
             }
         }
@@ -328,10 +409,14 @@ impl Validator {
         &mut self,
         raw: &Spanned<BTreeMap<String, Spanned<RawChannel>>>,
         start: Date,
-        profiles: &BTreeMap<String, (Vec<f64>, Vec<f64>)>,
+        profiles: &Profiles,
     ) -> Option<Vec<Channel>> {
         if raw.get_ref().is_empty() {
-            self.error("channels".into(), Some(raw.span()), "no channels; expected at least one [channels.NAME] table");
+            self.error(
+                "channels".into(),
+                Some(raw.span()),
+                "no channels; expected at least one [channels.NAME] table",
+            );
             return None;
         }
         let mut out = Vec::new();
@@ -340,7 +425,12 @@ impl Validator {
         for (name, ch) in raw.get_ref() {
             match self.channel(name, ch, start, profiles) {
                 Some((c, callback)) => {
-                    if let Some(to) = ch.get_ref().redial.as_ref().and_then(|r| r.get_ref().to.as_ref()) {
+                    if let Some(to) = ch
+                        .get_ref()
+                        .redial
+                        .as_ref()
+                        .and_then(|r| r.get_ref().to.as_ref())
+                    {
                         pending_redials.push((name.clone(), to));
                     }
                     out.push(c);
@@ -355,7 +445,15 @@ impl Validator {
         for (from, to) in pending_redials {
             let (Some(i), Some(j)) = (index(&out, &from), index(&out, to.get_ref())) else {
                 let known: Vec<&str> = out.iter().map(|c| c.name.as_str()).collect();
-                self.error(format!("channels.{from}.redial.to"), Some(to.span()), format!("no channel named \"{}\"; expected one of {}", to.get_ref(), known.join(", ")));
+                self.error(
+                    format!("channels.{from}.redial.to"),
+                    Some(to.span()),
+                    format!(
+                        "no channel named \"{}\"; expected one of {}",
+                        to.get_ref(),
+                        known.join(", ")
+                    ),
+                );
                 ok = false;
                 continue;
             };
@@ -380,33 +478,65 @@ impl Validator {
         name: &str,
         raw: &Spanned<RawChannel>,
         start: Date,
-        profiles: &BTreeMap<String, (Vec<f64>, Vec<f64>)>,
+        profiles: &Profiles,
     ) -> Option<(Channel, Option<Channel>)> {
         let path = format!("channels.{name}");
         let span = raw.span();
         let r = raw.get_ref();
         if name.is_empty() {
-            self.error(path.clone(), Some(span.clone()), "a channel needs a non-empty name");
+            self.error(
+                path.clone(),
+                Some(span.clone()),
+                "a channel needs a non-empty name",
+            );
         }
         let kind = self
-            .required(&r.kind, &path, "kind", &span, "\"call\", \"deferred\" or \"chat\"")
+            .required(
+                &r.kind,
+                &path,
+                "kind",
+                &span,
+                "\"call\", \"deferred\" or \"chat\"",
+            )
             .and_then(|k| match k.get_ref().as_str() {
                 "call" => Some(ChannelKind::Call),
                 "deferred" => Some(ChannelKind::Deferred),
                 "chat" => Some(ChannelKind::Chat),
                 other => {
-                    self.error(join(&path, "kind"), Some(k.span()), format!("got \"{other}\"; expected \"call\", \"deferred\" or \"chat\""));
+                    self.error(
+                        join(&path, "kind"),
+                        Some(k.span()),
+                        format!("got \"{other}\"; expected \"call\", \"deferred\" or \"chat\""),
+                    );
                     None
                 }
             });
         let priority = self
-            .required(&r.priority, &path, "priority", &span, "a whole number (lower is served first)")
+            .required(
+                &r.priority,
+                &path,
+                "priority",
+                &span,
+                "a whole number (lower is served first)",
+            )
             .map(|p| *p.get_ref());
         let arrivals = self
-            .required(&r.arrivals, &path, "arrivals", &span, "arrivals = { rate_per_hour = … } or { annual_volume = … }")
+            .required(
+                &r.arrivals,
+                &path,
+                "arrivals",
+                &span,
+                "arrivals = { rate_per_hour = … } or { annual_volume = … }",
+            )
             .and_then(|a| self.arrivals(a, &join(&path, "arrivals"), start, profiles));
         let handle_time = self
-            .required(&r.handle_time, &path, "handle_time", &span, "a distribution, e.g. { dist = \"exponential\", mean_s = 300 }")
+            .required(
+                &r.handle_time,
+                &path,
+                "handle_time",
+                &span,
+                "a distribution, e.g. { dist = \"exponential\", mean_s = 300 }",
+            )
             .and_then(|d| self.dist(d, &join(&path, "handle_time")));
         let patience = match &r.patience {
             None => Some(None),
@@ -417,7 +547,13 @@ impl Validator {
             Some(p) => self.dist(p, &join(&path, "patience")).map(Some),
         };
         let target = self
-            .required(&r.target, &path, "target", &span, "target = { answer_within_s = …, fraction = … }")
+            .required(
+                &r.target,
+                &path,
+                "target",
+                &span,
+                "target = { answer_within_s = …, fraction = … }",
+            )
             .and_then(|t| self.target(t, &join(&path, "target")));
         let concurrency = match &r.concurrency {
             None => Some(1),
@@ -425,7 +561,9 @@ impl Validator {
                 self.error(join(&path, "concurrency"), Some(c.span()), "only chats are held several at once; expected concurrency only on a kind = \"chat\" channel");
                 None
             }
-            Some(c) => self.integer(c, join(&path, "concurrency"), 1, 64).map(|c| c as u32),
+            Some(c) => self
+                .integer(c, join(&path, "concurrency"), 1, 64)
+                .map(|c| c as u32),
         };
         let redial = match &r.redial {
             None => Some(None),
@@ -433,7 +571,9 @@ impl Validator {
         };
         let drops = match &r.drops {
             None => Some(None),
-            Some(d) => self.drops(d, &join(&path, "drops"), name, priority.unwrap_or(0)).map(Some),
+            Some(d) => self
+                .drops(d, &join(&path, "drops"), name, priority.unwrap_or(0))
+                .map(Some),
         };
         let transfer = match &r.transfer {
             None => Some(None),
@@ -471,29 +611,59 @@ impl Validator {
         raw: &Spanned<RawArrivals>,
         path: &str,
         start: Date,
-        profiles: &BTreeMap<String, (Vec<f64>, Vec<f64>)>,
+        profiles: &Profiles,
     ) -> Option<(f64, Demand)> {
         let a = raw.get_ref();
         let hours_in_year = (days_in_first_year(start) * 24) as f64;
         let volume = match (&a.rate_per_hour, &a.annual_volume) {
-            (Some(r), None) => self.number(r, join(path, "rate_per_hour"), |x| x >= 0.0, "a rate of at least 0 per hour").map(|r| r * hours_in_year),
-            (None, Some(v)) => self.number(v, join(path, "annual_volume"), |x| x >= 0.0, "a number of contacts per year of at least 0"),
+            (Some(r), None) => self
+                .number(
+                    r,
+                    join(path, "rate_per_hour"),
+                    |x| x >= 0.0,
+                    "a rate of at least 0 per hour",
+                )
+                .map(|r| r * hours_in_year),
+            (None, Some(v)) => self.number(
+                v,
+                join(path, "annual_volume"),
+                |x| x >= 0.0,
+                "a number of contacts per year of at least 0",
+            ),
             (Some(_), Some(v)) => {
-                self.error(join(path, "annual_volume"), Some(v.span()), "give rate_per_hour or annual_volume, not both");
+                self.error(
+                    join(path, "annual_volume"),
+                    Some(v.span()),
+                    "give rate_per_hour or annual_volume, not both",
+                );
                 None
             }
             (None, None) => {
-                self.error(join(path, "rate_per_hour"), Some(raw.span()), "missing key; expected rate_per_hour (mean arrivals per hour) or annual_volume");
+                self.error(
+                    join(path, "rate_per_hour"),
+                    Some(raw.span()),
+                    "missing key; expected rate_per_hour (mean arrivals per hour) or annual_volume",
+                );
                 None
             }
         };
         let growth = match &a.growth {
             None => Some(0.0),
-            Some(g) => self.number(g, join(path, "growth"), |x| x > -1.0 && x <= 10.0, "a yearly growth rate above -1 and at most 10 (0.05 = +5% a year)"),
+            Some(g) => self.number(
+                g,
+                join(path, "growth"),
+                |x| x > -1.0 && x <= 10.0,
+                "a yearly growth rate above -1 and at most 10 (0.05 = +5% a year)",
+            ),
         };
         let day_cv = match &a.day_cv {
             None => Some(0.0),
-            Some(c) => self.number(c, join(path, "day_cv"), |x| (0.0..=2.0).contains(&x), "a coefficient of variation from 0 to 2"),
+            Some(c) => self.number(
+                c,
+                join(path, "day_cv"),
+                |x| (0.0..=2.0).contains(&x),
+                "a coefficient of variation from 0 to 2",
+            ),
         };
         let inline = RawProfile {
             hour_of_day: a.hour_of_day.clone(),
@@ -501,10 +671,17 @@ impl Validator {
             month: a.month.clone(),
             hour_of_week: a.hour_of_week.clone(),
         };
-        let has_inline = inline.hour_of_day.is_some() || inline.day_of_week.is_some() || inline.month.is_some() || inline.hour_of_week.is_some();
+        let has_inline = inline.hour_of_day.is_some()
+            || inline.day_of_week.is_some()
+            || inline.month.is_some()
+            || inline.hour_of_week.is_some();
         let shape = match &a.profile {
             Some(p) if has_inline => {
-                self.error(join(path, "profile"), Some(p.span()), "give a named profile or inline weights, not both");
+                self.error(
+                    join(path, "profile"),
+                    Some(p.span()),
+                    "give a named profile or inline weights, not both",
+                );
                 None
             }
             Some(p) => match profiles.get(p.get_ref()) {
@@ -526,48 +703,104 @@ impl Validator {
             .map(|d| {
                 let day = cal.day(d);
                 let m = month[usize::from(day.month_of_year)];
-                (0..24).map(|h| how[usize::from(day.weekday) * 24 + h] * m).sum::<f64>()
+                (0..24)
+                    .map(|h| how[usize::from(day.weekday) * 24 + h] * m)
+                    .sum::<f64>()
             })
             .sum();
-        let demand = Demand { hour_of_week: how, month, scale_per_hour: volume / weight_sum, growth_per_year: growth?, day_cv: day_cv? };
+        let demand = Demand {
+            hour_of_week: how,
+            month,
+            scale_per_hour: volume / weight_sum,
+            growth_per_year: growth?,
+            day_cv: day_cv?,
+        };
         Some((volume / hours_in_year, demand))
     }
 
     fn redial(&mut self, raw: &Spanned<RawRedial>, path: &str) -> Option<Redial> {
         let r = raw.get_ref();
         let probability = self
-            .required(&r.probability, path, "probability", &raw.span(), "the share of callers who hang up and try again")
+            .required(
+                &r.probability,
+                path,
+                "probability",
+                &raw.span(),
+                "the share of callers who hang up and try again",
+            )
             .and_then(|v| self.probability(v, join(path, "probability")));
         let delay = self
-            .required(&r.delay, path, "delay", &raw.span(), "a distribution of the time before trying again")
+            .required(
+                &r.delay,
+                path,
+                "delay",
+                &raw.span(),
+                "a distribution of the time before trying again",
+            )
             .and_then(|d| self.dist(d, &join(path, "delay")));
         let max_attempts = match &r.max_attempts {
             None => Some(3),
-            Some(m) => self.integer(m, join(path, "max_attempts"), 1, 100).map(|m| m as u8),
+            Some(m) => self
+                .integer(m, join(path, "max_attempts"), 1, 100)
+                .map(|m| m as u8),
         };
         let to_fraction = match (&r.to_fraction, &r.to) {
             (None, Some(_)) => Some(1.0),
             (None, None) => Some(0.0),
             (Some(f), Some(_)) => self.probability(f, join(path, "to_fraction")),
             (Some(f), None) => {
-                self.error(join(path, "to_fraction"), Some(f.span()), "to_fraction needs `to`, the channel redials may go to");
+                self.error(
+                    join(path, "to_fraction"),
+                    Some(f.span()),
+                    "to_fraction needs `to`, the channel redials may go to",
+                );
                 None
             }
         };
-        Some(Redial { probability: probability?, delay: delay?, max_attempts: max_attempts?, to: None, to_fraction: to_fraction? })
+        Some(Redial {
+            probability: probability?,
+            delay: delay?,
+            max_attempts: max_attempts?,
+            to: None,
+            to_fraction: to_fraction?,
+        })
     }
 
-    fn drops(&mut self, raw: &Spanned<RawDrops>, path: &str, parent: &str, parent_priority: i64) -> Option<(Drops, Channel)> {
+    fn drops(
+        &mut self,
+        raw: &Spanned<RawDrops>,
+        path: &str,
+        parent: &str,
+        parent_priority: i64,
+    ) -> Option<(Drops, Channel)> {
         let r = raw.get_ref();
         let fraction = self
-            .required(&r.fraction, path, "fraction", &raw.span(), "the share of calls that drop at once")
+            .required(
+                &r.fraction,
+                path,
+                "fraction",
+                &raw.span(),
+                "the share of calls that drop at once",
+            )
             .and_then(|v| self.probability(v, join(path, "fraction")));
         let handle_time = self
-            .required(&r.handle_time, path, "handle_time", &raw.span(), "a distribution of welfare call-back times")
+            .required(
+                &r.handle_time,
+                path,
+                "handle_time",
+                &raw.span(),
+                "a distribution of welfare call-back times",
+            )
             .and_then(|d| self.dist(d, &join(path, "handle_time")));
-        let priority = r.priority.as_ref().map_or(parent_priority, |p| *p.get_ref());
+        let priority = r
+            .priority
+            .as_ref()
+            .map_or(parent_priority, |p| *p.get_ref());
         let target = match &r.target {
-            None => Some(Target { answer_within_s: 3600.0, fraction: 0.9 }),
+            None => Some(Target {
+                answer_within_s: 3600.0,
+                fraction: 0.9,
+            }),
             Some(t) => self.target(t, &join(path, "target")),
         };
         let callback = Channel {
@@ -575,7 +808,13 @@ impl Validator {
             kind: ChannelKind::Deferred,
             priority,
             rate_per_hour: 0.0,
-            demand: Demand { hour_of_week: vec![1.0; HOURS_PER_WEEK], month: vec![1.0; 12], scale_per_hour: 0.0, growth_per_year: 0.0, day_cv: 0.0 },
+            demand: Demand {
+                hour_of_week: vec![1.0; HOURS_PER_WEEK],
+                month: vec![1.0; 12],
+                scale_per_hour: 0.0,
+                growth_per_year: 0.0,
+                day_cv: 0.0,
+            },
             handle_time: handle_time?,
             patience: None,
             target: target?,
@@ -585,41 +824,134 @@ impl Validator {
             transfer: None,
             bursts: None,
         };
-        Some((Drops { fraction: fraction?, callback_channel: usize::MAX }, callback))
+        Some((
+            Drops {
+                fraction: fraction?,
+                callback_channel: usize::MAX,
+            },
+            callback,
+        ))
     }
 
     fn bursts(&mut self, raw: &Spanned<RawBursts>, path: &str) -> Option<Bursts> {
         let r = raw.get_ref();
         let sp = raw.span();
         let per_week = self
-            .required(&r.per_week, path, "per_week", &sp, "the mean number of bursts per week")
-            .and_then(|v| self.number(v, join(path, "per_week"), |x| (0.0..=10_000.0).contains(&x), "a rate from 0 to 10000 per week"));
-        let calls_min = self.required(&r.calls_min, path, "calls_min", &sp, "the fewest calls a burst brings").and_then(|v| self.integer(v, join(path, "calls_min"), 1, 1_000_000));
-        let calls_max = self.required(&r.calls_max, path, "calls_max", &sp, "the most calls a burst brings").and_then(|v| self.integer(v, join(path, "calls_max"), 1, 1_000_000));
-        let wmin = self.required(&r.window_min_s, path, "window_min_s", &sp, "the shortest window, seconds").and_then(|v| self.number(v, join(path, "window_min_s"), |x| x > 0.0, "a number of seconds above 0"));
-        let wmax = self.required(&r.window_max_s, path, "window_max_s", &sp, "the longest window, seconds").and_then(|v| self.number(v, join(path, "window_max_s"), |x| x > 0.0, "a number of seconds above 0"));
+            .required(
+                &r.per_week,
+                path,
+                "per_week",
+                &sp,
+                "the mean number of bursts per week",
+            )
+            .and_then(|v| {
+                self.number(
+                    v,
+                    join(path, "per_week"),
+                    |x| (0.0..=10_000.0).contains(&x),
+                    "a rate from 0 to 10000 per week",
+                )
+            });
+        let calls_min = self
+            .required(
+                &r.calls_min,
+                path,
+                "calls_min",
+                &sp,
+                "the fewest calls a burst brings",
+            )
+            .and_then(|v| self.integer(v, join(path, "calls_min"), 1, 1_000_000));
+        let calls_max = self
+            .required(
+                &r.calls_max,
+                path,
+                "calls_max",
+                &sp,
+                "the most calls a burst brings",
+            )
+            .and_then(|v| self.integer(v, join(path, "calls_max"), 1, 1_000_000));
+        let wmin = self
+            .required(
+                &r.window_min_s,
+                path,
+                "window_min_s",
+                &sp,
+                "the shortest window, seconds",
+            )
+            .and_then(|v| {
+                self.number(
+                    v,
+                    join(path, "window_min_s"),
+                    |x| x > 0.0,
+                    "a number of seconds above 0",
+                )
+            });
+        let wmax = self
+            .required(
+                &r.window_max_s,
+                path,
+                "window_max_s",
+                &sp,
+                "the longest window, seconds",
+            )
+            .and_then(|v| {
+                self.number(
+                    v,
+                    join(path, "window_max_s"),
+                    |x| x > 0.0,
+                    "a number of seconds above 0",
+                )
+            });
         if let (Some(a), Some(b), Some(s)) = (calls_min, calls_max, &r.calls_max)
             && b < a
         {
-            self.error(join(path, "calls_max"), Some(s.span()), format!("got {b}; expected at least calls_min ({a})"));
+            self.error(
+                join(path, "calls_max"),
+                Some(s.span()),
+                format!("got {b}; expected at least calls_min ({a})"),
+            );
             return None;
         }
         if let (Some(a), Some(b), Some(s)) = (wmin, wmax, &r.window_max_s)
             && b < a
         {
-            self.error(join(path, "window_max_s"), Some(s.span()), format!("got {b}; expected at least window_min_s ({a})"));
+            self.error(
+                join(path, "window_max_s"),
+                Some(s.span()),
+                format!("got {b}; expected at least window_min_s ({a})"),
+            );
             return None;
         }
-        Some(Bursts { per_week: per_week?, calls: (calls_min? as u32, calls_max? as u32), window_s: (wmin?, wmax?) })
+        Some(Bursts {
+            per_week: per_week?,
+            calls: (calls_min? as u32, calls_max? as u32),
+            window_s: (wmin?, wmax?),
+        })
     }
 
     fn target(&mut self, raw: &Spanned<RawTarget>, path: &str) -> Option<Target> {
         let r = raw.get_ref();
         let within = match (&r.answer_within_s, &r.answer_within_hours) {
-            (Some(v), None) => self.number(v, join(path, "answer_within_s"), |x| x >= 0.0, "a number of seconds of at least 0"),
-            (None, Some(v)) => self.number(v, join(path, "answer_within_hours"), |x| x >= 0.0, "a number of hours of at least 0").map(|h| h * 3600.0),
+            (Some(v), None) => self.number(
+                v,
+                join(path, "answer_within_s"),
+                |x| x >= 0.0,
+                "a number of seconds of at least 0",
+            ),
+            (None, Some(v)) => self
+                .number(
+                    v,
+                    join(path, "answer_within_hours"),
+                    |x| x >= 0.0,
+                    "a number of hours of at least 0",
+                )
+                .map(|h| h * 3600.0),
             (Some(_), Some(v)) => {
-                self.error(join(path, "answer_within_hours"), Some(v.span()), "give answer_within_s or answer_within_hours, not both");
+                self.error(
+                    join(path, "answer_within_hours"),
+                    Some(v.span()),
+                    "give answer_within_s or answer_within_hours, not both",
+                );
                 None
             }
             (None, None) => {
@@ -628,26 +960,58 @@ impl Validator {
             }
         };
         let fraction = self
-            .required(&r.fraction, path, "fraction", &raw.span(), "the share to answer within the threshold, e.g. 0.9")
+            .required(
+                &r.fraction,
+                path,
+                "fraction",
+                &raw.span(),
+                "the share to answer within the threshold, e.g. 0.9",
+            )
             .and_then(|v| self.probability(v, join(path, "fraction")));
-        Some(Target { answer_within_s: within?, fraction: fraction? })
+        Some(Target {
+            answer_within_s: within?,
+            fraction: fraction?,
+        })
     }
 
-    fn handlers(&mut self, raw: &Spanned<RawHandlers>, channels: &[Channel], start: Date) -> Option<Handlers> {
+    fn handlers(
+        &mut self,
+        raw: &Spanned<RawHandlers>,
+        channels: &[Channel],
+        start: Date,
+    ) -> Option<Handlers> {
         let (h, span) = (raw.get_ref(), raw.span());
         let shrinkage = match &h.shrinkage {
             None => Some(0.0),
-            Some(v) => self.number(v, "handlers.shrinkage".into(), |x| (0.0..1.0).contains(&x), "a fraction from 0 to below 1"),
+            Some(v) => self.number(
+                v,
+                "handlers.shrinkage".into(),
+                |x| (0.0..1.0).contains(&x),
+                "a fraction from 0 to below 1",
+            ),
         };
         let attrition = match &h.attrition_per_year {
             None => Some(0.0),
-            Some(v) => self.number(v, "handlers.attrition_per_year".into(), |x| (0.0..=10.0).contains(&x), "a yearly rate from 0 to 10"),
+            Some(v) => self.number(
+                v,
+                "handlers.attrition_per_year".into(),
+                |x| (0.0..=10.0).contains(&x),
+                "a yearly rate from 0 to 10",
+            ),
         };
         let (count, groups) = match (&h.count, &h.groups) {
-            (Some(c), None) => (self.integer(c, "handlers.count".into(), 0, MAX_STAFF).map(|c| c as u32), Some(Vec::new())),
+            (Some(c), None) => (
+                self.integer(c, "handlers.count".into(), 0, MAX_STAFF)
+                    .map(|c| c as u32),
+                Some(Vec::new()),
+            ),
             (None, Some(g)) => (Some(0), self.groups(g, channels)),
             (Some(c), Some(_)) => {
-                self.error("handlers.count".into(), Some(c.span()), "give count (an always-on pool) or shift groups, not both");
+                self.error(
+                    "handlers.count".into(),
+                    Some(c.span()),
+                    "give count (an always-on pool) or shift groups, not both",
+                );
                 (None, None)
             }
             (None, None) => {
@@ -669,7 +1033,11 @@ impl Validator {
                 ok.then_some(out)
             }
             (Some(list), Some(_)) => {
-                self.error("handlers.hires".into(), Some(list.span()), "hires join a shift group; expected [handlers.groups.NAME] tables");
+                self.error(
+                    "handlers.hires".into(),
+                    Some(list.span()),
+                    "hires join a shift group; expected [handlers.groups.NAME] tables",
+                );
                 None
             }
             (Some(_), None) => None,
@@ -682,12 +1050,26 @@ impl Validator {
                 }
             }
         }
-        Some(Handlers { count: count?, groups: groups?, shrinkage: shrinkage?, attrition_per_year: attrition?, hires: hires? })
+        Some(Handlers {
+            count: count?,
+            groups: groups?,
+            shrinkage: shrinkage?,
+            attrition_per_year: attrition?,
+            hires: hires?,
+        })
     }
 
-    fn groups(&mut self, raw: &Spanned<BTreeMap<String, Spanned<RawGroup>>>, channels: &[Channel]) -> Option<Vec<Group>> {
+    fn groups(
+        &mut self,
+        raw: &Spanned<BTreeMap<String, Spanned<RawGroup>>>,
+        channels: &[Channel],
+    ) -> Option<Vec<Group>> {
         if raw.get_ref().is_empty() {
-            self.error("handlers.groups".into(), Some(raw.span()), "no groups; expected at least one [handlers.groups.NAME] table");
+            self.error(
+                "handlers.groups".into(),
+                Some(raw.span()),
+                "no groups; expected at least one [handlers.groups.NAME] table",
+            );
             return None;
         }
         let mut out = Vec::new();
@@ -701,24 +1083,53 @@ impl Validator {
         ok.then_some(out)
     }
 
-    fn channel_index(&mut self, name: &Spanned<String>, key: String, channels: &[Channel]) -> Option<usize> {
+    fn channel_index(
+        &mut self,
+        name: &Spanned<String>,
+        key: String,
+        channels: &[Channel],
+    ) -> Option<usize> {
         let found = channels.iter().position(|c| c.name == *name.get_ref());
         if found.is_none() {
             let known: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
-            self.error(key, Some(name.span()), format!("no channel named \"{}\"; expected one of {}", name.get_ref(), known.join(", ")));
+            self.error(
+                key,
+                Some(name.span()),
+                format!(
+                    "no channel named \"{}\"; expected one of {}",
+                    name.get_ref(),
+                    known.join(", ")
+                ),
+            );
         }
         found
     }
 
-    fn group(&mut self, name: &str, raw: &Spanned<RawGroup>, channels: &[Channel]) -> Option<Group> {
+    fn group(
+        &mut self,
+        name: &str,
+        raw: &Spanned<RawGroup>,
+        channels: &[Channel],
+    ) -> Option<Group> {
         let path = format!("handlers.groups.{name}");
         let (g, span) = (raw.get_ref(), raw.span());
         let headcount = self
-            .required(&g.headcount, &path, "headcount", &span, "the number of handlers in each team")
-            .and_then(|v| self.integer(v, join(&path, "headcount"), 0, MAX_STAFF).map(|v| v as u32));
+            .required(
+                &g.headcount,
+                &path,
+                "headcount",
+                &span,
+                "the number of handlers in each team",
+            )
+            .and_then(|v| {
+                self.integer(v, join(&path, "headcount"), 0, MAX_STAFF)
+                    .map(|v| v as u32)
+            });
         let teams = match &g.teams {
             None => Some(1),
-            Some(v) => self.integer(v, join(&path, "teams"), 1, 64).map(|v| v as u32),
+            Some(v) => self
+                .integer(v, join(&path, "teams"), 1, 64)
+                .map(|v| v as u32),
         };
         let pattern = match &g.pattern {
             None => Some(vec![true]),
@@ -728,11 +1139,38 @@ impl Validator {
             (None, None) => Some(None),
             (Some(s), Some(h)) => {
                 let start = self.time_of_day(s, join(&path, "shift_start"));
-                let hours = self.number(h, join(&path, "shift_hours"), |x| x > 0.0 && x <= 24.0, "a shift length in hours above 0 and at most 24");
-                (|| Some(Some(Shift { start_s: start?.min(86_399), length: SimTime::from_hours(hours?), pattern: pattern.clone()? })))()
+                let hours = self.number(
+                    h,
+                    join(&path, "shift_hours"),
+                    |x| x > 0.0 && x <= 24.0,
+                    "a shift length in hours above 0 and at most 24",
+                );
+                (|| {
+                    Some(Some(Shift {
+                        start_s: start?.min(86_399),
+                        length: SimTime::from_hours(hours?),
+                        pattern: pattern.clone()?,
+                    }))
+                })()
             }
-            (Some(_), None) => self.required(&g.shift_hours, &path, "shift_hours", &span, "the shift length in hours").map(|_| None),
-            (None, Some(_)) => self.required(&g.shift_start, &path, "shift_start", &span, "the shift start \"HH:MM\"").map(|_| None),
+            (Some(_), None) => self
+                .required(
+                    &g.shift_hours,
+                    &path,
+                    "shift_hours",
+                    &span,
+                    "the shift length in hours",
+                )
+                .map(|_| None),
+            (None, Some(_)) => self
+                .required(
+                    &g.shift_start,
+                    &path,
+                    "shift_start",
+                    &span,
+                    "the shift start \"HH:MM\"",
+                )
+                .map(|_| None),
         };
         let served = match &g.channels {
             None => Some((0..channels.len()).collect::<Vec<_>>()),
@@ -763,15 +1201,46 @@ impl Validator {
             Some(o) => {
                 let op = join(&path, "overflow");
                 let ch = self
-                    .required(&o.get_ref().channel, &op, "channel", &o.span(), "the channel the group is pulled onto")
+                    .required(
+                        &o.get_ref().channel,
+                        &op,
+                        "channel",
+                        &o.span(),
+                        "the channel the group is pulled onto",
+                    )
                     .and_then(|c| self.channel_index(c, join(&op, "channel"), channels));
                 let after = self
-                    .required(&o.get_ref().after_s, &op, "after_s", &o.span(), "the wait after which the group helps, seconds")
-                    .and_then(|v| self.number(v, join(&op, "after_s"), |x| x >= 0.0, "a number of seconds of at least 0"));
-                (|| Some(Some(Overflow { channel: ch?, after: SimTime::from_secs(after?) })))()
+                    .required(
+                        &o.get_ref().after_s,
+                        &op,
+                        "after_s",
+                        &o.span(),
+                        "the wait after which the group helps, seconds",
+                    )
+                    .and_then(|v| {
+                        self.number(
+                            v,
+                            join(&op, "after_s"),
+                            |x| x >= 0.0,
+                            "a number of seconds of at least 0",
+                        )
+                    });
+                (|| {
+                    Some(Some(Overflow {
+                        channel: ch?,
+                        after: SimTime::from_secs(after?),
+                    }))
+                })()
             }
         };
-        Some(Group { name: name.to_owned(), headcount: headcount?, teams: teams?, shift: shift?, channels: served?, overflow: overflow? })
+        Some(Group {
+            name: name.to_owned(),
+            headcount: headcount?,
+            teams: teams?,
+            shift: shift?,
+            channels: served?,
+            overflow: overflow?,
+        })
     }
 
     /// A rota pattern such as "4on4off" or "5on2off": runs of days on and off, repeating.
@@ -806,27 +1275,69 @@ impl Validator {
         Some(out)
     }
 
-    fn hire(&mut self, raw: &Spanned<RawHire>, path: &str, groups: &[Group], start: Date) -> Option<Hire> {
+    fn hire(
+        &mut self,
+        raw: &Spanned<RawHire>,
+        path: &str,
+        groups: &[Group],
+        start: Date,
+    ) -> Option<Hire> {
         let (h, span) = (raw.get_ref(), raw.span());
-        let group = self.required(&h.group, path, "group", &span, "the shift group the cohort joins").and_then(|g| {
-            let found = groups.iter().position(|x| x.name == *g.get_ref());
-            if found.is_none() {
-                let known: Vec<&str> = groups.iter().map(|x| x.name.as_str()).collect();
-                self.error(join(path, "group"), Some(g.span()), format!("no group named \"{}\"; expected one of {}", g.get_ref(), known.join(", ")));
-            }
-            found
-        });
-        let date = self.required(&h.start_date, path, "start_date", &span, "the cohort's first day, e.g. 2024-07-01").and_then(|d| self.date(d, join(path, "start_date")));
-        let count = self.required(&h.count, path, "count", &span, "the number of new handlers").and_then(|v| self.integer(v, join(path, "count"), 0, MAX_STAFF));
+        let group = self
+            .required(
+                &h.group,
+                path,
+                "group",
+                &span,
+                "the shift group the cohort joins",
+            )
+            .and_then(|g| {
+                let found = groups.iter().position(|x| x.name == *g.get_ref());
+                if found.is_none() {
+                    let known: Vec<&str> = groups.iter().map(|x| x.name.as_str()).collect();
+                    self.error(
+                        join(path, "group"),
+                        Some(g.span()),
+                        format!(
+                            "no group named \"{}\"; expected one of {}",
+                            g.get_ref(),
+                            known.join(", ")
+                        ),
+                    );
+                }
+                found
+            });
+        let date = self
+            .required(
+                &h.start_date,
+                path,
+                "start_date",
+                &span,
+                "the cohort's first day, e.g. 2024-07-01",
+            )
+            .and_then(|d| self.date(d, join(path, "start_date")));
+        let count = self
+            .required(&h.count, path, "count", &span, "the number of new handlers")
+            .and_then(|v| self.integer(v, join(path, "count"), 0, MAX_STAFF));
         let weeks = |v: &mut Self, x: &Option<Spanned<f64>>, key: &str| match x {
             None => Some(0.0),
-            Some(w) => v.number(w, join(path, key), |x| (0.0..=520.0).contains(&x), "a number of weeks from 0 to 520"),
+            Some(w) => v.number(
+                w,
+                join(path, key),
+                |x| (0.0..=520.0).contains(&x),
+                "a number of weeks from 0 to 520",
+            ),
         };
         let training = weeks(self, &h.training_weeks, "training_weeks");
         let ramp = weeks(self, &h.ramp_weeks, "ramp_weeks");
         let factor = match &h.initial_aht_factor {
             None => Some(1.0),
-            Some(f) => self.number(f, join(path, "initial_aht_factor"), |x| (1.0..=10.0).contains(&x), "a handle-time multiplier from 1 to 10"),
+            Some(f) => self.number(
+                f,
+                join(path, "initial_aht_factor"),
+                |x| (1.0..=10.0).contains(&x),
+                "a handle-time multiplier from 1 to 10",
+            ),
         };
         let start_day = date?.since(start).ok()?.get_days();
         Some(Hire {
@@ -1056,7 +1567,10 @@ impl Validator {
         let hours = match (&r.open, &r.close) {
             (None, None) => Some(None),
             (Some(o), Some(c)) => {
-                let (o, c) = (self.time_of_day(o, "triage.open".into()), self.time_of_day(c, "triage.close".into()));
+                let (o, c) = (
+                    self.time_of_day(o, "triage.open".into()),
+                    self.time_of_day(c, "triage.close".into()),
+                );
                 (|| Some(Some((o?, c?))))()
             }
             (Some(o), None) => {
@@ -1097,7 +1611,10 @@ impl Validator {
         let need: f64 = patient.iter().map(|(_, e)| e).sum();
         let have = mean_staffed(&s.handlers);
         if need >= have && need > 0.0 {
-            let list: Vec<String> = patient.iter().map(|(i, e)| format!("{} ({e:.2})", s.channels[*i].name)).collect();
+            let list: Vec<String> = patient
+                .iter()
+                .map(|(i, e)| format!("{} ({e:.2})", s.channels[*i].name))
+                .collect();
             let raw_h = raw.handlers.as_ref().map(|h| h.get_ref());
             let span = raw_h
                 .and_then(|h| h.count.as_ref().map(Spanned::span))
@@ -1155,7 +1672,8 @@ pub fn mean_staffed(h: &Handlers) -> f64 {
             match &g.shift {
                 None => base,
                 Some(sh) => {
-                    let on = sh.pattern.iter().filter(|d| **d).count() as f64 / sh.pattern.len() as f64;
+                    let on =
+                        sh.pattern.iter().filter(|d| **d).count() as f64 / sh.pattern.len() as f64;
                     base * on * sh.length.as_secs() / 86_400.0 * (1.0 - h.shrinkage)
                 }
             }

@@ -3,9 +3,12 @@
 //! Events are ordered by time, then by a fixed ladder for simultaneous events, then by
 //! insertion (first scheduled, first handled). The ladder, best first:
 //!
-//! 1. **releases**: a handler or a triage officer finishes (and at once takes the next caller);
-//! 2. **abandonments**: a waiting caller's patience runs out;
-//! 3. **arrivals**.
+//! 1. **releases**: a handler finishes a contact or a chat, an officer finishes triage (and at
+//!    once takes the next caller);
+//! 2. **capacity changes**: shifts start and end, handlers join or leave, triage opens or closes;
+//! 3. **dispatch**: a waiting caller becomes eligible for an overflow group;
+//! 4. **abandonments**: a waiting caller's patience runs out;
+//! 5. **arrivals**: fresh arrivals, redials, burst calls and burst starts.
 //!
 //! So a caller whose patience runs out at the very instant a handler frees up is served
 //! ("releases before seizes"), and a caller arriving at that instant queues behind those
@@ -25,23 +28,55 @@ pub struct CallerId {
 /// Something that happens at an instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// A call handler finishes a contact.
-    HandlerFree,
+    /// A call handler finishes a call or work item.
+    HandlerFree { handler: u32 },
+    /// A call handler finishes one of the chats it holds.
+    ChatEnd { handler: u32 },
     /// A triage officer finishes with a caller.
     TriageDone(CallerId),
+    /// A team of a group starts its shift.
+    ShiftStart { group: u16, team: u16 },
+    /// A team of a group ends its shift (busy handlers finish the contact in hand first).
+    ShiftEnd { group: u16, team: u16 },
+    /// A handler of an always-on group joins (after training) or leaves (attrition).
+    Roster { handler: u32, joins: bool },
+    /// The triage team opens for the day.
+    TriageOpen,
+    /// The triage team closes for the day.
+    TriageClose,
+    /// A waiting caller has waited long enough for an overflow group to take them.
+    Overflow(CallerId),
     /// A waiting caller's patience runs out (ignored if the caller was answered meanwhile).
     Abandon(CallerId),
-    /// The next caller arrives on a channel.
+    /// An incident burst starts on a channel.
+    BurstStart { channel: u16 },
+    /// The next call of a burst arrives.
+    BurstCall { channel: u16, burst: u16 },
+    /// A caller who hung up tries again (attempt ≥ 1).
+    Redial { channel: u16, attempt: u8 },
+    /// The next fresh caller arrives on a channel.
     Arrival { channel: u16 },
 }
+
+/// The rung of arrivals: slot arrivals yield to heap events of lower rungs at the same instant.
+const ARRIVAL_RUNG: u64 = 4;
 
 impl Event {
     /// Rung on the ladder for simultaneous events: lower happens first.
     fn rung(self) -> u64 {
         match self {
-            Event::HandlerFree | Event::TriageDone(_) => 0,
-            Event::Abandon(_) => 1,
-            Event::Arrival { .. } => 2,
+            Event::HandlerFree { .. } | Event::ChatEnd { .. } | Event::TriageDone(_) => 0,
+            Event::ShiftStart { .. }
+            | Event::ShiftEnd { .. }
+            | Event::Roster { .. }
+            | Event::TriageOpen
+            | Event::TriageClose => 1,
+            Event::Overflow(_) => 2,
+            Event::Abandon(_) => 3,
+            Event::BurstStart { .. }
+            | Event::BurstCall { .. }
+            | Event::Redial { .. }
+            | Event::Arrival { .. } => ARRIVAL_RUNG,
         }
     }
 }
@@ -190,7 +225,7 @@ impl EventQueue {
     #[inline]
     pub fn schedule(&mut self, time: SimTime, event: Event) {
         self.inserted += 1;
-        let order = (event.rung() << 62) | self.inserted;
+        let order = (event.rung() << 60) | self.inserted;
         self.heap.push(Entry {
             key: (u128::from(time.0) << 64) | u128::from(order),
             event,
@@ -203,7 +238,8 @@ impl EventQueue {
         let (arrival_at, channel) = self.soonest_arrival;
         let heap_first = match self.heap.peek() {
             Some(top) => {
-                top.time() < arrival_at || (top.time() == arrival_at && top.event.rung() < 2)
+                top.time() < arrival_at
+                    || (top.time() == arrival_at && top.event.rung() < ARRIVAL_RUNG)
             }
             None => false,
         };
@@ -250,7 +286,7 @@ mod tests {
         let t = SimTime(10);
         q.schedule(t, Event::Arrival { channel: 0 });
         q.schedule(t, Event::Abandon(id));
-        q.schedule(t, Event::HandlerFree);
+        q.schedule(t, Event::HandlerFree { handler: 0 });
         q.schedule(SimTime(5), Event::Arrival { channel: 1 });
         q.schedule(t, Event::TriageDone(id));
         let order: Vec<Event> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
@@ -258,7 +294,7 @@ mod tests {
             order,
             vec![
                 Event::Arrival { channel: 1 },
-                Event::HandlerFree,
+                Event::HandlerFree { handler: 0 },
                 Event::TriageDone(id),
                 Event::Abandon(id),
                 Event::Arrival { channel: 0 },
@@ -277,12 +313,12 @@ mod tests {
         q.schedule_arrival(0, SimTime(10));
         q.schedule(SimTime(10), Event::Arrival { channel: 5 });
         q.schedule(SimTime(10), Event::Abandon(id));
-        q.schedule(SimTime(3), Event::HandlerFree);
+        q.schedule(SimTime(3), Event::HandlerFree { handler: 0 });
         let order: Vec<Event> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(
             order,
             vec![
-                Event::HandlerFree,
+                Event::HandlerFree { handler: 0 },
                 Event::Abandon(id),
                 Event::Arrival { channel: 0 },
                 Event::Arrival { channel: 1 },
@@ -303,7 +339,7 @@ mod tests {
             keys.push(key);
             h.push(Entry {
                 key,
-                event: Event::HandlerFree,
+                event: Event::HandlerFree { handler: 0 },
             });
             if x.is_multiple_of(3) {
                 keys.sort_unstable();

@@ -63,7 +63,9 @@ count = 4
 fn syntax_errors_and_unknown_keys_are_located() {
     let e = errors("horizon_hours = 10\n[handlers]\ncount = 3\ncolour = \"blue\"\n");
     assert!(
-        e.starts_with("bad.toml:4:1: handlers.colour: unknown field `colour`, expected one of `count`"),
+        e.starts_with(
+            "bad.toml:4:1: handlers.colour: unknown field `colour`, expected one of `count`"
+        ),
         "{e}"
     );
     let e = errors("horizon_hours = = 3\n");

@@ -1,0 +1,359 @@
+//! The people: call handlers in shift groups, on rotas, with skills, hires and attrition.
+//!
+//! Each handler is an entity (group, team, state). Idle handlers of a group sit in an
+//! [`IdleSet`] with O(1) insert, remove and take, so the hot path (a caller finds a free
+//! handler; a handler takes the next caller) does not depend on the number of handlers.
+//! The rota itself is arithmetic: team `t` of a group works day `d` when
+//! `pattern[(d + t·len/teams) mod len]` is on, from `shift_start` for `shift_hours`.
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1};
+
+use crate::rng::{SimRng, StreamKind, stream};
+use crate::scenario::{Group, Scenario, Shift};
+use crate::time::SimTime;
+
+/// Microseconds in a day.
+pub const DAY_US: u64 = 86_400_000_000;
+
+/// What a handler is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandlerState {
+    /// Not on duty (off shift, absent, in training, or gone).
+    Off,
+    /// On duty and free.
+    Idle,
+    /// On a call or a work item.
+    Busy,
+    /// Holding one or more chats (and no call).
+    Chatting,
+}
+
+/// One call handler.
+#[derive(Clone, Debug)]
+pub struct Handler {
+    /// Index of the handler's group.
+    pub group: u16,
+    /// Current state.
+    pub state: HandlerState,
+    /// Chats held now.
+    pub chats: u8,
+    /// Whether the shift ended while busy: leave when the contact in hand ends.
+    pub leaving: bool,
+    /// When the current shift ends.
+    pub shift_end: SimTime,
+    /// When training ends (available from then on).
+    pub trained_at: SimTime,
+    /// Length of the ramp after training.
+    pub ramp: SimTime,
+    /// Handle-time multiplier at the end of training.
+    pub initial_factor: f64,
+    /// When the handler leaves the force (attrition).
+    pub leaves_at: SimTime,
+}
+
+impl Handler {
+    /// Handle-time multiplier at `now`: decays linearly from the initial factor to 1 over the ramp.
+    #[inline]
+    pub fn handle_factor(&self, now: SimTime) -> f64 {
+        if self.initial_factor == 1.0 || now >= self.trained_at.after(self.ramp) {
+            return 1.0;
+        }
+        let done = now.since(self.trained_at).as_secs() / self.ramp.as_secs().max(1e-9);
+        self.initial_factor + (1.0 - self.initial_factor) * done.clamp(0.0, 1.0)
+    }
+
+    /// Whether the handler can work a shift starting at `now` (trained, not yet gone).
+    pub fn employable(&self, now: SimTime) -> bool {
+        self.trained_at <= now && now < self.leaves_at
+    }
+}
+
+/// A set of handler indices with O(1) insert, remove and take.
+#[derive(Clone, Debug, Default)]
+pub struct IdleSet {
+    items: Vec<u32>,
+}
+
+impl IdleSet {
+    /// Adds handler `h`; `pos` is the shared position table (one entry per handler).
+    #[inline]
+    pub fn insert(&mut self, h: u32, pos: &mut [u32]) {
+        pos[h as usize] = self.items.len() as u32;
+        self.items.push(h);
+    }
+
+    /// Removes handler `h` (which must be in the set).
+    #[inline]
+    pub fn remove(&mut self, h: u32, pos: &mut [u32]) {
+        let i = pos[h as usize] as usize;
+        let last = self.items.pop().unwrap_or(h);
+        if last != h {
+            self.items[i] = last;
+            pos[last as usize] = i as u32;
+        }
+    }
+
+    /// Takes the most recently added handler.
+    #[inline]
+    pub fn take(&mut self) -> Option<u32> {
+        self.items.pop()
+    }
+
+    /// The handlers in the set.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.items.iter().copied()
+    }
+}
+
+/// A group's live state.
+#[derive(Clone, Debug)]
+pub struct GroupState {
+    /// Idle handlers on duty.
+    pub idle: IdleSet,
+    /// Handlers holding chats.
+    pub chatting: IdleSet,
+    /// Handler indices of each team.
+    pub teams: Vec<Vec<u32>>,
+    /// The group's shift, if it works one.
+    pub shift: Option<Shift>,
+}
+
+/// All handlers and their groups.
+pub struct Workforce {
+    /// Every handler, rostered and hired.
+    pub handlers: Vec<Handler>,
+    /// Position of each handler in its group's idle or chatting set.
+    pub pos: Vec<u32>,
+    /// Per group.
+    pub groups: Vec<GroupState>,
+    /// Random absences per shift, per group.
+    pub shrink_rng: Vec<SimRng>,
+    /// Share of rostered handlers absent from a shift.
+    pub shrinkage: f64,
+}
+
+/// The groups a scenario's handlers form: its own, or one always-on group of `count`.
+pub fn effective_groups(s: &Scenario) -> Vec<Group> {
+    if !s.handlers.groups.is_empty() {
+        return s.handlers.groups.clone();
+    }
+    vec![Group {
+        name: "handlers".into(),
+        headcount: s.handlers.count,
+        teams: 1,
+        shift: None,
+        channels: (0..s.channels.len()).collect(),
+        overflow: None,
+    }]
+}
+
+impl Workforce {
+    /// Builds the handlers of `s` for replication `replication`.
+    pub fn new(s: &Scenario, groups: &[Group], replication: u32) -> Workforce {
+        let mut handlers = Vec::new();
+        let mut states: Vec<GroupState> = groups
+            .iter()
+            .map(|g| GroupState {
+                idle: IdleSet::default(),
+                chatting: IdleSet::default(),
+                teams: vec![Vec::new(); g.teams as usize],
+                shift: g.shift.clone(),
+            })
+            .collect();
+        let attrition_per_s = s.handlers.attrition_per_year / (365.25 * 86_400.0);
+        let mut attrition: Vec<SimRng> = groups
+            .iter()
+            .map(|g| stream(s.seed, replication, &g.name, StreamKind::Attrition))
+            .collect();
+        let mut add = |gi: usize,
+                       team: usize,
+                       trained_at: SimTime,
+                       ramp: SimTime,
+                       factor: f64,
+                       joined: SimTime| {
+            let leaves_at = if attrition_per_s > 0.0 {
+                let gap: f64 = Exp1.sample(&mut attrition[gi]);
+                joined.after(SimTime::from_secs(gap / attrition_per_s))
+            } else {
+                SimTime::NEVER
+            };
+            states[gi].teams[team].push(handlers.len() as u32);
+            handlers.push(Handler {
+                group: gi as u16,
+                state: HandlerState::Off,
+                chats: 0,
+                leaving: false,
+                shift_end: SimTime::NEVER,
+                trained_at,
+                ramp,
+                initial_factor: factor,
+                leaves_at,
+            });
+        };
+        for (gi, g) in groups.iter().enumerate() {
+            for team in 0..g.teams as usize {
+                for _ in 0..g.headcount {
+                    add(gi, team, SimTime::ZERO, SimTime::ZERO, 1.0, SimTime::ZERO);
+                }
+            }
+        }
+        for hire in &s.handlers.hires {
+            let first_day = SimTime((hire.start_day.max(0) as u64) * DAY_US);
+            let trained = if hire.start_day < 0 {
+                SimTime(
+                    hire.training
+                        .0
+                        .saturating_sub(hire.start_day.unsigned_abs() * DAY_US),
+                )
+            } else {
+                first_day.after(hire.training)
+            };
+            let teams = groups[hire.group].teams as usize;
+            for k in 0..hire.count as usize {
+                add(
+                    hire.group,
+                    k % teams,
+                    trained,
+                    hire.ramp,
+                    hire.initial_aht_factor,
+                    first_day,
+                );
+            }
+        }
+        let shrink_rng = groups
+            .iter()
+            .map(|g| stream(s.seed, replication, &g.name, StreamKind::Shrinkage))
+            .collect();
+        Workforce {
+            pos: vec![0; handlers.len()],
+            handlers,
+            groups: states,
+            shrink_rng,
+            shrinkage: s.handlers.shrinkage,
+        }
+    }
+
+    /// Whether handler `h` turns up for a shift (shrinkage drawn per handler per shift).
+    pub fn turns_up(&mut self, group: usize) -> bool {
+        self.shrinkage == 0.0 || self.shrink_rng[group].random::<f64>() >= self.shrinkage
+    }
+
+    /// Marks handler `h` idle and available.
+    #[inline]
+    pub fn make_idle(&mut self, h: u32) {
+        let handler = &mut self.handlers[h as usize];
+        handler.state = HandlerState::Idle;
+        let g = usize::from(handler.group);
+        self.groups[g].idle.insert(h, &mut self.pos);
+    }
+
+    /// Takes an idle handler of group `g`, if any.
+    #[inline]
+    pub fn take_idle(&mut self, g: usize) -> Option<u32> {
+        self.groups[g].idle.take()
+    }
+
+    /// Removes idle handler `h` from its group's idle set.
+    pub fn remove_idle(&mut self, h: u32) {
+        let g = usize::from(self.handlers[h as usize].group);
+        self.groups[g].idle.remove(h, &mut self.pos);
+    }
+}
+
+/// The next shift of `team` of a group with `shift` and `teams` teams that ends after `after`:
+/// its (start, end), with day 0 at time zero. Shifts that began before time zero count.
+pub fn next_shift(shift: &Shift, teams: u32, team: u32, after: SimTime) -> (SimTime, SimTime) {
+    let len = shift.pattern.len() as i64;
+    let offset = i64::from(team) * len / i64::from(teams.max(1));
+    let first_day = (after.0 / DAY_US) as i64 - 1;
+    for day in first_day.. {
+        if shift.pattern[(day + offset).rem_euclid(len) as usize] {
+            let start_us = day * DAY_US as i64 + i64::from(shift.start_s) * 1_000_000;
+            let end_us = start_us + shift.length.0 as i64;
+            if end_us > after.0 as i64 {
+                return (
+                    SimTime(start_us.max(0) as u64),
+                    SimTime(end_us.max(0) as u64),
+                );
+            }
+        }
+    }
+    unreachable!("a validated pattern has at least one day on")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shift(start_h: u32, hours: f64, pattern: &[bool]) -> Shift {
+        Shift {
+            start_s: start_h * 3600,
+            length: SimTime::from_hours(hours),
+            pattern: pattern.to_vec(),
+        }
+    }
+
+    #[test]
+    fn four_on_four_off_teams_alternate() {
+        let s = shift(
+            7,
+            12.0,
+            &[true, true, true, true, false, false, false, false],
+        );
+        let day = |d: u64| SimTime(d * DAY_US);
+        // Team 0 works days 0-3, team 1 days 4-7.
+        assert_eq!(
+            next_shift(&s, 2, 0, SimTime::ZERO).0,
+            day(0).after(SimTime::from_hours(7.0))
+        );
+        assert_eq!(
+            next_shift(&s, 2, 1, SimTime::ZERO).0,
+            day(4).after(SimTime::from_hours(7.0))
+        );
+        assert_eq!(
+            next_shift(&s, 2, 0, day(3).after(SimTime::from_hours(20.0))).0,
+            day(8).after(SimTime::from_hours(7.0))
+        );
+    }
+
+    #[test]
+    fn a_night_shift_running_at_time_zero_counts() {
+        let s = shift(19, 12.0, &[true]);
+        let (start, end) = next_shift(&s, 1, 0, SimTime::ZERO);
+        assert_eq!((start, end), (SimTime::ZERO, SimTime::from_hours(7.0)));
+    }
+
+    #[test]
+    fn idle_set_removes_anywhere() {
+        let mut set = IdleSet::default();
+        let mut pos = vec![0; 5];
+        for h in 0..5 {
+            set.insert(h, &mut pos);
+        }
+        set.remove(1, &mut pos);
+        set.remove(4, &mut pos);
+        let mut left: Vec<u32> = set.iter().collect();
+        left.sort_unstable();
+        assert_eq!(left, vec![0, 2, 3]);
+        assert!(set.take().is_some());
+    }
+
+    #[test]
+    fn ramp_decays_linearly() {
+        let h = Handler {
+            group: 0,
+            state: HandlerState::Off,
+            chats: 0,
+            leaving: false,
+            shift_end: SimTime::NEVER,
+            trained_at: SimTime::from_hours(10.0),
+            ramp: SimTime::from_hours(10.0),
+            initial_factor: 1.5,
+            leaves_at: SimTime::NEVER,
+        };
+        assert_eq!(h.handle_factor(SimTime::from_hours(10.0)), 1.5);
+        assert!((h.handle_factor(SimTime::from_hours(15.0)) - 1.25).abs() < 1e-12);
+        assert_eq!(h.handle_factor(SimTime::from_hours(25.0)), 1.0);
+    }
+}
