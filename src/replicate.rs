@@ -30,12 +30,55 @@ pub struct Results {
     pub triage: Option<Kpis<Estimate>>,
     /// KPIs per hour of the week, month and week of the run.
     pub intervals: IntervalKpis<Estimate>,
+    /// Labels of the interval cells: hour of week (`Mon 07`), month (`2024-07`), week start date.
+    pub interval_labels: IntervalLabels,
     /// Events processed, summed over replications.
     pub events: u64,
     /// Wall-clock seconds for all replications (the only field that varies between runs).
     pub wall_s: f64,
     /// The KPIs of each replication, in order (for paired comparisons and tests).
     pub per_replication: Vec<ReplicationKpis>,
+}
+
+/// Labels of the interval cells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntervalLabels {
+    /// `Mon 00` … `Sun 23`.
+    pub hour_of_week: Vec<String>,
+    /// `YYYY-MM` of each month of the run.
+    pub month: Vec<String>,
+    /// Start date of each week of the run.
+    pub week: Vec<String>,
+}
+
+impl IntervalLabels {
+    fn new(s: &Scenario, iv: &IntervalKpis<Estimate>) -> IntervalLabels {
+        let start = s.start_date;
+        let months = iv.month.handlers.len();
+        let weeks = iv.week.handlers.len();
+        IntervalLabels {
+            hour_of_week: (0..crate::calendar::HOURS_PER_WEEK)
+                .map(crate::calendar::hour_of_week_label)
+                .collect(),
+            month: (0..months)
+                .map(|m| {
+                    let d = start
+                        .first_of_month()
+                        .checked_add(jiff::Span::new().months(m as i64))
+                        .unwrap_or(start);
+                    format!("{:04}-{:02}", d.year(), d.month())
+                })
+                .collect(),
+            week: (0..weeks)
+                .map(|w| {
+                    start
+                        .checked_add(jiff::Span::new().days(7 * w as i64))
+                        .unwrap_or(start)
+                        .to_string()
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Runs every replication of `scenario` on the current rayon pool and summarises them.
@@ -76,6 +119,7 @@ pub fn replicate(scenario: &Scenario) -> Results {
             .collect::<Vec<_>>(),
     );
     Results {
+        interval_labels: IntervalLabels::new(scenario, &intervals),
         intervals,
         scenario: scenario.name.clone(),
         seed: scenario.seed,

@@ -1,5 +1,7 @@
-//! Results as CSV: `scope,channel,kpi,mean,ci_low,ci_high`, one row per channel and KPI
-//! (scope `channel`), then the pool (`handlers`), the triage team (`triage`) and run facts (`run`).
+//! Results as CSV: `scope,channel,kpi,mean,ci_low,ci_high,interval`, one row per channel and
+//! KPI (scope `channel`), then the pool (`handlers`), the triage team (`triage`), the
+//! per-interval rows (scopes `hour_of_week`, `month`, `week`, with the cell's label in
+//! `interval`) and run facts (`run`).
 
 use crate::replicate::Results;
 use crate::stats::{Estimate, Kpis};

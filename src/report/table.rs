@@ -108,6 +108,31 @@ pub fn results_table(results: &Results) -> String {
         pools.push(("triage", t));
     }
     section(&mut out, "pool", &pools);
+    out.push('\n');
+    for ((name, kpis), cells) in results
+        .channels
+        .iter()
+        .zip(&results.intervals.hour_of_week.channels)
+    {
+        let offered = get(kpis, "offered").map_or(0.0, |e| e.mean);
+        let worst = cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| {
+                get(k, "service_level")
+                    .filter(|e| e.mean.is_finite())
+                    .map(|e| (i, e))
+            })
+            .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
+        if let (Some((i, e)), true) = (worst, offered > 0.0) {
+            let _ = writeln!(
+                out,
+                "{name}: lowest hourly service level {} in {} (see --format json/csv for every hour, month and week)",
+                cell("service_level", e),
+                results.interval_labels.hour_of_week[i]
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "\n{} events in {:.3} s ({:.1} M events/s)",

@@ -197,3 +197,58 @@ impl BurstProcess {
         Some(now.after(SimTime::from_secs(span * (1.0 - u.powf(1.0 / k)))))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn channel(arrivals: &str) -> Channel {
+        let text = format!(
+            "horizon_hours = 1\n[channels.c]\nkind = \"call\"\npriority = 0\narrivals = {arrivals}\nhandle_time = {{ dist = \"exponential\", mean_s = 1 }}\ntarget = {{ answer_within_s = 1, fraction = 0.5 }}\n[handlers]\ncount = 1\n"
+        );
+        Scenario::from_toml_str(&text, "t.toml")
+            .unwrap()
+            .channels
+            .remove(0)
+    }
+
+    #[test]
+    fn day_multipliers_have_mean_one_and_the_given_cv() {
+        let c = channel("{ rate_per_hour = 10, day_cv = 0.2 }");
+        let mut p = ArrivalProcess::new(&c, 1, 0);
+        let cal = Calendar::new(jiff::civil::Date::new(2024, 1, 1).unwrap(), 1);
+        let n = 100_000u64;
+        let xs: Vec<f64> = (0..n)
+            .map(|d| p.rate_in_hour(d * 24, &cal) / p.scale_per_s)
+            .collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+        // Standard error of the mean 0.2/√n = 0.0006; of the sd about 0.2/√(2n) · √(1+κ/2) < 0.001.
+        assert!((mean - 1.0).abs() < 0.003, "mean {mean}");
+        assert!((sd - 0.2).abs() < 0.004, "cv {sd}");
+    }
+
+    #[test]
+    fn a_one_hour_peak_is_never_skipped() {
+        // All demand in one hour of the week: every arrival must land inside it.
+        let mut weights = vec![0.0; 168];
+        weights[24 * 2 + 9] = 1.0; // Wednesday 09:00
+        let list: Vec<String> = weights.iter().map(|w| w.to_string()).collect();
+        let c = channel(&format!(
+            "{{ annual_volume = 52000, hour_of_week = [{}] }}",
+            list.join(", ")
+        ));
+        let mut p = ArrivalProcess::new(&c, 3, 0);
+        let cal = Calendar::new(jiff::civil::Date::new(2024, 1, 1).unwrap(), 60);
+        let horizon = SimTime::from_hours(24.0 * 56.0);
+        let (mut t, mut n) = (SimTime::ZERO, 0);
+        while let Some(at) = p.next_after(t, horizon, &cal) {
+            let hour_of_week = (at.0 / HOUR_US) % 168;
+            assert_eq!(hour_of_week, 24 * 2 + 9, "arrival outside the peak at {at}");
+            (t, n) = (at, n + 1);
+        }
+        // 8 weeks of a 52,000-a-year channel, all in one hour: about 8000 arrivals.
+        assert!((7600..8400).contains(&n), "{n} arrivals");
+    }
+}

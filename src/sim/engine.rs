@@ -1247,4 +1247,21 @@ mod tests {
         assert_eq!(e.tally.channels[0].all.answered, 1000);
         assert!(e.slots.len() <= 1, "slab grew to {}", e.slots.len());
     }
+
+    #[test]
+    fn a_shift_ends_after_the_call_in_hand() {
+        // One handler on 00:00-01:00. A call at 55 min takes 10 min: 5 min of overtime. A caller
+        // arriving at 58 min is not taken by the leaving handler.
+        let text = "horizon_hours = 2\n[channels.c]\nkind = \"call\"\npriority = 0\narrivals = { rate_per_hour = 1e-9 }\nhandle_time = { dist = \"deterministic\", value_s = 600 }\npatience = { dist = \"deterministic\", value_s = 100000 }\ntarget = { answer_within_s = 0, fraction = 0.9 }\n[handlers.groups.g]\nheadcount = 1\nshift_start = \"00:00\"\nshift_hours = 1\n";
+        let s = Scenario::from_toml_str(text, "t.toml").unwrap();
+        let t = run_with_arrivals(&s, &[3300.0, 3480.0]);
+        let c = &t.channels[0];
+        assert_eq!((c.all.answered, c.in_system), (1, 1));
+        assert_eq!(t.overtime.secs(), 300.0);
+        assert_eq!(
+            t.handlers_on_duty.area.secs(),
+            3900.0,
+            "on duty until the call ended"
+        );
+    }
 }

@@ -5,14 +5,17 @@ use triage_sim::{Scenario, replicate};
 
 use crate::support::scenario;
 
-/// offered = answered + abandoned + resolved at triage + still in system, per replication and
-/// channel, exactly. `in_system` is counted independently by scanning the engine's callers.
+/// offered = answered + abandoned + resolved at triage + still in system + dropped, per
+/// replication and channel, exactly; and offered = first attempts + redials. `in_system` is counted independently by scanning the engine's callers.
 pub fn assert_conserved(s: &Scenario, results: &triage_sim::Results) {
     for (r, rep) in results.per_replication.iter().enumerate() {
         for (c, k) in rep.channels.iter().enumerate() {
             let g = |name| get(k, name).unwrap_or(0.0);
-            let accounted =
-                g("answered") + g("abandoned") + g("resolved_at_triage") + g("in_system");
+            let accounted = g("answered")
+                + g("abandoned")
+                + g("resolved_at_triage")
+                + g("in_system")
+                + g("dropped");
             assert_eq!(
                 g("offered"),
                 accounted,
@@ -20,6 +23,8 @@ pub fn assert_conserved(s: &Scenario, results: &triage_sim::Results) {
                 s.channels[c].name
             );
             assert!(g("first_answered") <= g("offered"));
+            assert_eq!(g("offered"), g("first_attempts") + g("redials"));
+            assert_eq!(g("unique_callers"), g("first_attempts"));
         }
     }
 }

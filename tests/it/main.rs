@@ -9,3 +9,5 @@ mod queueing_theory;
 mod scenario_errors;
 mod shipped_scenarios;
 mod support;
+mod time_varying;
+mod workforce;

@@ -1,0 +1,233 @@
+//! Rotas, shrinkage, hiring cohorts, skills, overflow, chats and triage hours.
+
+use triage_sim::replicate;
+use triage_sim::stats::{Estimate, get};
+
+use crate::conservation::assert_conserved;
+use crate::support::{assert_agrees, kpi, pool_kpi, scenario};
+
+const CHANNEL: &str = r#"[channels.999]
+kind = "call"
+priority = 0
+arrivals = { rate_per_hour = 20 }
+handle_time = { dist = "exponential", mean_s = 120 }
+patience = { dist = "exponential", mean_s = 300 }
+target = { answer_within_s = 10, fraction = 0.9 }
+"#;
+
+fn staffed_by_hour(results: &triage_sim::Results) -> Vec<f64> {
+    results
+        .intervals
+        .hour_of_week
+        .handlers
+        .iter()
+        .map(|k| get(k, "mean_staffed").unwrap().mean)
+        .collect()
+}
+
+#[test]
+fn the_rota_staffs_each_hour_as_planned() {
+    // Days 07-19 and nights 19-07, each 4 on / 4 off in two teams: one team of each every day.
+    let s = scenario(&format!(
+        r#"horizon_hours = 1344
+replications = 2
+{CHANNEL}
+[handlers.groups.days]
+headcount = 10
+teams = 2
+pattern = "4on4off"
+shift_start = "07:00"
+shift_hours = 12
+[handlers.groups.nights]
+headcount = 6
+teams = 2
+pattern = "4on4off"
+shift_start = "19:00"
+shift_hours = 12
+"#
+    ));
+    let results = replicate(&s);
+    for (h, staffed) in staffed_by_hour(&results).iter().enumerate() {
+        // Handlers finishing a call after the shift change stay a little longer (overtime).
+        let want = if (7..19).contains(&(h % 24)) {
+            10.0
+        } else {
+            6.0
+        };
+        assert!(
+            (staffed - want).abs() < 0.25,
+            "hour {h}: {staffed} staffed, rota says {want}"
+        );
+    }
+    assert!(
+        pool_kpi(&results.handlers, "overtime_h").mean > 0.0,
+        "calls in hand at shift end are finished"
+    );
+    assert_conserved(&s, &results);
+}
+
+#[test]
+fn shrinkage_removes_its_share_of_each_shift() {
+    let s = scenario(&format!(
+        "horizon_hours = 2688\nreplications = 6\n{CHANNEL}[handlers]\nshrinkage = 0.3\n[handlers.groups.all]\nheadcount = 20\nshift_start = \"00:00\"\nshift_hours = 24\n"
+    ));
+    let results = replicate(&s);
+    assert_agrees(
+        "mean staffed with 30% shrinkage",
+        pool_kpi(&results.handlers, "mean_staffed"),
+        14.0,
+        0.3,
+    );
+}
+
+#[test]
+fn a_hiring_cohort_arrives_after_training() {
+    // 5 always-on handlers; 3 more start on 15 January with 2 weeks of training.
+    let s = scenario(&format!(
+        r#"horizon_hours = 1344
+replications = 2
+start_date = 2024-01-01
+{CHANNEL}
+[handlers.groups.pool]
+headcount = 5
+[[handlers.hires]]
+group = "pool"
+start_date = 2024-01-15
+count = 3
+training_weeks = 2
+ramp_weeks = 4
+initial_aht_factor = 1.5
+"#
+    ));
+    let results = replicate(&s);
+    let weeks: Vec<f64> = results
+        .intervals
+        .week
+        .handlers
+        .iter()
+        .map(|k| get(k, "mean_staffed").unwrap().mean)
+        .collect();
+    assert_eq!(weeks.len(), 8);
+    for (w, staffed) in weeks.iter().enumerate() {
+        let want = if w < 4 { 5.0 } else { 8.0 };
+        assert!(
+            (staffed - want).abs() < 1e-9,
+            "week {w}: {staffed}, want {want}"
+        );
+    }
+}
+
+#[test]
+fn chats_share_a_handler_up_to_the_concurrency() {
+    let s = scenario(
+        r#"horizon_hours = 500
+replications = 4
+[channels.chat]
+kind = "chat"
+priority = 1
+concurrency = 3
+arrivals = { rate_per_hour = 60 }
+handle_time = { dist = "exponential", mean_s = 600 }
+patience = { dist = "exponential", mean_s = 300 }
+target = { answer_within_s = 60, fraction = 0.8 }
+[handlers]
+count = 4
+"#,
+    );
+    let results = replicate(&s);
+    assert_eq!(
+        pool_kpi(&results.handlers, "max_chats_per_handler").mean,
+        3.0,
+        "reached, never exceeded"
+    );
+    // 10 Erlangs of chat on 4 handlers × 3 chats = 12 chat seats: most chats are answered.
+    assert!(kpi(&results, "chat", "abandonment_rate").mean < 0.2);
+    assert_conserved(&s, &results);
+}
+
+#[test]
+fn skills_and_overflow_pull_the_digital_desk_onto_999() {
+    let text = |overflow: &str| {
+        format!(
+            r#"horizon_hours = 3000
+replications = 6
+[channels.999]
+kind = "call"
+priority = 0
+arrivals = {{ rate_per_hour = 40 }}
+handle_time = {{ dist = "exponential", mean_s = 150 }}
+target = {{ answer_within_s = 25, fraction = 0.9 }}
+[channels.web]
+kind = "deferred"
+priority = 2
+arrivals = {{ rate_per_hour = 2 }}
+handle_time = {{ dist = "exponential", mean_s = 300 }}
+target = {{ answer_within_hours = 4, fraction = 0.9 }}
+[handlers.groups.emergency]
+headcount = 2
+channels = ["999"]
+[handlers.groups.digital]
+headcount = 3
+channels = ["web"]
+{overflow}
+"#
+        )
+    };
+    let without = replicate(&scenario(&text("")));
+    let with = replicate(&scenario(&text(
+        "overflow = { channel = \"999\", after_s = 20 }",
+    )));
+    let (sl_without, sl_with) = (
+        kpi(&without, "999", "service_level"),
+        kpi(&with, "999", "service_level"),
+    );
+    assert!(
+        sl_with.mean > sl_without.mean + 0.1,
+        "overflow helps: {sl_without:?} -> {sl_with:?}"
+    );
+    // Overflow only takes callers who waited 20 s: nobody waits much longer while the desk is idle.
+    assert!(kpi(&with, "999", "p90_wait_s").mean < 40.0);
+    assert_conserved(&scenario(&text("")), &without);
+}
+
+#[test]
+fn triage_intercepts_only_in_opening_hours() {
+    let s = scenario(
+        r#"horizon_hours = 2000
+replications = 6
+[channels.101]
+kind = "call"
+priority = 1
+arrivals = { rate_per_hour = 20 }
+handle_time = { dist = "exponential", mean_s = 300 }
+patience = { dist = "exponential", mean_s = 900 }
+target = { answer_within_s = 60, fraction = 0.8 }
+[handlers]
+count = 4
+[triage]
+officers = 6
+channels = ["101"]
+policy = "when_free"
+handle_time = { dist = "exponential", mean_s = 60 }
+resolve_fraction = 0.5
+open = "08:00"
+close = "20:00"
+"#,
+    );
+    let results = replicate(&s);
+    let t = results.triage.as_ref().unwrap();
+    // Open half the day with ample officers (B(6, 0.33) ≈ 3e-5): half the calls are intercepted.
+    let rate: Vec<f64> = results
+        .per_replication
+        .iter()
+        .map(|r| get(r.triage.as_ref().unwrap(), "intercept_rate").unwrap())
+        .collect();
+    assert_agrees(
+        "intercept rate, open 12 h a day",
+        Estimate::from_samples(&rate),
+        0.5,
+        0.01,
+    );
+    assert!(pool_kpi(t, "occupancy").mean > 0.0);
+    assert_conserved(&s, &results);
+}
