@@ -23,9 +23,7 @@ fn counts_per_hour_of_week_follow_the_profile() {
             }
         })
         .collect();
-    for h in 4 * 24 + 18..4 * 24 + 23 {
-        w[h] = 3.0;
-    }
+    w[4 * 24 + 18..4 * 24 + 23].fill(3.0);
     w[5 * 24 + 2] = 8.0;
     let list: Vec<String> = w.iter().map(|x| x.to_string()).collect();
     let s = scenario(&format!(
