@@ -1,7 +1,7 @@
 //! Criterion benchmarks of one replication of the engine, reported as events per second.
 //!
 //! `cargo bench --bench engine` runs: the yardstick model (issue 7), an M/M/20 queue and the
-//! default scenario, each for one replication of its own horizon.
+//! Staffordshire 2024 scenario (the default), each for one replication of its own horizon.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -22,7 +22,7 @@ fn engine(c: &mut Criterion) {
     for (name, scenario) in [
         ("yardstick_1y", load("yardstick.toml")),
         ("mm20_1y", load("mm20.toml")),
-        ("default_30d", Scenario::default_scenario()),
+        ("staffordshire_2024_1y", Scenario::default_scenario()),
     ] {
         let events = sim::run(&scenario, 0).events;
         group.throughput(Throughput::Elements(events));

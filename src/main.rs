@@ -8,7 +8,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use triage_sim::erlang::ErlangInput;
 use triage_sim::report::{self, Format};
-use triage_sim::scenario::{LoadError, Scenario, offered_load};
+use triage_sim::scenario::{LoadError, Scenario, mean_staffed, offered_load};
+use triage_sim::sim::effective_groups;
 use triage_sim::{Results, output, replicate, replicate_with_threads};
 
 /// Discrete-event simulation of a police contact centre (999, 101, web, triage).
@@ -219,11 +220,48 @@ fn check(file: &Path) -> Result<(), Failure> {
         );
     }
     let total: f64 = load.handler_erlangs.iter().sum();
+    let staffed = mean_staffed(&s.handlers);
+    let groups = effective_groups(&s);
     println!(
-        "handlers {}: offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
-        s.handlers.count,
-        100.0 * total / f64::from(s.handlers.count.max(1))
+        "handlers: {} group(s), {staffed:.1} on duty on average; offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
+        groups.len(),
+        100.0 * total / staffed.max(1e-9)
     );
+    for g in &groups {
+        let shift = g.shift.as_ref().map_or("always on duty".to_owned(), |sh| {
+            let on = sh.pattern.iter().filter(|d| **d).count();
+            format!(
+                "shift {:02}:{:02} for {} h, {on} days on in {}",
+                sh.start_s / 3600,
+                sh.start_s % 3600 / 60,
+                sh.length.as_secs() / 3600.0,
+                sh.pattern.len()
+            )
+        });
+        let serves: Vec<&str> = g
+            .channels
+            .iter()
+            .map(|&c| s.channels[c].name.as_str())
+            .collect();
+        println!(
+            "  group {:<10} {} team(s) of {}, {shift}, serves {}",
+            g.name,
+            g.teams,
+            g.headcount,
+            serves.join(", ")
+        );
+    }
+    for h in &s.handlers.hires {
+        println!(
+            "  hires: {} into {} from day {} (training {:.0} weeks, ramp {:.0} weeks from ×{})",
+            h.count,
+            groups[h.group].name,
+            h.start_day,
+            h.training.as_secs() / 604_800.0,
+            h.ramp.as_secs() / 604_800.0,
+            h.initial_aht_factor
+        );
+    }
     if let Some(t) = &s.triage {
         println!(
             "triage {} officers, policy {:?}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, escalates {:.0}%",

@@ -77,6 +77,8 @@ struct Answer {
     offered: bool,
     first: bool,
     handler: bool,
+    /// Time just spent in a queue, booked to the caller's queue-time sum.
+    queued: SimTime,
 }
 
 /// A new caller's attributes, drawn at arrival.
@@ -155,13 +157,20 @@ impl<'s> Engine<'s> {
                     .collect()
             })
             .collect();
+        // Escalation queues exist only for triaged channels; nobody scans the others.
         let group_queues = groups
             .iter()
             .map(|g| {
                 let mut qs: Vec<usize> = g
                     .channels
                     .iter()
-                    .flat_map(|&c| [2 * c, 2 * c + 1])
+                    .flat_map(|&c| {
+                        if s.is_triaged(c) {
+                            vec![2 * c, 2 * c + 1]
+                        } else {
+                            vec![2 * c]
+                        }
+                    })
                     .collect();
                 qs.sort_by_key(|&q| (queue_priority[q], q));
                 qs
@@ -476,11 +485,9 @@ impl<'s> Engine<'s> {
             }
         }
         let immediate = self.find_handler_unless_triaged(channel, &d);
-        if immediate.is_none() && counted {
-            self.tally.count(channel, self.now, |c| c.offered += 1);
-        }
         if d.dropped {
             if counted {
+                self.tally.count(channel, self.now, |c| c.offered += 1);
                 self.tally.channels[channel].dropped += 1;
             }
             if let Some(drops) = &self.s.channels[channel].drops {
@@ -494,9 +501,9 @@ impl<'s> Engine<'s> {
             if free || queue {
                 let id = self.new_caller(channel, counted, attempt, &d);
                 if free {
-                    self.start_triage(id);
+                    self.start_triage(id, true);
                 } else {
-                    self.note_first_wait(id);
+                    self.note_arrival_that_waits(id);
                     self.enqueue_triage(id, d.patience);
                 }
                 return;
@@ -505,16 +512,17 @@ impl<'s> Engine<'s> {
         match immediate.or_else(|| self.find_handler(channel)) {
             Some(h) => {
                 let all = Answer {
-                    offered: immediate.is_some(),
+                    offered: true,
                     first: true,
                     handler: true,
+                    queued: SimTime::ZERO,
                 };
                 self.record_answer(channel, counted, self.now, d.transfer, all);
                 self.start_service(h, channel, d.handle);
             }
             None => {
                 let id = self.new_caller(channel, counted, attempt, &d);
-                self.note_first_wait(id);
+                self.note_arrival_that_waits(id);
                 self.enqueue_handler(id, 2 * channel, d.patience);
             }
         }
@@ -579,12 +587,14 @@ impl<'s> Engine<'s> {
         (c.generation == id.generation && c.stage != Stage::Free).then_some(c)
     }
 
-    /// The caller joins a queue before any human answered: counts towards `p_wait`.
-    fn note_first_wait(&mut self, id: CallerId) {
+    /// A new caller who must queue: counts its arrival and towards `p_wait` in one pass.
+    fn note_arrival_that_waits(&mut self, id: CallerId) {
         let c = self.slots[id.slot as usize];
         if c.counted {
-            self.tally
-                .count(usize::from(c.channel), c.arrival, |cell| cell.waited += 1);
+            self.tally.count(usize::from(c.channel), c.arrival, |cell| {
+                cell.offered += 1;
+                cell.waited += 1;
+            });
         }
     }
 
@@ -607,6 +617,7 @@ impl<'s> Engine<'s> {
         self.tally.count(channel, arrival, |c| {
             c.offered += u64::from(a.offered);
             c.answered += u64::from(a.handler);
+            c.queue_time_sum.add(a.queued);
             if a.first {
                 c.first_answered += 1;
                 c.first_wait_sum.add(wait);
@@ -666,8 +677,9 @@ impl<'s> Engine<'s> {
         }
     }
 
-    /// Takes the caller off its queue's live count and books the time it spent there.
-    fn leave_queue(&mut self, id: CallerId) {
+    /// Takes the caller off its queue's live count; returns the time it spent there, for the
+    /// caller of this function to book together with what happens next.
+    fn leave_queue(&mut self, id: CallerId) -> SimTime {
         let c = self.slots[id.slot as usize];
         let channel = usize::from(c.channel);
         match c.stage {
@@ -684,14 +696,10 @@ impl<'s> Engine<'s> {
                     self.triage_queue.clear();
                 }
             }
-            _ => return,
+            _ => return SimTime::ZERO,
         }
         self.tally.queue_change(channel, self.now, false);
-        if c.counted {
-            let waited = self.now.since(c.queued_at);
-            self.tally
-                .count(channel, c.arrival, |cell| cell.queue_time_sum.add(waited));
-        }
+        self.now.since(c.queued_at)
     }
 
     /// The live caller at the head of queue `q`, dropping stale entries on the way.
@@ -815,12 +823,13 @@ impl<'s> Engine<'s> {
     /// Handler `h` takes waiting caller `id`.
     fn serve_waiting(&mut self, h: u32, id: CallerId) {
         let c = self.slots[id.slot as usize];
-        self.leave_queue(id);
+        let queued = self.leave_queue(id);
         let channel = usize::from(c.channel);
         let answer = Answer {
             offered: false,
             first: !c.answered_once,
             handler: true,
+            queued,
         };
         self.record_answer(channel, c.counted, c.arrival, c.transfer, answer);
         self.release(id);
@@ -983,23 +992,15 @@ impl<'s> Engine<'s> {
             {
                 continue;
             }
-            let c = self.slots[id.slot as usize];
-            let channel = usize::from(c.channel);
+            let channel = usize::from(self.slots[id.slot as usize].channel);
+            let q = 2 * channel;
             self.triage_live -= 1;
-            self.tally.queue_change(channel, self.now, false);
-            self.slots[id.slot as usize].stage = Stage::WaitingHandler;
-            match self.find_handler(channel) {
-                Some(h) => {
-                    self.tally.queue_change(channel, self.now, true);
-                    self.serve_waiting(h, id);
-                }
-                None => {
-                    let q = 2 * channel;
-                    self.slots[id.slot as usize].queue = q as u16;
-                    self.queues[q].push_back(id);
-                    self.queue_live[q] += 1;
-                    self.tally.queue_change(channel, self.now, true);
-                }
+            let caller = &mut self.slots[id.slot as usize];
+            (caller.stage, caller.queue) = (Stage::WaitingHandler, q as u16);
+            self.queues[q].push_back(id);
+            self.queue_live[q] += 1;
+            if let Some(h) = self.find_handler(channel) {
+                self.serve_waiting(h, id);
             }
         }
         self.schedule_capacity(self.now.after(SimTime(DAY_US)), Event::TriageClose);
@@ -1007,7 +1008,13 @@ impl<'s> Engine<'s> {
 
     // ----- triage ---------------------------------------------------------------------------
 
-    fn start_triage(&mut self, id: CallerId) {
+    /// An officer takes caller `id`: on arrival (`offered`), or from the triage queue.
+    fn start_triage(&mut self, id: CallerId, offered: bool) {
+        let queued = if offered {
+            SimTime::ZERO
+        } else {
+            self.leave_queue(id)
+        };
         self.busy_officers += 1;
         self.tally.set_officers_busy(self.now, self.busy_officers);
         let c = &mut self.slots[id.slot as usize];
@@ -1024,7 +1031,9 @@ impl<'s> Engine<'s> {
             self.tally.channels[channel].intercepted += 1;
         }
         let answer = Answer {
+            offered,
             first: true,
+            queued,
             ..Answer::default()
         };
         self.record_answer(channel, counted, arrival, transfer, answer);
@@ -1079,8 +1088,7 @@ impl<'s> Engine<'s> {
                     .live(next)
                     .is_some_and(|c| c.stage == Stage::WaitingTriage)
                 {
-                    self.leave_queue(next);
-                    self.start_triage(next);
+                    self.start_triage(next, false);
                     break;
                 }
             }
@@ -1112,10 +1120,12 @@ impl<'s> Engine<'s> {
             return;
         }
         let channel = usize::from(c.channel);
-        self.leave_queue(id);
+        let queued = self.leave_queue(id);
         if c.counted {
-            self.tally
-                .count(channel, c.arrival, |cell| cell.abandoned += 1);
+            self.tally.count(channel, c.arrival, |cell| {
+                cell.abandoned += 1;
+                cell.queue_time_sum.add(queued);
+            });
             if c.answered_once {
                 self.tally.channels[channel].abandoned_after_triage += 1;
             }

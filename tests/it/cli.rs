@@ -67,6 +67,28 @@ fn run_json_has_the_documented_key_paths() {
         assert!(v["triage"][kpi]["mean"].is_number(), "triage.{kpi}");
     }
     assert!(v["handlers"]["occupancy"]["mean"].is_number());
+    let hourly = &v["intervals"]["hour_of_week"];
+    assert_eq!(hourly["labels"].as_array().unwrap().len(), 168);
+    assert_eq!(
+        hourly["channels"]["999"]["service_level"]
+            .as_array()
+            .unwrap()
+            .len(),
+        168
+    );
+    assert!(hourly["handlers"]["mean_staffed"][7]["mean"].is_number());
+    assert_eq!(v["intervals"]["month"]["labels"][0], "2024-01");
+    let hourly = &v["intervals"]["hour_of_week"];
+    assert_eq!(hourly["labels"].as_array().unwrap().len(), 168);
+    assert_eq!(
+        hourly["channels"]["999"]["service_level"]
+            .as_array()
+            .unwrap()
+            .len(),
+        168
+    );
+    assert!(hourly["handlers"]["mean_staffed"][7]["mean"].is_number());
+    assert_eq!(v["intervals"]["month"]["labels"][0], "2024-01");
     assert!(v["events"].as_u64().unwrap() > 0);
     assert!(v["wall_s"].is_number());
 }
@@ -83,7 +105,21 @@ fn run_csv_has_one_row_per_channel_and_kpi() {
     ]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("scope,channel,kpi,mean,ci_low,ci_high\n"));
+    assert!(text.starts_with("scope,channel,kpi,mean,ci_low,ci_high,interval\n"));
+    // Per-interval rows: 168 hours of the week for each channel KPI, labelled.
+    let hourly = text
+        .lines()
+        .filter(|l| l.starts_with("hour_of_week,calls,service_level,"))
+        .count();
+    assert_eq!(hourly, 168);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("hour_of_week,calls,offered,") && l.ends_with(",Sat 02"))
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("week,handlers,mean_staffed,"))
+    );
     assert!(
         text.lines()
             .any(|l| l.starts_with("channel,calls,service_level,"))

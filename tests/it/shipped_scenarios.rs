@@ -26,6 +26,17 @@ fn every_shipped_scenario_loads_and_runs() {
 }
 
 #[test]
+fn the_default_scenario_is_the_2024_scenario() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/");
+    let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).unwrap();
+    assert_eq!(
+        read("default.toml"),
+        read("staffordshire-2024.toml"),
+        "default.toml is a copy of the 2024 scenario"
+    );
+}
+
+#[test]
 fn the_default_scenario_is_the_shipped_file() {
     let shipped = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
