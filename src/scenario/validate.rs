@@ -1486,12 +1486,12 @@ impl Validator {
                         );
                         ok = false;
                     }
-                    Some(idx) if channels[idx].kind == ChannelKind::Deferred => {
+                    Some(idx) if channels[idx].kind != ChannelKind::Call => {
                         self.error(
                             key,
                             Some(name.span()),
                             format!(
-                                "\"{}\" is deferred work; expected a kind = \"call\" channel",
+                                "\"{}\" is not a phone channel; expected a kind = \"call\" channel",
                                 name.get_ref()
                             ),
                         );

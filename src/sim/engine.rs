@@ -972,18 +972,24 @@ impl<'s> Engine<'s> {
         }
     }
 
+    /// Reports officer levels: officers finishing a call after closing count as on duty.
+    fn sync_officers(&mut self) {
+        self.tally.set_officers_busy(self.now, self.busy_officers);
+        self.tally
+            .set_officers_on_duty(self.now, self.officers_on_duty.max(self.busy_officers));
+    }
+
     fn triage_open(&mut self) {
         if let Some(t) = &self.s.triage {
             self.officers_on_duty = t.officers;
-            self.tally
-                .set_officers_on_duty(self.now, self.officers_on_duty);
+            self.sync_officers();
         }
         self.schedule_capacity(self.now.after(SimTime(DAY_US)), Event::TriageOpen);
     }
 
     fn triage_close(&mut self) {
         self.officers_on_duty = 0;
-        self.tally.set_officers_on_duty(self.now, 0);
+        self.sync_officers();
         // Callers still waiting for triage go to the handlers, keeping their place in time.
         while let Some(id) = self.triage_queue.pop_front() {
             if !self
@@ -1016,7 +1022,7 @@ impl<'s> Engine<'s> {
             self.leave_queue(id)
         };
         self.busy_officers += 1;
-        self.tally.set_officers_busy(self.now, self.busy_officers);
+        self.sync_officers();
         let c = &mut self.slots[id.slot as usize];
         c.stage = Stage::InTriage;
         c.answered_once = true;
@@ -1043,7 +1049,7 @@ impl<'s> Engine<'s> {
 
     fn triage_done(&mut self, id: CallerId) {
         self.busy_officers -= 1;
-        self.tally.set_officers_busy(self.now, self.busy_officers);
+        self.sync_officers();
         let c = self.slots[id.slot as usize];
         let channel = usize::from(c.channel);
         let t = &mut self.tally.channels[channel];

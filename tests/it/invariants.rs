@@ -29,28 +29,80 @@ fn dist() -> impl Strategy<Value = String> {
 }
 
 fn channel(i: usize) -> impl Strategy<Value = String> {
-    (any::<bool>(), 0..3i64, 0.0..120.0f64, dist(), prop::option::of(dist()), 0.0..120.0f64, 0.0..=1.0f64).prop_map(
-        move |(deferred, priority, rate, handle, patience, within, fraction)| {
-            let patience = match (deferred, patience) {
-                (false, Some(p)) => format!("patience = {p}\n"),
-                _ => String::new(),
-            };
-            format!(
-                "[channels.c{i}]\nkind = \"{}\"\npriority = {priority}\narrivals = {{ rate_per_hour = {rate} }}\nhandle_time = {handle}\n{patience}target = {{ answer_within_s = {within}, fraction = {fraction} }}\n",
-                if deferred { "deferred" } else { "call" }
-            )
+    // Channel c0 is always a call, so that the triage team (which answers c0) is valid.
+    let kind = if i == 0 {
+        Just("call").boxed()
+    } else {
+        prop_oneof![Just("call"), Just("deferred"), Just("chat")].boxed()
+    };
+    let extras = (
+        prop::option::of((0.0..=1.0f64, 1..4i64)),
+        prop::option::of(0.0..0.3f64),
+        any::<bool>(),
+        1..4i64,
+    );
+    (kind, 0..3i64, 0.0..120.0f64, dist(), prop::option::of(dist()), 0.0..120.0f64, 0.0..=1.0f64, extras).prop_map(
+        move |(kind, priority, rate, handle, patience, within, fraction, (redial, drops, transfer, concurrency))| {
+            let mut text = format!(
+                "[channels.c{i}]\nkind = \"{kind}\"\npriority = {priority}\narrivals = {{ rate_per_hour = {rate}, hour_of_day = [1, 1, 1, 1, 1, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 2, 2, 1, 1, 1], day_cv = 0.1 }}\nhandle_time = {handle}\ntarget = {{ answer_within_s = {within}, fraction = {fraction} }}\n"
+            );
+            if kind != "deferred" {
+                if let Some(p) = patience {
+                    text += &format!("patience = {p}\n");
+                }
+                if let Some((p, max)) = redial {
+                    text += &format!("redial = {{ probability = {p}, delay = {{ dist = \"exponential\", mean_s = 60 }}, max_attempts = {max} }}\n");
+                }
+            }
+            if kind == "chat" {
+                text += &format!("concurrency = {concurrency}\n");
+            }
+            if kind == "call" {
+                if let Some(f) = drops {
+                    text += &format!("drops = {{ fraction = {f}, handle_time = {{ dist = \"exponential\", mean_s = 60 }} }}\n");
+                }
+                if transfer {
+                    text += "transfer = { dist = \"uniform\", min_s = 1, max_s = 5 }\n";
+                }
+            }
+            text
         },
     )
 }
 
+fn workforce() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0..25i64).prop_map(|n| format!("[handlers]\ncount = {n}\n")),
+        (1..12i64, 1..3i64, 0.0..0.4f64, any::<bool>()).prop_map(|(n, teams, shrink, hires)| {
+            let mut t = format!(
+                "[handlers]\nshrinkage = {shrink}\nattrition_per_year = 0.5\n[handlers.groups.days]\nheadcount = {n}\nteams = {teams}\npattern = \"2on1off\"\nshift_start = \"06:00\"\nshift_hours = 13\n[handlers.groups.nights]\nheadcount = {n}\nshift_start = \"19:00\"\nshift_hours = 11\n"
+            );
+            if hires {
+                t += "[[handlers.hires]]\ngroup = \"days\"\nstart_date = 2024-01-01\ncount = 3\ntraining_weeks = 0.1\nramp_weeks = 0.1\ninitial_aht_factor = 1.5\n";
+            }
+            t
+        }),
+    ]
+}
+
 fn scenario_text() -> impl Strategy<Value = String> {
     let channels = (1..=3usize).prop_flat_map(|n| (0..n).map(channel).collect::<Vec<_>>());
-    let triage = prop::option::of((0..4i64, any::<bool>(), dist(), 0.0..0.6f64, 0.0..0.4f64));
-    (channels, 0..25i64, triage, any::<u32>()).prop_map(|(chs, handlers, triage, seed)| {
-        let mut text = format!("horizon_hours = 40\nwarmup_hours = 2\nreplications = 3\nseed = {seed}\n{}[handlers]\ncount = {handlers}\n", chs.join(""));
-        if let Some((officers, queue, handle, resolve, escalate)) = triage {
+    let triage = prop::option::of((
+        0..4i64,
+        any::<bool>(),
+        dist(),
+        0.0..0.6f64,
+        0.0..0.4f64,
+        any::<bool>(),
+    ));
+    (channels, workforce(), triage, any::<u32>()).prop_map(|(chs, handlers, triage, seed)| {
+        let mut text = format!("horizon_hours = 40\nwarmup_hours = 2\nreplications = 3\nseed = {seed}\n{}{handlers}", chs.join(""));
+        if let Some((officers, queue, handle, resolve, escalate, hours)) = triage {
             let policy = if queue { "queue" } else { "when_free" };
             text += &format!("[triage]\nofficers = {officers}\nchannels = [\"c0\"]\npolicy = \"{policy}\"\nhandle_time = {handle}\nresolve_fraction = {resolve}\nescalate_fraction = {escalate}\n");
+            if hours {
+                text += "open = \"08:00\"\nclose = \"20:00\"\n";
+            }
         }
         text
     })
@@ -61,7 +113,7 @@ fn in_unit_interval(e: Estimate) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn random_scenarios_keep_every_invariant(text in scenario_text()) {
@@ -89,11 +141,34 @@ proptest! {
             }
         }
         // Never more busy handlers (or officers) than staffed.
-        prop_assert!(in_unit_interval(get(&results.handlers, "occupancy").unwrap()));
+                prop_assert!(in_unit_interval(get(&results.handlers, "occupancy").unwrap()));
+        // Never more chats per handler than any chat channel allows.
+        let most = s.channels.iter().map(|c| c.concurrency).max().unwrap_or(1);
+        prop_assert!(get(&results.handlers, "max_chats_per_handler").unwrap().mean <= f64::from(most));
         if let Some(t) = &results.triage {
             prop_assert!(in_unit_interval(get(t, "occupancy").unwrap()));
         }
         let again = replicate_with_threads(&s, 2);
         prop_assert_eq!(format!("{:?}", results.per_replication), format!("{:?}", again.per_replication));
     }
+}
+
+/// The generator must mostly produce valid scenarios, or the property above tests little.
+#[test]
+fn most_generated_scenarios_are_valid() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = scenario_text();
+    let total = 400;
+    let valid = (0..total)
+        .filter(|_| {
+            let text = strategy.new_tree(&mut runner).unwrap().current();
+            Scenario::from_toml_str(&text, "random.toml").is_ok()
+        })
+        .count();
+    assert!(
+        valid * 2 > total,
+        "only {valid} of {total} generated scenarios are valid"
+    );
 }
