@@ -167,7 +167,7 @@ fn run(
 fn render(results: &Results, format: Format) -> anyhow::Result<String> {
     Ok(match format {
         Format::Table => report::results_table(results),
-        Format::Json => serde_json::to_string_pretty(&report::results_json(results))? + "\n",
+        Format::Json => report::results_json(results),
         Format::Csv => report::results_csv(results)?,
     })
 }

@@ -2,67 +2,156 @@
 //! `{ "mean", "ci_low", "ci_high" }` objects (null where undefined); run facts at the top level;
 //! `intervals.<hour_of_week|month|week>` hold `labels` and, per channel and for the handlers,
 //! one array of such objects per KPI.
+//!
+//! The document is serialised straight from [`Results`] (no intermediate `serde_json::Value`
+//! tree), so memory stays close to the size of the text even for years of weekly results.
 
-use serde_json::{Map, Value, json};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
 
 use crate::replicate::Results;
 use crate::stats::{Estimate, IntervalSeries, Kpis};
 
-fn kpi_object(kpis: &Kpis<Estimate>) -> Value {
-    let map: Map<String, Value> = kpis
-        .iter()
-        .map(|(k, e)| ((*k).to_owned(), json!(e)))
-        .collect();
-    Value::Object(map)
+/// A KPI list as a JSON object.
+struct KpiMap<'a>(&'a Kpis<Estimate>);
+
+impl Serialize for KpiMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, e) in self.0 {
+            map.serialize_entry(k, e)?;
+        }
+        map.end()
+    }
 }
 
-fn series_json(
-    labels: &[String],
-    series: &IntervalSeries<Estimate>,
-    channels: &[(String, Kpis<Estimate>)],
-) -> Value {
-    let by_kpi = |cells: &[Kpis<Estimate>]| -> Value {
-        let mut map = Map::new();
-        if let Some(first) = cells.first() {
-            for (j, (k, _)) in first.iter().enumerate() {
-                map.insert(
-                    (*k).to_owned(),
-                    Value::Array(cells.iter().map(|c| json!(c[j].1)).collect()),
-                );
+/// One KPI across interval cells, as a JSON array.
+struct Column<'a> {
+    cells: &'a [Kpis<Estimate>],
+    index: usize,
+}
+
+impl Serialize for Column<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.cells.len()))?;
+        for cell in self.cells {
+            seq.serialize_element(&cell[self.index].1)?;
+        }
+        seq.end()
+    }
+}
+
+/// Interval cells as `{ kpi: [cell, …] }`.
+struct Columns<'a>(&'a [Kpis<Estimate>]);
+
+impl Serialize for Columns<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let names: Vec<&str> = self
+            .0
+            .first()
+            .map_or(Vec::new(), |c| c.iter().map(|(k, _)| *k).collect());
+        let mut map = s.serialize_map(Some(names.len()))?;
+        for (index, name) in names.iter().enumerate() {
+            map.serialize_entry(
+                name,
+                &Column {
+                    cells: self.0,
+                    index,
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+/// One interval series: labels, channels, handlers.
+struct Series<'a> {
+    labels: &'a [String],
+    series: &'a IntervalSeries<Estimate>,
+    channels: &'a [(String, Kpis<Estimate>)],
+}
+
+impl Serialize for Series<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Channels<'b>(&'b Series<'b>);
+        impl Serialize for Channels<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(Some(self.0.channels.len()))?;
+                for ((name, _), cells) in self.0.channels.iter().zip(&self.0.series.channels) {
+                    map.serialize_entry(name, &Columns(cells))?;
+                }
+                map.end()
             }
         }
-        Value::Object(map)
-    };
-    let chans: Map<String, Value> = channels
-        .iter()
-        .zip(&series.channels)
-        .map(|((name, _), cells)| (name.clone(), by_kpi(cells)))
-        .collect();
-    json!({ "labels": labels, "channels": chans, "handlers": by_kpi(&series.handlers) })
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("labels", self.labels)?;
+        map.serialize_entry("channels", &Channels(self))?;
+        map.serialize_entry("handlers", &Columns(&self.series.handlers))?;
+        map.end()
+    }
 }
 
-/// The JSON document for `results`.
-pub fn results_json(results: &Results) -> Value {
-    let channels: Map<String, Value> = results
-        .channels
-        .iter()
-        .map(|(name, k)| (name.clone(), kpi_object(k)))
-        .collect();
-    json!({
-        "scenario": results.scenario,
-        "version": env!("CARGO_PKG_VERSION"),
-        "seed": results.seed,
-        "replications": results.replications,
-        "confidence": crate::stats::CONFIDENCE,
-        "channels": channels,
-        "handlers": kpi_object(&results.handlers),
-        "triage": results.triage.as_ref().map(kpi_object),
-        "intervals": {
-            "hour_of_week": series_json(&results.interval_labels.hour_of_week, &results.intervals.hour_of_week, &results.channels),
-            "month": series_json(&results.interval_labels.month, &results.intervals.month, &results.channels),
-            "week": series_json(&results.interval_labels.week, &results.intervals.week, &results.channels),
-        },
-        "events": results.events,
-        "wall_s": results.wall_s,
-    })
+/// The whole document.
+struct Document<'a>(&'a Results);
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        struct Channels<'b>(&'b [(String, Kpis<Estimate>)]);
+        impl Serialize for Channels<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(Some(self.0.len()))?;
+                for (name, kpis) in self.0 {
+                    map.serialize_entry(name, &KpiMap(kpis))?;
+                }
+                map.end()
+            }
+        }
+        struct Intervals<'b>(&'b Results);
+        impl Serialize for Intervals<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let (r, labels) = (self.0, &self.0.interval_labels);
+                let mut map = s.serialize_map(Some(3))?;
+                for (key, labels, series) in [
+                    (
+                        "hour_of_week",
+                        &labels.hour_of_week,
+                        &r.intervals.hour_of_week,
+                    ),
+                    ("month", &labels.month, &r.intervals.month),
+                    ("week", &labels.week, &r.intervals.week),
+                ] {
+                    map.serialize_entry(
+                        key,
+                        &Series {
+                            labels,
+                            series,
+                            channels: &r.channels,
+                        },
+                    )?;
+                }
+                map.end()
+            }
+        }
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("scenario", &r.scenario)?;
+        map.serialize_entry("version", env!("CARGO_PKG_VERSION"))?;
+        map.serialize_entry("seed", &r.seed)?;
+        map.serialize_entry("replications", &r.replications)?;
+        map.serialize_entry("confidence", &crate::stats::CONFIDENCE)?;
+        map.serialize_entry("channels", &Channels(&r.channels))?;
+        map.serialize_entry("handlers", &KpiMap(&r.handlers))?;
+        map.serialize_entry("triage", &r.triage.as_ref().map(KpiMap))?;
+        map.serialize_entry("intervals", &Intervals(r))?;
+        map.serialize_entry("events", &r.events)?;
+        map.serialize_entry("wall_s", &r.wall_s)?;
+        map.end()
+    }
+}
+
+/// The JSON document for `results`, pretty-printed.
+pub fn results_json(results: &Results) -> String {
+    serde_json::to_string_pretty(&Document(results))
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        + "\n"
 }

@@ -4,7 +4,8 @@ use triage_sim::report::{results_csv, results_json};
 use triage_sim::{Scenario, replicate_with_threads};
 
 fn output(s: &Scenario, threads: usize) -> String {
-    let mut json = results_json(&replicate_with_threads(s, threads));
+    let mut json: serde_json::Value =
+        serde_json::from_str(&results_json(&replicate_with_threads(s, threads))).unwrap();
     json["wall_s"] = serde_json::Value::Null; // the only field that measures the machine
     serde_json::to_string(&json).unwrap()
 }
