@@ -5,6 +5,7 @@
 //! See `ARCHITECTURE.md` for the map and the invariants.
 
 pub mod calendar;
+pub mod compare;
 pub mod dist;
 pub mod erlang;
 pub mod histogram;
@@ -15,7 +16,9 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod staffing;
 pub mod stats;
+pub mod sweep;
 pub mod time;
 
 pub use replicate::{Results, replicate, replicate_with_threads};

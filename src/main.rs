@@ -8,8 +8,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use triage_sim::erlang::ErlangInput;
 use triage_sim::report::{self, Format};
-use triage_sim::scenario::{LoadError, Scenario, mean_staffed, offered_load};
+use triage_sim::scenario::{LoadError, Override, Scenario, mean_staffed, offered_load};
 use triage_sim::sim::effective_groups;
+use triage_sim::staffing::{self, StaffOptions};
+use triage_sim::sweep::Vary;
 use triage_sim::{Results, output, replicate, replicate_with_threads};
 
 /// Discrete-event simulation of a police contact centre (999, 101, web, triage).
@@ -43,12 +45,83 @@ enum Command {
         /// Worker threads for replications (default: all cores). Results do not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
         threads: Option<u32>,
+        #[command(flatten)]
+        set: SetArgs,
     },
     /// Validate a scenario and print what it resolved to, or every error.
     Check {
         /// The scenario TOML file.
         file: PathBuf,
+        #[command(flatten)]
+        set: SetArgs,
     },
+    /// Find the fewest call handlers that meet every target (common random numbers).
+    Staff {
+        /// The scenario TOML file.
+        file: PathBuf,
+        /// Add handlers to this shift group (default: spread over the groups by size).
+        #[arg(long)]
+        group: Option<String>,
+        /// Only these channels' targets must be met (repeatable; default: every channel).
+        #[arg(long = "channel")]
+        channels: Vec<String>,
+        /// Most handlers the search may add.
+        #[arg(long, default_value_t = 500)]
+        max_added: u32,
+        /// Replications per candidate (overrides the file).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+        replications: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write the output to this file (atomically).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        set: SetArgs,
+    },
+    /// Paired what-if: B − A for every KPI with a confidence interval of the difference.
+    Compare {
+        /// Scenario A (the baseline).
+        a: PathBuf,
+        /// Scenario B (the what-if).
+        b: PathBuf,
+        /// Replications (overrides both files; A's seed is used for both).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+        replications: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write the output to this file (atomically).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Applied to both scenarios.
+        #[command(flatten)]
+        set: SetArgs,
+    },
+    /// Grid over one or two parameters, each point replicated.
+    Sweep {
+        /// The scenario TOML file.
+        file: PathBuf,
+        /// KEY=START..END[:STEP], e.g. handlers.count=10..20 (one or two).
+        #[arg(long, required = true)]
+        vary: Vec<Vary>,
+        /// The KPI the table shows per channel (JSON and CSV carry all).
+        #[arg(long, default_value = "service_level")]
+        kpi: String,
+        /// Replications per point (overrides the file).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        replications: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write the output to this file (atomically).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        set: SetArgs,
+    },
+
     /// Analytic Erlang C (or, with --patience-s, Erlang A) answer-time figures.
     Erlang {
         /// Poisson arrivals per hour.
@@ -70,6 +143,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// `--set KEY.PATH=VALUE`, repeatable, on every command that reads a scenario.
+#[derive(clap::Args, Clone, Debug, Default)]
+struct SetArgs {
+    /// Override a scenario value, e.g. --set handlers.count=120 (repeatable).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    set: Vec<Override>,
 }
 
 /// A failure and the exit code it deserves.
@@ -103,8 +184,59 @@ fn main() -> ExitCode {
             format,
             out,
             threads,
-        }) => run(&file, replications, seed, format, out.as_deref(), threads),
-        Some(Command::Check { file }) => check(&file),
+            set,
+        }) => run(
+            &file,
+            &set.set,
+            replications,
+            seed,
+            format,
+            out.as_deref(),
+            threads,
+        ),
+        Some(Command::Check { file, set }) => check(&file, &set.set),
+        Some(Command::Staff {
+            file,
+            group,
+            channels,
+            max_added,
+            replications,
+            format,
+            out,
+            set,
+        }) => {
+            let opts = StaffOptions {
+                group,
+                channels,
+                max_added,
+            };
+            staff(&file, &set.set, opts, replications, format, out.as_deref())
+        }
+        Some(Command::Compare {
+            a,
+            b,
+            replications,
+            format,
+            out,
+            set,
+        }) => compare(&a, &b, &set.set, replications, format, out.as_deref()),
+        Some(Command::Sweep {
+            file,
+            vary,
+            kpi,
+            replications,
+            format,
+            out,
+            set,
+        }) => sweep(
+            &file,
+            &set.set,
+            &vary,
+            &kpi,
+            replications,
+            format,
+            out.as_deref(),
+        ),
         Some(Command::Erlang {
             rate_per_hour,
             aht_s,
@@ -144,13 +276,14 @@ fn run_default() -> Result<(), Failure> {
 
 fn run(
     file: &Path,
+    overrides: &[Override],
     replications: Option<u32>,
     seed: Option<u64>,
     format: Format,
     out: Option<&Path>,
     threads: Option<u32>,
 ) -> Result<(), Failure> {
-    let mut scenario = Scenario::load(file)?;
+    let mut scenario = Scenario::load_with(file, overrides)?;
     if let Some(r) = replications {
         scenario.replications = r;
     }
@@ -181,8 +314,8 @@ fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
     Ok(())
 }
 
-fn check(file: &Path) -> Result<(), Failure> {
-    let s = Scenario::load(file)?;
+fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> {
+    let s = Scenario::load_with(file, overrides)?;
     let load = offered_load(&s);
     println!("{}: valid scenario \"{}\"", file.display(), s.name);
     println!(
@@ -275,6 +408,105 @@ fn check(file: &Path) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+fn staff(
+    file: &Path,
+    overrides: &[Override],
+    opts: StaffOptions,
+    replications: Option<u32>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    let mut scenario = Scenario::load_with(file, overrides)?;
+    if let Some(r) = replications {
+        scenario.replications = r;
+    }
+    if scenario.replications < 2 {
+        return Err(Failure::Input(
+            "staff needs at least 2 replications per candidate (--replications)".into(),
+        ));
+    }
+    let answer = staffing::search(&scenario, &opts).map_err(|e| Failure::Input(e.to_string()))?;
+    let text = match format {
+        Format::Table => report::staff_table(&scenario.name, &answer),
+        Format::Json => report::staff_json(&answer),
+        Format::Csv => report::staff_csv(&answer).context("cannot format CSV")?,
+    };
+    emit(&text, out)
+}
+
+fn compare(
+    a: &Path,
+    b: &Path,
+    overrides: &[Override],
+    replications: Option<u32>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    let mut sa = Scenario::load_with(a, overrides)?;
+    let mut sb = Scenario::load_with(b, overrides)?;
+    if let Some(r) = replications {
+        sa.replications = r;
+    }
+    (sb.replications, sb.seed) = (sa.replications, sa.seed);
+    let (ra, rb) = (replicate(&sa), replicate(&sb));
+    let diffs = triage_sim::compare::compare(&ra, &rb);
+    let text = match format {
+        Format::Table => report::compare_table(&sa.name, &sb.name, sa.replications, &diffs),
+        Format::Json => report::compare_json(&sa.name, &sb.name, &diffs),
+        Format::Csv => report::compare_csv(&diffs).context("cannot format CSV")?,
+    };
+    emit(&text, out)
+}
+
+fn sweep(
+    file: &Path,
+    overrides: &[Override],
+    vary: &[Vary],
+    kpi: &str,
+    replications: Option<u32>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    if vary.len() > 2 {
+        return Err(Failure::Input(
+            "sweep varies one or two parameters; got more --vary flags".into(),
+        ));
+    }
+    let grid = triage_sim::sweep::grid(vary);
+    // Every point is validated before any runs, so a bad value fails at once.
+    let mut scenarios = Vec::with_capacity(grid.len());
+    for settings in &grid {
+        let all: Vec<Override> = overrides.iter().chain(settings).cloned().collect();
+        let mut s = Scenario::load_with(file, &all)?;
+        if let Some(r) = replications {
+            s.replications = r;
+        }
+        scenarios.push(s);
+    }
+    // A progress bar on standard error once the sweep has run a second (hidden off a terminal).
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::hidden();
+    bar.set_length(grid.len() as u64);
+    let mut points = Vec::with_capacity(grid.len());
+    for (settings, s) in grid.into_iter().zip(&scenarios) {
+        points.push(triage_sim::sweep::Point {
+            settings,
+            results: replicate(s),
+        });
+        if bar.is_hidden() && started.elapsed().as_secs_f64() > 1.0 {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let text = match format {
+        Format::Table => report::sweep_table(&points, kpi),
+        Format::Json => report::sweep_json(&points),
+        Format::Csv => report::sweep_csv(&points).context("cannot format CSV")?,
+    };
+    emit(&text, out)
 }
 
 fn erlang(input: ErlangInput, format: Format) -> Result<(), Failure> {

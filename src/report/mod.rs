@@ -1,11 +1,16 @@
-//! Presenting results: a terminal table, JSON and CSV.
+//! Presenting results: a terminal table, JSON and CSV, for runs and for the planning commands.
 
 mod csv;
 mod json;
+mod plan;
 mod table;
 
 pub use self::csv::results_csv;
 pub use json::results_json;
+pub use plan::{
+    compare_csv, compare_json, compare_table, staff_csv, staff_json, staff_table, sweep_csv,
+    sweep_json, sweep_table,
+};
 pub use table::{erlang_table, results_table};
 
 /// An output format chosen by `--format`.

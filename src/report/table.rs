@@ -7,7 +7,7 @@ use crate::replicate::Results;
 use crate::stats::{Estimate, Kpis, get};
 
 /// How a KPI is shown, decided by its name.
-fn cell(kpi: &str, e: Estimate) -> String {
+pub(crate) fn cell(kpi: &str, e: Estimate) -> String {
     if e.mean.is_nan() {
         return "n/a".into();
     }

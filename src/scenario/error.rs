@@ -19,22 +19,36 @@ pub struct Diagnostic {
 pub struct ScenarioError {
     origin: String,
     lines: Vec<(usize, usize, Diagnostic)>,
+    /// Per diagnostic: the `--set` flag it concerns, reported instead of a file position.
+    flags: Vec<Option<String>>,
 }
 
 impl ScenarioError {
     /// Collects diagnostics about `text`, read from `origin` (a path or `--set` flag).
     pub fn new(origin: &str, text: &str, diagnostics: Vec<Diagnostic>) -> ScenarioError {
-        let lines = diagnostics
+        let lines: Vec<(usize, usize, Diagnostic)> = diagnostics
             .into_iter()
             .map(|d| {
                 let (line, col) = d.span.as_ref().map_or((1, 1), |s| line_col(text, s.start));
                 (line, col, d)
             })
             .collect();
+        let flags = vec![None; lines.len()];
         ScenarioError {
             origin: origin.to_owned(),
             lines,
+            flags,
         }
+    }
+
+    /// Reports each diagnostic about an overridden key against its `--set` flag.
+    pub fn attribute_to_flags(mut self, overrides: &[super::Override]) -> ScenarioError {
+        for (flag, (_, _, d)) in self.flags.iter_mut().zip(&self.lines) {
+            if let Some(o) = overrides.iter().rev().find(|o| o.covers(&d.key)) {
+                *flag = Some(o.to_string());
+            }
+        }
+        self
     }
 
     /// The diagnostics, each with its 1-based line and column.
@@ -65,7 +79,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, (line, col, d)) in self.lines.iter().enumerate() {
+        for (i, ((line, col, d), flag)) in self.lines.iter().zip(&self.flags).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
@@ -74,7 +88,10 @@ impl fmt::Display for ScenarioError {
             } else {
                 format!(" {}:", d.key)
             };
-            write!(f, "{}:{line}:{col}:{key} {}", self.origin, d.message)?;
+            match flag {
+                Some(flag) => write!(f, "{flag}:{key} {}", d.message)?,
+                None => write!(f, "{}:{line}:{col}:{key} {}", self.origin, d.message)?,
+            }
         }
         Ok(())
     }

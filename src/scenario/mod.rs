@@ -5,6 +5,7 @@
 
 mod error;
 mod load;
+mod overrides;
 mod raw;
 mod validate;
 
@@ -12,6 +13,7 @@ pub use validate::mean_staffed;
 
 pub use error::{Diagnostic, ScenarioError, line_col};
 pub use load::{Load, offered_load};
+pub use overrides::{Override, apply as apply_overrides};
 
 use jiff::civil::Date;
 
@@ -282,16 +284,47 @@ pub enum LoadError {
     /// The file was read but is not a valid scenario.
     #[error("{0}")]
     Invalid(#[from] ScenarioError),
+    /// A `--set` flag could not be applied.
+    #[error("{flag}: {why}")]
+    Override {
+        /// The flag as given.
+        flag: String,
+        /// What is wrong with it.
+        why: String,
+    },
 }
 
 impl Scenario {
     /// Reads and validates the scenario file at `path`.
     pub fn load(path: &std::path::Path) -> Result<Scenario, LoadError> {
+        Scenario::load_with(path, &[])
+    }
+
+    /// Reads the scenario file at `path`, applies `--set` overrides, and validates the result;
+    /// problems with overridden keys are reported against their flags.
+    pub fn load_with(
+        path: &std::path::Path,
+        overrides: &[Override],
+    ) -> Result<Scenario, LoadError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
             path: shown.clone(),
             source,
         })?;
-        Ok(Scenario::from_toml_str(&text, &shown)?)
+        Scenario::from_toml_str_with(&text, &shown, overrides)
+    }
+
+    /// Like [`Scenario::from_toml_str`], with `--set` overrides applied first.
+    pub fn from_toml_str_with(
+        text: &str,
+        origin: &str,
+        overrides: &[Override],
+    ) -> Result<Scenario, LoadError> {
+        let changed = apply_overrides(text, overrides).map_err(|(o, why)| LoadError::Override {
+            flag: o.to_string(),
+            why,
+        })?;
+        Scenario::from_toml_str(&changed, origin)
+            .map_err(|e| LoadError::Invalid(e.attribute_to_flags(overrides)))
     }
 }

@@ -239,3 +239,129 @@ fn erlang_command_prints_the_reference_values() {
         "Erlang C with load ≥ agents is refused"
     );
 }
+
+#[test]
+fn set_overrides_values_and_reports_bad_ones_against_the_flag() {
+    let path = scenario_path("mm14-patience.toml");
+    let out = triage_sim(&[
+        "run",
+        &path,
+        "--replications",
+        "2",
+        "--format",
+        "json",
+        "--set",
+        "handlers.count=20",
+        "--set",
+        "horizon_hours=50",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["channels"]["calls"]["p_wait"]["mean"].as_f64().unwrap() < 0.05,
+        "20 handlers hardly queue"
+    );
+    let out = triage_sim(&[
+        "check",
+        &path,
+        "--set",
+        "channels.calls.arrivals.rate_per_hour=-5",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("--set channels.calls.arrivals.rate_per_hour=-5: channels.calls.arrivals.rate_per_hour: got -5; expected a rate of at least 0 per hour"),
+        "{err}"
+    );
+    let out = triage_sim(&["check", &path, "--set", "handlers.count.x=1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = triage_sim(&["check", &path, "--set", "no-equals-sign"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn staff_json_carries_the_answer_and_the_curve() {
+    let path = scenario_path("mm14-patience.toml");
+    let out = triage_sim(&[
+        "staff",
+        &path,
+        "--format",
+        "json",
+        "--set",
+        "horizon_hours=200",
+        "--set",
+        "handlers.count=10",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let needed = v["handlers_needed"].as_u64().unwrap();
+    assert_eq!(v["handlers_added"].as_u64().unwrap(), needed - 10);
+    assert!((12..=14).contains(&needed), "{needed}");
+    let curve = v["curve"].as_array().unwrap();
+    assert!(
+        curve
+            .iter()
+            .any(|c| c["handlers"].as_u64() == Some(needed) && c["met"] == true)
+    );
+    assert!(curve[0]["channels"][0]["service_level"]["mean"].is_number());
+}
+
+#[test]
+fn compare_and_sweep_from_the_command_line() {
+    let path = scenario_path("mm14-patience.toml");
+    let out = triage_sim(&[
+        "compare",
+        &path,
+        &path,
+        "--replications",
+        "3",
+        "--set",
+        "horizon_hours=100",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("not significant"),
+        "identical scenarios"
+    );
+    let out = triage_sim(&[
+        "sweep",
+        &path,
+        "--vary",
+        "handlers.count=12..14",
+        "--replications",
+        "2",
+        "--format",
+        "csv",
+        "--set",
+        "horizon_hours=100",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("handlers.count,scope,channel,kpi,mean,ci_low,ci_high\n"));
+    for n in ["12", "13", "14"] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("{n},channel,calls,service_level,")))
+        );
+    }
+    let out = triage_sim(&["sweep", &path, "--vary", "handlers.count=5..1"]);
+    assert_eq!(out.status.code(), Some(2));
+}

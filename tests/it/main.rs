@@ -5,6 +5,7 @@ mod cli;
 mod conservation;
 mod determinism;
 mod invariants;
+mod planning;
 mod queueing_theory;
 mod scenario_errors;
 mod shipped_scenarios;

@@ -1,0 +1,379 @@
+//! Renderings of the planning commands: the staffing search, paired comparisons and sweeps.
+
+use std::fmt::Write;
+
+use serde_json::{Map, Value, json};
+
+use crate::compare::KpiDifference;
+use crate::report::table::cell;
+use crate::staffing::StaffAnswer;
+use crate::stats::{Estimate, get};
+use crate::sweep::Point;
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// The staffing curve and the answer, as a table.
+pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
+    let mut out = format!(
+        "{name} — staffing search, {} replications per candidate (common random numbers, seed {})\n\n",
+        a.replications, a.seed
+    );
+    let channels: Vec<&str> = a.curve.first().map_or(Vec::new(), |c| {
+        c.channels.iter().map(|x| x.channel.as_str()).collect()
+    });
+    let _ = write!(out, "{:>8} {:>6}", "handlers", "added");
+    for c in &channels {
+        let _ = write!(out, "  {:>22}", format!("{c} service level"));
+    }
+    let _ = writeln!(out, "  {:>24}  {:>15}", "P(every target met)", "occupancy");
+    for cand in &a.curve {
+        let _ = write!(out, "{:>8} {:>6}", cand.handlers, cand.added);
+        for ch in &cand.channels {
+            let mark = if ch.service_level.mean >= ch.target {
+                " "
+            } else {
+                "✗"
+            };
+            let _ = write!(
+                out,
+                "  {:>21}{mark}",
+                cell("service_level", ch.service_level)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  {:>24}  {:>15}",
+            format!(
+                "{} ({}–{})",
+                pct(cand.p_met),
+                pct(cand.p_met_ci.0),
+                pct(cand.p_met_ci.1)
+            ),
+            cell("occupancy", cand.occupancy)
+        );
+    }
+    let answer = a.curve.iter().find(|c| c.added == a.handlers_added);
+    let below = a.curve.iter().rev().find(|c| c.added < a.handlers_added);
+    let _ = writeln!(
+        out,
+        "\nTargets: {}",
+        a.curve.first().map_or(String::new(), |c| c
+            .channels
+            .iter()
+            .map(|x| format!("{} {}", x.channel, pct(x.target)))
+            .collect::<Vec<_>>()
+            .join(", "))
+    );
+    if let Some(c) = answer {
+        let _ = write!(
+            out,
+            "Answer: {} handlers ({:+} on the scenario's {}): every target met on average; met in every channel in {} of replications (95% CI {}–{})",
+            a.handlers_needed,
+            a.handlers_added,
+            a.base_handlers,
+            pct(c.p_met),
+            pct(c.p_met_ci.0),
+            pct(c.p_met_ci.1)
+        );
+    }
+    if let Some(b) = below {
+        let _ = write!(
+            out,
+            "; with {}: {} (95% CI {}–{})",
+            b.handlers,
+            pct(b.p_met),
+            pct(b.p_met_ci.0),
+            pct(b.p_met_ci.1)
+        );
+    }
+    let _ = writeln!(
+        out,
+        ".\nRisk of missing = 1 − P(every target met). {} candidates simulated.",
+        a.evaluations
+    );
+    out
+}
+
+/// The staffing answer as JSON: `handlers_needed`, `handlers_added`, the explored `curve`.
+pub fn staff_json(a: &StaffAnswer) -> String {
+    serde_json::to_string_pretty(a).unwrap_or_default() + "\n"
+}
+
+/// The staffing curve as CSV: one row per candidate, channel and KPI.
+pub fn staff_csv(a: &StaffAnswer) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "handlers", "added", "channel", "kpi", "mean", "ci_low", "ci_high",
+    ])?;
+    let num = |x: f64| {
+        if x.is_finite() {
+            x.to_string()
+        } else {
+            String::new()
+        }
+    };
+    for c in &a.curve {
+        let (h, ad) = (c.handlers.to_string(), c.added.to_string());
+        for ch in &c.channels {
+            for (k, e) in [
+                ("service_level", ch.service_level),
+                ("abandonment_rate", ch.abandonment_rate),
+            ] {
+                w.write_record([
+                    &h,
+                    &ad,
+                    &ch.channel,
+                    k,
+                    &num(e.mean),
+                    &num(e.ci_low),
+                    &num(e.ci_high),
+                ])?;
+            }
+            w.write_record([
+                &h,
+                &ad,
+                &ch.channel,
+                "risk_of_missing",
+                &num(ch.risk_of_missing),
+                "",
+                "",
+            ])?;
+        }
+        w.write_record([
+            &h,
+            &ad,
+            "",
+            "p_met",
+            &num(c.p_met),
+            &num(c.p_met_ci.0),
+            &num(c.p_met_ci.1),
+        ])?;
+        w.write_record([
+            &h,
+            &ad,
+            "",
+            "occupancy",
+            &num(c.occupancy.mean),
+            &num(c.occupancy.ci_low),
+            &num(c.occupancy.ci_high),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Which compared KPIs the table shows (JSON and CSV carry all).
+const COMPARE_TABLE_KPIS: [&str; 7] = [
+    "service_level",
+    "mean_wait_s",
+    "abandonment_rate",
+    "p_wait",
+    "p90_wait_s",
+    "occupancy",
+    "mean_staffed",
+];
+
+/// Paired differences as a table.
+pub fn compare_table(a: &str, b: &str, reps: u32, diffs: &[KpiDifference]) -> String {
+    let mut out = format!(
+        "B − A, paired over {reps} replications (common random numbers); A = {a}, B = {b}\n\n"
+    );
+    let _ = writeln!(
+        out,
+        "{:<22} {:<18} {:>17} {:>17} {:>22}",
+        "scope", "kpi", "A", "B", "B − A (95% CI)"
+    );
+    for d in diffs
+        .iter()
+        .filter(|d| COMPARE_TABLE_KPIS.contains(&d.kpi.as_str()))
+    {
+        let scope = if d.channel.is_empty() {
+            d.scope.clone()
+        } else {
+            d.channel.clone()
+        };
+        let diff = cell(&d.kpi, d.difference);
+        let note = if d.significant {
+            ""
+        } else {
+            "  not significant"
+        };
+        let _ = writeln!(
+            out,
+            "{scope:<22} {:<18} {:>17} {:>17} {diff:>22}{note}",
+            d.kpi,
+            cell(&d.kpi, d.a),
+            cell(&d.kpi, d.b)
+        );
+    }
+    out
+}
+
+/// Paired differences as JSON.
+pub fn compare_json(a: &str, b: &str, diffs: &[KpiDifference]) -> String {
+    serde_json::to_string_pretty(&json!({ "a": a, "b": b, "differences": diffs }))
+        .unwrap_or_default()
+        + "\n"
+}
+
+/// Paired differences as CSV.
+pub fn compare_csv(diffs: &[KpiDifference]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "scope",
+        "channel",
+        "kpi",
+        "a_mean",
+        "b_mean",
+        "diff_mean",
+        "diff_ci_low",
+        "diff_ci_high",
+        "significant",
+    ])?;
+    let num = |x: f64| {
+        if x.is_finite() {
+            x.to_string()
+        } else {
+            String::new()
+        }
+    };
+    for d in diffs {
+        w.write_record([
+            &d.scope,
+            &d.channel,
+            &d.kpi,
+            &num(d.a.mean),
+            &num(d.b.mean),
+            &num(d.difference.mean),
+            &num(d.difference.ci_low),
+            &num(d.difference.ci_high),
+            &d.significant.to_string(),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A sweep as a table of one KPI per channel.
+pub fn sweep_table(points: &[Point], kpi: &str) -> String {
+    let mut out = String::new();
+    let Some(first) = points.first() else {
+        return out;
+    };
+    for o in &first.settings {
+        let _ = write!(out, "{:>24}", o.key);
+    }
+    for (name, _) in &first.results.channels {
+        let _ = write!(out, "  {:>22}", format!("{name} {kpi}"));
+    }
+    out.push('\n');
+    for p in points {
+        for o in &p.settings {
+            let _ = write!(out, "{:>24}", o.value);
+        }
+        for (_, kpis) in &p.results.channels {
+            let _ = write!(
+                out,
+                "  {:>22}",
+                get(kpis, kpi).map_or("—".into(), |e| cell(kpi, e))
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn kpi_map(kpis: &[(&'static str, Estimate)]) -> Value {
+    Value::Object(
+        kpis.iter()
+            .map(|(k, e)| ((*k).to_owned(), json!(e)))
+            .collect(),
+    )
+}
+
+/// A sweep as JSON: `parameters` and `points`, each with its `settings` and KPIs.
+pub fn sweep_json(points: &[Point]) -> String {
+    let params: Vec<&str> = points.first().map_or(Vec::new(), |p| {
+        p.settings.iter().map(|o| o.key.as_str()).collect()
+    });
+    let pts: Vec<Value> = points
+        .iter()
+        .map(|p| {
+            let settings: Map<String, Value> = p
+                .settings
+                .iter()
+                .map(|o| {
+                    (
+                        o.key.clone(),
+                        o.value.parse::<f64>().map_or(json!(o.value), |x| json!(x)),
+                    )
+                })
+                .collect();
+            let channels: Map<String, Value> = p
+                .results
+                .channels
+                .iter()
+                .map(|(n, k)| (n.clone(), kpi_map(k)))
+                .collect();
+            json!({
+                "settings": settings,
+                "channels": channels,
+                "handlers": kpi_map(&p.results.handlers),
+                "triage": p.results.triage.as_ref().map(|t| kpi_map(t)),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&json!({ "parameters": params, "points": pts }))
+        .unwrap_or_default()
+        + "\n"
+}
+
+/// A sweep as CSV: the parameters' values, then `scope,channel,kpi,mean,ci_low,ci_high`.
+pub fn sweep_csv(points: &[Point]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let Some(first) = points.first() else {
+        return Ok(String::new());
+    };
+    let mut header: Vec<String> = first.settings.iter().map(|o| o.key.clone()).collect();
+    header.extend(["scope", "channel", "kpi", "mean", "ci_low", "ci_high"].map(String::from));
+    w.write_record(&header)?;
+    let num = |x: f64| {
+        if x.is_finite() {
+            x.to_string()
+        } else {
+            String::new()
+        }
+    };
+    for p in points {
+        let values: Vec<String> = p.settings.iter().map(|o| o.value.clone()).collect();
+        let mut rows = |scope: &str,
+                        channel: &str,
+                        kpis: &[(&'static str, Estimate)]|
+         -> Result<(), csv::Error> {
+            for (k, e) in kpis {
+                let mut rec = values.clone();
+                rec.extend([
+                    scope.to_owned(),
+                    channel.to_owned(),
+                    (*k).to_owned(),
+                    num(e.mean),
+                    num(e.ci_low),
+                    num(e.ci_high),
+                ]);
+                w.write_record(&rec)?;
+            }
+            Ok(())
+        };
+        for (n, k) in &p.results.channels {
+            rows("channel", n, k)?;
+        }
+        rows("handlers", "", &p.results.handlers)?;
+        if let Some(t) = &p.results.triage {
+            rows("triage", "", t)?;
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -1,0 +1,331 @@
+//! The planner's question: the fewest call handlers for which every target is met.
+//!
+//! Candidates differ only in the number of handlers added and run with the scenario's seed and
+//! replications, so every candidate sees the same callers (common random numbers) and the
+//! comparison between candidates is paired. The search brackets by doubling, then bisects, and
+//! never evaluates a candidate twice. Beside each candidate's mean service levels it reports the
+//! share of replications in which every target was met (with a Wilson 95% interval): the risk
+//! of missing the target is one minus that share.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::replicate::{Results, replicate};
+use crate::scenario::{Hire, Scenario};
+use crate::stats::{Estimate, get};
+use crate::time::SimTime;
+
+/// What the search may change and which targets count.
+#[derive(Clone, Debug, Default)]
+pub struct StaffOptions {
+    /// Add handlers to this group (by name); otherwise spread over the groups by size.
+    pub group: Option<String>,
+    /// Channels whose targets must be met; empty = every channel.
+    pub channels: Vec<String>,
+    /// Most handlers the search may add.
+    pub max_added: u32,
+}
+
+/// Why a search could not answer.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum StaffError {
+    /// `--group` names no group.
+    #[error(
+        "no handler group named \"{0}\"; expected one of the scenario's [handlers.groups.NAME]"
+    )]
+    NoSuchGroup(String),
+    /// `--channel` names no channel.
+    #[error("no channel named \"{0}\"")]
+    NoSuchChannel(String),
+    /// Even the largest candidate misses a target.
+    #[error("targets still missed with {0} handlers added (the --max-added limit)")]
+    NotReached(u32),
+}
+
+/// One channel's result at one candidate.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChannelCheck {
+    /// Channel name.
+    pub channel: String,
+    /// Service level across replications.
+    pub service_level: Estimate,
+    /// The required service level.
+    pub target: f64,
+    /// Share of replications whose service level fell below the target.
+    pub risk_of_missing: f64,
+    /// Abandonment rate across replications.
+    pub abandonment_rate: Estimate,
+}
+
+/// One evaluated candidate.
+#[derive(Clone, Debug, Serialize)]
+pub struct Candidate {
+    /// Total handlers (the scenario's roster plus those added).
+    pub handlers: u32,
+    /// Handlers added to the scenario's own.
+    pub added: u32,
+    /// Every target met on average.
+    pub met: bool,
+    /// Share of replications in which every target was met.
+    pub p_met: f64,
+    /// Wilson 95% interval of `p_met`.
+    pub p_met_ci: (f64, f64),
+    /// Handler occupancy.
+    pub occupancy: Estimate,
+    /// Per channel whose target counts.
+    pub channels: Vec<ChannelCheck>,
+}
+
+/// The answer of a search.
+#[derive(Clone, Debug, Serialize)]
+pub struct StaffAnswer {
+    /// The total pool size that meets every target.
+    pub handlers_needed: u32,
+    /// Handlers beyond the scenario's own.
+    pub handlers_added: u32,
+    /// The scenario's own roster size.
+    pub base_handlers: u32,
+    /// Every candidate evaluated, by number of handlers.
+    pub curve: Vec<Candidate>,
+    /// Number of candidates simulated.
+    pub evaluations: usize,
+    /// Replications per candidate.
+    pub replications: u32,
+    /// Seed shared by every candidate.
+    pub seed: u64,
+}
+
+/// The scenario's own roster size: the pool's count, or every group's teams, plus hires.
+pub fn roster_size(s: &Scenario) -> u32 {
+    if s.handlers.groups.is_empty() {
+        return s.handlers.count;
+    }
+    let rostered: u32 = s
+        .handlers
+        .groups
+        .iter()
+        .map(|g| g.headcount * g.teams)
+        .sum();
+    rostered + s.handlers.hires.iter().map(|h| h.count).sum::<u32>()
+}
+
+/// `s` with `added` more handlers: on the always-on pool, in `group`, or spread over the groups
+/// in proportion to their size. Added handlers join as a cohort already in post.
+pub fn with_added(s: &Scenario, added: u32, group: Option<usize>) -> Scenario {
+    let mut out = s.clone();
+    if added == 0 {
+        return out;
+    }
+    if out.handlers.groups.is_empty() {
+        out.handlers.count += added;
+        return out;
+    }
+    let sizes: Vec<u32> = out
+        .handlers
+        .groups
+        .iter()
+        .map(|g| g.headcount * g.teams)
+        .collect();
+    let shares: Vec<u32> = match group {
+        Some(g) => (0..sizes.len())
+            .map(|i| if i == g { added } else { 0 })
+            .collect(),
+        None => largest_remainder(added, &sizes),
+    };
+    for (g, count) in shares.into_iter().enumerate().filter(|(_, c)| *c > 0) {
+        out.handlers.hires.push(Hire {
+            group: g,
+            start_day: -1,
+            count,
+            training: SimTime::ZERO,
+            ramp: SimTime::ZERO,
+            initial_aht_factor: 1.0,
+        });
+    }
+    out
+}
+
+/// Splits `total` in proportion to `weights`, rounding by largest remainder.
+fn largest_remainder(total: u32, weights: &[u32]) -> Vec<u32> {
+    let sum: u64 = weights.iter().map(|&w| u64::from(w)).sum::<u64>().max(1);
+    let exact: Vec<f64> = weights
+        .iter()
+        .map(|&w| f64::from(total) * w as f64 / sum as f64)
+        .collect();
+    let mut out: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    let mut left = total - out.iter().sum::<u32>();
+    for i in order.into_iter().cycle().take(weights.len() * 2) {
+        if left == 0 {
+            break;
+        }
+        out[i] += 1;
+        left -= 1;
+    }
+    out
+}
+
+/// Wilson score 95% interval of a proportion `k / n`.
+pub fn wilson(k: usize, n: usize) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (z, n_f, p) = (1.959_964, n as f64, k as f64 / n as f64);
+    let centre = (p + z * z / (2.0 * n_f)) / (1.0 + z * z / n_f);
+    let half = z / (1.0 + z * z / n_f) * (p * (1.0 - p) / n_f + z * z / (4.0 * n_f * n_f)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+fn assess(s: &Scenario, added: u32, base: u32, counted: &[usize], results: &Results) -> Candidate {
+    let reps = &results.per_replication;
+    let mut all_met_by_rep = vec![true; reps.len()];
+    let channels = counted
+        .iter()
+        .map(|&c| {
+            let target = s.channels[c].target.fraction;
+            let sl: Vec<f64> = reps
+                .iter()
+                .map(|r| get(&r.channels[c], "service_level").unwrap_or(f64::NAN))
+                .collect();
+            for (met, x) in all_met_by_rep.iter_mut().zip(&sl) {
+                *met &= x.is_nan() || *x >= target; // undefined (no callers) is not a miss
+            }
+            let misses = sl.iter().filter(|x| **x < target).count();
+            let kpis = &results.channels[c].1;
+            ChannelCheck {
+                channel: s.channels[c].name.clone(),
+                service_level: get(kpis, "service_level").unwrap_or(Estimate::from_samples(&[])),
+                target,
+                risk_of_missing: misses as f64 / reps.len().max(1) as f64,
+                abandonment_rate: get(kpis, "abandonment_rate")
+                    .unwrap_or(Estimate::from_samples(&[])),
+            }
+        })
+        .collect::<Vec<_>>();
+    let met = channels
+        .iter()
+        .all(|c| c.service_level.mean.is_nan() || c.service_level.mean >= c.target);
+    let k = all_met_by_rep.iter().filter(|m| **m).count();
+    Candidate {
+        handlers: base + added,
+        added,
+        met,
+        p_met: k as f64 / reps.len().max(1) as f64,
+        p_met_ci: wilson(k, reps.len()),
+        occupancy: get(&results.handlers, "occupancy").unwrap_or(Estimate::from_samples(&[])),
+        channels,
+    }
+}
+
+/// Finds the fewest handlers to add to `s` so that every counted target is met on average.
+///
+/// `evaluate` runs a candidate scenario (normally [`replicate`]); it is a parameter so tests can
+/// count evaluations.
+pub fn search_with(
+    s: &Scenario,
+    opts: &StaffOptions,
+    mut evaluate: impl FnMut(&Scenario) -> Results,
+) -> Result<StaffAnswer, StaffError> {
+    let group = match &opts.group {
+        None => None,
+        Some(name) => Some(
+            s.handlers
+                .groups
+                .iter()
+                .position(|g| &g.name == name)
+                .ok_or_else(|| StaffError::NoSuchGroup(name.clone()))?,
+        ),
+    };
+    let counted: Vec<usize> = if opts.channels.is_empty() {
+        (0..s.channels.len()).collect()
+    } else {
+        opts.channels
+            .iter()
+            .map(|n| {
+                s.channels
+                    .iter()
+                    .position(|c| &c.name == n)
+                    .ok_or_else(|| StaffError::NoSuchChannel(n.clone()))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let base = roster_size(s);
+    let mut seen: BTreeMap<u32, Candidate> = BTreeMap::new();
+    let mut check = |added: u32, seen: &mut BTreeMap<u32, Candidate>| -> bool {
+        if let Some(c) = seen.get(&added) {
+            return c.met;
+        }
+        let candidate = assess(
+            s,
+            added,
+            base,
+            &counted,
+            &evaluate(&with_added(s, added, group)),
+        );
+        let met = candidate.met;
+        seen.insert(added, candidate);
+        met
+    };
+    // Bracket: 0, 1, 2, 4, … until met; then bisect between the last miss and the first hit.
+    let (mut lo, mut hi) = (None::<u32>, 0u32);
+    while !check(hi, &mut seen) {
+        lo = Some(hi);
+        if hi >= opts.max_added {
+            return Err(StaffError::NotReached(opts.max_added));
+        }
+        hi = (if hi == 0 { 1 } else { hi * 2 }).min(opts.max_added);
+    }
+    if let Some(mut miss) = lo {
+        while hi - miss > 1 {
+            let mid = miss + (hi - miss) / 2;
+            if check(mid, &mut seen) {
+                hi = mid
+            } else {
+                miss = mid
+            }
+        }
+    }
+    let evaluations = seen.len();
+    Ok(StaffAnswer {
+        handlers_needed: base + hi,
+        handlers_added: hi,
+        base_handlers: base,
+        curve: seen.into_values().collect(),
+        evaluations,
+        replications: s.replications,
+        seed: s.seed,
+    })
+}
+
+/// [`search_with`] using [`replicate`].
+pub fn search(s: &Scenario, opts: &StaffOptions) -> Result<StaffAnswer, StaffError> {
+    search_with(s, opts, replicate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn largest_remainder_splits_exactly() {
+        assert_eq!(largest_remainder(10, &[40, 28, 22]), vec![4, 3, 3]);
+        assert_eq!(largest_remainder(1, &[1, 1]), vec![1, 0]);
+        assert_eq!(largest_remainder(7, &[0, 5]).iter().sum::<u32>(), 7);
+    }
+
+    #[test]
+    fn wilson_interval_of_known_cases() {
+        let (lo, hi) = wilson(8, 10);
+        assert!(
+            (lo - 0.4902).abs() < 1e-3 && (hi - 0.9433).abs() < 1e-3,
+            "{lo} {hi}"
+        );
+        assert_eq!(wilson(0, 0), (0.0, 1.0));
+    }
+}

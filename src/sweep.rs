@@ -1,0 +1,121 @@
+//! Sweeps: a grid over one or two scenario parameters, each point replicated.
+//!
+//! Parameters are `--set` key paths with a range, `key=start..end[:step]`. Points run one after
+//! another, each with its replications in parallel; results do not depend on the thread count.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::replicate::Results;
+use crate::scenario::Override;
+
+/// One swept parameter: a key path and the values it takes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vary {
+    /// Dotted key path, as for `--set`.
+    pub key: String,
+    /// Values, in order.
+    pub values: Vec<f64>,
+}
+
+impl FromStr for Vary {
+    type Err = String;
+
+    /// Parses `key=start..end[:step]` (inclusive; step defaults to 1).
+    fn from_str(s: &str) -> Result<Vary, String> {
+        let bad =
+            || format!("expected KEY=START..END[:STEP], e.g. handlers.count=10..20:2; got \"{s}\"");
+        let (key, range) = s.split_once('=').ok_or_else(bad)?;
+        let (range, step) = match range.split_once(':') {
+            Some((r, st)) => (r, st.trim().parse::<f64>().map_err(|_| bad())?),
+            None => (range, 1.0),
+        };
+        let (start, end) = range.split_once("..").ok_or_else(bad)?;
+        let (start, end): (f64, f64) = (
+            start.trim().parse().map_err(|_| bad())?,
+            end.trim().parse().map_err(|_| bad())?,
+        );
+        if key.trim().is_empty()
+            || step.is_nan()
+            || step <= 0.0
+            || !start.is_finite()
+            || !end.is_finite()
+            || end < start
+        {
+            return Err(bad());
+        }
+        let n = ((end - start) / step + 1e-9).floor() as usize + 1;
+        if n > 10_000 {
+            return Err(format!("{n} values in \"{s}\"; expected at most 10000"));
+        }
+        let values = (0..n).map(|i| start + step * i as f64).collect();
+        Ok(Vary {
+            key: key.trim().to_owned(),
+            values,
+        })
+    }
+}
+
+impl fmt::Display for Vary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.key)
+    }
+}
+
+/// A value as TOML: whole numbers without a decimal point (so `handlers.count=12` stays an integer).
+pub fn toml_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The grid of overrides: every combination of the parameters' values.
+pub fn grid(vary: &[Vary]) -> Vec<Vec<Override>> {
+    let mut points: Vec<Vec<Override>> = vec![Vec::new()];
+    for v in vary {
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                v.values.iter().map(move |x| {
+                    let mut q = p.clone();
+                    q.push(Override {
+                        key: v.key.clone(),
+                        value: toml_number(*x),
+                    });
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+/// One evaluated grid point.
+#[derive(Clone, Debug)]
+pub struct Point {
+    /// The overrides that define it.
+    pub settings: Vec<Override>,
+    /// Its results.
+    pub results: Results,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ranges_and_builds_the_grid() {
+        let v: Vary = "handlers.count=10..14:2".parse().unwrap();
+        assert_eq!(v.values, vec![10.0, 12.0, 14.0]);
+        let w: Vary = "triage.officers=1..2".parse().unwrap();
+        let g = grid(&[v, w]);
+        assert_eq!(g.len(), 6);
+        assert_eq!(g[1][1].value, "2");
+        assert!("x=3..1".parse::<Vary>().is_err());
+        assert!("x=1..3:0".parse::<Vary>().is_err());
+        assert!("x=1..".parse::<Vary>().is_err());
+        assert_eq!(toml_number(0.25), "0.25");
+    }
+}

@@ -1,0 +1,209 @@
+//! The planning commands: staffing search, paired comparison, sweeps and `--set`.
+
+use triage_sim::compare::compare;
+use triage_sim::erlang::ErlangInput;
+use triage_sim::replicate;
+use triage_sim::staffing::{StaffOptions, search, search_with};
+use triage_sim::stats::get;
+
+use crate::support::{mmn, scenario};
+
+/// The smallest n whose analytic service level meets `target`, with the margins at n and n − 1.
+fn erlang_staffing(
+    rate: f64,
+    aht: f64,
+    target_s: f64,
+    patience: Option<f64>,
+    target: f64,
+) -> (u32, f64, f64) {
+    let sl = |n| {
+        ErlangInput {
+            rate_per_hour: rate,
+            aht_s: aht,
+            agents: n,
+            target_s,
+            patience_s: patience,
+        }
+        .solve()
+        .map_or(0.0, |r| r.service_level)
+    };
+    let n = (1..1000).find(|&n| sl(n) >= target).unwrap();
+    (n, sl(n) - target, target - sl(n - 1))
+}
+
+fn opts() -> StaffOptions {
+    StaffOptions {
+        max_added: 300,
+        ..StaffOptions::default()
+    }
+}
+
+#[test]
+fn staff_matches_erlang_c_and_erlang_a_staffing() {
+    // (rate/h, AHT s, target s, patience s, target fraction); margins checked ≥ 0.01 so that
+    // simulation noise (CI half-widths ≈ 0.003 here) cannot flip the answer.
+    let cases = [
+        (200.0, 180.0, 20.0, None, 0.85),
+        (30.0, 300.0, 10.0, None, 0.9),
+        (600.0, 240.0, 20.0, None, 0.8),
+        (200.0, 180.0, 20.0, Some(300.0), 0.9),
+        (60.0, 480.0, 60.0, Some(720.0), 0.85),
+    ];
+    for (rate, aht, within, patience, fraction) in cases {
+        let (want, above, below) = erlang_staffing(rate, aht, within, patience, fraction);
+        assert!(
+            above > 0.01 && below > 0.01,
+            "case too close to call: {rate} {aht} {patience:?}"
+        );
+        // Start from the smallest stable pool (infinitely patient callers need load < agents).
+        let base = (rate / 3600.0 * aht).floor() as u32 + 1;
+        let mut s = mmn(rate, aht, base, within, patience, 150_000.0);
+        s.channels[0].target.fraction = fraction;
+        s.replications = 8;
+        let answer = search(&s, &opts()).unwrap();
+        assert_eq!(
+            answer.handlers_needed, want,
+            "λ={rate}/h AHT={aht} patience={patience:?}: Erlang says {want}"
+        );
+        assert_eq!(answer.handlers_added, want - base);
+    }
+}
+
+#[test]
+fn the_search_is_monotone_reproducible_and_reuses_evaluations() {
+    let mut s = mmn(200.0, 180.0, 11, 20.0, None, 60_000.0);
+    s.channels[0].target.fraction = 0.85;
+    s.replications = 6;
+    let mut calls = 0;
+    let a = search_with(&s, &opts(), |c| {
+        calls += 1;
+        replicate(c)
+    })
+    .unwrap();
+    assert_eq!(calls, a.evaluations, "no candidate is simulated twice");
+    // Erlang C says 14 agents: bracket 0, 1, 2, 4 (3 added) then bisect (2, 4): 5 evaluations.
+    assert_eq!(a.handlers_needed, 14);
+    assert_eq!(
+        a.evaluations,
+        5,
+        "{:?}",
+        a.curve.iter().map(|c| c.handlers).collect::<Vec<_>>()
+    );
+    let b = search(&s, &opts()).unwrap();
+    assert_eq!(
+        a.handlers_needed, b.handlers_needed,
+        "same seed, same answer"
+    );
+    // Along the explored curve, more handlers never lower the service level (common random numbers).
+    let sl: Vec<f64> = a
+        .curve
+        .iter()
+        .map(|c| c.channels[0].service_level.mean)
+        .collect();
+    assert!(sl.windows(2).all(|w| w[1] >= w[0]), "{sl:?}");
+    assert!(
+        a.curve
+            .iter()
+            .all(|c| c.met == (c.handlers >= a.handlers_needed))
+    );
+}
+
+#[test]
+fn staff_adds_to_a_named_group_or_spreads() {
+    let s = scenario(
+        r#"horizon_hours = 672
+replications = 4
+[channels.999]
+kind = "call"
+priority = 0
+arrivals = { rate_per_hour = 40 }
+handle_time = { dist = "exponential", mean_s = 300 }
+patience = { dist = "exponential", mean_s = 600 }
+target = { answer_within_s = 10, fraction = 0.9 }
+[handlers.groups.days]
+headcount = 3
+teams = 2
+pattern = "4on4off"
+shift_start = "07:00"
+shift_hours = 12
+[handlers.groups.nights]
+headcount = 3
+teams = 2
+pattern = "4on4off"
+shift_start = "19:00"
+shift_hours = 12
+"#,
+    );
+    let spread = search(&s, &opts()).unwrap();
+    assert_eq!(spread.base_handlers, 12);
+    assert!(spread.handlers_added > 0);
+    let days_only = search(
+        &s,
+        &StaffOptions {
+            group: Some("days".into()),
+            ..opts()
+        },
+    );
+    // Nights need people too: adding only to days can never meet a 24-hour target.
+    assert!(days_only.is_err() || days_only.unwrap().handlers_added >= spread.handlers_added);
+    assert!(
+        search(
+            &s,
+            &StaffOptions {
+                group: Some("lates".into()),
+                ..opts()
+            }
+        )
+        .is_err()
+    );
+}
+
+/// The compare interval covers the true difference about 95% of the time: in an M/M/c queue the
+/// difference in P(wait) between n and n + 1 agents is known exactly.
+#[test]
+fn compare_intervals_have_their_stated_coverage() {
+    let truth = |n| {
+        ErlangInput {
+            rate_per_hour: 200.0,
+            aht_s: 180.0,
+            agents: n,
+            target_s: 20.0,
+            patience_s: None,
+        }
+        .solve()
+        .unwrap()
+        .p_wait
+    };
+    let want = truth(15) - truth(14);
+    let trials = 120;
+    let mut covered = 0;
+    for seed in 0..trials {
+        let mut a = mmn(200.0, 180.0, 14, 20.0, None, 8_000.0);
+        a.replications = 6;
+        a.seed = 1000 + seed;
+        let mut b = a.clone();
+        b.handlers.count = 15;
+        let diffs = compare(&replicate(&a), &replicate(&b));
+        let d = diffs
+            .iter()
+            .find(|d| d.channel == "calls" && d.kpi == "p_wait")
+            .unwrap()
+            .difference;
+        covered += usize::from(d.ci_low <= want && want <= d.ci_high);
+    }
+    // Binomial(120, 0.95): 99.9% of outcomes lie in 106..=120. Fixed seeds: deterministic.
+    assert!(
+        (106..=120).contains(&covered),
+        "covered {covered} of {trials}"
+    );
+}
+
+#[test]
+fn identical_scenarios_differ_by_exactly_nothing() {
+    let mut a = mmn(200.0, 180.0, 14, 20.0, Some(300.0), 20_000.0);
+    a.replications = 4;
+    let diffs = compare(&replicate(&a), &replicate(&a.clone()));
+    let sl = diffs.iter().find(|d| d.kpi == "service_level").unwrap();
+    assert_eq!((sl.difference.mean, sl.significant), (0.0, false));
+    assert!(get(&replicate(&a).channels[0].1, "service_level").is_some());
+}
