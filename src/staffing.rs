@@ -314,7 +314,10 @@ mod tests {
 
     #[test]
     fn largest_remainder_splits_exactly() {
-        assert_eq!(largest_remainder(10, &[40, 28, 22]), vec![4, 3, 3]);
+        // 4.44, 3.11, 2.44: the tied remainders go to the lower index first.
+        assert_eq!(largest_remainder(10, &[40, 28, 22]), vec![5, 3, 2]);
+        assert_eq!(largest_remainder(10, &[50, 30, 20]), vec![5, 3, 2]);
+        assert_eq!(largest_remainder(5, &[1, 1, 1]), vec![2, 2, 1]);
         assert_eq!(largest_remainder(1, &[1, 1]), vec![1, 0]);
         assert_eq!(largest_remainder(7, &[0, 5]).iter().sum::<u32>(), 7);
     }
