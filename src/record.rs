@@ -35,6 +35,8 @@ impl Micros {
 pub struct Cell {
     /// Contacts that arrived (first attempts and redials).
     pub offered: u64,
+    /// Of those, calls that dropped at once (never waited to be answered).
+    pub dropped: u64,
     /// Contacts answered by a call handler.
     pub answered: u64,
     /// Callers who hung up before a call handler answered.

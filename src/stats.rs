@@ -132,15 +132,18 @@ fn area_ratio(num: u128, den: u128) -> f64 {
 
 /// The KPIs every cell has (whole run or one interval).
 fn cell_kpis(c: &Cell) -> Kpis<f64> {
+    // Rates are over the contacts that could be answered: calls that dropped at once never
+    // waited, so they are neither answered in time nor late.
+    let answerable = c.offered - c.dropped;
     vec![
         ("offered", c.offered as f64),
         ("answered", c.answered as f64),
         ("abandoned", c.abandoned as f64),
-        ("abandonment_rate", ratio(c.abandoned, c.offered)),
-        ("service_level", ratio(c.within_target, c.offered)),
+        ("abandonment_rate", ratio(c.abandoned, answerable)),
+        ("service_level", ratio(c.within_target, answerable)),
         ("mean_wait_s", mean(c.first_wait_sum, c.first_answered)),
-        ("p_wait", ratio(c.waited, c.offered)),
-        ("asa_s", mean(c.queue_time_sum, c.offered)),
+        ("p_wait", ratio(c.waited, answerable)),
+        ("asa_s", mean(c.queue_time_sum, answerable)),
     ]
 }
 
@@ -173,7 +176,7 @@ fn channel_kpis(ch: &Channel, t: &ChannelTally, triaged: bool, observed_s: f64) 
         k.extend([
             (
                 "national_service_level",
-                ratio(t.national_within_target, c.offered),
+                ratio(t.national_within_target, c.offered - c.dropped),
             ),
             (
                 "national_mean_wait_s",

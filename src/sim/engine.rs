@@ -487,7 +487,10 @@ impl<'s> Engine<'s> {
         let immediate = self.find_handler_unless_triaged(channel, &d);
         if d.dropped {
             if counted {
-                self.tally.count(channel, self.now, |c| c.offered += 1);
+                self.tally.count(channel, self.now, |c| {
+                    c.offered += 1;
+                    c.dropped += 1;
+                });
                 self.tally.channels[channel].dropped += 1;
             }
             if let Some(drops) = &self.s.channels[channel].drops {
