@@ -31,5 +31,27 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine);
+/// How long a planner waits for `staff` on the 2024 scenario with a stricter 999 target
+/// (97% within 10 s), 4 replications per candidate.
+fn staffing_search(c: &mut Criterion) {
+    let mut s = Scenario::default_scenario();
+    s.replications = 4;
+    s.channels
+        .iter_mut()
+        .filter(|ch| ch.name == "999")
+        .for_each(|ch| ch.target.fraction = 0.97);
+    let opts = triage_sim::staffing::StaffOptions {
+        channels: vec!["999".into()],
+        max_added: 500,
+        ..Default::default()
+    };
+    let mut group = c.benchmark_group("staffing");
+    group.sample_size(10);
+    group.bench_function("staffordshire_2024_999_97pct", |b| {
+        b.iter(|| triage_sim::staffing::search(black_box(&s), &opts).expect("reachable"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, staffing_search);
 criterion_main!(benches);
