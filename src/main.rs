@@ -68,6 +68,13 @@ enum Command {
         /// Most handlers the search may add.
         #[arg(long, default_value_t = 500)]
         max_added: u32,
+        /// Require each channel's service level in every hour of the week, or every week.
+        #[arg(long, value_enum)]
+        every_interval: Option<staffing::IntervalKind>,
+        /// Also search triage team sizes, e.g. triage.officers=2..8, and report the cheapest mix
+        /// by the scenario's cost_per_handler and cost_per_officer.
+        #[arg(long)]
+        vary: Option<Vary>,
         /// Replications per candidate (overrides the file).
         #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
         replications: Option<u32>,
@@ -200,6 +207,8 @@ fn main() -> ExitCode {
             group,
             channels,
             max_added,
+            every_interval,
+            vary,
             replications,
             format,
             out,
@@ -209,8 +218,17 @@ fn main() -> ExitCode {
                 group,
                 channels,
                 max_added,
+                every_interval,
             };
-            staff(&file, &set.set, opts, replications, format, out.as_deref())
+            staff(
+                &file,
+                &set.set,
+                opts,
+                vary.as_ref(),
+                replications,
+                format,
+                out.as_deref(),
+            )
         }
         Some(Command::Compare {
             a,
@@ -414,6 +432,7 @@ fn staff(
     file: &Path,
     overrides: &[Override],
     opts: StaffOptions,
+    vary: Option<&Vary>,
     replications: Option<u32>,
     format: Format,
     out: Option<&Path>,
@@ -427,11 +446,38 @@ fn staff(
             "staff needs at least 2 replications per candidate (--replications)".into(),
         ));
     }
-    let answer = staffing::search(&scenario, &opts).map_err(|e| Failure::Input(e.to_string()))?;
-    let text = match format {
-        Format::Table => report::staff_table(&scenario.name, &answer),
-        Format::Json => report::staff_json(&answer),
-        Format::Csv => report::staff_csv(&answer).context("cannot format CSV")?,
+    let text = match vary {
+        None => {
+            let answer =
+                staffing::search(&scenario, &opts).map_err(|e| Failure::Input(e.to_string()))?;
+            match format {
+                Format::Table => report::staff_table(&scenario.name, &answer),
+                Format::Json => report::staff_json(&answer),
+                Format::Csv => report::staff_csv(&answer).context("cannot format CSV")?,
+            }
+        }
+        Some(v) if v.key == "triage.officers" => {
+            let officers: Vec<u32> = v.values.iter().map(|x| x.max(0.0).round() as u32).collect();
+            let mix = staffing::search_officers(&scenario, &opts, &officers)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            match format {
+                Format::Table => report::mix_table(&scenario.name, &mix),
+                Format::Json => {
+                    serde_json::to_string_pretty(&mix).context("cannot format JSON")? + "\n"
+                }
+                Format::Csv => {
+                    return Err(Failure::Input(
+                        "staff --vary supports --format table or json".into(),
+                    ));
+                }
+            }
+        }
+        Some(v) => {
+            return Err(Failure::Input(format!(
+                "staff --vary varies triage.officers; got {}",
+                v.key
+            )));
+        }
     };
     emit(&text, out)
 }

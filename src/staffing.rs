@@ -25,6 +25,17 @@ pub struct StaffOptions {
     pub channels: Vec<String>,
     /// Most handlers the search may add.
     pub max_added: u32,
+    /// Require the service level in every interval of this kind, not only over the period.
+    pub every_interval: Option<IntervalKind>,
+}
+
+/// Intervals in which a target can be required.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum IntervalKind {
+    /// Every hour of the week (168 cells).
+    HourOfWeek,
+    /// Every week of the run.
+    Week,
 }
 
 /// Why a search could not answer.
@@ -41,6 +52,9 @@ pub enum StaffError {
     /// Even the largest candidate misses a target.
     #[error("targets still missed with {0} handlers added (the --max-added limit)")]
     NotReached(u32),
+    /// Officers can only be varied when the scenario has a triage team.
+    #[error("the scenario has no [triage] team whose officers could be varied")]
+    NoTriage,
 }
 
 /// One channel's result at one candidate.
@@ -56,6 +70,10 @@ pub struct ChannelCheck {
     pub risk_of_missing: f64,
     /// Abandonment rate across replications.
     pub abandonment_rate: Estimate,
+    /// The highest acceptable abandonment rate, if set.
+    pub max_abandonment: Option<f64>,
+    /// With `--every-interval`: the interval with the lowest mean service level, and that level.
+    pub worst_interval: Option<(String, Estimate)>,
 }
 
 /// One evaluated candidate.
@@ -182,35 +200,88 @@ pub fn wilson(k: usize, n: usize) -> (f64, f64) {
     ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
-fn assess(s: &Scenario, added: u32, base: u32, counted: &[usize], results: &Results) -> Candidate {
+/// Whether one value meets a floor (an undefined value, with no callers, is no miss).
+fn at_least(x: f64, floor: f64) -> bool {
+    x.is_nan() || x >= floor
+}
+
+fn assess(
+    s: &Scenario,
+    added: u32,
+    base: u32,
+    counted: &[usize],
+    every: Option<IntervalKind>,
+    results: &Results,
+) -> Candidate {
     let reps = &results.per_replication;
     let mut all_met_by_rep = vec![true; reps.len()];
-    let channels = counted
-        .iter()
-        .map(|&c| {
-            let target = s.channels[c].target.fraction;
-            let sl: Vec<f64> = reps
+    let mut channels = Vec::new();
+    for &c in counted {
+        let target = s.channels[c].target;
+        let mut misses = 0;
+        for (r, rep) in reps.iter().enumerate() {
+            let sl = get(&rep.channels[c], "service_level").unwrap_or(f64::NAN);
+            let ab = get(&rep.channels[c], "abandonment_rate").unwrap_or(f64::NAN);
+            let mut met = at_least(sl, target.fraction)
+                && target.max_abandonment.is_none_or(|m| at_least(m, ab));
+            if let Some(kind) = every {
+                let cells = match kind {
+                    IntervalKind::HourOfWeek => &rep.intervals.hour_of_week.channels[c],
+                    IntervalKind::Week => &rep.intervals.week.channels[c],
+                };
+                met &= cells.iter().all(|k| {
+                    at_least(get(k, "service_level").unwrap_or(f64::NAN), target.fraction)
+                });
+            }
+            misses += usize::from(!met);
+            all_met_by_rep[r] &= met;
+        }
+        let kpis = &results.channels[c].1;
+        let worst_interval = every.and_then(|kind| {
+            let (series, labels) = match kind {
+                IntervalKind::HourOfWeek => (
+                    &results.intervals.hour_of_week,
+                    &results.interval_labels.hour_of_week,
+                ),
+                IntervalKind::Week => (&results.intervals.week, &results.interval_labels.week),
+            };
+            series.channels[c]
                 .iter()
-                .map(|r| get(&r.channels[c], "service_level").unwrap_or(f64::NAN))
-                .collect();
-            for (met, x) in all_met_by_rep.iter_mut().zip(&sl) {
-                *met &= x.is_nan() || *x >= target; // undefined (no callers) is not a miss
-            }
-            let misses = sl.iter().filter(|x| **x < target).count();
-            let kpis = &results.channels[c].1;
-            ChannelCheck {
-                channel: s.channels[c].name.clone(),
-                service_level: get(kpis, "service_level").unwrap_or(Estimate::from_samples(&[])),
-                target,
-                risk_of_missing: misses as f64 / reps.len().max(1) as f64,
-                abandonment_rate: get(kpis, "abandonment_rate")
-                    .unwrap_or(Estimate::from_samples(&[])),
-            }
-        })
-        .collect::<Vec<_>>();
-    let met = channels
-        .iter()
-        .all(|c| c.service_level.mean.is_nan() || c.service_level.mean >= c.target);
+                .zip(labels)
+                .filter_map(|(k, label)| {
+                    get(k, "service_level")
+                        .filter(|e| e.mean.is_finite())
+                        .map(|e| (label.clone(), e))
+                })
+                .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean))
+        });
+        channels.push(ChannelCheck {
+            channel: s.channels[c].name.clone(),
+            service_level: get(kpis, "service_level").unwrap_or(Estimate::from_samples(&[])),
+            target: target.fraction,
+            risk_of_missing: misses as f64 / reps.len().max(1) as f64,
+            abandonment_rate: get(kpis, "abandonment_rate").unwrap_or(Estimate::from_samples(&[])),
+            max_abandonment: target.max_abandonment,
+            worst_interval,
+        });
+    }
+    let occupancy = get(&results.handlers, "occupancy").unwrap_or(Estimate::from_samples(&[]));
+    if let Some(cap) = s.handlers.max_occupancy {
+        for (met, rep) in all_met_by_rep.iter_mut().zip(reps) {
+            *met &= at_least(cap, get(&rep.handlers, "occupancy").unwrap_or(f64::NAN));
+        }
+    }
+    let met = channels.iter().all(|c| {
+        at_least(c.service_level.mean, c.target)
+            && c.max_abandonment
+                .is_none_or(|m| at_least(m, c.abandonment_rate.mean))
+            && c.worst_interval
+                .as_ref()
+                .is_none_or(|(_, e)| at_least(e.mean, c.target))
+    }) && s
+        .handlers
+        .max_occupancy
+        .is_none_or(|cap| at_least(cap, occupancy.mean));
     let k = all_met_by_rep.iter().filter(|m| **m).count();
     Candidate {
         handlers: base + added,
@@ -218,7 +289,7 @@ fn assess(s: &Scenario, added: u32, base: u32, counted: &[usize], results: &Resu
         met,
         p_met: k as f64 / reps.len().max(1) as f64,
         p_met_ci: wilson(k, reps.len()),
-        occupancy: get(&results.handlers, "occupancy").unwrap_or(Estimate::from_samples(&[])),
+        occupancy,
         channels,
     }
 }
@@ -266,6 +337,7 @@ pub fn search_with(
             added,
             base,
             &counted,
+            opts.every_interval,
             &evaluate(&with_added(s, added, group)),
         );
         let met = candidate.met;
@@ -306,6 +378,75 @@ pub fn search_with(
 /// [`search_with`] using [`replicate`].
 pub fn search(s: &Scenario, opts: &StaffOptions) -> Result<StaffAnswer, StaffError> {
     search_with(s, opts, replicate)
+}
+
+/// One triage team size and the handlers it needs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Combination {
+    /// Triage officers.
+    pub officers: u32,
+    /// The handler search at that team size.
+    pub answer: StaffAnswer,
+    /// Handlers × cost per handler + officers × cost per officer.
+    pub cost: f64,
+}
+
+/// The cheapest mix of triage officers and handlers that meets every target.
+#[derive(Clone, Debug, Serialize)]
+pub struct MixAnswer {
+    /// Total handlers of the cheapest mix.
+    pub handlers_needed: u32,
+    /// Handlers added in the cheapest mix.
+    pub handlers_added: u32,
+    /// Officers of the cheapest mix.
+    pub officers_needed: u32,
+    /// Cost of the cheapest mix.
+    pub cost: f64,
+    /// Every team size that can meet the targets, with its handler search.
+    pub combinations: Vec<Combination>,
+}
+
+/// For each triage team size in `officers`, the fewest handlers meeting every target; and the
+/// cheapest combination by the scenario's costs per handler and per officer.
+pub fn search_officers(
+    s: &Scenario,
+    opts: &StaffOptions,
+    officers: &[u32],
+) -> Result<MixAnswer, StaffError> {
+    let Some(triage) = &s.triage else {
+        return Err(StaffError::NoTriage);
+    };
+    let mut combinations = Vec::new();
+    for &n in officers {
+        let mut variant = s.clone();
+        if let Some(t) = &mut variant.triage {
+            t.officers = n;
+        }
+        match search(&variant, opts) {
+            Ok(answer) => {
+                let cost = f64::from(answer.handlers_needed) * s.handlers.cost_per_handler
+                    + f64::from(n) * triage.cost_per_officer;
+                combinations.push(Combination {
+                    officers: n,
+                    answer,
+                    cost,
+                });
+            }
+            Err(StaffError::NotReached(_)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    let best = combinations
+        .iter()
+        .min_by(|a, b| a.cost.total_cmp(&b.cost).then(a.officers.cmp(&b.officers)))
+        .ok_or(StaffError::NotReached(opts.max_added))?;
+    Ok(MixAnswer {
+        handlers_needed: best.answer.handlers_needed,
+        handlers_added: best.answer.handlers_added,
+        officers_needed: best.officers,
+        cost: best.cost,
+        combinations: combinations.clone(),
+    })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::compare::KpiDifference;
 use crate::report::table::cell;
-use crate::staffing::StaffAnswer;
+use crate::staffing::{MixAnswer, StaffAnswer};
 use crate::stats::{Estimate, get};
 use crate::sweep::Point;
 
@@ -31,10 +31,11 @@ pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
     for cand in &a.curve {
         let _ = write!(out, "{:>8} {:>6}", cand.handlers, cand.added);
         for ch in &cand.channels {
-            let mark = if ch.service_level.mean >= ch.target {
-                " "
-            } else {
-                "✗"
+            // ✗ the period's service level misses; · it meets, but another target does not.
+            let mark = match (ch.service_level.mean >= ch.target, cand.met) {
+                (false, _) => "✗",
+                (true, false) => "·",
+                (true, true) => " ",
             };
             let _ = write!(
                 out,
@@ -92,6 +93,53 @@ pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
         out,
         ".\nRisk of missing = 1 − P(every target met). {} candidates simulated.",
         a.evaluations
+    );
+    for ch in answer.map_or(&[][..], |c| &c.channels[..]) {
+        if let Some((label, e)) = &ch.worst_interval {
+            let _ = writeln!(
+                out,
+                "{}: lowest interval service level {} in {label}",
+                ch.channel,
+                cell("service_level", *e)
+            );
+        }
+    }
+    out
+}
+
+/// The officer/handler combinations and the cheapest, as a table.
+pub fn mix_table(name: &str, m: &MixAnswer) -> String {
+    let mut out = format!("{name} — triage officers and call handlers that meet every target\n\n");
+    let _ = writeln!(
+        out,
+        "{:>8} {:>9} {:>14} {:>24}",
+        "officers", "handlers", "cost", "P(every target met)"
+    );
+    for c in &m.combinations {
+        let p = c
+            .answer
+            .curve
+            .iter()
+            .find(|x| x.added == c.answer.handlers_added)
+            .map_or(f64::NAN, |x| x.p_met);
+        let mark = if c.officers == m.officers_needed {
+            "  ← cheapest"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{:>8} {:>9} {:>14.0} {:>24}{mark}",
+            c.officers,
+            c.answer.handlers_needed,
+            c.cost,
+            pct(p)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nCheapest: {} officers and {} handlers (cost {:.0}).",
+        m.officers_needed, m.handlers_needed, m.cost
     );
     out
 }

@@ -146,6 +146,8 @@ pub struct Target {
     pub answer_within_s: f64,
     /// Required share of offered contacts answered within the threshold, in `[0, 1]`.
     pub fraction: f64,
+    /// Highest acceptable abandonment rate, if the planner sets one.
+    pub max_abandonment: Option<f64>,
 }
 
 /// The call handlers.
@@ -161,6 +163,10 @@ pub struct Handlers {
     pub attrition_per_year: f64,
     /// Cohorts of new handlers.
     pub hires: Vec<Hire>,
+    /// Highest acceptable handler occupancy (planners cap it near 85% to protect staff).
+    pub max_occupancy: Option<f64>,
+    /// Cost of one handler (any unit, e.g. per year), for the staffing search.
+    pub cost_per_handler: f64,
 }
 
 /// A shift group: teams on a repeating on/off pattern, serving some channels.
@@ -243,6 +249,8 @@ pub struct Triage {
     pub escalate_fraction: f64,
     /// Daily opening hours (open, close) in seconds after midnight; `None` = always open.
     pub hours: Option<(u32, u32)>,
+    /// Cost of one officer (same unit as handlers'), for the staffing search.
+    pub cost_per_officer: f64,
 }
 
 impl Scenario {

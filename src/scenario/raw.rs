@@ -122,6 +122,7 @@ pub struct RawTarget {
     pub answer_within_s: Option<Spanned<f64>>,
     pub answer_within_hours: Option<Spanned<f64>>,
     pub fraction: Option<Spanned<f64>>,
+    pub max_abandonment: Option<Spanned<f64>>,
 }
 
 /// The `[handlers]` table.
@@ -129,6 +130,8 @@ pub struct RawTarget {
 #[serde(deny_unknown_fields)]
 pub struct RawHandlers {
     pub count: Option<Spanned<i64>>,
+    pub max_occupancy: Option<Spanned<f64>>,
+    pub cost_per_handler: Option<Spanned<f64>>,
     pub shrinkage: Option<Spanned<f64>>,
     pub attrition_per_year: Option<Spanned<f64>>,
     pub groups: Option<Spanned<BTreeMap<String, Spanned<RawGroup>>>>,
@@ -180,4 +183,5 @@ pub struct RawTriage {
     pub escalate_fraction: Option<Spanned<f64>>,
     pub open: Option<Spanned<String>>,
     pub close: Option<Spanned<String>>,
+    pub cost_per_officer: Option<Spanned<f64>>,
 }

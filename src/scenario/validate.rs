@@ -800,6 +800,7 @@ impl Validator {
             None => Some(Target {
                 answer_within_s: 3600.0,
                 fraction: 0.9,
+                max_abandonment: None,
             }),
             Some(t) => self.target(t, &join(path, "target")),
         };
@@ -968,9 +969,14 @@ impl Validator {
                 "the share to answer within the threshold, e.g. 0.9",
             )
             .and_then(|v| self.probability(v, join(path, "fraction")));
+        let max_abandonment = match &r.max_abandonment {
+            None => Some(None),
+            Some(v) => self.probability(v, join(path, "max_abandonment")).map(Some),
+        };
         Some(Target {
             answer_within_s: within?,
             fraction: fraction?,
+            max_abandonment: max_abandonment?,
         })
     }
 
@@ -1050,12 +1056,29 @@ impl Validator {
                 }
             }
         }
+        let max_occupancy = match &h.max_occupancy {
+            None => Some(None),
+            Some(v) => self
+                .probability(v, "handlers.max_occupancy".into())
+                .map(Some),
+        };
+        let cost = match &h.cost_per_handler {
+            None => Some(1.0),
+            Some(v) => self.number(
+                v,
+                "handlers.cost_per_handler".into(),
+                |x| x >= 0.0,
+                "a cost of at least 0",
+            ),
+        };
         Some(Handlers {
             count: count?,
             groups: groups?,
             shrinkage: shrinkage?,
             attrition_per_year: attrition?,
             hires: hires?,
+            max_occupancy: max_occupancy?,
+            cost_per_handler: cost?,
         })
     }
 
@@ -1583,7 +1606,17 @@ impl Validator {
             }
         };
         indices.sort_unstable();
+        let cost = match &r.cost_per_officer {
+            None => Some(1.0),
+            Some(v) => self.number(
+                v,
+                "triage.cost_per_officer".into(),
+                |x| x >= 0.0,
+                "a cost of at least 0",
+            ),
+        };
         Some(Triage {
+            cost_per_officer: cost?,
             hours: hours?,
             officers: officers? as u32,
             channels: ok.then_some(indices)?,

@@ -207,3 +207,144 @@ fn identical_scenarios_differ_by_exactly_nothing() {
     assert_eq!((sl.difference.mean, sl.significant), (0.0, false));
     assert!(get(&replicate(&a).channels[0].1, "service_level").is_some());
 }
+
+#[test]
+fn occupancy_and_abandonment_caps_are_targets_too() {
+    // Loose service level; the caps decide. Erlang A occupancy is λ(1 − P(ab))/(nμ).
+    let mut s = mmn(200.0, 180.0, 11, 20.0, Some(300.0), 100_000.0);
+    s.channels[0].target.fraction = 0.5;
+    s.replications = 6;
+    s.handlers.max_occupancy = Some(0.69);
+    let erlang_a = |n| {
+        ErlangInput {
+            rate_per_hour: 200.0,
+            aht_s: 180.0,
+            agents: n,
+            target_s: 20.0,
+            patience_s: Some(300.0),
+        }
+        .solve()
+        .unwrap()
+    };
+    let want = (11..40).find(|&n| erlang_a(n).occupancy <= 0.69).unwrap();
+    assert!(
+        erlang_a(want).occupancy < 0.685 && erlang_a(want - 1).occupancy > 0.695,
+        "margins at {want}"
+    );
+    assert_eq!(search(&s, &opts()).unwrap().handlers_needed, want);
+    // Abandonment at most 0.5%: Erlang A P(ab) 0.0039 at 16, 0.0140 at 14 (calibration T2).
+    s.handlers.max_occupancy = None;
+    s.channels[0].target.max_abandonment = Some(0.006);
+    let want = (11..40).find(|&n| erlang_a(n).p_abandon <= 0.006).unwrap();
+    assert!(
+        erlang_a(want).p_abandon < 0.0055 && erlang_a(want - 1).p_abandon > 0.0065,
+        "margins at {want}"
+    );
+    assert_eq!(search(&s, &opts()).unwrap().handlers_needed, want);
+}
+
+#[test]
+fn every_interval_targets_need_at_least_as_many_handlers() {
+    // Demand peaks at 3× on weekday afternoons: meeting the target in every hour costs more.
+    let mut hours = [1.0; 24];
+    hours[13..17].fill(3.0);
+    let list: Vec<String> = hours.iter().map(|x| x.to_string()).collect();
+    let mut s = scenario(&format!(
+        "horizon_hours = 1344\nreplications = 4\n[channels.c]\nkind = \"call\"\npriority = 0\narrivals = {{ rate_per_hour = 60, hour_of_day = [{}] }}\nhandle_time = {{ dist = \"exponential\", mean_s = 300 }}\npatience = {{ dist = \"exponential\", mean_s = 600 }}\ntarget = {{ answer_within_s = 30, fraction = 0.8 }}\n[handlers]\ncount = 5\n",
+        list.join(", ")
+    ));
+    s.replications = 4;
+    let period = search(&s, &opts()).unwrap();
+    let every = search(
+        &s,
+        &StaffOptions {
+            every_interval: Some(triage_sim::staffing::IntervalKind::HourOfWeek),
+            ..opts()
+        },
+    )
+    .unwrap();
+    assert!(
+        every.handlers_needed > period.handlers_needed,
+        "{} vs {}",
+        every.handlers_needed,
+        period.handlers_needed
+    );
+    let answer = every
+        .curve
+        .iter()
+        .find(|c| c.added == every.handlers_added)
+        .unwrap();
+    let (label, worst) = answer.channels[0].worst_interval.clone().unwrap();
+    assert!(
+        worst.mean >= 0.8,
+        "worst hour {label} meets the target: {worst:?}"
+    );
+    assert!(
+        label.ends_with(" 13")
+            || label.ends_with(" 14")
+            || label.ends_with(" 15")
+            || label.ends_with(" 16"),
+        "peak hour: {label}"
+    );
+}
+
+#[test]
+fn the_cheapest_mix_of_officers_and_handlers_follows_the_costs() {
+    let text = |officer_cost: f64| {
+        format!(
+            r#"horizon_hours = 800
+replications = 4
+[channels.101]
+kind = "call"
+priority = 1
+arrivals = {{ rate_per_hour = 60 }}
+handle_time = {{ dist = "exponential", mean_s = 600 }}
+patience = {{ dist = "exponential", mean_s = 900 }}
+target = {{ answer_within_s = 600, fraction = 0.5 }}
+[handlers]
+count = 4
+cost_per_handler = 100
+[triage]
+officers = 1
+channels = ["101"]
+policy = "when_free"
+handle_time = {{ dist = "exponential", mean_s = 60 }}
+resolve_fraction = 0.6
+cost_per_officer = {officer_cost}
+"#
+        )
+    };
+    let officers = [0, 2, 4];
+    let cheap =
+        triage_sim::staffing::search_officers(&scenario(&text(1.0)), &opts(), &officers).unwrap();
+    let dear =
+        triage_sim::staffing::search_officers(&scenario(&text(10_000.0)), &opts(), &officers)
+            .unwrap();
+    let handlers: Vec<u32> = cheap
+        .combinations
+        .iter()
+        .map(|c| c.answer.handlers_needed)
+        .collect();
+    assert!(
+        handlers.windows(2).all(|w| w[1] <= w[0]),
+        "officers resolve calls, so fewer handlers: {handlers:?}"
+    );
+    let fewest = handlers.iter().min().unwrap();
+    assert_eq!(
+        cheap.handlers_needed, *fewest,
+        "near-free officers: the mix with the fewest handlers"
+    );
+    assert!(
+        handlers[0] > *fewest,
+        "triage must save handlers here: {handlers:?}"
+    );
+    assert_eq!(dear.officers_needed, 0, "dear officers: take none");
+    for m in [&cheap, &dear] {
+        let min = m
+            .combinations
+            .iter()
+            .map(|c| c.cost)
+            .fold(f64::INFINITY, f64::min);
+        assert_eq!(m.cost, min);
+    }
+}
