@@ -9,6 +9,7 @@ pub mod compare;
 pub mod dist;
 pub mod erlang;
 pub mod histogram;
+pub mod interval_staffing;
 pub mod output;
 pub mod record;
 pub mod replicate;

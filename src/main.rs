@@ -75,6 +75,14 @@ enum Command {
         /// by the scenario's cost_per_handler and cost_per_officer.
         #[arg(long)]
         vary: Option<Vary>,
+        /// Handlers needed in each hour of the week (iterative staffing algorithm), beside the
+        /// stationary Erlang C answer and the rota's staffed level.
+        #[arg(long)]
+        by_interval: bool,
+        /// With --by-interval: target probability of waiting (default 1 − the best-priority
+        /// channel's target fraction).
+        #[arg(long)]
+        alpha: Option<f64>,
         /// Replications per candidate (overrides the file).
         #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
         replications: Option<u32>,
@@ -209,26 +217,32 @@ fn main() -> ExitCode {
             max_added,
             every_interval,
             vary,
+            by_interval,
+            alpha,
             replications,
             format,
             out,
             set,
         }) => {
-            let opts = StaffOptions {
-                group,
-                channels,
-                max_added,
-                every_interval,
-            };
-            staff(
-                &file,
-                &set.set,
-                opts,
-                vary.as_ref(),
-                replications,
-                format,
-                out.as_deref(),
-            )
+            if by_interval {
+                staff_by_interval(&file, &set.set, alpha, replications, format, out.as_deref())
+            } else {
+                let opts = StaffOptions {
+                    group,
+                    channels,
+                    max_added,
+                    every_interval,
+                };
+                staff(
+                    &file,
+                    &set.set,
+                    opts,
+                    vary.as_ref(),
+                    replications,
+                    format,
+                    out.as_deref(),
+                )
+            }
         }
         Some(Command::Compare {
             a,
@@ -478,6 +492,34 @@ fn staff(
                 v.key
             )));
         }
+    };
+    emit(&text, out)
+}
+
+fn staff_by_interval(
+    file: &Path,
+    overrides: &[Override],
+    alpha: Option<f64>,
+    replications: Option<u32>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    let mut scenario = Scenario::load_with(file, overrides)?;
+    if let Some(r) = replications {
+        scenario.replications = r;
+    }
+    let alpha =
+        alpha.unwrap_or_else(|| 1.0 - scenario.channels.first().map_or(0.9, |c| c.target.fraction));
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(Failure::Input(format!(
+            "--alpha must be between 0 and 1 (exclusive); got {alpha}"
+        )));
+    }
+    let result = triage_sim::interval_staffing::iterative_staffing(&scenario, alpha, 12);
+    let text = match format {
+        Format::Table => report::interval_table(&scenario.name, &result),
+        Format::Json => serde_json::to_string_pretty(&result).context("cannot format JSON")? + "\n",
+        Format::Csv => report::interval_csv(&result).context("cannot format CSV")?,
     };
     emit(&text, out)
 }

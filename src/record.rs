@@ -128,6 +128,49 @@ pub struct Level {
     hour: u64,
     hour_area: u128,
 }
+/// Time spent at each number in system (handled plus waiting), per hour of the week: the
+/// distribution the iterative staffing algorithm needs. Kept only when asked for.
+#[derive(Clone, Debug)]
+pub struct InSystemByHour {
+    /// `[hour of week][n]`: microseconds with exactly `n` contacts in the system (the last
+    /// bucket holds `n` and above).
+    pub time_at: Vec<Vec<u64>>,
+    level: usize,
+    since: SimTime,
+}
+
+/// Most contacts in system tracked individually by [`InSystemByHour`].
+pub const IN_SYSTEM_CAP: usize = 4096;
+
+impl InSystemByHour {
+    fn new() -> InSystemByHour {
+        InSystemByHour {
+            time_at: vec![Vec::new(); HOURS_PER_WEEK],
+            level: 0,
+            since: SimTime::ZERO,
+        }
+    }
+
+    /// Moves the level by `delta` at `now`, booking the time spent at the old level.
+    fn change(&mut self, now: SimTime, delta: i64, warmup: SimTime, calendar: &Calendar) {
+        let mut from = self.since.max(warmup);
+        let to = now.max(warmup);
+        let level = self.level.min(IN_SYSTEM_CAP);
+        while from < to {
+            let hour_end = SimTime((from.0 / HOUR_US + 1) * HOUR_US).min(to);
+            let (how, _, _) = cells_of(calendar, from);
+            let cell = &mut self.time_at[how];
+            if cell.len() <= level {
+                cell.resize(level + 1, 0);
+            }
+            cell[level] += hour_end.0 - from.0;
+            from = hour_end;
+        }
+        self.level = (self.level as i64 + delta).max(0) as usize;
+        self.since = now;
+    }
+}
+
 /// Per-interval counts for every channel.
 #[derive(Clone, Debug)]
 pub struct Intervals {
@@ -160,6 +203,8 @@ pub struct Tally {
     pub max_chats_per_handler: u32,
     /// Events the engine processed.
     pub events: u64,
+    /// Distribution of the number in system per hour of the week, when asked for.
+    pub in_system_by_hour: Option<InSystemByHour>,
     warmup: SimTime,
     calendar: Calendar,
     cell_cache: (u64, (usize, usize, usize)),
@@ -242,6 +287,7 @@ impl Tally {
             overtime: Micros::default(),
             max_chats_per_handler: 0,
             events: 0,
+            in_system_by_hour: None,
             warmup,
             calendar,
             cell_cache: (u64::MAX, (0, 0, 0)),
@@ -309,8 +355,22 @@ impl Tally {
         }
     }
 
+    /// Starts keeping the distribution of the number in system per hour of the week.
+    pub fn track_in_system(&mut self) {
+        self.in_system_by_hour = Some(InSystemByHour::new());
+    }
+
+    /// One more (`delta` = 1) or one fewer (−1) contact in the system at `now`.
+    #[inline]
+    pub fn in_system_change(&mut self, now: SimTime, delta: i64) {
+        if let Some(h) = &mut self.in_system_by_hour {
+            h.change(now, delta, self.warmup, &self.calendar);
+        }
+    }
+
     /// Closes the time integrals at the end of the run.
     pub fn close(&mut self, end: SimTime) {
+        self.in_system_change(end, 0);
         for level in [
             &mut self.handlers_on_duty,
             &mut self.handlers_busy,

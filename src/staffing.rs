@@ -375,6 +375,32 @@ pub fn search_with(
     })
 }
 
+/// Evaluates one candidate: `s` with `added` handlers, against the targets `opts` counts.
+pub fn evaluate(s: &Scenario, opts: &StaffOptions, added: u32) -> Result<Candidate, StaffError> {
+    let group = match &opts.group {
+        None => None,
+        Some(name) => Some(
+            s.handlers
+                .groups
+                .iter()
+                .position(|g| &g.name == name)
+                .ok_or_else(|| StaffError::NoSuchGroup(name.clone()))?,
+        ),
+    };
+    let counted: Vec<usize> = (0..s.channels.len())
+        .filter(|&c| opts.channels.is_empty() || opts.channels.contains(&s.channels[c].name))
+        .collect();
+    let results = replicate(&with_added(s, added, group));
+    Ok(assess(
+        s,
+        added,
+        roster_size(s),
+        &counted,
+        opts.every_interval,
+        &results,
+    ))
+}
+
 /// [`search_with`] using [`replicate`].
 pub fn search(s: &Scenario, opts: &StaffOptions) -> Result<StaffAnswer, StaffError> {
     search_with(s, opts, replicate)

@@ -8,8 +8,8 @@ mod table;
 pub use self::csv::results_csv;
 pub use json::results_json;
 pub use plan::{
-    compare_csv, compare_json, compare_table, mix_table, staff_csv, staff_json, staff_table,
-    sweep_csv, sweep_json, sweep_table,
+    compare_csv, compare_json, compare_table, interval_csv, interval_table, mix_table, staff_csv,
+    staff_json, staff_table, sweep_csv, sweep_json, sweep_table,
 };
 pub use table::{erlang_table, results_table};
 

@@ -5,6 +5,7 @@ use std::fmt::Write;
 use serde_json::{Map, Value, json};
 
 use crate::compare::KpiDifference;
+use crate::interval_staffing::IntervalStaffing;
 use crate::report::table::cell;
 use crate::staffing::{MixAnswer, StaffAnswer};
 use crate::stats::{Estimate, get};
@@ -421,6 +422,80 @@ pub fn sweep_csv(points: &[Point]) -> Result<String, csv::Error> {
         if let Some(t) = &p.results.triage {
             rows("triage", "", t)?;
         }
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Interval staffing per hour of the week, as a table.
+pub fn interval_table(name: &str, r: &IntervalStaffing) -> String {
+    let mut out = format!(
+        "{name} — handlers needed per hour of the week for P(wait) ≤ {:.0}% (iterative staffing algorithm, {} iterations{})\n\n",
+        r.alpha * 100.0,
+        r.iterations,
+        if r.converged {
+            ", converged"
+        } else {
+            ", NOT converged"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "{:<7} {:>9} {:>5} {:>10} {:>7} {:>12} {:>9}",
+        "hour", "load (E)", "ISA", "stationary", "rota", "rota − ISA", "P(wait)"
+    );
+    for h in 0..r.labels.len() {
+        let _ = writeln!(
+            out,
+            "{:<7} {:>9.2} {:>5} {:>10} {:>7.1} {:>12.1} {:>9}",
+            r.labels[h],
+            r.offered_erlangs[h],
+            r.isa[h],
+            r.stationary[h],
+            r.rota[h],
+            r.rota[h] - f64::from(r.isa[h]),
+            pct(r.p_wait_isa[h])
+        );
+    }
+    let short = r
+        .rota
+        .iter()
+        .zip(&r.isa)
+        .filter(|(rota, isa)| **rota < f64::from(**isa))
+        .count();
+    let differ = r
+        .isa
+        .iter()
+        .zip(&r.stationary)
+        .filter(|(a, b)| a != b)
+        .count();
+    let _ = writeln!(
+        out,
+        "\nThe rota is short of the ISA level in {short} of 168 hours. Stationary Erlang C differs from ISA in {differ} hours: it ignores that calls from one hour are still being handled in the next (rising and falling demand)."
+    );
+    out
+}
+
+/// Interval staffing as CSV: one row per hour of the week.
+pub fn interval_csv(r: &IntervalStaffing) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "hour_of_week",
+        "offered_erlangs",
+        "isa",
+        "stationary",
+        "rota",
+        "p_wait_isa",
+    ])?;
+    for h in 0..r.labels.len() {
+        w.write_record([
+            r.labels[h].clone(),
+            r.offered_erlangs[h].to_string(),
+            r.isa[h].to_string(),
+            r.stationary[h].to_string(),
+            r.rota[h].to_string(),
+            r.p_wait_isa[h].to_string(),
+        ])?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())

@@ -128,7 +128,22 @@ struct Engine<'s> {
 
 /// Simulates replication `replication` of `scenario` and returns what it observed.
 pub fn run(scenario: &Scenario, replication: u32) -> Tally {
+    run_with(scenario, replication, RunOptions::default())
+}
+
+/// What a run records beyond the usual tallies.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// Keep the distribution of the number in the handler system per hour of the week.
+    pub track_in_system: bool,
+}
+
+/// [`run`] with extra recording.
+pub fn run_with(scenario: &Scenario, replication: u32, options: RunOptions) -> Tally {
     let mut engine = Engine::new(scenario, replication);
+    if options.track_in_system {
+        engine.tally.track_in_system();
+    }
     engine.start();
     engine.run_until_horizon();
     engine.tally
@@ -514,6 +529,7 @@ impl<'s> Engine<'s> {
         }
         match immediate.or_else(|| self.find_handler(channel)) {
             Some(h) => {
+                self.tally.in_system_change(self.now, 1);
                 let all = Answer {
                     offered: true,
                     first: true,
@@ -644,6 +660,7 @@ impl<'s> Engine<'s> {
     }
 
     fn enqueue_handler(&mut self, id: CallerId, queue: usize, patience: SimTime) {
+        self.tally.in_system_change(self.now, 1);
         let c = &mut self.slots[id.slot as usize];
         c.stage = Stage::WaitingHandler;
         c.queue = queue as u16;
@@ -873,11 +890,13 @@ impl<'s> Engine<'s> {
     }
 
     fn handler_free(&mut self, h: u32) {
+        self.tally.in_system_change(self.now, -1);
         self.set_busy(self.busy_handlers - 1);
         self.handler_available(h);
     }
 
     fn chat_end(&mut self, h: u32) {
+        self.tally.in_system_change(self.now, -1);
         let handler = &mut self.wf.handlers[h as usize];
         handler.chats -= 1;
         if handler.chats == 0 {
@@ -1008,6 +1027,7 @@ impl<'s> Engine<'s> {
             (caller.stage, caller.queue) = (Stage::WaitingHandler, q as u16);
             self.queues[q].push_back(id);
             self.queue_live[q] += 1;
+            self.tally.in_system_change(self.now, 1);
             if let Some(h) = self.find_handler(channel) {
                 self.serve_waiting(h, id);
             }
@@ -1074,6 +1094,7 @@ impl<'s> Engine<'s> {
             None => self.release(id),
             Some(q) => match self.find_handler(channel) {
                 Some(h) => {
+                    self.tally.in_system_change(self.now, 1);
                     let answer = Answer {
                         handler: true,
                         ..Answer::default()
@@ -1129,6 +1150,9 @@ impl<'s> Engine<'s> {
             return;
         }
         let channel = usize::from(c.channel);
+        if c.stage == Stage::WaitingHandler {
+            self.tally.in_system_change(self.now, -1);
+        }
         let queued = self.leave_queue(id);
         if c.counted {
             self.tally.count(channel, c.arrival, |cell| {

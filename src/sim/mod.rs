@@ -8,7 +8,7 @@ mod engine;
 mod event;
 mod workforce;
 
-pub use engine::run;
+pub use engine::{RunOptions, run, run_with};
 pub use event::{CallerId, Event, EventQueue};
 pub use workforce::effective_groups;
 
