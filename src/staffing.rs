@@ -303,29 +303,7 @@ pub fn search_with(
     opts: &StaffOptions,
     mut evaluate: impl FnMut(&Scenario) -> Results,
 ) -> Result<StaffAnswer, StaffError> {
-    let group = match &opts.group {
-        None => None,
-        Some(name) => Some(
-            s.handlers
-                .groups
-                .iter()
-                .position(|g| &g.name == name)
-                .ok_or_else(|| StaffError::NoSuchGroup(name.clone()))?,
-        ),
-    };
-    let counted: Vec<usize> = if opts.channels.is_empty() {
-        (0..s.channels.len()).collect()
-    } else {
-        opts.channels
-            .iter()
-            .map(|n| {
-                s.channels
-                    .iter()
-                    .position(|c| &c.name == n)
-                    .ok_or_else(|| StaffError::NoSuchChannel(n.clone()))
-            })
-            .collect::<Result<_, _>>()?
-    };
+    let (group, counted) = resolve(s, opts)?;
     let base = roster_size(s);
     let mut seen: BTreeMap<u32, Candidate> = BTreeMap::new();
     let mut check = |added: u32, seen: &mut BTreeMap<u32, Candidate>| -> bool {
@@ -375,8 +353,8 @@ pub fn search_with(
     })
 }
 
-/// Evaluates one candidate: `s` with `added` handlers, against the targets `opts` counts.
-pub fn evaluate(s: &Scenario, opts: &StaffOptions, added: u32) -> Result<Candidate, StaffError> {
+/// The group handlers are added to, and the channels whose targets count, named in `opts`.
+fn resolve(s: &Scenario, opts: &StaffOptions) -> Result<(Option<usize>, Vec<usize>), StaffError> {
     let group = match &opts.group {
         None => None,
         Some(name) => Some(
@@ -387,9 +365,25 @@ pub fn evaluate(s: &Scenario, opts: &StaffOptions, added: u32) -> Result<Candida
                 .ok_or_else(|| StaffError::NoSuchGroup(name.clone()))?,
         ),
     };
-    let counted: Vec<usize> = (0..s.channels.len())
-        .filter(|&c| opts.channels.is_empty() || opts.channels.contains(&s.channels[c].name))
-        .collect();
+    let counted = if opts.channels.is_empty() {
+        (0..s.channels.len()).collect()
+    } else {
+        opts.channels
+            .iter()
+            .map(|n| {
+                s.channels
+                    .iter()
+                    .position(|c| &c.name == n)
+                    .ok_or_else(|| StaffError::NoSuchChannel(n.clone()))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    Ok((group, counted))
+}
+
+/// Evaluates one candidate: `s` with `added` handlers, against the targets `opts` counts.
+pub fn evaluate(s: &Scenario, opts: &StaffOptions, added: u32) -> Result<Candidate, StaffError> {
+    let (group, counted) = resolve(s, opts)?;
     let results = replicate(&with_added(s, added, group));
     Ok(assess(
         s,

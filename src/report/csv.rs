@@ -3,16 +3,9 @@
 //! per-interval rows (scopes `hour_of_week`, `month`, `week`, with the cell's label in
 //! `interval`) and run facts (`run`).
 
+use super::csv_text::{finish, num};
 use crate::replicate::Results;
 use crate::stats::{Estimate, Kpis};
-
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        x.to_string()
-    } else {
-        String::new()
-    }
-}
 
 /// The CSV text for `results`.
 pub fn results_csv(results: &Results) -> Result<String, csv::Error> {
@@ -62,6 +55,5 @@ pub fn results_csv(results: &Results) -> Result<String, csv::Error> {
     }
     w.write_record(["run", "", "events", &results.events.to_string(), "", "", ""])?;
     w.write_record(["run", "", "wall_s", &num(results.wall_s), "", "", ""])?;
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    finish(w)
 }

@@ -1,6 +1,7 @@
 //! Presenting results: a terminal table, JSON and CSV, for runs and for the planning commands.
 
 mod csv;
+mod csv_text;
 mod json;
 mod plan;
 mod table;

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value, json};
 
+use super::csv_text::{finish, num};
 use crate::compare::KpiDifference;
 use crate::interval_staffing::IntervalStaffing;
 use crate::report::table::cell;
@@ -156,13 +157,6 @@ pub fn staff_csv(a: &StaffAnswer) -> Result<String, csv::Error> {
     w.write_record([
         "handlers", "added", "channel", "kpi", "mean", "ci_low", "ci_high",
     ])?;
-    let num = |x: f64| {
-        if x.is_finite() {
-            x.to_string()
-        } else {
-            String::new()
-        }
-    };
     for c in &a.curve {
         let (h, ad) = (c.handlers.to_string(), c.added.to_string());
         for ch in &c.channels {
@@ -209,8 +203,7 @@ pub fn staff_csv(a: &StaffAnswer) -> Result<String, csv::Error> {
             &num(c.occupancy.ci_high),
         ])?;
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    finish(w)
 }
 
 /// Which compared KPIs the table shows (JSON and CSV carry all).
@@ -281,13 +274,6 @@ pub fn compare_csv(diffs: &[KpiDifference]) -> Result<String, csv::Error> {
         "diff_ci_high",
         "significant",
     ])?;
-    let num = |x: f64| {
-        if x.is_finite() {
-            x.to_string()
-        } else {
-            String::new()
-        }
-    };
     for d in diffs {
         w.write_record([
             &d.scope,
@@ -301,8 +287,7 @@ pub fn compare_csv(diffs: &[KpiDifference]) -> Result<String, csv::Error> {
             &d.significant.to_string(),
         ])?;
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    finish(w)
 }
 
 /// A sweep as a table of one KPI per channel.
@@ -388,13 +373,6 @@ pub fn sweep_csv(points: &[Point]) -> Result<String, csv::Error> {
     let mut header: Vec<String> = first.settings.iter().map(|o| o.key.clone()).collect();
     header.extend(["scope", "channel", "kpi", "mean", "ci_low", "ci_high"].map(String::from));
     w.write_record(&header)?;
-    let num = |x: f64| {
-        if x.is_finite() {
-            x.to_string()
-        } else {
-            String::new()
-        }
-    };
     for p in points {
         let values: Vec<String> = p.settings.iter().map(|o| o.value.clone()).collect();
         let mut rows = |scope: &str,
@@ -423,8 +401,7 @@ pub fn sweep_csv(points: &[Point]) -> Result<String, csv::Error> {
             rows("triage", "", t)?;
         }
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    finish(w)
 }
 
 /// Interval staffing per hour of the week, as a table.
@@ -497,6 +474,5 @@ pub fn interval_csv(r: &IntervalStaffing) -> Result<String, csv::Error> {
             r.p_wait_isa[h].to_string(),
         ])?;
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    finish(w)
 }
