@@ -5,6 +5,7 @@
 //! See `ARCHITECTURE.md` for the map and the invariants.
 
 pub mod calendar;
+pub mod chart;
 pub mod compare;
 pub mod dist;
 pub mod erlang;

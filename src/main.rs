@@ -36,12 +36,8 @@ enum Command {
         /// Master seed (overrides the file).
         #[arg(long)]
         seed: Option<u64>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Write the output to this file (atomically) instead of standard output.
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Worker threads for replications (default: all cores). Results do not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
         threads: Option<u32>,
@@ -86,12 +82,8 @@ enum Command {
         /// Replications per candidate (overrides the file).
         #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
         replications: Option<u32>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Write the output to this file (atomically).
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
         #[command(flatten)]
         set: SetArgs,
     },
@@ -104,12 +96,8 @@ enum Command {
         /// Replications (overrides both files; A's seed is used for both).
         #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
         replications: Option<u32>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Write the output to this file (atomically).
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Applied to both scenarios.
         #[command(flatten)]
         set: SetArgs,
@@ -127,12 +115,8 @@ enum Command {
         /// Replications per point (overrides the file).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         replications: Option<u32>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Write the output to this file (atomically).
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
         #[command(flatten)]
         set: SetArgs,
     },
@@ -158,6 +142,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// Where and how a command writes its results.
+#[derive(clap::Args, Clone, Debug)]
+struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Also write the chart that fits the command (format from the extension: .svg).
+    #[arg(long)]
+    chart: Option<PathBuf>,
 }
 
 /// `--set KEY.PATH=VALUE`, repeatable, on every command that reads a scenario.
@@ -196,19 +194,10 @@ fn main() -> ExitCode {
             file,
             replications,
             seed,
-            format,
-            out,
             threads,
             set,
-        }) => run(
-            &file,
-            &set.set,
-            replications,
-            seed,
-            format,
-            out.as_deref(),
-            threads,
-        ),
+            output,
+        }) => run(&file, &set.set, replications, seed, threads, &output),
         Some(Command::Check { file, set }) => check(&file, &set.set),
         Some(Command::Staff {
             file,
@@ -220,12 +209,11 @@ fn main() -> ExitCode {
             by_interval,
             alpha,
             replications,
-            format,
-            out,
             set,
+            output,
         }) => {
             if by_interval {
-                staff_by_interval(&file, &set.set, alpha, replications, format, out.as_deref())
+                staff_by_interval(&file, &set.set, alpha, replications, &output)
             } else {
                 let opts = StaffOptions {
                     group,
@@ -233,42 +221,24 @@ fn main() -> ExitCode {
                     max_added,
                     every_interval,
                 };
-                staff(
-                    &file,
-                    &set.set,
-                    opts,
-                    vary.as_ref(),
-                    replications,
-                    format,
-                    out.as_deref(),
-                )
+                staff(&file, &set.set, opts, vary.as_ref(), replications, &output)
             }
         }
         Some(Command::Compare {
             a,
             b,
             replications,
-            format,
-            out,
             set,
-        }) => compare(&a, &b, &set.set, replications, format, out.as_deref()),
+            output,
+        }) => compare(&a, &b, &set.set, replications, &output),
         Some(Command::Sweep {
             file,
             vary,
             kpi,
             replications,
-            format,
-            out,
             set,
-        }) => sweep(
-            &file,
-            &set.set,
-            &vary,
-            &kpi,
-            replications,
-            format,
-            out.as_deref(),
-        ),
+            output,
+        }) => sweep(&file, &set.set, &vary, &kpi, replications, &output),
         Some(Command::Erlang {
             rate_per_hour,
             aht_s,
@@ -311,10 +281,15 @@ fn run(
     overrides: &[Override],
     replications: Option<u32>,
     seed: Option<u64>,
-    format: Format,
-    out: Option<&Path>,
     threads: Option<u32>,
+    output: &OutputArgs,
 ) -> Result<(), Failure> {
+    let (format, out, chart) = (
+        output.format,
+        output.out.as_deref(),
+        output.chart.as_deref(),
+    );
+    check_chart_path(chart)?;
     let mut scenario = Scenario::load_with(file, overrides)?;
     if let Some(r) = replications {
         scenario.replications = r;
@@ -326,7 +301,44 @@ fn run(
         Some(t) => replicate_with_threads(&scenario, t as usize),
         None => replicate(&scenario),
     };
+    let first = results
+        .channels
+        .first()
+        .map(|(n, _)| n.clone())
+        .unwrap_or_default();
+    write_chart(chart, || triage_sim::chart::hour_of_week(&results, &first))?;
     emit(&render(&results, format)?, out)
+}
+
+/// Refuses a chart path whose extension names no format, before any simulation runs.
+fn check_chart_path(path: Option<&Path>) -> Result<(), Failure> {
+    match path.map(|p| p.extension().and_then(|e| e.to_str())) {
+        None | Some(Some("svg")) => Ok(()),
+        Some(_) => Err(Failure::Input(format!(
+            "{}: charts are written as .svg (PNG is not built yet)",
+            path.map_or(String::new(), |p| p.display().to_string())
+        ))),
+    }
+}
+
+/// Writes the chart `make` draws to `path`, if asked; the extension picks the format.
+fn write_chart(
+    path: Option<&Path>,
+    make: impl FnOnce() -> Result<String, triage_sim::chart::ChartError>,
+) -> Result<(), Failure> {
+    let Some(path) = path else { return Ok(()) };
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("svg") => {
+            let svg = make().map_err(|e| Failure::Input(e.to_string()))?;
+            output::write_atomic(path, svg.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(())
+        }
+        _ => Err(Failure::Input(format!(
+            "{}: charts are written as .svg (PNG is not built yet)",
+            path.display()
+        ))),
+    }
 }
 
 fn render(results: &Results, format: Format) -> anyhow::Result<String> {
@@ -448,9 +460,14 @@ fn staff(
     opts: StaffOptions,
     vary: Option<&Vary>,
     replications: Option<u32>,
-    format: Format,
-    out: Option<&Path>,
+    output: &OutputArgs,
 ) -> Result<(), Failure> {
+    let (format, out, chart) = (
+        output.format,
+        output.out.as_deref(),
+        output.chart.as_deref(),
+    );
+    check_chart_path(chart)?;
     let mut scenario = Scenario::load_with(file, overrides)?;
     if let Some(r) = replications {
         scenario.replications = r;
@@ -464,6 +481,9 @@ fn staff(
         None => {
             let answer =
                 staffing::search(&scenario, &opts).map_err(|e| Failure::Input(e.to_string()))?;
+            write_chart(chart, || {
+                triage_sim::chart::staffing_curve(&scenario.name, &answer)
+            })?;
             match format {
                 Format::Table => report::staff_table(&scenario.name, &answer),
                 Format::Json => report::staff_json(&answer),
@@ -501,9 +521,12 @@ fn staff_by_interval(
     overrides: &[Override],
     alpha: Option<f64>,
     replications: Option<u32>,
-    format: Format,
-    out: Option<&Path>,
+    output: &OutputArgs,
 ) -> Result<(), Failure> {
+    let (format, out) = (output.format, output.out.as_deref());
+    if output.chart.is_some() {
+        return Err(Failure::Input("--chart is not available with --by-interval yet; use --format json or csv and plot the arrays".into()));
+    }
     let mut scenario = Scenario::load_with(file, overrides)?;
     if let Some(r) = replications {
         scenario.replications = r;
@@ -529,9 +552,14 @@ fn compare(
     b: &Path,
     overrides: &[Override],
     replications: Option<u32>,
-    format: Format,
-    out: Option<&Path>,
+    output: &OutputArgs,
 ) -> Result<(), Failure> {
+    let (format, out, chart) = (
+        output.format,
+        output.out.as_deref(),
+        output.chart.as_deref(),
+    );
+    check_chart_path(chart)?;
     let mut sa = Scenario::load_with(a, overrides)?;
     let mut sb = Scenario::load_with(b, overrides)?;
     if let Some(r) = replications {
@@ -540,6 +568,10 @@ fn compare(
     (sb.replications, sb.seed) = (sa.replications, sa.seed);
     let (ra, rb) = (replicate(&sa), replicate(&sb));
     let diffs = triage_sim::compare::compare(&ra, &rb);
+    let title = format!("B − A: {} vs {}", sb.name, sa.name);
+    write_chart(chart, || {
+        triage_sim::chart::compare_forest(&diffs, "service_level", &title)
+    })?;
     let text = match format {
         Format::Table => report::compare_table(&sa.name, &sb.name, sa.replications, &diffs),
         Format::Json => report::compare_json(&sa.name, &sb.name, &diffs),
@@ -554,9 +586,14 @@ fn sweep(
     vary: &[Vary],
     kpi: &str,
     replications: Option<u32>,
-    format: Format,
-    out: Option<&Path>,
+    output: &OutputArgs,
 ) -> Result<(), Failure> {
+    let (format, out, chart) = (
+        output.format,
+        output.out.as_deref(),
+        output.chart.as_deref(),
+    );
+    check_chart_path(chart)?;
     if vary.len() > 2 {
         return Err(Failure::Input(
             "sweep varies one or two parameters; got more --vary flags".into(),
@@ -589,6 +626,7 @@ fn sweep(
         bar.inc(1);
     }
     bar.finish_and_clear();
+    write_chart(chart, || triage_sim::chart::sweep(&points, kpi))?;
     let text = match format {
         Format::Table => report::sweep_table(&points, kpi),
         Format::Json => report::sweep_json(&points),

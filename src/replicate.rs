@@ -24,6 +24,8 @@ pub struct Results {
     pub replications: u32,
     /// Per channel: name and KPI estimates.
     pub channels: Vec<(String, Kpis<Estimate>)>,
+    /// Per channel: the service-level target fraction.
+    pub targets: Vec<f64>,
     /// The call-handler pool's KPIs.
     pub handlers: Kpis<Estimate>,
     /// The triage team's KPIs, if any.
@@ -122,6 +124,11 @@ pub fn replicate(scenario: &Scenario) -> Results {
         interval_labels: IntervalLabels::new(scenario, &intervals),
         intervals,
         scenario: scenario.name.clone(),
+        targets: scenario
+            .channels
+            .iter()
+            .map(|c| c.target.fraction)
+            .collect(),
         seed: scenario.seed,
         replications: scenario.replications,
         channels,

@@ -365,3 +365,31 @@ fn compare_and_sweep_from_the_command_line() {
     let out = triage_sim(&["sweep", &path, "--vary", "handlers.count=5..1"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn chart_flag_writes_an_svg_and_refuses_other_formats_before_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("c.svg");
+    let path = scenario_path("mm14-patience.toml");
+    let out = triage_sim(&[
+        "run",
+        &path,
+        "--replications",
+        "2",
+        "--set",
+        "horizon_hours=50",
+        "--chart",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.contains("service level by hour of the week"));
+    let png = dir.path().join("c.png");
+    let out = triage_sim(&["run", &path, "--chart", png.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!png.exists());
+}

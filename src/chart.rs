@@ -1,0 +1,538 @@
+//! Charts as SVG (plotters): the staffing curve, the hour-of-week heat map, paired differences
+//! and sweep surfaces. The only module that knows plotters.
+//!
+//! Colours come from a colour-blind-safe palette (Okabe–Ito) and lines also differ in marker,
+//! so charts survive greyscale printing. Text is SVG text, so no font files are needed.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::compare::KpiDifference;
+use crate::replicate::Results;
+use crate::staffing::StaffAnswer;
+use crate::stats::get;
+use crate::sweep::Point;
+
+/// Okabe–Ito colours: distinguishable with colour-blindness.
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+];
+/// Default chart size in pixels.
+pub const SIZE: (u32, u32) = (960, 600);
+
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// plotters failed to draw.
+    #[error("drawing the chart failed: {0}")]
+    Draw(String),
+    /// There is nothing to draw.
+    #[error("nothing to chart: {0}")]
+    Empty(&'static str),
+}
+
+fn draw_err<E: std::fmt::Debug>(e: E) -> ChartError {
+    ChartError::Draw(format!("{e:?}"))
+}
+
+fn svg(
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), ChartError>,
+) -> Result<String, ChartError> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        draw(&root)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(out)
+}
+
+/// Service level against handlers, with its 95% band, the target line and the answer marked.
+pub fn staffing_curve(name: &str, a: &StaffAnswer) -> Result<String, ChartError> {
+    let first = a.curve.first().ok_or(ChartError::Empty("no candidates"))?;
+    let (lo, hi) = (
+        a.curve.iter().map(|c| c.handlers).min().unwrap_or(0),
+        a.curve.iter().map(|c| c.handlers).max().unwrap_or(1),
+    );
+    svg(|root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                format!("{name}: service level against handlers"),
+                ("sans-serif", 26),
+            )
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(f64::from(lo) - 1.0..f64::from(hi) + 1.0, 0.0..100.0)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .x_labels(((hi - lo + 3) as usize).min(16))
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .x_desc("call handlers (total)")
+            .y_desc("service level (% of callers answered within target)")
+            .label_style(("sans-serif", 16))
+            .axis_desc_style(("sans-serif", 18))
+            .draw()
+            .map_err(draw_err)?;
+        for (k, ch) in first.channels.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            let pts: Vec<(f64, f64, f64, f64)> = a
+                .curve
+                .iter()
+                .map(|c| {
+                    let e = c.channels[k].service_level;
+                    (
+                        f64::from(c.handlers),
+                        100.0 * e.mean,
+                        100.0 * e.ci_low,
+                        100.0 * e.ci_high,
+                    )
+                })
+                .collect();
+            let band: Vec<(f64, f64)> = pts
+                .iter()
+                .map(|p| (p.0, p.3))
+                .chain(pts.iter().rev().map(|p| (p.0, p.2)))
+                .collect();
+            chart
+                .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))
+                .map_err(draw_err)?;
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().map(|p| (p.0, p.1)),
+                    colour.stroke_width(3),
+                ))
+                .map_err(draw_err)?
+                .label(format!("{} service level (95% CI band)", ch.channel))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
+                });
+            chart
+                .draw_series(
+                    pts.iter()
+                        .map(|p| Circle::new((p.0, p.1), 4, colour.filled())),
+                )
+                .map_err(draw_err)?;
+            let target = 100.0 * ch.target;
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(f64::from(lo) - 1.0, target), (f64::from(hi) + 1.0, target)],
+                    8,
+                    6,
+                    colour.stroke_width(2),
+                ))
+                .map_err(draw_err)?
+                .label(format!("{} target {:.0}%", ch.channel, target))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(1))
+                });
+        }
+        let n = f64::from(a.handlers_needed);
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(n, 0.0), (n, 100.0)],
+                BLACK.stroke_width(2),
+            )))
+            .map_err(draw_err)?
+            .label(format!("recommended: {} handlers", a.handlers_needed))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font(("sans-serif", 16))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(draw_err)
+    })
+}
+
+/// A colour on the viridis scale (colour-blind safe, readable in greyscale) for `t` in [0, 1].
+fn viridis(t: f64) -> RGBColor {
+    const STOPS: [(f64, (u8, u8, u8)); 5] = [
+        (0.0, (68, 1, 84)),
+        (0.25, (59, 82, 139)),
+        (0.5, (33, 145, 140)),
+        (0.75, (94, 201, 98)),
+        (1.0, (253, 231, 37)),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let i = STOPS
+        .iter()
+        .rposition(|(x, _)| *x <= t)
+        .unwrap_or(0)
+        .min(STOPS.len() - 2);
+    let ((x0, a), (x1, b)) = (STOPS[i], STOPS[i + 1]);
+    let f = (t - x0) / (x1 - x0);
+    let mix = |p: u8, q: u8| (f64::from(p) + f * (f64::from(q) - f64::from(p))).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// A channel's service level in every hour of the week as a heat map (day rows × hour columns),
+/// cells missing the target outlined in black.
+pub fn hour_of_week(results: &Results, channel: &str) -> Result<String, ChartError> {
+    let c = results
+        .channels
+        .iter()
+        .position(|(n, _)| n == channel)
+        .ok_or(ChartError::Empty("no such channel"))?;
+    let cells = &results.intervals.hour_of_week.channels[c];
+    let target = results.targets.get(c).copied().unwrap_or(f64::NAN);
+    let values: Vec<f64> = cells
+        .iter()
+        .map(|k| get(k, "service_level").map_or(f64::NAN, |e| e.mean))
+        .collect();
+    let lowest = values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(1.0, f64::min)
+        .min(target);
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    svg(|root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                format!(
+                    "{}: {channel} service level by hour of the week (target {:.0}%)",
+                    results.scenario,
+                    100.0 * target
+                ),
+                ("sans-serif", 22),
+            )
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..24.0, 0.0..7.0)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(13)
+            .x_label_formatter(&|x| format!("{x:02.0}:00"))
+            .y_labels(8)
+            .y_label_formatter(&|_| String::new())
+            .x_desc("hour of day (callers counted in the hour they arrived)")
+            .y_desc("day of week")
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 17))
+            .draw()
+            .map_err(draw_err)?;
+        for (h, v) in values.iter().enumerate() {
+            let (day, hour) = ((h / 24) as f64, (h % 24) as f64);
+            let row = 6.0 - day;
+            let t = (v - lowest) / (1.0 - lowest).max(1e-9);
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(hour, row), (hour + 1.0, row + 1.0)],
+                    viridis(t).filled(),
+                )))
+                .map_err(draw_err)?;
+            if v.is_finite() && *v < target {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(hour, row), (hour + 1.0, row + 1.0)],
+                        BLACK.stroke_width(2),
+                    )))
+                    .map_err(draw_err)?;
+            }
+        }
+        for (d, name) in DAYS.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(0.0, 6.5 - d as f64));
+            root.draw(&Text::new(*name, (x - 44, y - 8), ("sans-serif", 15)))
+                .map_err(draw_err)?;
+        }
+        root.draw(&Text::new(
+            format!(
+                "colour: {:.0}% (dark) to 100% (light); outlined: below target",
+                100.0 * lowest
+            ),
+            (80, SIZE.1 as i32 - 18),
+            ("sans-serif", 15),
+        ))
+        .map_err(draw_err)
+    })
+}
+
+/// Paired differences B − A with their 95% intervals (a forest chart), for one KPI.
+pub fn compare_forest(
+    diffs: &[KpiDifference],
+    kpi: &str,
+    title: &str,
+) -> Result<String, ChartError> {
+    let rows: Vec<&KpiDifference> = diffs
+        .iter()
+        .filter(|d| d.kpi == kpi && d.difference.mean.is_finite())
+        .collect();
+    if rows.is_empty() {
+        return Err(ChartError::Empty("no differences for that KPI"));
+    }
+    let scale = if matches!(
+        kpi,
+        "service_level" | "abandonment_rate" | "p_wait" | "occupancy"
+    ) {
+        100.0
+    } else {
+        1.0
+    };
+    let lo = rows
+        .iter()
+        .map(|d| d.difference.ci_low.min(d.difference.mean))
+        .fold(0.0, f64::min)
+        * scale;
+    let hi = rows
+        .iter()
+        .map(|d| d.difference.ci_high.max(d.difference.mean))
+        .fold(0.0, f64::max)
+        * scale;
+    let pad = ((hi - lo) * 0.1).max(1e-6);
+    let n = rows.len();
+    svg(|root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, ("sans-serif", 22))
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(160)
+            .build_cartesian_2d(lo - pad..hi + pad, 0.0..n as f64)
+            .map_err(draw_err)?;
+        let names: Vec<String> = rows
+            .iter()
+            .map(|d| {
+                if d.channel.is_empty() {
+                    d.scope.clone()
+                } else {
+                    d.channel.clone()
+                }
+            })
+            .collect();
+        chart
+            .configure_mesh()
+            .y_labels(n + 1)
+            .y_label_formatter(&|_| String::new())
+            .x_desc(format!(
+                "B − A in {kpi}{} (95% CI, paired by replication)",
+                if scale == 100.0 {
+                    ", percentage points"
+                } else {
+                    ""
+                }
+            ))
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 17))
+            .draw()
+            .map_err(draw_err)?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, 0.0), (0.0, n as f64)],
+                BLACK.stroke_width(1),
+            )))
+            .map_err(draw_err)?;
+        for (i, d) in rows.iter().enumerate() {
+            let y = i as f64 + 0.5;
+            let colour = if d.significant {
+                PALETTE[0]
+            } else {
+                RGBColor(150, 150, 150)
+            };
+            let e = d.difference;
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(e.ci_low * scale, y), (e.ci_high * scale, y)],
+                    colour.stroke_width(3),
+                )))
+                .map_err(draw_err)?;
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (e.mean * scale, y),
+                    6,
+                    colour.filled(),
+                )))
+                .map_err(draw_err)?;
+            let (px, py) = chart.backend_coord(&(lo - pad, y));
+            let label = format!("{}{}", names[i], if d.significant { "" } else { " (n.s.)" });
+            root.draw(&Text::new(label, (px - 150, py - 8), ("sans-serif", 15)))
+                .map_err(draw_err)?;
+        }
+        Ok(())
+    })
+}
+
+/// A sweep: one parameter as lines of a KPI per channel, two as a heat map of the first channel.
+pub fn sweep(points: &[Point], kpi: &str) -> Result<String, ChartError> {
+    let first = points.first().ok_or(ChartError::Empty("no points"))?;
+    let value =
+        |p: &Point, c: usize| get(&p.results.channels[c].1, kpi).map_or(f64::NAN, |e| e.mean);
+    let x = |p: &Point, i: usize| p.settings[i].value.parse::<f64>().unwrap_or(f64::NAN);
+    let xs: Vec<f64> = points.iter().map(|p| x(p, 0)).collect();
+    let (x0, x1) = (
+        xs.iter().copied().fold(f64::INFINITY, f64::min),
+        xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let title = format!(
+        "{}: {kpi} over {}",
+        first.results.scenario,
+        first
+            .settings
+            .iter()
+            .map(|o| o.key.as_str())
+            .collect::<Vec<_>>()
+            .join(" × ")
+    );
+    svg(|root| {
+        if first.settings.len() == 1 {
+            let ys: Vec<f64> = points
+                .iter()
+                .flat_map(|p| (0..p.results.channels.len()).map(|c| value(p, c)))
+                .filter(|v| v.is_finite())
+                .collect();
+            let (y0, y1) = (
+                ys.iter().copied().fold(0.0, f64::min),
+                ys.iter().copied().fold(1e-9, f64::max) * 1.05,
+            );
+            let mut chart = ChartBuilder::on(root)
+                .caption(&title, ("sans-serif", 22))
+                .margin(16)
+                .x_label_area_size(50)
+                .y_label_area_size(70)
+                .build_cartesian_2d(x0..x1.max(x0 + 1e-9), y0..y1)
+                .map_err(draw_err)?;
+            chart
+                .configure_mesh()
+                .x_desc(first.settings[0].key.clone())
+                .y_desc(kpi)
+                .label_style(("sans-serif", 15))
+                .axis_desc_style(("sans-serif", 17))
+                .draw()
+                .map_err(draw_err)?;
+            for (c, (name, _)) in first.results.channels.iter().enumerate() {
+                let colour = PALETTE[c % PALETTE.len()];
+                chart
+                    .draw_series(LineSeries::new(
+                        points
+                            .iter()
+                            .map(|p| (x(p, 0), value(p, c)))
+                            .filter(|q| q.1.is_finite()),
+                        colour.stroke_width(3),
+                    ))
+                    .map_err(draw_err)?
+                    .label(name.clone())
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
+                    });
+            }
+            chart
+                .configure_series_labels()
+                .label_font(("sans-serif", 15))
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .draw()
+                .map_err(draw_err)
+        } else {
+            let ys: Vec<f64> = points.iter().map(|p| x(p, 1)).collect();
+            let mut ux: Vec<f64> = xs.clone();
+            ux.dedup();
+            let mut uy: Vec<f64> = ys.clone();
+            uy.sort_by(f64::total_cmp);
+            uy.dedup();
+            let target = first.results.targets.first().copied().unwrap_or(f64::NAN);
+            let vals: Vec<f64> = points.iter().map(|p| value(p, 0)).collect();
+            let (v0, v1) = (
+                vals.iter().copied().fold(f64::INFINITY, f64::min),
+                vals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            );
+            let mut chart = ChartBuilder::on(root)
+                .caption(
+                    format!(
+                        "{kpi} by {} × {}",
+                        first.settings[0].key, first.settings[1].key
+                    ),
+                    ("sans-serif", 20),
+                )
+                .margin(16)
+                .x_label_area_size(50)
+                .y_label_area_size(90)
+                .build_cartesian_2d(0.0..ux.len() as f64, 0.0..uy.len() as f64)
+                .map_err(draw_err)?;
+            chart
+                .configure_mesh()
+                .disable_mesh()
+                .x_labels(ux.len() + 1)
+                .y_labels(uy.len() + 1)
+                .x_label_formatter(&|_| String::new())
+                .y_label_formatter(&|_| String::new())
+                .x_desc(first.settings[0].key.clone())
+                .y_desc(first.settings[1].key.clone())
+                .label_style(("sans-serif", 15))
+                .axis_desc_style(("sans-serif", 17))
+                .draw()
+                .map_err(draw_err)?;
+            for (i, v) in ux.iter().enumerate() {
+                let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+                root.draw(&Text::new(
+                    format!("{v}"),
+                    (px - 10, py + 6),
+                    ("sans-serif", 15),
+                ))
+                .map_err(draw_err)?;
+            }
+            for (j, v) in uy.iter().enumerate() {
+                let (px, py) = chart.backend_coord(&(0.0, j as f64 + 0.5));
+                root.draw(&Text::new(
+                    format!("{v}"),
+                    (px - 60, py - 8),
+                    ("sans-serif", 15),
+                ))
+                .map_err(draw_err)?;
+            }
+            root.draw(&Text::new(
+                format!(
+                    "{}, channel {}: colour from {v0:.3} (dark) to {v1:.3} (light){}",
+                    first.results.scenario,
+                    first.results.channels[0].0,
+                    if kpi == "service_level" {
+                        "; outlined: meets its target"
+                    } else {
+                        ""
+                    }
+                ),
+                (90, SIZE.1 as i32 - 18),
+                ("sans-serif", 15),
+            ))
+            .map_err(draw_err)?;
+            for p in points {
+                let (i, j) = (
+                    ux.iter().position(|v| *v == x(p, 0)).unwrap_or(0) as f64,
+                    uy.iter().position(|v| *v == x(p, 1)).unwrap_or(0) as f64,
+                );
+                let v = value(p, 0);
+                let t = (v - v0) / (v1 - v0).max(1e-9);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(i, j), (i + 1.0, j + 1.0)],
+                        viridis(t).filled(),
+                    )))
+                    .map_err(draw_err)?;
+                if kpi == "service_level" && v >= target {
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(i, j), (i + 1.0, j + 1.0)],
+                            BLACK.stroke_width(2),
+                        )))
+                        .map_err(draw_err)?;
+                }
+            }
+            Ok(())
+        }
+    })
+}

@@ -1,0 +1,124 @@
+//! Charts: each kind renders from a tiny seeded run as valid SVG with its title, labels and series.
+
+use triage_sim::chart;
+use triage_sim::staffing::{StaffOptions, search};
+
+use crate::support::mmn;
+
+/// Checks an SVG document: parses as XML-ish text, has the size, and contains every snippet.
+pub fn assert_svg(svg: &str, must_contain: &[&str]) {
+    assert!(
+        svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+        "not an SVG document"
+    );
+    assert!(
+        svg.contains("width=\"960\"") && svg.contains("height=\"600\""),
+        "unexpected size"
+    );
+    for s in must_contain {
+        assert!(svg.contains(s), "missing {s:?}");
+    }
+}
+
+#[test]
+fn staffing_curve_chart() {
+    let mut s = mmn(200.0, 180.0, 11, 20.0, None, 20_000.0);
+    s.channels[0].target.fraction = 0.85;
+    s.replications = 4;
+    let answer = search(
+        &s,
+        &StaffOptions {
+            max_added: 100,
+            ..StaffOptions::default()
+        },
+    )
+    .unwrap();
+    let svg = chart::staffing_curve("M/M/n", &answer).unwrap();
+    std::fs::write("/tmp/ct/staff.svg", &svg).ok();
+    assert_svg(
+        &svg,
+        &[
+            "M/M/n: service level against handlers",
+            "call handlers (total)",
+            "service level (%",
+            "recommended: 14 handlers",
+            "calls target 85%",
+        ],
+    );
+    // One line per channel plus its markers: a polyline per series.
+    assert!(svg.matches("<polyline").count() >= 1);
+}
+
+#[test]
+fn hour_of_week_heat_map() {
+    let mut s = triage_sim::Scenario::default_scenario();
+    s.replications = 2;
+    s.horizon = triage_sim::time::SimTime::from_hours(24.0 * 14.0);
+    let results = triage_sim::replicate(&s);
+    let svg = chart::hour_of_week(&results, "999").unwrap();
+    std::fs::write("/tmp/ct/how.svg", &svg).ok();
+    assert_svg(
+        &svg,
+        &[
+            "999 service level by hour of the week (target 90%)",
+            "hour of day",
+            "day of week",
+            "Mon",
+            "Sun",
+            "below target",
+        ],
+    );
+    // 168 coloured cells.
+    assert!(svg.matches("<rect").count() >= 168);
+    assert!(chart::hour_of_week(&results, "nope").is_err());
+}
+
+#[test]
+fn compare_forest_and_sweep_charts() {
+    let mut a = mmn(200.0, 180.0, 14, 20.0, Some(300.0), 10_000.0);
+    a.replications = 4;
+    let mut b = a.clone();
+    b.handlers.count = 16;
+    let diffs =
+        triage_sim::compare::compare(&triage_sim::replicate(&a), &triage_sim::replicate(&b));
+    let svg = chart::compare_forest(&diffs, "service_level", "+2 handlers").unwrap();
+    std::fs::write("/tmp/ct/forest.svg", &svg).ok();
+    assert_svg(
+        &svg,
+        &[
+            "+2 handlers",
+            "B − A in service_level, percentage points (95% CI, paired by replication)",
+            "calls",
+        ],
+    );
+
+    let points: Vec<triage_sim::sweep::Point> = [12u32, 14, 16]
+        .iter()
+        .map(|&n| {
+            let mut s = a.clone();
+            s.handlers.count = n;
+            triage_sim::sweep::Point {
+                settings: vec![triage_sim::scenario::Override {
+                    key: "handlers.count".into(),
+                    value: n.to_string(),
+                }],
+                results: triage_sim::replicate(&s),
+            }
+        })
+        .collect();
+    let svg = chart::sweep(&points, "service_level").unwrap();
+    std::fs::write("/tmp/ct/sweep.svg", &svg).ok();
+    assert_svg(
+        &svg,
+        &[
+            "service_level over handlers.count",
+            "handlers.count",
+            "calls",
+        ],
+    );
+    assert_eq!(
+        svg.lines().filter(|l| l.trim() == "calls").count(),
+        1,
+        "one legend entry per channel"
+    );
+}
