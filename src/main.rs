@@ -38,6 +38,10 @@ enum Command {
         seed: Option<u64>,
         #[command(flatten)]
         output: OutputArgs,
+        /// Which chart --chart writes: service level by hour of week, the wait distribution, or the
+        /// year week by week (first two channels; hiring cohorts marked).
+        #[arg(long, value_enum, default_value_t = RunChart::HourOfWeek)]
+        chart_kind: RunChart,
         /// Worker threads for replications (default: all cores). Results do not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
         threads: Option<u32>,
@@ -144,6 +148,17 @@ enum Command {
     },
 }
 
+/// The charts `run --chart` can draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum RunChart {
+    /// The best-priority channel's service level in every hour of the week.
+    HourOfWeek,
+    /// The distribution of waits until first answer, per phone channel.
+    Wait,
+    /// Weekly service level and mean wait of the first two channels, with hiring cohorts.
+    Trend,
+}
+
 /// Where and how a command writes its results.
 #[derive(clap::Args, Clone, Debug)]
 struct OutputArgs {
@@ -194,10 +209,19 @@ fn main() -> ExitCode {
             file,
             replications,
             seed,
+            chart_kind,
             threads,
             set,
             output,
-        }) => run(&file, &set.set, replications, seed, threads, &output),
+        }) => run(
+            &file,
+            &set.set,
+            replications,
+            seed,
+            threads,
+            chart_kind,
+            &output,
+        ),
         Some(Command::Check { file, set }) => check(&file, &set.set),
         Some(Command::Staff {
             file,
@@ -282,6 +306,7 @@ fn run(
     replications: Option<u32>,
     seed: Option<u64>,
     threads: Option<u32>,
+    chart_kind: RunChart,
     output: &OutputArgs,
 ) -> Result<(), Failure> {
     let (format, out, chart) = (
@@ -301,12 +326,37 @@ fn run(
         Some(t) => replicate_with_threads(&scenario, t as usize),
         None => replicate(&scenario),
     };
-    let first = results
+    let names: Vec<&str> = results.channels.iter().map(|(n, _)| n.as_str()).collect();
+    let phones: Vec<&str> = scenario
         .channels
-        .first()
-        .map(|(n, _)| n.clone())
-        .unwrap_or_default();
-    write_chart(chart, || triage_sim::chart::hour_of_week(&results, &first))?;
+        .iter()
+        .filter(|c| c.kind != triage_sim::scenario::ChannelKind::Deferred)
+        .map(|c| c.name.as_str())
+        .collect();
+    write_chart(chart, || match chart_kind {
+        RunChart::HourOfWeek => {
+            triage_sim::chart::hour_of_week(&results, names.first().copied().unwrap_or(""))
+        }
+        RunChart::Wait => triage_sim::chart::wait_cdf(&results, &phones),
+        RunChart::Trend => {
+            let first = names.first().copied().unwrap_or("");
+            let calls = scenario
+                .channels
+                .iter()
+                .filter(|c| c.kind == triage_sim::scenario::ChannelKind::Call);
+            let second = calls
+                .map(|c| c.name.as_str())
+                .find(|n| *n != first)
+                .unwrap_or(first);
+            let cohorts = triage_sim::chart::cohort_weeks(&scenario);
+            triage_sim::chart::trend(
+                &results,
+                names.first().copied().unwrap_or(""),
+                second,
+                &cohorts,
+            )
+        }
+    })?;
     emit(&render(&results, format)?, out)
 }
 

@@ -26,6 +26,10 @@ pub struct Results {
     pub channels: Vec<(String, Kpis<Estimate>)>,
     /// Per channel: the service-level target fraction.
     pub targets: Vec<f64>,
+    /// Per channel: the answer-time threshold of the target, seconds.
+    pub thresholds_s: Vec<f64>,
+    /// Per channel: mean over replications of the wait quantiles at 1%, 2%, …, 100% (seconds).
+    pub wait_quantiles: Vec<Vec<f64>>,
     /// The call-handler pool's KPIs.
     pub handlers: Kpis<Estimate>,
     /// The triage team's KPIs, if any.
@@ -124,6 +128,24 @@ pub fn replicate(scenario: &Scenario) -> Results {
         interval_labels: IntervalLabels::new(scenario, &intervals),
         intervals,
         scenario: scenario.name.clone(),
+        thresholds_s: scenario
+            .channels
+            .iter()
+            .map(|c| c.target.answer_within_s)
+            .collect(),
+        wait_quantiles: (0..scenario.channels.len())
+            .map(|c| {
+                (0..100)
+                    .map(|q| {
+                        let xs: Vec<f64> = per_replication
+                            .iter()
+                            .map(|r| r.wait_quantiles[c][q])
+                            .collect();
+                        Estimate::from_samples(&xs).mean
+                    })
+                    .collect()
+            })
+            .collect(),
         targets: scenario
             .channels
             .iter()

@@ -102,6 +102,8 @@ pub struct ReplicationKpis {
     pub triage: Option<Kpis<f64>>,
     /// Per-interval KPIs.
     pub intervals: IntervalKpis<f64>,
+    /// Per channel: the wait until first answer at quantiles 1%, 2%, …, 100% (seconds).
+    pub wait_quantiles: Vec<Vec<f64>>,
     /// Events the engine processed.
     pub events: u64,
 }
@@ -290,11 +292,25 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
         month: series(&iv.month, &on.by_month, &busy.by_month, &month_s),
         week: series(&iv.week, &on.by_week, &busy.by_week, &week_s),
     };
+    let wait_quantiles = tally
+        .channels
+        .iter()
+        .map(|t| {
+            (1..=100)
+                .map(|q| {
+                    t.first_wait
+                        .quantile_s(f64::from(q) / 100.0)
+                        .unwrap_or(f64::NAN)
+                })
+                .collect()
+        })
+        .collect();
     ReplicationKpis {
         channels,
         handlers,
         triage,
         intervals,
+        wait_quantiles,
         events: tally.events,
     }
 }

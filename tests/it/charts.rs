@@ -122,3 +122,43 @@ fn compare_forest_and_sweep_charts() {
         "one legend entry per channel"
     );
 }
+
+#[test]
+fn wait_distribution_and_trend_charts() {
+    let mut s = triage_sim::Scenario::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/staffordshire-2023.toml"
+    )))
+    .unwrap();
+    s.replications = 2;
+    let results = triage_sim::replicate(&s);
+    let svg = chart::wait_cdf(&results, &["999", "101"]).unwrap();
+    assert_svg(
+        &svg,
+        &[
+            "waits until first answer",
+            "wait until first answer (seconds)",
+            "999 target: 90% within 10 s",
+            "101 target: 80% within 180 s",
+        ],
+    );
+    let cohorts = chart::cohort_weeks(&s);
+    assert_eq!(
+        cohorts,
+        vec![(31, "+16 (days), +15 (lates)".to_owned())],
+        "recruited 15 May, 12 weeks' training"
+    );
+    let svg = chart::trend(&results, "999", "101", &cohorts).unwrap();
+    assert_svg(
+        &svg,
+        &[
+            "Staffordshire 2023: week by week",
+            "999 service level (%)",
+            "101 mean wait (s)",
+            "week of the run",
+            "+16 (days), +15 (lates)",
+            "target 90%",
+        ],
+    );
+    assert!(chart::wait_cdf(&results, &["nope"]).is_err());
+}
