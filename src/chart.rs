@@ -40,27 +40,18 @@ fn draw_err<E: std::fmt::Debug>(e: E) -> ChartError {
     ChartError::Draw(format!("{e:?}"))
 }
 
-fn svg(
-    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), ChartError>,
-) -> Result<String, ChartError> {
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        draw(&root)?;
-        root.present().map_err(draw_err)?;
-    }
-    Ok(out)
-}
-
 /// Service level against handlers, with its 95% band, the target line and the answer marked.
-pub fn staffing_curve(name: &str, a: &StaffAnswer) -> Result<String, ChartError> {
+fn draw_staffing_curve<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    name: &str,
+    a: &StaffAnswer,
+) -> Result<(), ChartError> {
     let first = a.curve.first().ok_or(ChartError::Empty("no candidates"))?;
     let (lo, hi) = (
         a.curve.iter().map(|c| c.handlers).min().unwrap_or(0),
         a.curve.iter().map(|c| c.handlers).max().unwrap_or(1),
     );
-    svg(|root| {
+    {
         let mut chart = ChartBuilder::on(root)
             .caption(
                 format!("{name}: service level against handlers"),
@@ -152,7 +143,7 @@ pub fn staffing_curve(name: &str, a: &StaffAnswer) -> Result<String, ChartError>
             .border_style(BLACK)
             .draw()
             .map_err(draw_err)
-    })
+    }
 }
 
 /// A colour on the viridis scale (colour-blind safe, readable in greyscale) for `t` in [0, 1].
@@ -182,7 +173,11 @@ fn viridis(t: f64) -> RGBColor {
 
 /// A channel's service level in every hour of the week as a heat map (day rows × hour columns),
 /// cells missing the target outlined in black.
-pub fn hour_of_week(results: &Results, channel: &str) -> Result<String, ChartError> {
+fn draw_hour_of_week<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    results: &Results,
+    channel: &str,
+) -> Result<(), ChartError> {
     let c = results
         .channels
         .iter()
@@ -201,7 +196,7 @@ pub fn hour_of_week(results: &Results, channel: &str) -> Result<String, ChartErr
         .fold(1.0, f64::min)
         .min(target);
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    svg(|root| {
+    {
         let mut chart = ChartBuilder::on(root)
             .caption(
                 format!(
@@ -262,15 +257,16 @@ pub fn hour_of_week(results: &Results, channel: &str) -> Result<String, ChartErr
             ("sans-serif", 15),
         ))
         .map_err(draw_err)
-    })
+    }
 }
 
 /// Paired differences B − A with their 95% intervals (a forest chart), for one KPI.
-pub fn compare_forest(
+fn draw_compare_forest<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     diffs: &[KpiDifference],
     kpi: &str,
     title: &str,
-) -> Result<String, ChartError> {
+) -> Result<(), ChartError> {
     let rows: Vec<&KpiDifference> = diffs
         .iter()
         .filter(|d| d.kpi == kpi && d.difference.mean.is_finite())
@@ -298,7 +294,7 @@ pub fn compare_forest(
         * scale;
     let pad = ((hi - lo) * 0.1).max(1e-6);
     let n = rows.len();
-    svg(|root| {
+    {
         let mut chart = ChartBuilder::on(root)
             .caption(title, ("sans-serif", 22))
             .margin(16)
@@ -365,11 +361,15 @@ pub fn compare_forest(
                 .map_err(draw_err)?;
         }
         Ok(())
-    })
+    }
 }
 
 /// A sweep: one parameter as lines of a KPI per channel, two as a heat map of the first channel.
-pub fn sweep(points: &[Point], kpi: &str) -> Result<String, ChartError> {
+fn draw_sweep<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    points: &[Point],
+    kpi: &str,
+) -> Result<(), ChartError> {
     let first = points.first().ok_or(ChartError::Empty("no points"))?;
     let value =
         |p: &Point, c: usize| get(&p.results.channels[c].1, kpi).map_or(f64::NAN, |e| e.mean);
@@ -389,7 +389,7 @@ pub fn sweep(points: &[Point], kpi: &str) -> Result<String, ChartError> {
             .collect::<Vec<_>>()
             .join(" × ")
     );
-    svg(|root| {
+    {
         if first.settings.len() == 1 {
             let ys: Vec<f64> = points
                 .iter()
@@ -534,12 +534,16 @@ pub fn sweep(points: &[Point], kpi: &str) -> Result<String, ChartError> {
             }
             Ok(())
         }
-    })
+    }
 }
 
 /// The distribution of waits until first answer (a CDF) for the given channels, with each
 /// channel's answer-time threshold marked. Waits beyond the 99th percentile are off the chart.
-pub fn wait_cdf(results: &Results, channels: &[&str]) -> Result<String, ChartError> {
+fn draw_wait_cdf<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    results: &Results,
+    channels: &[&str],
+) -> Result<(), ChartError> {
     let picked: Vec<usize> = channels
         .iter()
         .filter_map(|n| results.channels.iter().position(|(c, _)| c == n))
@@ -552,7 +556,7 @@ pub fn wait_cdf(results: &Results, channels: &[&str]) -> Result<String, ChartErr
         .flat_map(|&c| [results.wait_quantiles[c][98], results.thresholds_s[c] * 1.5])
         .filter(|x| x.is_finite())
         .fold(1.0, f64::max);
-    svg(|root| {
+    {
         let mut chart = ChartBuilder::on(root)
             .caption(
                 format!("{}: waits until first answer", results.scenario),
@@ -620,17 +624,18 @@ pub fn wait_cdf(results: &Results, channels: &[&str]) -> Result<String, ChartErr
             .border_style(BLACK)
             .draw()
             .map_err(draw_err)
-    })
+    }
 }
 
 /// The year week by week: one channel's service level (top, with its target) and another's
 /// mean wait (bottom), with the weeks hiring cohorts reach the phones marked.
-pub fn trend(
+fn draw_trend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     results: &Results,
     sl_channel: &str,
     wait_channel: &str,
     cohorts: &[(usize, String)],
-) -> Result<String, ChartError> {
+) -> Result<(), ChartError> {
     let a = results
         .channels
         .iter()
@@ -660,7 +665,7 @@ pub fn trend(
     let n = weeks[a].len().max(1) as f64;
     let wait_max = wait.iter().map(|p| p.1).fold(1.0, f64::max) * 1.1;
     let target = 100.0 * results.targets[a];
-    svg(|root| {
+    {
         let (top, bottom) = root.split_vertically(SIZE.1 / 2);
         let mut upper = ChartBuilder::on(&top)
             .caption(
@@ -750,7 +755,7 @@ pub fn trend(
                 .map_err(draw_err)?;
         }
         Ok(())
-    })
+    }
 }
 
 /// The weeks of the run in which each hiring cohort reaches the phones (after training), with
@@ -776,4 +781,144 @@ pub fn cohort_weeks(s: &crate::Scenario) -> Vec<(usize, String)> {
             }
             acc
         })
+}
+
+/// A chart to draw: which kind, and what it shows.
+pub enum Chart<'a> {
+    /// Service level against handlers (`staff`).
+    StaffingCurve {
+        /// Scenario name, for the title.
+        name: &'a str,
+        /// The search's answer and curve.
+        answer: &'a StaffAnswer,
+    },
+    /// One channel's service level in every hour of the week.
+    HourOfWeek {
+        /// The results to chart.
+        results: &'a Results,
+        /// The channel.
+        channel: &'a str,
+    },
+    /// Paired differences of one KPI (`compare`).
+    Compare {
+        /// The differences.
+        diffs: &'a [KpiDifference],
+        /// The KPI to show.
+        kpi: &'a str,
+        /// The title.
+        title: &'a str,
+    },
+    /// A sweep of one or two parameters.
+    Sweep {
+        /// The grid points.
+        points: &'a [Point],
+        /// The KPI to show.
+        kpi: &'a str,
+    },
+    /// The distribution of waits until first answer.
+    Waits {
+        /// The results to chart.
+        results: &'a Results,
+        /// The channels to show.
+        channels: &'a [&'a str],
+    },
+    /// The run week by week, with hiring cohorts.
+    Trend {
+        /// The results to chart.
+        results: &'a Results,
+        /// Channel whose weekly service level is shown.
+        service_level_of: &'a str,
+        /// Channel whose weekly mean wait is shown.
+        wait_of: &'a str,
+        /// Weeks in which cohorts reach the phones, with labels.
+        cohorts: &'a [(usize, String)],
+    },
+}
+
+impl Chart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        root.fill(&WHITE).map_err(draw_err)?;
+        match self {
+            Chart::StaffingCurve { name, answer } => draw_staffing_curve(root, name, answer),
+            Chart::HourOfWeek { results, channel } => draw_hour_of_week(root, results, channel),
+            Chart::Compare { diffs, kpi, title } => draw_compare_forest(root, diffs, kpi, title),
+            Chart::Sweep { points, kpi } => draw_sweep(root, points, kpi),
+            Chart::Waits { results, channels } => draw_wait_cdf(root, results, channels),
+            Chart::Trend {
+                results,
+                service_level_of,
+                wait_of,
+                cohorts,
+            } => draw_trend(root, results, service_level_of, wait_of, cohorts),
+        }?;
+        root.present().map_err(draw_err)
+    }
+
+    /// The chart as an SVG document.
+    pub fn to_svg(&self) -> Result<String, ChartError> {
+        let mut out = String::new();
+        self.draw(&SVGBackend::with_string(&mut out, SIZE).into_drawing_area())?;
+        Ok(out)
+    }
+
+    /// The chart as a PNG image written to `path` (text drawn with the embedded DejaVu Sans).
+    pub fn write_png(&self, path: &std::path::Path) -> Result<(), ChartError> {
+        register_fonts();
+        self.draw(&BitMapBackend::new(path, SIZE).into_drawing_area())
+    }
+}
+
+/// Registers the embedded font for bitmap output, once (SVG output needs no font).
+fn register_fonts() {
+    static FONT: std::sync::Once = std::sync::Once::new();
+    FONT.call_once(|| {
+        let bytes: &'static [u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+        // The font is compiled in and valid; a failure could only lose text in PNGs.
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, bytes);
+    });
+}
+
+/// The staffing curve as SVG.
+pub fn staffing_curve(name: &str, answer: &StaffAnswer) -> Result<String, ChartError> {
+    Chart::StaffingCurve { name, answer }.to_svg()
+}
+
+/// The hour-of-week heat map as SVG.
+pub fn hour_of_week(results: &Results, channel: &str) -> Result<String, ChartError> {
+    Chart::HourOfWeek { results, channel }.to_svg()
+}
+
+/// The paired-difference forest chart as SVG.
+pub fn compare_forest(
+    diffs: &[KpiDifference],
+    kpi: &str,
+    title: &str,
+) -> Result<String, ChartError> {
+    Chart::Compare { diffs, kpi, title }.to_svg()
+}
+
+/// The sweep chart as SVG.
+pub fn sweep(points: &[Point], kpi: &str) -> Result<String, ChartError> {
+    Chart::Sweep { points, kpi }.to_svg()
+}
+
+/// The wait distribution as SVG.
+pub fn wait_cdf(results: &Results, channels: &[&str]) -> Result<String, ChartError> {
+    Chart::Waits { results, channels }.to_svg()
+}
+
+/// The week-by-week trend as SVG.
+pub fn trend(
+    results: &Results,
+    service_level_of: &str,
+    wait_of: &str,
+    cohorts: &[(usize, String)],
+) -> Result<String, ChartError> {
+    Chart::Trend {
+        results,
+        service_level_of,
+        wait_of,
+        cohorts,
+    }
+    .to_svg()
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use triage_sim::chart::Chart;
 use triage_sim::erlang::ErlangInput;
 use triage_sim::report::{self, Format};
 use triage_sim::scenario::{LoadError, Override, Scenario, mean_staffed, offered_load};
@@ -333,62 +334,78 @@ fn run(
         .filter(|c| c.kind != triage_sim::scenario::ChannelKind::Deferred)
         .map(|c| c.name.as_str())
         .collect();
-    write_chart(chart, || match chart_kind {
-        RunChart::HourOfWeek => {
-            triage_sim::chart::hour_of_week(&results, names.first().copied().unwrap_or(""))
-        }
-        RunChart::Wait => triage_sim::chart::wait_cdf(&results, &phones),
-        RunChart::Trend => {
-            let first = names.first().copied().unwrap_or("");
-            let calls = scenario
-                .channels
-                .iter()
-                .filter(|c| c.kind == triage_sim::scenario::ChannelKind::Call);
-            let second = calls
-                .map(|c| c.name.as_str())
-                .find(|n| *n != first)
-                .unwrap_or(first);
-            let cohorts = triage_sim::chart::cohort_weeks(&scenario);
-            triage_sim::chart::trend(
-                &results,
-                names.first().copied().unwrap_or(""),
-                second,
-                &cohorts,
-            )
-        }
-    })?;
+    let first = names.first().copied().unwrap_or("");
+    let second = scenario
+        .channels
+        .iter()
+        .filter(|c| c.kind == triage_sim::scenario::ChannelKind::Call)
+        .map(|c| c.name.as_str())
+        .find(|n| *n != first)
+        .unwrap_or(first);
+    let cohorts = triage_sim::chart::cohort_weeks(&scenario);
+    let picture = match chart_kind {
+        RunChart::HourOfWeek => Chart::HourOfWeek {
+            results: &results,
+            channel: first,
+        },
+        RunChart::Wait => Chart::Waits {
+            results: &results,
+            channels: &phones,
+        },
+        RunChart::Trend => Chart::Trend {
+            results: &results,
+            service_level_of: first,
+            wait_of: second,
+            cohorts: &cohorts,
+        },
+    };
+    write_chart(chart, picture)?;
     emit(&render(&results, format)?, out)
 }
 
 /// Refuses a chart path whose extension names no format, before any simulation runs.
 fn check_chart_path(path: Option<&Path>) -> Result<(), Failure> {
     match path.map(|p| p.extension().and_then(|e| e.to_str())) {
-        None | Some(Some("svg")) => Ok(()),
+        None | Some(Some("svg" | "png")) => Ok(()),
         Some(_) => Err(Failure::Input(format!(
-            "{}: charts are written as .svg (PNG is not built yet)",
+            "{}: expected a chart file ending in .svg or .png",
             path.map_or(String::new(), |p| p.display().to_string())
         ))),
     }
 }
 
-/// Writes the chart `make` draws to `path`, if asked; the extension picks the format.
-fn write_chart(
-    path: Option<&Path>,
-    make: impl FnOnce() -> Result<String, triage_sim::chart::ChartError>,
-) -> Result<(), Failure> {
+/// Writes `chart` to `path`, if asked, whole or not at all; the extension picks SVG or PNG.
+fn write_chart(path: Option<&Path>, chart: Chart<'_>) -> Result<(), Failure> {
     let Some(path) = path else { return Ok(()) };
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("svg") => {
-            let svg = make().map_err(|e| Failure::Input(e.to_string()))?;
-            output::write_atomic(path, svg.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            Ok(())
+    let chart_failed = |e: triage_sim::chart::ChartError| {
+        Failure::Runtime(anyhow::anyhow!("{}: {e}", path.display()))
+    };
+    if path.extension().is_some_and(|e| e == "png") {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .suffix(".png")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        chart.write_png(tmp.path()).map_err(chart_failed)?;
+        let file = tmp
+            .persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o644))
+                .ok();
         }
-        _ => Err(Failure::Input(format!(
-            "{}: charts are written as .svg (PNG is not built yet)",
-            path.display()
-        ))),
+        return Ok(());
     }
+    let svg = chart.to_svg().map_err(chart_failed)?;
+    output::write_atomic(path, svg.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 fn render(results: &Results, format: Format) -> anyhow::Result<String> {
@@ -531,9 +548,13 @@ fn staff(
         None => {
             let answer =
                 staffing::search(&scenario, &opts).map_err(|e| Failure::Input(e.to_string()))?;
-            write_chart(chart, || {
-                triage_sim::chart::staffing_curve(&scenario.name, &answer)
-            })?;
+            write_chart(
+                chart,
+                Chart::StaffingCurve {
+                    name: &scenario.name,
+                    answer: &answer,
+                },
+            )?;
             match format {
                 Format::Table => report::staff_table(&scenario.name, &answer),
                 Format::Json => report::staff_json(&answer),
@@ -619,9 +640,14 @@ fn compare(
     let (ra, rb) = (replicate(&sa), replicate(&sb));
     let diffs = triage_sim::compare::compare(&ra, &rb);
     let title = format!("B − A: {} vs {}", sb.name, sa.name);
-    write_chart(chart, || {
-        triage_sim::chart::compare_forest(&diffs, "service_level", &title)
-    })?;
+    write_chart(
+        chart,
+        Chart::Compare {
+            diffs: &diffs,
+            kpi: "service_level",
+            title: &title,
+        },
+    )?;
     let text = match format {
         Format::Table => report::compare_table(&sa.name, &sb.name, sa.replications, &diffs),
         Format::Json => report::compare_json(&sa.name, &sb.name, &diffs),
@@ -676,7 +702,13 @@ fn sweep(
         bar.inc(1);
     }
     bar.finish_and_clear();
-    write_chart(chart, || triage_sim::chart::sweep(&points, kpi))?;
+    write_chart(
+        chart,
+        Chart::Sweep {
+            points: &points,
+            kpi,
+        },
+    )?;
     let text = match format {
         Format::Table => report::sweep_table(&points, kpi),
         Format::Json => report::sweep_json(&points),

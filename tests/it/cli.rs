@@ -367,10 +367,10 @@ fn compare_and_sweep_from_the_command_line() {
 }
 
 #[test]
-fn chart_flag_writes_an_svg_and_refuses_other_formats_before_running() {
+fn chart_flag_writes_svg_or_png_and_refuses_other_formats_before_running() {
     let dir = tempfile::tempdir().unwrap();
-    let svg = dir.path().join("c.svg");
     let path = scenario_path("mm14-patience.toml");
+    let svg = dir.path().join("c.svg");
     let out = triage_sim(&[
         "run",
         &path,
@@ -389,7 +389,37 @@ fn chart_flag_writes_an_svg_and_refuses_other_formats_before_running() {
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.starts_with("<svg") && text.contains("service level by hour of the week"));
     let png = dir.path().join("c.png");
-    let out = triage_sim(&["run", &path, "--chart", png.to_str().unwrap()]);
+    let out = triage_sim(&[
+        "run",
+        &path,
+        "--replications",
+        "2",
+        "--set",
+        "horizon_hours=50",
+        "--chart-kind",
+        "wait",
+        "--chart",
+        png.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let (w, h) = (
+        u32::from_be_bytes(bytes[16..20].try_into().unwrap()),
+        u32::from_be_bytes(bytes[20..24].try_into().unwrap()),
+    );
+    assert_eq!((w, h), (960, 600));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no temporary files left"
+    );
+    let gif = dir.path().join("c.gif");
+    let out = triage_sim(&["run", &path, "--chart", gif.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(!png.exists());
+    assert!(!gif.exists());
 }
