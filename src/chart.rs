@@ -837,6 +837,8 @@ pub enum Chart<'a> {
 
 impl Chart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartError> {
+        // Text is measured with the embedded font for both SVG and PNG.
+        register_fonts();
         root.fill(&WHITE).map_err(draw_err)?;
         match self {
             Chart::StaffingCurve { name, answer } => draw_staffing_curve(root, name, answer),
@@ -863,12 +865,11 @@ impl Chart<'_> {
 
     /// The chart as a PNG image written to `path` (text drawn with the embedded DejaVu Sans).
     pub fn write_png(&self, path: &std::path::Path) -> Result<(), ChartError> {
-        register_fonts();
         self.draw(&BitMapBackend::new(path, SIZE).into_drawing_area())
     }
 }
 
-/// Registers the embedded font for bitmap output, once (SVG output needs no font).
+/// Registers the embedded font, once: plotters measures text with it for SVG and draws it in PNG.
 fn register_fonts() {
     static FONT: std::sync::Once = std::sync::Once::new();
     FONT.call_once(|| {
