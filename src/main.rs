@@ -126,6 +126,22 @@ enum Command {
         set: SetArgs,
     },
 
+    /// One self-contained HTML report: KPIs with CIs, charts, the staffing answer, assumptions.
+    Report {
+        /// The scenario TOML file.
+        file: PathBuf,
+        /// Where to write the report (atomically).
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+        /// Replications (overrides the file).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+        replications: Option<u32>,
+        /// Leave out the staffing search (faster).
+        #[arg(long)]
+        no_staffing: bool,
+        #[command(flatten)]
+        set: SetArgs,
+    },
     /// Analytic Erlang C (or, with --patience-s, Erlang A) answer-time figures.
     Erlang {
         /// Poisson arrivals per hour.
@@ -224,6 +240,13 @@ fn main() -> ExitCode {
             &output,
         ),
         Some(Command::Check { file, set }) => check(&file, &set.set),
+        Some(Command::Report {
+            file,
+            out,
+            replications,
+            no_staffing,
+            set,
+        }) => report_html(&file, &set.set, &out, replications, !no_staffing),
         Some(Command::Staff {
             file,
             group,
@@ -585,6 +608,42 @@ fn staff(
         }
     };
     emit(&text, out)
+}
+
+fn report_html(
+    file: &Path,
+    overrides: &[Override],
+    out: &Path,
+    replications: Option<u32>,
+    with_staffing: bool,
+) -> Result<(), Failure> {
+    let mut scenario = Scenario::load_with(file, overrides)?;
+    if let Some(r) = replications {
+        scenario.replications = r;
+    }
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let results = replicate(&scenario);
+    // The staffing answer for the best-priority channel's target (needs 2+ replications).
+    let staffing = (with_staffing && scenario.replications >= 2)
+        .then(|| {
+            let first = scenario
+                .channels
+                .first()
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
+            let opts = StaffOptions {
+                channels: vec![first],
+                max_added: 500,
+                ..StaffOptions::default()
+            };
+            staffing::search(&scenario, &opts).ok()
+        })
+        .flatten();
+    let html = report::html_report(&scenario, &results, staffing.as_ref(), &text);
+    output::write_atomic(out, html.as_bytes())
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(())
 }
 
 fn staff_by_interval(

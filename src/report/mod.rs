@@ -2,11 +2,13 @@
 
 mod csv;
 mod csv_text;
+mod html;
 mod json;
 mod plan;
 mod table;
 
 pub use self::csv::results_csv;
+pub use html::html_report;
 pub use json::results_json;
 pub use plan::{
     compare_csv, compare_json, compare_table, interval_csv, interval_table, mix_table, staff_csv,

@@ -8,6 +8,7 @@ mod determinism;
 mod invariants;
 mod planning;
 mod queueing_theory;
+mod report;
 mod scenario_errors;
 mod shipped_scenarios;
 mod support;

@@ -1,0 +1,211 @@
+//! One self-contained HTML report: scenario summary, KPI table with confidence intervals,
+//! charts inline as SVG, the staffing answer, assumptions, and what makes it reproducible.
+//! No scripts, no fonts or images fetched: it opens offline and prints cleanly to PDF.
+
+use std::fmt::Write;
+
+use crate::chart::{Chart, cohort_weeks};
+use crate::replicate::Results;
+use crate::report::table::cell;
+use crate::scenario::{ChannelKind, Scenario};
+use crate::staffing::StaffAnswer;
+use crate::stats::get;
+
+/// Escapes text for HTML.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1000px;margin:2em auto;color:#222;line-height:1.4}\
+h1{font-size:1.6em;border-bottom:3px solid #0072b2}h2{font-size:1.2em;margin-top:1.8em;color:#0072b2}\
+table{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px solid #bbb;padding:.25em .6em;text-align:right}\
+th:first-child,td:first-child{text-align:left}th{background:#eef4f9}.miss{color:#b00;font-weight:bold}\
+svg{max-width:100%;height:auto;display:block;margin:.5em 0}pre{background:#f6f6f6;padding:.8em;font-size:.8em;overflow-x:auto}\
+.note{color:#555;font-size:.9em}@media print{body{margin:0;max-width:none}h2{break-after:avoid}svg{break-inside:avoid}}";
+
+/// The HTML report for `s` with its `results`, the `staffing` answer (if computed) and the
+/// scenario's own text (shown under assumptions).
+pub fn html_report(
+    s: &Scenario,
+    results: &Results,
+    staffing: Option<&StaffAnswer>,
+    scenario_text: &str,
+) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        esc(&s.name)
+    );
+    let _ = write!(h, "<h1>{} — contact-centre simulation</h1>", esc(&s.name));
+    let _ = write!(
+        h,
+        "<p class=\"note\">triage-sim {} · {} replications of {:.0} hours from {} (warm-up {:.0} h) · seed {} · every figure is a mean with its 95% confidence interval across replications.</p>",
+        env!("CARGO_PKG_VERSION"),
+        s.replications,
+        s.horizon.as_secs() / 3600.0,
+        s.start_date,
+        s.warmup.as_secs() / 3600.0,
+        s.seed
+    );
+    h.push_str("<h2>Scenario</h2><table><tr><th>channel</th><th>kind</th><th>priority</th><th>mean arrivals / h</th><th>mean handle time</th><th>target</th></tr>");
+    for c in &s.channels {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{:?}</td><td>{}</td><td>{:.2}</td><td>{}</td><td>{:.0}% within {} s</td></tr>",
+            esc(&c.name),
+            c.kind,
+            c.priority,
+            c.rate_per_hour,
+            esc(&c.handle_time.describe()),
+            100.0 * c.target.fraction,
+            c.target.answer_within_s
+        );
+    }
+    h.push_str("</table>");
+    let _ = write!(
+        h,
+        "<p>Call handlers: {:.1} on duty on average{}{}.</p>",
+        crate::scenario::mean_staffed(&s.handlers),
+        if s.handlers.groups.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", in {} shift groups with {:.0}% shrinkage",
+                s.handlers.groups.len(),
+                100.0 * s.handlers.shrinkage
+            )
+        },
+        s.triage.as_ref().map_or(String::new(), |t| format!(
+            "; a triage team of {} officers",
+            t.officers
+        ))
+    );
+    h.push_str("<h2>Results by channel</h2><table><tr><th>channel</th><th>offered</th><th>service level</th><th>mean wait</th><th>90th pct wait</th><th>abandoned</th><th>P(wait)</th></tr>");
+    for (i, (name, k)) in results.channels.iter().enumerate() {
+        let show = |kpi: &str| get(k, kpi).map_or("—".to_owned(), |e| cell(kpi, e));
+        let missed = get(k, "service_level").is_some_and(|e| e.mean < results.targets[i]);
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td{}>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(name),
+            show("offered"),
+            if missed { " class=\"miss\"" } else { "" },
+            show("service_level"),
+            show("mean_wait_s"),
+            show("p90_wait_s"),
+            show("abandonment_rate"),
+            show("p_wait")
+        );
+    }
+    let occ =
+        get(&results.handlers, "occupancy").map_or("—".to_owned(), |e| cell("occupancy", e));
+    let _ = write!(
+        h,
+        "</table><p>Handler occupancy {occ}. Service levels in red miss their target.</p>"
+    );
+    let first = results.channels.first().map_or("", |(n, _)| n.as_str());
+    let phones: Vec<&str> = s
+        .channels
+        .iter()
+        .filter(|c| c.kind != ChannelKind::Deferred)
+        .map(|c| c.name.as_str())
+        .collect();
+    let mut charts: Vec<(&str, Chart<'_>)> = vec![
+        (
+            "Service level by hour of the week",
+            Chart::HourOfWeek {
+                results,
+                channel: first,
+            },
+        ),
+        (
+            "Waits until first answer",
+            Chart::Waits {
+                results,
+                channels: &phones,
+            },
+        ),
+    ];
+    let cohorts = cohort_weeks(s);
+    let second = s
+        .channels
+        .iter()
+        .filter(|c| c.kind == ChannelKind::Call)
+        .map(|c| c.name.as_str())
+        .find(|n| *n != first)
+        .unwrap_or(first);
+    if s.horizon.as_secs() >= 4.0 * 7.0 * 86_400.0 {
+        charts.push((
+            "The run week by week",
+            Chart::Trend {
+                results,
+                service_level_of: first,
+                wait_of: second,
+                cohorts: &cohorts,
+            },
+        ));
+    }
+    if let Some(a) = staffing {
+        charts.push((
+            "Staffing curve",
+            Chart::StaffingCurve {
+                name: &s.name,
+                answer: a,
+            },
+        ));
+    }
+    for (title, chart) in &charts {
+        let _ = write!(h, "<h2>{}</h2>", esc(title));
+        match chart.to_svg() {
+            Ok(svg) => h.push_str(&svg),
+            Err(e) => {
+                let _ = write!(
+                    h,
+                    "<p class=\"note\">(chart not drawn: {})</p>",
+                    esc(&e.to_string())
+                );
+            }
+        }
+    }
+    if let Some(a) = staffing {
+        let c = a.curve.iter().find(|c| c.added == a.handlers_added);
+        let _ = write!(
+            h,
+            "<h2>Staffing answer</h2><p><b>{} call handlers</b> ({:+} on the scenario's {}) meet the {} target on average{}.</p>",
+            a.handlers_needed,
+            a.handlers_added,
+            a.base_handlers,
+            esc(first),
+            c.map_or(String::new(), |c| format!(
+                "; every target was met in {:.0}% of replications (95% CI {:.0}–{:.0}%)",
+                100.0 * c.p_met,
+                100.0 * c.p_met_ci.0,
+                100.0 * c.p_met_ci.1
+            ))
+        );
+    }
+    h.push_str(
+        "<h2>Assumptions and definitions</h2><ul>\
+<li>Service level: callers first answered by a person within the target, out of all offered (abandoners count as misses; calls that drop at once are left out).</li>\
+<li>Waits are to the first human answer (a triage officer or a call handler); the national 999 clock adds the BT transfer leg where the scenario has one.</li>\
+<li>Replications are independent; scenarios compared or searched share their random numbers, so differences are differences of staffing, not of luck.</li>\
+<li>Calibration sources and the published figures the scenarios are checked against: docs/calibration.md.</li></ul>",
+    );
+    let _ = write!(
+        h,
+        "<h2>The scenario file</h2><pre>{}</pre>",
+        esc(scenario_text)
+    );
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">Reproduce: triage-sim {} with seed {} and {} replications gives these figures exactly.</p></body></html>",
+        env!("CARGO_PKG_VERSION"),
+        s.seed,
+        s.replications
+    );
+    h
+}

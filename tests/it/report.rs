@@ -1,0 +1,98 @@
+//! The HTML report: self-contained, and loads in a real headless browser.
+
+use std::process::Command;
+
+fn chromium() -> Option<&'static str> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+}
+
+#[test]
+fn the_report_is_self_contained_and_loads_in_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mm14-patience.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_triage-sim"))
+        .args([
+            "report",
+            scenario,
+            "-o",
+            html.to_str().unwrap(),
+            "--replications",
+            "3",
+            "--set",
+            "horizon_hours=200",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&html).unwrap();
+    for part in [
+        "<h1>M/M/14 with patience",
+        "Results by channel",
+        "Service level by hour of the week",
+        "Waits until first answer",
+        "Staffing answer",
+        "Assumptions and definitions",
+        "seed 42",
+    ] {
+        assert!(text.contains(part), "missing {part}");
+    }
+    assert!(text.matches("<svg").count() >= 3, "charts inline as SVG");
+    for external in [
+        "<script",
+        "<link",
+        "<img",
+        "src=\"http",
+        "href=\"http",
+        "url(http",
+        "@import",
+    ] {
+        assert!(
+            !text.contains(external),
+            "the report must not fetch anything: found {external}"
+        );
+    }
+    let Some(browser) = chromium() else {
+        eprintln!(
+            "chromium is not installed: the browser check of the report was skipped (.ci/run installs it)"
+        );
+        return;
+    };
+    let shot = dir.path().join("report.png");
+    let profile = dir.path().join("profile");
+    let run = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1100,1600",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let png = std::fs::read(&shot).expect("a screenshot was taken");
+    assert_eq!(&png[..4], b"\x89PNG");
+    let console = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        !console.contains("Uncaught") && !console.contains("Failed to load resource"),
+        "{console}"
+    );
+}
