@@ -178,6 +178,90 @@ fn draw_hour_of_week<DB: DrawingBackend>(
     results: &Results,
     channel: &str,
 ) -> Result<(), ChartError> {
+    let (top, bottom) = root.split_vertically(SIZE.1 * 64 / 100);
+    draw_heat_map(&top, results, channel)?;
+    draw_staffing_profile(&bottom, results)
+}
+
+/// Handlers on duty and busy in each hour of the week, on the heat map's time axis.
+fn draw_staffing_profile<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    results: &Results,
+) -> Result<(), ChartError> {
+    let series = |kpi: &str| -> Vec<(f64, f64)> {
+        results
+            .intervals
+            .hour_of_week
+            .handlers
+            .iter()
+            .enumerate()
+            .filter_map(|(h, k)| {
+                get(k, kpi)
+                    .filter(|e| e.mean.is_finite())
+                    .map(|e| (h as f64 + 0.5, e.mean))
+            })
+            .collect()
+    };
+    let (staffed, busy) = (series("mean_staffed"), series("mean_busy"));
+    // Headroom above the lines for the legend.
+    let top = staffed.iter().chain(&busy).map(|p| p.1).fold(1.0, f64::max) * 1.5;
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(36)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..168.0, 0.0..top)
+        .map_err(draw_err)?;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .x_label_formatter(&|_| String::new())
+        .y_desc("handlers")
+        .x_desc("hour of the week (Monday 00:00 to Sunday 24:00)")
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .draw()
+        .map_err(draw_err)?;
+    for (d, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .iter()
+        .enumerate()
+    {
+        // backend_coord is in image pixels; the panel draws relative to its own corner.
+        let (px, py) = chart.backend_coord(&(d as f64 * 24.0 + 12.0, 0.0));
+        let (bx, by) = area.get_base_pixel();
+        area.draw(&Text::new(
+            *name,
+            (px - bx - 12, py - by + 6),
+            ("sans-serif", 14),
+        ))
+        .map_err(draw_err)?;
+    }
+    for (points, label, colour) in [
+        (staffed, "handlers on duty", PALETTE[0]),
+        (busy, "handlers busy (workload)", PALETTE[1]),
+    ] {
+        chart
+            .draw_series(LineSeries::new(points, colour.stroke_width(2)))
+            .map_err(draw_err)?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(("sans-serif", 13))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(draw_err)
+}
+
+fn draw_heat_map<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    results: &Results,
+    channel: &str,
+) -> Result<(), ChartError> {
     let c = results
         .channels
         .iter()
@@ -253,7 +337,7 @@ fn draw_hour_of_week<DB: DrawingBackend>(
                 "colour: {:.0}% (dark) to 100% (light); outlined: below target",
                 100.0 * lowest
             ),
-            (80, SIZE.1 as i32 - 18),
+            (80, root.dim_in_pixel().1 as i32 - 18),
             ("sans-serif", 15),
         ))
         .map_err(draw_err)
