@@ -842,6 +842,42 @@ fn draw_trend<DB: DrawingBackend>(
     }
 }
 
+/// Which channels a run's charts show by default.
+pub struct ChartChannels<'a> {
+    /// The best-priority channel (service level by hour, trend's top panel).
+    pub first: &'a str,
+    /// The next call channel (trend's bottom panel), or the first again.
+    pub second: &'a str,
+    /// Every channel a caller waits on (not deferred work): the wait distribution.
+    pub phones: Vec<&'a str>,
+}
+
+impl<'a> ChartChannels<'a> {
+    /// The default choice for scenario `s`.
+    pub fn of(s: &'a crate::Scenario) -> ChartChannels<'a> {
+        use crate::scenario::ChannelKind;
+        let first = s.channels.first().map_or("", |c| c.name.as_str());
+        let second = s
+            .channels
+            .iter()
+            .filter(|c| c.kind == ChannelKind::Call)
+            .map(|c| c.name.as_str())
+            .find(|n| *n != first)
+            .unwrap_or(first);
+        let phones = s
+            .channels
+            .iter()
+            .filter(|c| c.kind != ChannelKind::Deferred)
+            .map(|c| c.name.as_str())
+            .collect();
+        ChartChannels {
+            first,
+            second,
+            phones,
+        }
+    }
+}
+
 /// The weeks of the run in which each hiring cohort reaches the phones (after training), with
 /// labels such as `+31 (days)`.
 pub fn cohort_weeks(s: &crate::Scenario) -> Vec<(usize, String)> {

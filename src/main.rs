@@ -339,10 +339,7 @@ fn run(
         output.chart.as_deref(),
     );
     check_chart_path(chart)?;
-    let mut scenario = Scenario::load_with(file, overrides)?;
-    if let Some(r) = replications {
-        scenario.replications = r;
-    }
+    let mut scenario = load_scenario(file, overrides, replications)?;
     if let Some(s) = seed {
         scenario.seed = s;
     }
@@ -350,40 +347,39 @@ fn run(
         Some(t) => replicate_with_threads(&scenario, t as usize),
         None => replicate(&scenario),
     };
-    let names: Vec<&str> = results.channels.iter().map(|(n, _)| n.as_str()).collect();
-    let phones: Vec<&str> = scenario
-        .channels
-        .iter()
-        .filter(|c| c.kind != triage_sim::scenario::ChannelKind::Deferred)
-        .map(|c| c.name.as_str())
-        .collect();
-    let first = names.first().copied().unwrap_or("");
-    let second = scenario
-        .channels
-        .iter()
-        .filter(|c| c.kind == triage_sim::scenario::ChannelKind::Call)
-        .map(|c| c.name.as_str())
-        .find(|n| *n != first)
-        .unwrap_or(first);
+    let picks = triage_sim::chart::ChartChannels::of(&scenario);
     let cohorts = triage_sim::chart::cohort_weeks(&scenario);
     let picture = match chart_kind {
         RunChart::HourOfWeek => Chart::HourOfWeek {
             results: &results,
-            channel: first,
+            channel: picks.first,
         },
         RunChart::Wait => Chart::Waits {
             results: &results,
-            channels: &phones,
+            channels: &picks.phones,
         },
         RunChart::Trend => Chart::Trend {
             results: &results,
-            service_level_of: first,
-            wait_of: second,
+            service_level_of: picks.first,
+            wait_of: picks.second,
             cohorts: &cohorts,
         },
     };
     write_chart(chart, picture)?;
     emit(&render(&results, format)?, out)
+}
+
+/// Loads `file` with the `--set` overrides, then the `--replications` override.
+fn load_scenario(
+    file: &Path,
+    overrides: &[Override],
+    replications: Option<u32>,
+) -> Result<Scenario, Failure> {
+    let mut scenario = Scenario::load_with(file, overrides)?;
+    if let Some(r) = replications {
+        scenario.replications = r;
+    }
+    Ok(scenario)
 }
 
 /// Refuses a chart path whose extension names no format, before any simulation runs.
@@ -558,10 +554,7 @@ fn staff(
         output.chart.as_deref(),
     );
     check_chart_path(chart)?;
-    let mut scenario = Scenario::load_with(file, overrides)?;
-    if let Some(r) = replications {
-        scenario.replications = r;
-    }
+    let scenario = load_scenario(file, overrides, replications)?;
     if scenario.replications < 2 {
         return Err(Failure::Input(
             "staff needs at least 2 replications per candidate (--replications)".into(),
@@ -617,10 +610,7 @@ fn report_html(
     replications: Option<u32>,
     with_staffing: bool,
 ) -> Result<(), Failure> {
-    let mut scenario = Scenario::load_with(file, overrides)?;
-    if let Some(r) = replications {
-        scenario.replications = r;
-    }
+    let scenario = load_scenario(file, overrides, replications)?;
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let results = replicate(&scenario);
@@ -657,10 +647,7 @@ fn staff_by_interval(
     if output.chart.is_some() {
         return Err(Failure::Input("--chart is not available with --by-interval yet; use --format json or csv and plot the arrays".into()));
     }
-    let mut scenario = Scenario::load_with(file, overrides)?;
-    if let Some(r) = replications {
-        scenario.replications = r;
-    }
+    let scenario = load_scenario(file, overrides, replications)?;
     let alpha =
         alpha.unwrap_or_else(|| 1.0 - scenario.channels.first().map_or(0.9, |c| c.target.fraction));
     if !(alpha > 0.0 && alpha < 1.0) {

@@ -4,10 +4,10 @@
 
 use std::fmt::Write;
 
-use crate::chart::{Chart, cohort_weeks};
+use crate::chart::{Chart, ChartChannels, cohort_weeks};
 use crate::replicate::Results;
 use crate::report::table::cell;
-use crate::scenario::{ChannelKind, Scenario};
+use crate::scenario::Scenario;
 use crate::staffing::StaffAnswer;
 use crate::stats::get;
 
@@ -107,13 +107,8 @@ pub fn html_report(
         h,
         "</table><p>Handler occupancy {occ}. Service levels in red miss their target.</p>"
     );
-    let first = results.channels.first().map_or("", |(n, _)| n.as_str());
-    let phones: Vec<&str> = s
-        .channels
-        .iter()
-        .filter(|c| c.kind != ChannelKind::Deferred)
-        .map(|c| c.name.as_str())
-        .collect();
+    let picks = ChartChannels::of(s);
+    let (first, second) = (picks.first, picks.second);
     let mut charts: Vec<(&str, Chart<'_>)> = vec![
         (
             "Service level by hour of the week",
@@ -126,18 +121,11 @@ pub fn html_report(
             "Waits until first answer",
             Chart::Waits {
                 results,
-                channels: &phones,
+                channels: &picks.phones,
             },
         ),
     ];
     let cohorts = cohort_weeks(s);
-    let second = s
-        .channels
-        .iter()
-        .filter(|c| c.kind == ChannelKind::Call)
-        .map(|c| c.name.as_str())
-        .find(|n| *n != first)
-        .unwrap_or(first);
     if s.horizon.as_secs() >= 4.0 * 7.0 * 86_400.0 {
         charts.push((
             "The run week by week",
