@@ -190,6 +190,15 @@ struct OutputArgs {
     chart: Option<PathBuf>,
 }
 
+impl OutputArgs {
+    /// Format, output path and chart path, with the chart's format checked before anything runs.
+    fn checked(&self) -> Result<(Format, Option<&Path>, Option<&Path>), Failure> {
+        let chart = self.chart.as_deref();
+        check_chart_path(chart)?;
+        Ok((self.format, self.out.as_deref(), chart))
+    }
+}
+
 /// `--set KEY.PATH=VALUE`, repeatable, on every command that reads a scenario.
 #[derive(clap::Args, Clone, Debug, Default)]
 struct SetArgs {
@@ -333,12 +342,7 @@ fn run(
     chart_kind: RunChart,
     output: &OutputArgs,
 ) -> Result<(), Failure> {
-    let (format, out, chart) = (
-        output.format,
-        output.out.as_deref(),
-        output.chart.as_deref(),
-    );
-    check_chart_path(chart)?;
+    let (format, out, chart) = output.checked()?;
     let mut scenario = load_scenario(file, overrides, replications)?;
     if let Some(s) = seed {
         scenario.seed = s;
@@ -548,12 +552,7 @@ fn staff(
     replications: Option<u32>,
     output: &OutputArgs,
 ) -> Result<(), Failure> {
-    let (format, out, chart) = (
-        output.format,
-        output.out.as_deref(),
-        output.chart.as_deref(),
-    );
-    check_chart_path(chart)?;
+    let (format, out, chart) = output.checked()?;
     let scenario = load_scenario(file, overrides, replications)?;
     if scenario.replications < 2 {
         return Err(Failure::Input(
@@ -671,12 +670,7 @@ fn compare(
     replications: Option<u32>,
     output: &OutputArgs,
 ) -> Result<(), Failure> {
-    let (format, out, chart) = (
-        output.format,
-        output.out.as_deref(),
-        output.chart.as_deref(),
-    );
-    check_chart_path(chart)?;
+    let (format, out, chart) = output.checked()?;
     let mut sa = Scenario::load_with(a, overrides)?;
     let mut sb = Scenario::load_with(b, overrides)?;
     if let Some(r) = replications {
@@ -710,12 +704,7 @@ fn sweep(
     replications: Option<u32>,
     output: &OutputArgs,
 ) -> Result<(), Failure> {
-    let (format, out, chart) = (
-        output.format,
-        output.out.as_deref(),
-        output.chart.as_deref(),
-    );
-    check_chart_path(chart)?;
+    let (format, out, chart) = output.checked()?;
     if vary.len() > 2 {
         return Err(Failure::Input(
             "sweep varies one or two parameters; got more --vary flags".into(),
