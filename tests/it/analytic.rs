@@ -119,16 +119,63 @@ fn large_systems_do_not_overflow() {
     close("C(420, 400)", erlang_c(420, 400.0), 0.2303, 6e-5);
     let r = solve(400.0, 3600.0, 420, 20.0, Some(7200.0));
     close("Erlang A P(W>0), a=400 n=420", r.p_wait, 0.1852, 6e-5);
-    // n = 500 at load 0.99 and a heavily overloaded Erlang A stay finite and ordered.
-    let c = erlang_c(500, 495.0);
-    assert!(c.is_finite() && c > 0.0 && c < 1.0, "C(500, 495) = {c}");
-    let r = solve(495.0, 3600.0, 500, 20.0, Some(600.0));
-    assert!(r.p_wait > 0.0 && r.p_wait < 1.0 && r.service_level > 0.0 && r.service_level < 1.0);
+    // A heavily overloaded Erlang A stays finite and ordered.
     let over = solve(2000.0, 3600.0, 500, 20.0, Some(60.0));
     assert!(
         over.p_wait > 0.999 && over.p_abandon > 0.7 && over.occupancy <= 1.0,
         "{over:?}"
     );
+}
+
+/// Relative error of `got` against a high-precision `want`.
+fn close_rel(label: &str, got: f64, want: f64, rel: f64) {
+    assert!(
+        ((got - want) / want).abs() <= rel,
+        "{label}: got {got:.17}, want {want:.17} (relative error {:.1e} > {rel:.0e})",
+        ((got - want) / want).abs()
+    );
+}
+
+#[test]
+fn five_hundred_agents_at_load_099_match_high_precision_references() {
+    // From tests/reference/erlang_mpmath.py (mpmath, 60 digits, from the definitions).
+    close_rel(
+        "B(500, 495)",
+        erlang_b(500, 495.0),
+        0.028975059641393207,
+        1e-13,
+    );
+    close_rel(
+        "C(500, 495)",
+        erlang_c(500, 495.0),
+        0.74899387795258415,
+        1e-13,
+    );
+    close_rel(
+        "C(500, 499.5)",
+        erlang_c(500, 499.5),
+        0.97257012068018654,
+        1e-13,
+    );
+    // λ = 9900/h with 180 s handling is 495 Erlangs.
+    let c = solve(9900.0, 180.0, 500, 20.0, None);
+    close_rel(
+        "Erlang C SL(20 s)",
+        c.service_level,
+        0.57026220041330959,
+        1e-13,
+    );
+    close_rel("Erlang C ASA", c.asa_s, 26.96377960629303, 1e-13);
+    let a = solve(9900.0, 180.0, 500, 20.0, Some(300.0));
+    close_rel("Erlang A P(W>0)", a.p_wait, 0.46789153869406476, 1e-11);
+    close_rel("Erlang A P(ab)", a.p_abandon, 0.011312144680405435, 1e-11);
+    close_rel(
+        "Erlang A SL(20 s)",
+        a.service_level,
+        0.97228979922104719,
+        1e-11,
+    );
+    close_rel("Erlang A ASA", a.asa_s, 3.3936434041216306, 1e-11);
 }
 
 #[test]
