@@ -4,6 +4,7 @@
 //! [`stats`] (means with confidence intervals) → [`report`] (table, JSON, CSV).
 //! See `ARCHITECTURE.md` for the map and the invariants.
 
+pub mod budget;
 pub mod calendar;
 pub mod chart;
 pub mod compare;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use triage_sim::budget::{Limits, Work};
 use triage_sim::chart::Chart;
 use triage_sim::erlang::ErlangInput;
 use triage_sim::report::{self, Format};
@@ -28,27 +29,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Simulate a scenario file and report every KPI with its 95% confidence interval.
-    Run {
-        /// The scenario TOML file.
-        file: PathBuf,
-        /// Number of replications (overrides the file).
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-        replications: Option<u32>,
-        /// Master seed (overrides the file).
-        #[arg(long)]
-        seed: Option<u64>,
-        #[command(flatten)]
-        output: OutputArgs,
-        /// Which chart --chart writes: service level by hour of week, the wait distribution, or the
-        /// year week by week (first two channels; hiring cohorts marked).
-        #[arg(long, value_enum, default_value_t = RunChart::HourOfWeek)]
-        chart_kind: RunChart,
-        /// Worker threads for replications (default: all cores). Results do not depend on it.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
-        threads: Option<u32>,
-        #[command(flatten)]
-        set: SetArgs,
-    },
+    Run(RunArgs),
     /// Validate a scenario and print what it resolved to, or every error.
     Check {
         /// The scenario TOML file.
@@ -91,6 +72,8 @@ enum Command {
         output: OutputArgs,
         #[command(flatten)]
         set: SetArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Paired what-if: B − A for every KPI with a confidence interval of the difference.
     Compare {
@@ -106,6 +89,8 @@ enum Command {
         /// Applied to both scenarios.
         #[command(flatten)]
         set: SetArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Grid over one or two parameters, each point replicated.
     Sweep {
@@ -124,6 +109,8 @@ enum Command {
         output: OutputArgs,
         #[command(flatten)]
         set: SetArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
 
     /// One self-contained HTML report: KPIs with CIs, charts, the staffing answer, assumptions.
@@ -141,6 +128,8 @@ enum Command {
         no_staffing: bool,
         #[command(flatten)]
         set: SetArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Analytic Erlang C (or, with --patience-s, Erlang A) answer-time figures.
     Erlang {
@@ -163,6 +152,32 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+}
+
+/// The `run` command's arguments.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// The scenario TOML file.
+    file: PathBuf,
+    /// Number of replications (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    replications: Option<u32>,
+    /// Master seed (overrides the file).
+    #[arg(long)]
+    seed: Option<u64>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Which chart --chart writes: service level by hour of week, the wait distribution, or the
+    /// year week by week (first two channels; hiring cohorts marked).
+    #[arg(long, value_enum, default_value_t = RunChart::HourOfWeek)]
+    chart_kind: RunChart,
+    /// Worker threads for replications (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    threads: Option<u32>,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// The charts `run --chart` can draw.
@@ -207,6 +222,31 @@ struct SetArgs {
     set: Vec<Override>,
 }
 
+/// The refusal of absurd sizes, on every command that simulates a scenario file.
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+struct LimitArgs {
+    /// Run even when the estimated work passes the limits (1 hour of computing or 8 GiB).
+    #[arg(long)]
+    force: bool,
+}
+
+impl LimitArgs {
+    /// Refuses `work` (exit 2, with the estimate) when it passes the limits, unless forced.
+    fn allow(&self, work: &Work, cores: usize) -> Result<(), Failure> {
+        if self.force {
+            return Ok(());
+        }
+        Limits::default()
+            .check(work, cores)
+            .map_err(|e| Failure::Input(e.to_string()))
+    }
+}
+
+/// Threads the rayon pool runs replications on.
+fn cores() -> usize {
+    rayon::current_num_threads()
+}
+
 /// A failure and the exit code it deserves.
 enum Failure {
     /// The user's input is wrong: exit code 2.
@@ -231,23 +271,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         None => run_default(),
-        Some(Command::Run {
-            file,
-            replications,
-            seed,
-            chart_kind,
-            threads,
-            set,
-            output,
-        }) => run(
-            &file,
-            &set.set,
-            replications,
-            seed,
-            threads,
-            chart_kind,
-            &output,
-        ),
+        Some(Command::Run(args)) => run(&args),
         Some(Command::Check { file, set }) => check(&file, &set.set),
         Some(Command::Report {
             file,
@@ -255,7 +279,8 @@ fn main() -> ExitCode {
             replications,
             no_staffing,
             set,
-        }) => report_html(&file, &set.set, &out, replications, !no_staffing),
+            limits,
+        }) => report_html(&file, &set.set, &out, replications, !no_staffing, limits),
         Some(Command::Staff {
             file,
             group,
@@ -268,9 +293,10 @@ fn main() -> ExitCode {
             replications,
             set,
             output,
+            limits,
         }) => {
             if by_interval {
-                staff_by_interval(&file, &set.set, alpha, replications, &output)
+                staff_by_interval(&file, &set.set, alpha, replications, &output, limits)
             } else {
                 let opts = StaffOptions {
                     group,
@@ -278,7 +304,15 @@ fn main() -> ExitCode {
                     max_added,
                     every_interval,
                 };
-                staff(&file, &set.set, opts, vary.as_ref(), replications, &output)
+                staff(
+                    &file,
+                    &set.set,
+                    opts,
+                    vary.as_ref(),
+                    replications,
+                    &output,
+                    limits,
+                )
             }
         }
         Some(Command::Compare {
@@ -287,7 +321,8 @@ fn main() -> ExitCode {
             replications,
             set,
             output,
-        }) => compare(&a, &b, &set.set, replications, &output),
+            limits,
+        }) => compare(&a, &b, &set.set, replications, &output, limits),
         Some(Command::Sweep {
             file,
             vary,
@@ -295,7 +330,8 @@ fn main() -> ExitCode {
             replications,
             set,
             output,
-        }) => sweep(&file, &set.set, &vary, &kpi, replications, &output),
+            limits,
+        }) => sweep(&file, &set.set, &vary, &kpi, replications, &output, limits),
         Some(Command::Erlang {
             rate_per_hour,
             aht_s,
@@ -329,31 +365,27 @@ fn main() -> ExitCode {
 
 fn run_default() -> Result<(), Failure> {
     let results = replicate(&Scenario::default_scenario());
-    print!("{}", report::results_table(&results));
-    Ok(())
+    emit(&report::results_table(&results), None)
 }
 
-fn run(
-    file: &Path,
-    overrides: &[Override],
-    replications: Option<u32>,
-    seed: Option<u64>,
-    threads: Option<u32>,
-    chart_kind: RunChart,
-    output: &OutputArgs,
-) -> Result<(), Failure> {
-    let (format, out, chart) = output.checked()?;
-    let mut scenario = load_scenario(file, overrides, replications)?;
-    if let Some(s) = seed {
+fn run(args: &RunArgs) -> Result<(), Failure> {
+    let (format, out, chart) = args.output.checked()?;
+    let (threads, limits) = (args.threads, args.limits);
+    let mut scenario = load_scenario(&args.file, &args.set.set, args.replications)?;
+    if let Some(s) = args.seed {
         scenario.seed = s;
     }
+    limits.allow(
+        &Work::of(&scenario),
+        threads.map_or_else(cores, |t| t as usize),
+    )?;
     let results = match threads {
         Some(t) => replicate_with_threads(&scenario, t as usize),
         None => replicate(&scenario),
     };
     let picks = triage_sim::chart::ChartChannels::of(&scenario);
     let cohorts = triage_sim::chart::cohort_weeks(&scenario);
-    let picture = match chart_kind {
+    let picture = match args.chart_kind {
         RunChart::HourOfWeek => Chart::HourOfWeek {
             results: &results,
             channel: picks.first,
@@ -439,9 +471,25 @@ fn render(results: &Results, format: Format) -> anyhow::Result<String> {
     })
 }
 
+/// Writes `text` to `out`, atomically, or to standard output. A closed standard output (the
+/// reader, such as `head`, has what it wanted) ends the command quietly rather than in a panic.
 fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
     match out {
-        None => print!("{text}"),
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(Failure::Runtime(
+                        anyhow::Error::new(e).context("cannot write to standard output"),
+                    ));
+                }
+                _ => {}
+            }
+        }
         Some(path) => output::write_atomic(path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?,
     }
@@ -451,14 +499,15 @@ fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
 fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> {
     let s = Scenario::load_with(file, overrides)?;
     let load = offered_load(&s);
-    println!("{}: valid scenario \"{}\"", file.display(), s.name);
-    println!(
+    let mut lines: Vec<String> = Vec::new();
+    lines.push(format!("{}: valid scenario \"{}\"", file.display(), s.name));
+    lines.push(format!(
         "horizon {} h, warm-up {} h, {} replications, seed {}",
         s.horizon.as_secs() / 3600.0,
         s.warmup.as_secs() / 3600.0,
         s.replications,
         s.seed
-    );
+    ));
     for (i, c) in s.channels.iter().enumerate() {
         let patience = c
             .patience
@@ -466,7 +515,7 @@ fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> {
             .map_or("infinitely patient".into(), |p| {
                 format!("patience {}", p.describe())
             });
-        println!(
+        lines.push(format!(
             "channel {:<10} {:?}, priority {}, {} /h, handle {}, {patience}, target {:.0}% within {} s; handler load {:.2} Erlangs{}",
             c.name,
             c.kind,
@@ -484,16 +533,17 @@ fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> {
             } else {
                 String::new()
             }
-        );
+        ));
     }
+    lines.push(format!("work: {}", Work::of(&s).describe(cores())));
     let total: f64 = load.handler_erlangs.iter().sum();
     let staffed = mean_staffed(&s.handlers);
     let groups = effective_groups(&s);
-    println!(
+    lines.push(format!(
         "handlers: {} group(s), {staffed:.1} on duty on average; offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
         groups.len(),
         100.0 * total / staffed.max(1e-9)
-    );
+    ));
     for g in &groups {
         let shift = g.shift.as_ref().map_or("always on duty".to_owned(), |sh| {
             let on = sh.pattern.iter().filter(|d| **d).count();
@@ -510,16 +560,16 @@ fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> {
             .iter()
             .map(|&c| s.channels[c].name.as_str())
             .collect();
-        println!(
+        lines.push(format!(
             "  group {:<10} {} team(s) of {}, {shift}, serves {}",
             g.name,
             g.teams,
             g.headcount,
             serves.join(", ")
-        );
+        ));
     }
     for h in &s.handlers.hires {
-        println!(
+        lines.push(format!(
             "  hires: {} into {} from day {} (training {:.0} weeks, ramp {:.0} weeks from ×{})",
             h.count,
             groups[h.group].name,
@@ -527,10 +577,10 @@ fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> {
             h.training.as_secs() / 604_800.0,
             h.ramp.as_secs() / 604_800.0,
             h.initial_aht_factor
-        );
+        ));
     }
     if let Some(t) = &s.triage {
-        println!(
+        lines.push(format!(
             "triage {} officers, policy {:?}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, escalates {:.0}%",
             t.officers,
             t.policy,
@@ -539,9 +589,10 @@ fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> {
             load.intercept_share * 100.0,
             t.resolve_fraction * 100.0,
             t.escalate_fraction * 100.0
-        );
+        ));
     }
-    Ok(())
+    lines.push(String::new());
+    emit(&lines.join("\n"), None)
 }
 
 fn staff(
@@ -551,9 +602,13 @@ fn staff(
     vary: Option<&Vary>,
     replications: Option<u32>,
     output: &OutputArgs,
+    limits: LimitArgs,
 ) -> Result<(), Failure> {
     let (format, out, chart) = output.checked()?;
     let scenario = load_scenario(file, overrides, replications)?;
+    let searches = vary.map_or(1, |v| v.values.len()) as f64;
+    let evaluations = f64::from(staffing::max_evaluations(opts.max_added));
+    limits.allow(&Work::of(&scenario).times(searches * evaluations), cores())?;
     if scenario.replications < 2 {
         return Err(Failure::Input(
             "staff needs at least 2 replications per candidate (--replications)".into(),
@@ -602,14 +657,24 @@ fn staff(
     emit(&text, out)
 }
 
+/// Most handlers the report's staffing search may add.
+const REPORT_MAX_ADDED: u32 = 500;
+
 fn report_html(
     file: &Path,
     overrides: &[Override],
     out: &Path,
     replications: Option<u32>,
     with_staffing: bool,
+    limits: LimitArgs,
 ) -> Result<(), Failure> {
     let scenario = load_scenario(file, overrides, replications)?;
+    let searches = if with_staffing {
+        f64::from(staffing::max_evaluations(REPORT_MAX_ADDED))
+    } else {
+        0.0
+    };
+    limits.allow(&Work::of(&scenario).times(1.0 + searches), cores())?;
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let results = replicate(&scenario);
@@ -623,7 +688,7 @@ fn report_html(
                 .unwrap_or_default();
             let opts = StaffOptions {
                 channels: vec![first],
-                max_added: 500,
+                max_added: REPORT_MAX_ADDED,
                 ..StaffOptions::default()
             };
             staffing::search(&scenario, &opts).ok()
@@ -635,12 +700,16 @@ fn report_html(
     Ok(())
 }
 
+/// Most iterations of the iterative staffing algorithm.
+const ISA_MAX_ITERATIONS: usize = 12;
+
 fn staff_by_interval(
     file: &Path,
     overrides: &[Override],
     alpha: Option<f64>,
     replications: Option<u32>,
     output: &OutputArgs,
+    limits: LimitArgs,
 ) -> Result<(), Failure> {
     let (format, out) = (output.format, output.out.as_deref());
     if output.chart.is_some() {
@@ -654,7 +723,12 @@ fn staff_by_interval(
             "--alpha must be between 0 and 1 (exclusive); got {alpha}"
         )));
     }
-    let result = triage_sim::interval_staffing::iterative_staffing(&scenario, alpha, 12);
+    limits.allow(
+        &Work::of(&scenario).times(ISA_MAX_ITERATIONS as f64),
+        cores(),
+    )?;
+    let result =
+        triage_sim::interval_staffing::iterative_staffing(&scenario, alpha, ISA_MAX_ITERATIONS);
     let text = match format {
         Format::Table => report::interval_table(&scenario.name, &result),
         Format::Json => serde_json::to_string_pretty(&result).context("cannot format JSON")? + "\n",
@@ -669,6 +743,7 @@ fn compare(
     overrides: &[Override],
     replications: Option<u32>,
     output: &OutputArgs,
+    limits: LimitArgs,
 ) -> Result<(), Failure> {
     let (format, out, chart) = output.checked()?;
     let mut sa = Scenario::load_with(a, overrides)?;
@@ -677,6 +752,7 @@ fn compare(
         sa.replications = r;
     }
     (sb.replications, sb.seed) = (sa.replications, sa.seed);
+    limits.allow(&Work::of(&sa).then(Work::of(&sb)), cores())?;
     let (ra, rb) = (replicate(&sa), replicate(&sb));
     let diffs = triage_sim::compare::compare(&ra, &rb);
     let title = format!("B − A: {} vs {}", sb.name, sa.name);
@@ -703,6 +779,7 @@ fn sweep(
     kpi: &str,
     replications: Option<u32>,
     output: &OutputArgs,
+    limits: LimitArgs,
 ) -> Result<(), Failure> {
     let (format, out, chart) = output.checked()?;
     if vary.len() > 2 {
@@ -721,6 +798,12 @@ fn sweep(
         }
         scenarios.push(s);
     }
+    let work = scenarios
+        .iter()
+        .map(Work::of)
+        .reduce(Work::then)
+        .unwrap_or_default();
+    limits.allow(&work, cores())?;
     // A progress bar on standard error once the sweep has run a second (hidden off a terminal).
     let started = std::time::Instant::now();
     let bar = indicatif::ProgressBar::hidden();
@@ -754,17 +837,14 @@ fn sweep(
 
 fn erlang(input: ErlangInput, format: Format) -> Result<(), Failure> {
     let r = input.solve().map_err(|e| Failure::Input(e.to_string()))?;
-    match format {
-        Format::Json => {
-            let json = serde_json::to_string_pretty(&r).context("cannot format JSON")?;
-            println!("{json}");
-        }
-        Format::Table => print!("{}", report::erlang_table(&input, &r)),
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&r).context("cannot format JSON")? + "\n",
+        Format::Table => report::erlang_table(&input, &r),
         Format::Csv => {
             return Err(Failure::Input(
                 "erlang supports --format table or json".into(),
             ));
         }
-    }
-    Ok(())
+    };
+    emit(&text, None)
 }

@@ -294,6 +294,34 @@ fn assess(
     }
 }
 
+/// Most candidates [`search`] simulates when it may add up to `max_added` handlers: the
+/// bracket 0, 1, 2, 4, … and the bisection inside the last doubling.
+pub fn max_evaluations(max_added: u32) -> u32 {
+    let doublings = u32::BITS - max_added.saturating_sub(1).leading_zeros();
+    2 * doublings + 2
+}
+
+/// The smallest `added` in `0..=max_added` for which `met(added)` holds, assuming `met` is
+/// monotone: brackets 0, 1, 2, 4, … until met, then bisects between the last miss and the
+/// first hit. Calls `met` at most [`max_evaluations`] times; `None` if even `max_added` misses.
+fn fewest_meeting(max_added: u32, mut met: impl FnMut(u32) -> bool) -> Option<u32> {
+    let (mut lo, mut hi) = (None::<u32>, 0u32);
+    while !met(hi) {
+        lo = Some(hi);
+        if hi >= max_added {
+            return None;
+        }
+        hi = (if hi == 0 { 1 } else { hi * 2 }).min(max_added);
+    }
+    if let Some(mut miss) = lo {
+        while hi - miss > 1 {
+            let mid = miss + (hi - miss) / 2;
+            if met(mid) { hi = mid } else { miss = mid }
+        }
+    }
+    Some(hi)
+}
+
 /// Finds the fewest handlers to add to `s` so that every counted target is met on average.
 ///
 /// `evaluate` runs a candidate scenario (normally [`replicate`]); it is a parameter so tests can
@@ -322,25 +350,8 @@ pub fn search_with(
         seen.insert(added, candidate);
         met
     };
-    // Bracket: 0, 1, 2, 4, … until met; then bisect between the last miss and the first hit.
-    let (mut lo, mut hi) = (None::<u32>, 0u32);
-    while !check(hi, &mut seen) {
-        lo = Some(hi);
-        if hi >= opts.max_added {
-            return Err(StaffError::NotReached(opts.max_added));
-        }
-        hi = (if hi == 0 { 1 } else { hi * 2 }).min(opts.max_added);
-    }
-    if let Some(mut miss) = lo {
-        while hi - miss > 1 {
-            let mid = miss + (hi - miss) / 2;
-            if check(mid, &mut seen) {
-                hi = mid
-            } else {
-                miss = mid
-            }
-        }
-    }
+    let hi = fewest_meeting(opts.max_added, |added| check(added, &mut seen))
+        .ok_or(StaffError::NotReached(opts.max_added))?;
     let evaluations = seen.len();
     Ok(StaffAnswer {
         handlers_needed: base + hi,
@@ -472,6 +483,25 @@ pub fn search_officers(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_search_finds_every_threshold_within_its_evaluation_bound() {
+        for max_added in [0u32, 1, 2, 3, 7, 8, 9, 100, 500, 1000] {
+            for need in 0..=max_added + 1 {
+                let mut calls = 0;
+                let found = fewest_meeting(max_added, |added| {
+                    calls += 1;
+                    added >= need
+                });
+                let want = (need <= max_added).then_some(need);
+                assert_eq!(found, want, "max_added {max_added}, need {need}");
+                assert!(
+                    calls <= max_evaluations(max_added),
+                    "max_added {max_added}, need {need}: {calls} calls"
+                );
+            }
+        }
+    }
 
     #[test]
     fn largest_remainder_splits_exactly() {

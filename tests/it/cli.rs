@@ -423,3 +423,37 @@ fn chart_flag_writes_svg_or_png_and_refuses_other_formats_before_running() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!gif.exists());
 }
+
+#[test]
+fn a_closed_standard_output_ends_quietly_not_in_a_panic() {
+    // `triage-sim run … | head -1`: the reader goes away before the table is written.
+    for args in [
+        vec!["run", "--replications", "2"],
+        vec!["check"],
+        vec!["erlang"],
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage-sim"));
+        if args[0] == "erlang" {
+            cmd.args([
+                "erlang",
+                "--rate-per-hour",
+                "200",
+                "--aht-s",
+                "180",
+                "--agents",
+                "14",
+                "--target-s",
+                "20",
+            ]);
+        } else {
+            cmd.args(&args).arg(scenario_path("mm14-patience.toml"));
+        }
+        // A pipe whose reading end is closed before the command starts: every write fails.
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = cmd.stdout(writer).output().expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

@@ -6,6 +6,7 @@ mod cli;
 mod conservation;
 mod determinism;
 mod invariants;
+mod limits;
 mod planning;
 mod queueing_theory;
 mod report;
