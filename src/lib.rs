@@ -11,6 +11,7 @@ pub mod compare;
 pub mod dist;
 pub mod erlang;
 pub mod histogram;
+pub mod interrupt;
 pub mod interval_staffing;
 pub mod output;
 pub mod record;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use triage_sim::budget::{Limits, Work};
 use triage_sim::chart::Chart;
 use triage_sim::erlang::ErlangInput;
+use triage_sim::interrupt;
 use triage_sim::report::{self, Format};
 use triage_sim::scenario::{LoadError, Override, Scenario, mean_staffed, offered_load};
 use triage_sim::sim::effective_groups;
@@ -253,6 +254,20 @@ enum Failure {
     Input(String),
     /// Something failed while running or writing: exit code 1.
     Runtime(anyhow::Error),
+    /// Ctrl-C or SIGTERM stopped the command: exit code 130, with how far it got.
+    Interrupted(String),
+}
+
+/// Fails with [`Failure::Interrupted`] once Ctrl-C was pressed: nothing is reported from runs
+/// that were cut short.
+fn not_interrupted() -> Result<(), Failure> {
+    if interrupt::requested() {
+        Err(Failure::Interrupted(
+            "interrupted; the runs were cut short and nothing was written".into(),
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 impl From<LoadError> for Failure {
@@ -269,6 +284,8 @@ impl From<anyhow::Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Without the handler Ctrl-C still ends the command, only less politely.
+    interrupt::install_handler().ok();
     let outcome = match cli.command {
         None => run_default(),
         Some(Command::Run(args)) => run(&args),
@@ -360,6 +377,10 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
         }
+        Err(Failure::Interrupted(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(interrupt::EXIT_CODE)
+        }
     }
 }
 
@@ -432,6 +453,7 @@ fn check_chart_path(path: Option<&Path>) -> Result<(), Failure> {
 /// Writes `chart` to `path`, if asked, whole or not at all; the extension picks SVG or PNG.
 fn write_chart(path: Option<&Path>, chart: Chart<'_>) -> Result<(), Failure> {
     let Some(path) = path else { return Ok(()) };
+    not_interrupted()?;
     let chart_failed = |e: triage_sim::chart::ChartError| {
         Failure::Runtime(anyhow::anyhow!("{}: {e}", path.display()))
     };
@@ -474,6 +496,7 @@ fn render(results: &Results, format: Format) -> anyhow::Result<String> {
 /// Writes `text` to `out`, atomically, or to standard output. A closed standard output (the
 /// reader, such as `head`, has what it wanted) ends the command quietly rather than in a panic.
 fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
+    not_interrupted()?;
     match out {
         None => {
             use std::io::Write;
@@ -695,6 +718,7 @@ fn report_html(
         })
         .flatten();
     let html = report::html_report(&scenario, &results, staffing.as_ref(), &text);
+    not_interrupted()?;
     output::write_atomic(out, html.as_bytes())
         .with_context(|| format!("cannot write {}", out.display()))?;
     Ok(())
@@ -810,16 +834,26 @@ fn sweep(
     bar.set_length(grid.len() as u64);
     let mut points = Vec::with_capacity(grid.len());
     for (settings, s) in grid.into_iter().zip(&scenarios) {
-        points.push(triage_sim::sweep::Point {
-            settings,
-            results: replicate(s),
-        });
+        let results = replicate(s);
+        if interrupt::requested() {
+            break; // This point was cut short.
+        }
+        points.push(triage_sim::sweep::Point { settings, results });
         if bar.is_hidden() && started.elapsed().as_secs_f64() > 1.0 {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
+    if interrupt::requested() {
+        return Err(sweep_interrupted(
+            &points,
+            scenarios.len(),
+            kpi,
+            format,
+            out,
+        ));
+    }
     write_chart(
         chart,
         Chart::Sweep {
@@ -827,12 +861,69 @@ fn sweep(
             kpi,
         },
     )?;
-    let text = match format {
-        Format::Table => report::sweep_table(&points, kpi),
-        Format::Json => report::sweep_json(&points),
-        Format::Csv => report::sweep_csv(&points).context("cannot format CSV")?,
+    emit(&sweep_text(&points, kpi, format)?, out)
+}
+
+fn sweep_text(
+    points: &[triage_sim::sweep::Point],
+    kpi: &str,
+    format: Format,
+) -> anyhow::Result<String> {
+    Ok(match format {
+        Format::Table => report::sweep_table(points, kpi),
+        Format::Json => report::sweep_json(points),
+        Format::Csv => report::sweep_csv(points).context("cannot format CSV")?,
+    })
+}
+
+/// How far an interrupted sweep got. `--out` is left alone; the finished points, if any, go
+/// whole to a separate `NAME.partial.EXT` so that hours of work are not lost.
+fn sweep_interrupted(
+    points: &[triage_sim::sweep::Point],
+    total: usize,
+    kpi: &str,
+    format: Format,
+    out: Option<&Path>,
+) -> Failure {
+    let mut msg = format!(
+        "interrupted: {} of {total} sweep points finished",
+        points.len()
+    );
+    if let Some(last) = points.last() {
+        let settings: Vec<String> = last
+            .settings
+            .iter()
+            .map(|o| format!("{}={}", o.key, o.value))
+            .collect();
+        msg += &format!(" (the last: {})", settings.join(", "));
+    }
+    match out {
+        None => msg += "; nothing was printed",
+        Some(path) => {
+            msg += &format!("; {} was not written", path.display());
+            if !points.is_empty() {
+                let partial = partial_path(path);
+                let written = sweep_text(points, kpi, format).and_then(|text| {
+                    output::write_atomic(&partial, text.as_bytes()).map_err(anyhow::Error::from)
+                });
+                msg += &match written {
+                    Ok(()) => format!("; the finished points are in {}", partial.display()),
+                    Err(e) => format!("; the finished points could not be saved: {e:#}"),
+                };
+            }
+        }
+    }
+    Failure::Interrupted(msg)
+}
+
+/// `sweep.csv` → `sweep.partial.csv`; `sweep` → `sweep.partial`.
+fn partial_path(path: &Path) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}.partial.{}", ext.to_string_lossy()),
+        None => format!("{stem}.partial"),
     };
-    emit(&text, out)
+    path.with_file_name(name)
 }
 
 fn erlang(input: ErlangInput, format: Format) -> Result<(), Failure> {

@@ -126,6 +126,9 @@ struct Engine<'s> {
     tally: Tally,
 }
 
+/// The engine looks for an interrupt request once every this many events (plus one).
+const INTERRUPT_POLL_MASK: u64 = (1 << 16) - 1;
+
 /// Simulates replication `replication` of `scenario` and returns what it observed.
 pub fn run(scenario: &Scenario, replication: u32) -> Tally {
     run_with(scenario, replication, RunOptions::default())
@@ -360,6 +363,9 @@ impl<'s> Engine<'s> {
             }
             self.now = time;
             self.tally.events += 1;
+            if self.tally.events & INTERRUPT_POLL_MASK == 0 && crate::interrupt::requested() {
+                break; // Cut short: the caller discards this run (see `interrupt`).
+            }
             match event {
                 Event::HandlerFree { handler } => self.handler_free(handler),
                 Event::ChatEnd { handler } => self.chat_end(handler),

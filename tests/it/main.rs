@@ -5,6 +5,7 @@ mod charts;
 mod cli;
 mod conservation;
 mod determinism;
+mod interrupts;
 mod invariants;
 mod limits;
 mod planning;
