@@ -184,10 +184,11 @@ impl Work {
             format!("; busiest {key} at up to {}/h", count(*rate))
         });
         format!(
-            "about {} contacts ({} h horizon, {} replications in all{busiest}): about {} on {cores} core(s) and {} of memory",
+            "about {} contacts ({} h horizon, {} replication{} in all{busiest}): about {} on {cores} core(s) and {} of memory",
             count(self.contacts),
             count(self.horizon_hours),
             count(self.replications),
+            if self.replications == 1.0 { "" } else { "s" },
             duration(self.seconds(cores)),
             bytes(self.bytes(cores)),
         )

@@ -133,6 +133,7 @@ enum Command {
         limits: LimitArgs,
     },
     /// Analytic Erlang C (or, with --patience-s, Erlang A) answer-time figures.
+    #[command(allow_negative_numbers = true)]
     Erlang {
         /// Poisson arrivals per hour.
         #[arg(long)]
@@ -211,6 +212,9 @@ impl OutputArgs {
     fn checked(&self) -> Result<(Format, Option<&Path>, Option<&Path>), Failure> {
         let chart = self.chart.as_deref();
         check_chart_path(chart)?;
+        for path in [self.out.as_deref(), chart].into_iter().flatten() {
+            check_output_dir(path)?;
+        }
         Ok((self.format, self.out.as_deref(), chart))
     }
 }
@@ -437,6 +441,18 @@ fn load_scenario(
         scenario.replications = r;
     }
     Ok(scenario)
+}
+
+/// Refuses an output path whose directory does not exist, before any simulation runs.
+fn check_output_dir(path: &Path) -> Result<(), Failure> {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) if !dir.is_dir() => Err(Failure::Input(format!(
+            "{}: the directory {} does not exist; expected an existing directory for the output",
+            path.display(),
+            dir.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Refuses a chart path whose extension names no format, before any simulation runs.
@@ -691,6 +707,7 @@ fn report_html(
     with_staffing: bool,
     limits: LimitArgs,
 ) -> Result<(), Failure> {
+    check_output_dir(out)?;
     let scenario = load_scenario(file, overrides, replications)?;
     let searches = if with_staffing {
         f64::from(staffing::max_evaluations(REPORT_MAX_ADDED))

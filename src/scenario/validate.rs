@@ -51,10 +51,23 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Scenario, S
 }
 
 fn parse(text: &str) -> Result<RawScenario, Diagnostic> {
-    let de = toml::Deserializer::parse(text).map_err(|e| Diagnostic {
-        key: String::new(),
-        span: e.span(),
-        message: e.message().trim_end().to_owned(),
+    let de = toml::Deserializer::parse(text).map_err(|e| {
+        let span = e.span();
+        let mut message = e.message().trim_end().to_owned();
+        // toml says only "duplicate key": name it, from the text it points at.
+        if message == "duplicate key"
+            && let Some(key) = span.as_ref().and_then(|r| text.get(r.clone()))
+        {
+            message = format!(
+                "duplicate key `{}`; expected each key once in a table",
+                key.trim()
+            );
+        }
+        Diagnostic {
+            key: String::new(),
+            span,
+            message,
+        }
     })?;
     serde_path_to_error::deserialize(de).map_err(|e| {
         let key = key_path(e.path());
@@ -62,9 +75,33 @@ fn parse(text: &str) -> Result<RawScenario, Diagnostic> {
         Diagnostic {
             key,
             span: inner.span(),
-            message: inner.message().trim_end().to_owned(),
+            message: plain_types(inner.message().trim_end()),
         }
     })
+}
+
+/// serde's type names in words a planner reads: "expected i64" → "expected a whole number".
+fn plain_types(message: &str) -> String {
+    const WORDS: [(&str, &str); 8] = [
+        ("expected f64", "expected a number"),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number of at least 0"),
+        ("expected u32", "expected a whole number of at least 0"),
+        ("expected u16", "expected a whole number of at least 0"),
+        ("expected u8", "expected a whole number of at least 0"),
+        (
+            "expected a TOML datetime",
+            "expected a date such as 2024-04-01",
+        ),
+        ("expected a boolean", "expected true or false"),
+    ];
+    WORDS
+        .iter()
+        .find(|(serde, _)| message.ends_with(serde))
+        .map_or_else(
+            || message.to_owned(),
+            |(serde, plain)| format!("{}{plain}", &message[..message.len() - serde.len()]),
+        )
 }
 
 /// The user-visible key path of a deserialisation error (serde_spanned's internals removed).

@@ -151,17 +151,30 @@ fn out_writes_the_file_whole() {
         1,
         "no temporary file left behind"
     );
-    // An unwritable destination fails with exit code 1 and leaves nothing behind.
-    let bad = dir.path().join("missing-dir").join("r.json");
+    // A destination that cannot be replaced (a directory is in the way) fails after the run
+    // with exit code 1 and leaves no temporary file behind.
+    let occupied = dir.path().join("occupied");
+    std::fs::create_dir(&occupied).unwrap();
     let out = triage_sim(&[
         "run",
         &scenario_path("mm14-patience.toml"),
         "--replications",
         "2",
         "--out",
-        bad.to_str().unwrap(),
+        occupied.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(1));
+    assert!(occupied.is_dir());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    // A directory that does not exist is bad input, refused before running.
+    let bad = dir.path().join("missing-dir").join("r.json");
+    let out = triage_sim(&[
+        "run",
+        &scenario_path("mm14-patience.toml"),
+        "--out",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
     assert!(!bad.exists());
 }
 
@@ -455,5 +468,48 @@ fn a_closed_standard_output_ends_quietly_not_in_a_panic() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn erlang_takes_negative_numbers_as_values_and_refuses_them_plainly() {
+    let out = triage_sim(&[
+        "erlang",
+        "--rate-per-hour",
+        "-1",
+        "--aht-s",
+        "180",
+        "--agents",
+        "10",
+        "--target-s",
+        "20",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: rate_per_hour must be a finite number above 0"
+    );
+}
+
+#[test]
+fn an_output_directory_that_does_not_exist_is_refused_before_running() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("no/such/dir");
+    let scenario = scenario_path("mm14-patience.toml");
+    for args in [
+        vec!["run", &scenario, "--out"],
+        vec!["run", &scenario, "--chart"],
+        vec!["report", &scenario, "-o"],
+    ] {
+        let target = missing.join(if args[2] == "--chart" {
+            "c.svg"
+        } else {
+            "x.out"
+        });
+        let target = target.display().to_string();
+        let out = triage_sim(&[args.as_slice(), &[target.as_str()]].concat());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("does not exist"), "{stderr}");
     }
 }

@@ -74,7 +74,7 @@ fn syntax_errors_and_unknown_keys_are_located() {
         "horizon_hours = 10\n{GOOD_CHANNEL}[handlers]\ncount = 2.5\n"
     ));
     assert!(
-        e.contains(":11:9: handlers.count: invalid type: floating point `2.5`, expected i64"),
+        e.contains(":11:9: handlers.count: invalid type: floating point `2.5`, expected a whole number"),
         "{e}"
     );
 }
@@ -147,4 +147,26 @@ fn deferred_work_cannot_have_patience() {
         errors(text)
             .contains("bad.toml:7:12: channels.web.patience: deferred work waits until taken")
     );
+}
+
+#[test]
+fn parse_errors_name_the_key_and_speak_plainly() {
+    let e = errors("horizon_hours = 10\nhorizon_hours = 20\n");
+    assert!(
+        e.contains("bad.toml:2:1: duplicate key `horizon_hours`; expected each key once"),
+        "{e}"
+    );
+    let e = errors(&format!(
+        "horizon_hours = \"a year\"\n{GOOD_CHANNEL}\n[handlers]\ncount = 14\n"
+    ));
+    assert!(
+        e.contains(
+            "bad.toml:1:17: horizon_hours: invalid type: string \"a year\", expected a number"
+        ),
+        "{e}"
+    );
+    let e = errors(&format!(
+        "horizon_hours = 100\n{GOOD_CHANNEL}\n[handlers]\ncount = \"lots\"\n"
+    ));
+    assert!(e.ends_with("expected a whole number"), "{e}");
 }
