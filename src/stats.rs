@@ -373,6 +373,21 @@ pub fn get<T: Copy>(kpis: &Kpis<T>, name: &str) -> Option<T> {
     kpis.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
 }
 
+/// A channel's callers by where they ended up: answered by a handler, abandoned, resolved at
+/// triage, still in the system, or dropped at once. Conservation: this equals `offered`.
+pub fn accounted_for(channel: &Kpis<f64>) -> f64 {
+    [
+        "answered",
+        "abandoned",
+        "resolved_at_triage",
+        "in_system",
+        "dropped",
+    ]
+    .iter()
+    .map(|name| get(channel, name).unwrap_or(0.0))
+    .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,19 @@ fn triage_sim(args: &[&str]) -> Output {
         .expect("binary runs")
 }
 
+/// The Erlang C reference case's flags: 200 calls/h, AHT 180 s, 14 agents, 20 s target.
+const ERLANG_14: [&str; 9] = [
+    "erlang",
+    "--rate-per-hour",
+    "200",
+    "--aht-s",
+    "180",
+    "--agents",
+    "14",
+    "--target-s",
+    "20",
+];
+
 fn scenario_path(name: &str) -> String {
     format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -214,21 +227,7 @@ fn bad_input_exits_with_code_2_and_located_errors() {
 
 #[test]
 fn erlang_command_prints_the_reference_values() {
-    let out = triage_sim(&[
-        "erlang",
-        "--rate-per-hour",
-        "200",
-        "--aht-s",
-        "180",
-        "--agents",
-        "14",
-        "--target-s",
-        "20",
-        "--patience-s",
-        "300",
-        "--format",
-        "json",
-    ]);
+    let out = triage_sim(&[&ERLANG_14[..], &["--patience-s", "300", "--format", "json"]].concat());
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!((v["p_wait"].as_f64().unwrap() - 0.14526).abs() < 1e-5);
@@ -447,17 +446,7 @@ fn a_closed_standard_output_ends_quietly_not_in_a_panic() {
     ] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_triage-sim"));
         if args[0] == "erlang" {
-            cmd.args([
-                "erlang",
-                "--rate-per-hour",
-                "200",
-                "--aht-s",
-                "180",
-                "--agents",
-                "14",
-                "--target-s",
-                "20",
-            ]);
+            cmd.args(ERLANG_14);
         } else {
             cmd.args(&args).arg(scenario_path("mm14-patience.toml"));
         }
@@ -473,17 +462,9 @@ fn a_closed_standard_output_ends_quietly_not_in_a_panic() {
 
 #[test]
 fn erlang_takes_negative_numbers_as_values_and_refuses_them_plainly() {
-    let out = triage_sim(&[
-        "erlang",
-        "--rate-per-hour",
-        "-1",
-        "--aht-s",
-        "180",
-        "--agents",
-        "10",
-        "--target-s",
-        "20",
-    ]);
+    let mut args = ERLANG_14;
+    args[2] = "-1";
+    let out = triage_sim(&args);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr).trim(),
@@ -511,5 +492,34 @@ fn an_output_directory_that_does_not_exist_is_refused_before_running() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains("does not exist"), "{stderr}");
+    }
+}
+
+#[test]
+fn unreadable_text_and_impossible_dates_are_bad_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let binary = dir.path().join("bin.toml");
+    std::fs::write(&binary, b"\xff\xfe name").unwrap();
+    let date = dir.path().join("date.toml");
+    std::fs::write(&date, "horizon_hours = 10\nstart_date = 2024-02-30\n").unwrap();
+    let missing = dir.path().join("nofile.toml");
+    for (path, want) in [
+        (
+            &missing,
+            "nofile.toml: cannot read the scenario: No such file or directory",
+        ),
+        (
+            &binary,
+            "bin.toml: cannot read the scenario: stream did not contain valid UTF-8",
+        ),
+        (
+            &date,
+            "date.toml:2:14: invalid date, expected day between 01 and 29",
+        ),
+    ] {
+        let out = triage_sim(&["check", path.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(want), "{stderr}");
     }
 }

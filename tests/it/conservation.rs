@@ -1,6 +1,6 @@
 //! Every caller is accounted for, and staffing variants see the same callers.
 
-use triage_sim::stats::get;
+use triage_sim::stats::{accounted_for, get};
 use triage_sim::{Scenario, replicate};
 
 use crate::support::scenario;
@@ -11,14 +11,9 @@ pub fn assert_conserved(s: &Scenario, results: &triage_sim::Results) {
     for (r, rep) in results.per_replication.iter().enumerate() {
         for (c, k) in rep.channels.iter().enumerate() {
             let g = |name| get(k, name).unwrap_or(0.0);
-            let accounted = g("answered")
-                + g("abandoned")
-                + g("resolved_at_triage")
-                + g("in_system")
-                + g("dropped");
             assert_eq!(
                 g("offered"),
-                accounted,
+                accounted_for(k),
                 "replication {r}, channel {}: {k:?}",
                 s.channels[c].name
             );

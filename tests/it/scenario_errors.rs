@@ -74,7 +74,9 @@ fn syntax_errors_and_unknown_keys_are_located() {
         "horizon_hours = 10\n{GOOD_CHANNEL}[handlers]\ncount = 2.5\n"
     ));
     assert!(
-        e.contains(":11:9: handlers.count: invalid type: floating point `2.5`, expected a whole number"),
+        e.contains(
+            ":11:9: handlers.count: invalid type: floating point `2.5`, expected a whole number"
+        ),
         "{e}"
     );
 }
@@ -169,4 +171,100 @@ fn parse_errors_name_the_key_and_speak_plainly() {
         "horizon_hours = 100\n{GOOD_CHANNEL}\n[handlers]\ncount = \"lots\"\n"
     ));
     assert!(e.ends_with("expected a whole number"), "{e}");
+}
+
+/// The rows of docs/robustness.md that come from the validator, with the yardstick scenario
+/// and `--set` flags, as the table shows them.
+#[test]
+fn the_robustness_table_rows_for_bad_values() {
+    let yardstick = include_str!("../../benches/scenarios/yardstick.toml");
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["channels.999.handle_time.mean_s=0"],
+            "channels.999.handle_time.mean_s: mean_s must be a finite number of seconds above 0",
+        ),
+        (
+            &["horizon_hours=8760000"],
+            "horizon_hours: got 8760000; expected a number of hours above 0 and at most 876600 (100 years)",
+        ),
+        (
+            &["channels.999.arrivals.rate_per_hour=nan"],
+            "--set channels.999.arrivals.rate_per_hour=nan: channels.999.arrivals.rate_per_hour: got NaN; expected a rate of at least 0 per hour",
+        ),
+        (
+            &["channels.999.arrivals.rate_per_hour=inf"],
+            "channels.999.arrivals.rate_per_hour: got inf; expected a rate of at least 0 per hour",
+        ),
+        (
+            &["channels.101.handle_time.dist=weibull"],
+            "channels.101.handle_time.dist: got \"weibull\"; expected one of \"exponential\", \"lognormal\", \"gamma\", \"deterministic\", \"uniform\", \"empirical\"",
+        ),
+        (
+            &["warmup_hours=9000"],
+            "warmup_hours: warm-up of 9000 h leaves nothing of the 8760 h horizon; expected warmup_hours < horizon_hours",
+        ),
+        (
+            &["replications=0"],
+            "replications: got 0; expected a whole number from 1 to 100000",
+        ),
+        (
+            &["handlers.cont=3"],
+            "--set handlers.cont=3: handlers.cont: unknown field `cont`, expected one of `count`",
+        ),
+    ];
+    for (flags, want) in cases {
+        let overrides: Vec<triage_sim::scenario::Override> =
+            flags.iter().map(|f| f.parse().expect("flag")).collect();
+        let result = Scenario::from_toml_str_with(yardstick, "Y.toml", &overrides);
+        let e = match result {
+            Ok(_) => panic!("{flags:?} accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(e.contains(want), "{flags:?}:\n  want {want}\n  got  {e}");
+    }
+    // The unstable case once patience is removed, not only made huge.
+    let patient: String = yardstick
+        .lines()
+        .filter(|l| !l.starts_with("patience"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let e = errors(&patient.replace("count = 25", "count = 0"));
+    assert!(
+        e.contains("unstable: infinitely patient demand needs 18.00 busy handlers on average but only 0 are staffed (short by 18.00); channels and their load in Erlangs: 999 (3.00), 101 (15.00)"),
+        "{e}"
+    );
+    let e = errors("");
+    assert_eq!(e.lines().count(), 3, "{e}");
+    assert!(
+        e.starts_with(
+            "bad.toml:1:1: horizon_hours: missing key; expected the simulated length in hours"
+        ),
+        "{e}"
+    );
+}
+
+/// Extremes that are valid get a correct answer, not an error: nobody on duty, no demand.
+#[test]
+fn zero_handlers_and_zero_demand_give_defined_answers() {
+    use triage_sim::stats::get;
+    let yardstick = include_str!("../../benches/scenarios/yardstick.toml")
+        .replace("horizon_hours = 8760", "horizon_hours = 200")
+        .replace("replications = 1", "replications = 3");
+    let none_on_duty = yardstick.replace("count = 25", "count = 0");
+    let s = Scenario::from_toml_str(&none_on_duty, "Y.toml").expect("valid");
+    let r = triage_sim::replicate(&s);
+    for (name, kpis) in &r.channels {
+        let k = |n| get(kpis, n).expect("kpi").mean;
+        assert_eq!(k("answered"), 0.0, "{name}");
+        assert_eq!(k("service_level"), 0.0, "{name}");
+        assert!(k("abandonment_rate") > 0.99, "{name}");
+    }
+    assert!(get(&r.handlers, "occupancy").expect("kpi").mean.is_nan());
+    let no_demand = yardstick.replace("rate_per_hour = 120", "rate_per_hour = 0");
+    let s = Scenario::from_toml_str(&no_demand, "Y.toml").expect("valid");
+    let r = triage_sim::replicate(&s);
+    let (_, k999) = &r.channels[0];
+    assert_eq!(get(k999, "offered").expect("kpi").mean, 0.0);
+    assert!(get(k999, "service_level").expect("kpi").mean.is_nan());
+    assert!(get(k999, "mean_wait_s").expect("kpi").mean.is_nan());
 }
