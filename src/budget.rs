@@ -27,7 +27,9 @@ const BYTES_PER_REPLICATION: f64 = 1024.0 * 1024.0;
 /// An estimate of the work a command will do.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Work {
-    /// Contacts simulated, summed over every replication and scenario (redials included).
+    /// Contacts simulated, summed over every replication and scenario (redials and call-backs
+    /// included), plus one per simulated hour per shift group or hiring cohort for the
+    /// calendar's own events.
     pub contacts: f64,
     /// Replications run in all.
     pub replications: f64,
