@@ -68,31 +68,76 @@ pub fn erlang_c(n: u32, a: f64) -> f64 {
 
 /// Natural log of the lower incomplete gamma function γ(s, z), for s > 0 and z ≥ 0.
 ///
-/// Uses γ(s, z) = z^s e^{-z} Σ_k z^k / (s (s+1) … (s+k)), a series of positive terms summed
-/// with a running scale, so there is no cancellation and no overflow.
+/// Below z = s + 1 it sums γ(s, z) = z^s e^{-z} Σ_k z^k / (s (s+1) … (s+k)), a series of
+/// positive terms summed with a running scale, so there is no cancellation and no overflow.
+/// Above, that series would need about z − s terms before they shrink (a hang for z = 10¹⁴),
+/// so it takes γ = Γ(s) − Γ(s, z) with the upper function's continued fraction (modified
+/// Lentz), which converges fastest there.
 pub fn ln_lower_gamma(s: f64, z: f64) -> f64 {
     if z <= 0.0 {
         return f64::NEG_INFINITY;
     }
-    let ln_z = z.ln();
-    let mut ln_term = -s.ln();
-    let (mut scale, mut sum) = (ln_term, 1.0);
+    if z > s + 1.0 {
+        let ln_gamma_s = statrs::function::gamma::ln_gamma(s);
+        let upper_share = (ln_upper_gamma_cf(s, z) - ln_gamma_s).exp();
+        return ln_gamma_s + (-upper_share).ln_1p();
+    }
+    // Terms relative to the largest so far (`term` ≤ 1, the sum in those units); the largest's
+    // log is `ln_scale` plus the log of `pending`, a product taken to logs only now and then,
+    // so each term costs a multiplication and a division rather than a logarithm.
+    let (mut term, mut sum, mut pending, mut ln_scale) = (1.0f64, 1.0f64, 1.0f64, -s.ln());
     let mut k = 0.0;
     loop {
         k += 1.0;
-        ln_term += ln_z - (s + k).ln();
-        if ln_term > scale {
-            sum = sum * (scale - ln_term).exp() + 1.0;
-            scale = ln_term;
+        term *= z / (s + k);
+        if term > 1.0 {
+            sum = sum / term + 1.0;
+            pending *= term;
+            term = 1.0;
+            if pending > 1e100 {
+                ln_scale += pending.ln();
+                pending = 1.0;
+            }
         } else {
-            sum += (ln_term - scale).exp();
+            sum += term;
         }
-        // Past the peak (s + k > z) terms shrink geometrically; stop when negligible.
-        if s + k > z && ln_term - scale < -40.0 {
+        // Past the peak (s + k > z) terms shrink; stop when below e^-40 of the largest.
+        if s + k > z && term < 4.25e-18 {
             break;
         }
     }
-    s * ln_z - z + scale + sum.ln()
+    s * z.ln() - z + ln_scale + pending.ln() + sum.ln()
+}
+
+/// Natural log of the upper incomplete gamma function Γ(s, z) for z > s + 1, by its continued
+/// fraction Γ(s, z) = e^{−z} z^s / (z + 1 − s − 1(1 − s) / (z + 3 − s − 2(2 − s) / …)).
+fn ln_upper_gamma_cf(s: f64, z: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    let mut b = z + 1.0 - s;
+    let mut c = 1.0 / TINY;
+    let mut d = 1.0 / b;
+    let mut h = d;
+    let mut i = 0.0;
+    loop {
+        i += 1.0;
+        let an = -i * (i - s);
+        b += 2.0;
+        d = an * d + b;
+        if d.abs() < TINY {
+            d = TINY;
+        }
+        c = b + an / c;
+        if c.abs() < TINY {
+            c = TINY;
+        }
+        d = 1.0 / d;
+        let step = d * c;
+        h *= step;
+        if (step - 1.0).abs() < f64::EPSILON || i > 1e9 {
+            break;
+        }
+    }
+    s * z.ln() - z + h.ln()
 }
 
 impl ErlangInput {
@@ -167,7 +212,8 @@ impl ErlangInput {
             service_level: (1.0 - p_wait + waited_and_answered).clamp(0.0, 1.0),
             asa_s: p_abandon / theta,
             p_abandon,
-            occupancy: lambda * (1.0 - p_abandon) / (nf * mu),
+            // Rounding can put an overloaded queue's occupancy a hair above 1.
+            occupancy: (lambda * (1.0 - p_abandon) / (nf * mu)).min(1.0),
         }
     }
 }
@@ -192,6 +238,41 @@ mod tests {
             assert!((ln_lower_gamma(1.0, z) - g1.ln()).abs() < 1e-12, "z={z}");
             let g2 = 1.0 - (1.0 + z) * (-z).exp();
             assert!((ln_lower_gamma(2.0, z) - g2.ln()).abs() < 1e-10, "z={z}");
+        }
+    }
+
+    #[test]
+    fn both_branches_of_the_lower_gamma_agree_where_they_meet() {
+        // Γ(s) − Γ(s, z) against the series just below z = s + 1, for small and large s.
+        for s in [0.5f64, 3.0, 40.0, 833.0, 1e5] {
+            let z = s + 1.0;
+            let series = ln_lower_gamma(s, z);
+            let ln_gamma_s = statrs::function::gamma::ln_gamma(s);
+            let cf = ln_gamma_s + (-(ln_upper_gamma_cf(s, z) - ln_gamma_s).exp()).ln_1p();
+            assert!(
+                ((series - cf) / series).abs() < 1e-11,
+                "s={s}: series {series}, continued fraction {cf}"
+            );
+        }
+    }
+
+    #[test]
+    fn extreme_patience_and_overload_answer_at_once() {
+        // λ/θ = 2.8e14: the series alone would need ~1e14 terms.
+        for agents in [10, 500] {
+            let r = ErlangInput {
+                rate_per_hour: 1e6,
+                aht_s: 180.0,
+                agents,
+                target_s: 20.0,
+                patience_s: Some(1e12),
+            }
+            .solve()
+            .expect("solvable");
+            // Fluid limit of an overloaded queue: the excess abandons.
+            let excess = 1.0 - f64::from(agents) / 180.0 / (1e6 / 3600.0);
+            assert!((r.p_abandon - excess).abs() < 1e-3, "{agents}: {r:?}");
+            assert!(r.p_wait > 0.999 && r.occupancy <= 1.0, "{agents}: {r:?}");
         }
     }
 
