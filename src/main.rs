@@ -813,6 +813,9 @@ fn compare(
     emit(&text, out)
 }
 
+/// Most points one sweep may have (each is validated before the first runs).
+const MAX_SWEEP_POINTS: usize = 100_000;
+
 fn sweep(
     file: &Path,
     overrides: &[Override],
@@ -828,17 +831,32 @@ fn sweep(
             "sweep varies one or two parameters; got more --vary flags".into(),
         ));
     }
-    let grid = triage_sim::sweep::grid(vary);
-    // Every point is validated before any runs, so a bad value fails at once.
-    let mut scenarios = Vec::with_capacity(grid.len());
-    for settings in &grid {
-        let all: Vec<Override> = overrides.iter().chain(settings).cloned().collect();
-        let mut s = Scenario::load_with(file, &all)?;
-        if let Some(r) = replications {
-            s.replications = r;
-        }
-        scenarios.push(s);
+    let size: usize = vary.iter().map(|v| v.values.len()).product();
+    if size > MAX_SWEEP_POINTS {
+        return Err(Failure::Input(format!(
+            "a grid of {size} points; expected at most {MAX_SWEEP_POINTS} (split the sweep, or use a coarser :STEP)"
+        )));
     }
+    let grid = triage_sim::sweep::grid(vary);
+    let point = |settings: &[Override]| -> Result<Scenario, Failure> {
+        let all: Vec<Override> = overrides.iter().chain(settings).cloned().collect();
+        load_scenario(file, &all, replications)
+    };
+    // The grid's corners first: a grid that is plainly too big is refused at once.
+    if let (Some(first), Some(last)) = (grid.first(), grid.last()) {
+        let (first, last) = (Work::of(&point(first)?), Work::of(&point(last)?));
+        let corner = if first.contacts >= last.contacts {
+            first
+        } else {
+            last
+        };
+        limits.allow(&corner.times(grid.len() as f64), cores())?;
+    }
+    // Every point is validated before any runs, so a bad value fails at once.
+    let scenarios = grid
+        .iter()
+        .map(|settings| point(settings))
+        .collect::<Result<Vec<Scenario>, Failure>>()?;
     let work = scenarios
         .iter()
         .map(Work::of)

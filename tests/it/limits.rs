@@ -154,3 +154,39 @@ fn force_runs_what_the_limits_refuse() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn huge_sweep_grids_are_refused_before_they_are_built() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_scenario(&dir, 300.0, 8760.0);
+    // 10,000 × 10,000 points would not even fit in memory as a list of settings.
+    let out = triage_sim(&[
+        "sweep",
+        &file,
+        "--vary",
+        "handlers.count=1..10000",
+        "--vary",
+        "channels.calls.arrivals.rate_per_hour=1..10000",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("a grid of 100000000 points; expected at most 100000"),
+        "{stderr}"
+    );
+    // 100,000 points, each a year: refused from the grid's corners, before validating all.
+    let out = triage_sim(&[
+        "sweep",
+        &file,
+        "--vary",
+        "handlers.count=1..1000",
+        "--vary",
+        "channels.calls.arrivals.rate_per_hour=1..100",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("400.0 thousand replications in all"),
+        "{stderr}"
+    );
+}
