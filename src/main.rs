@@ -15,7 +15,7 @@ use triage_sim::scenario::{LoadError, Override, Scenario, mean_staffed, offered_
 use triage_sim::sim::effective_groups;
 use triage_sim::staffing::{self, StaffOptions};
 use triage_sim::sweep::Vary;
-use triage_sim::{Results, output, replicate, replicate_with_threads};
+use triage_sim::{Results, output, replicate};
 
 /// Discrete-event simulation of a police contact centre (999, 101, web, triage).
 ///
@@ -25,6 +25,10 @@ use triage_sim::{Results, output, replicate, replicate_with_threads};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Worker threads for replications, on every command (default: all cores). Results do not
+    /// depend on it.
+    #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    threads: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -173,9 +177,6 @@ struct RunArgs {
     /// year week by week (first two channels; hiring cohorts marked).
     #[arg(long, value_enum, default_value_t = RunChart::HourOfWeek)]
     chart_kind: RunChart,
-    /// Worker threads for replications (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
-    threads: Option<u32>,
     #[command(flatten)]
     set: SetArgs,
     #[command(flatten)]
@@ -290,6 +291,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Without the handler Ctrl-C still ends the command, only less politely.
     interrupt::install_handler().ok();
+    if let Some(threads) = cli.threads {
+        // Fails only if a pool already exists, which cannot happen this early.
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads as usize)
+            .build_global()
+            .ok();
+    }
     let outcome = match cli.command {
         None => run_default(),
         Some(Command::Run(args)) => run(&args),
@@ -395,19 +403,12 @@ fn run_default() -> Result<(), Failure> {
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
     let (format, out, chart) = args.output.checked()?;
-    let (threads, limits) = (args.threads, args.limits);
     let mut scenario = load_scenario(&args.file, &args.set.set, args.replications)?;
     if let Some(s) = args.seed {
         scenario.seed = s;
     }
-    limits.allow(
-        &Work::of(&scenario),
-        threads.map_or_else(cores, |t| t as usize),
-    )?;
-    let results = match threads {
-        Some(t) => replicate_with_threads(&scenario, t as usize),
-        None => replicate(&scenario),
-    };
+    args.limits.allow(&Work::of(&scenario), cores())?;
+    let results = replicate(&scenario);
     let picks = triage_sim::chart::ChartChannels::of(&scenario);
     let cohorts = triage_sim::chart::cohort_weeks(&scenario);
     let picture = match args.chart_kind {

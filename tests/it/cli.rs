@@ -523,3 +523,61 @@ fn unreadable_text_and_impossible_dates_are_bad_input() {
         assert!(stderr.contains(want), "{stderr}");
     }
 }
+
+/// JSON with every `wall_s` (the one field that measures the machine) removed.
+fn without_wall_clock(mut v: serde_json::Value) -> serde_json::Value {
+    match &mut v {
+        serde_json::Value::Object(map) => {
+            map.remove("wall_s");
+            for value in map.values_mut() {
+                *value = without_wall_clock(value.take());
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items.iter_mut() {
+                *item = without_wall_clock(item.take());
+            }
+        }
+        _ => {}
+    }
+    v
+}
+
+#[test]
+fn every_command_takes_threads_and_answers_the_same_whatever_the_count() {
+    let file = scenario_path("mm14-patience.toml");
+    let commands: [&[&str]; 3] = [
+        &["run", &file, "--replications", "3"],
+        &[
+            "staff",
+            &file,
+            "--replications",
+            "3",
+            "--set",
+            "horizon_hours=200",
+        ],
+        &[
+            "sweep",
+            &file,
+            "--vary",
+            "handlers.count=13..15",
+            "--replications",
+            "3",
+        ],
+    ];
+    for args in commands {
+        let json = |threads: &str| {
+            let out = triage_sim(&[args, &["--format", "json", "--threads", threads]].concat());
+            assert!(
+                out.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            without_wall_clock(serde_json::from_slice(&out.stdout).expect("json"))
+        };
+        assert_eq!(json("1"), json("3"), "{args:?}");
+    }
+    // The old place of the flag, before the file, keeps working too.
+    let out = triage_sim(&["--threads", "2", "run", &file, "--replications", "2"]);
+    assert!(out.status.success());
+}
