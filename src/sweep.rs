@@ -18,6 +18,9 @@ pub struct Vary {
     pub values: Vec<f64>,
 }
 
+/// Most values one `--vary` range may take.
+pub const MAX_VALUES: usize = 10_000;
+
 impl FromStr for Vary {
     type Err = String;
 
@@ -36,7 +39,7 @@ impl FromStr for Vary {
             end.trim().parse().map_err(|_| bad())?,
         );
         if key.trim().is_empty()
-            || step.is_nan()
+            || !step.is_finite()
             || step <= 0.0
             || !start.is_finite()
             || !end.is_finite()
@@ -44,10 +47,14 @@ impl FromStr for Vary {
         {
             return Err(bad());
         }
-        let n = ((end - start) / step + 1e-9).floor() as usize + 1;
-        if n > 10_000 {
-            return Err(format!("{n} values in \"{s}\"; expected at most 10000"));
+        // Counted in floating point first: a huge range must not wrap around as an integer.
+        let count = ((end - start) / step + 1e-9).floor() + 1.0;
+        if count.is_nan() || count > MAX_VALUES as f64 {
+            return Err(format!(
+                "{count:.0} values in \"{s}\"; expected at most {MAX_VALUES}"
+            ));
         }
+        let n = count as usize;
         let values = (0..n).map(|i| start + step * i as f64).collect();
         Ok(Vary {
             key: key.trim().to_owned(),
@@ -104,6 +111,15 @@ pub struct Point {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_ranges_are_refused_not_wrapped_to_nothing() {
+        for text in ["k=0..1e20", "k=-1e308..1e308:1e-300", "k=0..1:1e-300"] {
+            let e = text.parse::<Vary>().expect_err(text);
+            assert!(e.contains("expected at most 10000"), "{text}: {e}");
+        }
+        assert_eq!("k=1..3".parse::<Vary>().unwrap().values, [1.0, 2.0, 3.0]);
+    }
 
     #[test]
     fn parses_ranges_and_builds_the_grid() {

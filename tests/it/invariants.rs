@@ -113,7 +113,7 @@ fn in_unit_interval(e: Estimate) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(crate::support::proptest_config(256))]
 
     #[test]
     fn random_scenarios_keep_every_invariant(text in scenario_text()) {

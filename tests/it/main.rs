@@ -5,6 +5,7 @@ mod charts;
 mod cli;
 mod conservation;
 mod determinism;
+mod flags;
 mod fuzz_corpus;
 mod interrupts;
 mod invariants;
