@@ -55,6 +55,9 @@ pub fn erlang_b(n: u32, a: f64) -> f64 {
     let mut b = 1.0;
     for k in 1..=n {
         b = a * b / (f64::from(k) + a * b);
+        if b == 0.0 {
+            break; // Underflowed: it stays 0 (4 billion agents would otherwise take seconds).
+        }
     }
     b
 }
@@ -274,6 +277,12 @@ mod tests {
             assert!((r.p_abandon - excess).abs() < 1e-3, "{agents}: {r:?}");
             assert!(r.p_wait > 0.999 && r.occupancy <= 1.0, "{agents}: {r:?}");
         }
+    }
+
+    #[test]
+    fn erlang_b_stops_once_blocking_underflows() {
+        assert_eq!(erlang_b(u32::MAX, 10.0), 0.0);
+        assert_eq!(erlang_b(5, 0.0), 0.0);
     }
 
     #[test]

@@ -845,7 +845,15 @@ fn sweep(
     };
     // The grid's corners first: a grid that is plainly too big is refused at once.
     if let (Some(first), Some(last)) = (grid.first(), grid.last()) {
-        let (first, last) = (Work::of(&point(first)?), Work::of(&point(last)?));
+        let first = point(first)?;
+        let kpis = triage_sim::stats::channel_kpi_names(&first);
+        if !kpis.contains(&kpi) {
+            return Err(Failure::Input(format!(
+                "--kpi {kpi}: no channel reports it; expected one of {}",
+                kpis.join(", ")
+            )));
+        }
+        let (first, last) = (Work::of(&first), Work::of(&point(last)?));
         let corner = if first.contacts >= last.contacts {
             first
         } else {

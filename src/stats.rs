@@ -236,6 +236,23 @@ fn series(
     }
 }
 
+/// The KPI names the channels of `s` report, in order and without repeats (which depend on
+/// drops, transfer legs and triage), known before anything is simulated.
+pub fn channel_kpi_names(s: &Scenario) -> Vec<&'static str> {
+    let days = (s.horizon.as_secs() / 86_400.0).ceil() as usize + 2;
+    let calendar = crate::calendar::Calendar::new(s.start_date, days);
+    let empty = Tally::new(s.channels.len(), s.warmup, s.horizon, calendar);
+    let mut names: Vec<&'static str> = Vec::new();
+    for kpis in replication_kpis(s, &empty).channels {
+        for (name, _) in kpis {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
 /// Turns one replication's tally into KPIs.
 pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
     let observed_s = s.observed_s();

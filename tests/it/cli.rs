@@ -581,3 +581,23 @@ fn every_command_takes_threads_and_answers_the_same_whatever_the_count() {
     let out = triage_sim(&["--threads", "2", "run", &file, "--replications", "2"]);
     assert!(out.status.success());
 }
+
+#[test]
+fn sweep_refuses_an_unknown_kpi_before_running() {
+    let out = triage_sim(&[
+        "sweep",
+        &scenario_path("mm14-patience.toml"),
+        "--vary",
+        "handlers.count=14..15",
+        "--kpi",
+        "servise_level",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "--kpi servise_level: no channel reports it; expected one of offered, answered"
+        ),
+        "{stderr}"
+    );
+}
