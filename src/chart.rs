@@ -5,9 +5,12 @@
 //! so charts survive greyscale printing. Text is SVG text, so no font files are needed.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+use crate::calendar::HOURS_PER_WEEK;
 use crate::compare::KpiDifference;
+use crate::interval_staffing::IntervalStaffing;
 use crate::replicate::Results;
 use crate::staffing::StaffAnswer;
 use crate::stats::get;
@@ -221,20 +224,7 @@ fn draw_staffing_profile<DB: DrawingBackend>(
         .axis_desc_style(("sans-serif", 15))
         .draw()
         .map_err(draw_err)?;
-    for (d, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        .iter()
-        .enumerate()
-    {
-        // backend_coord is in image pixels; the panel draws relative to its own corner.
-        let (px, py) = chart.backend_coord(&(d as f64 * 24.0 + 12.0, 0.0));
-        let (bx, by) = area.get_base_pixel();
-        area.draw(&Text::new(
-            *name,
-            (px - bx - 12, py - by + 6),
-            ("sans-serif", 14),
-        ))
-        .map_err(draw_err)?;
-    }
+    label_days(area, &chart)?;
     for (points, label, colour) in [
         (staffed, "handlers on duty", PALETTE[0]),
         (busy, "handlers busy (workload)", PALETTE[1]),
@@ -251,6 +241,105 @@ fn draw_staffing_profile<DB: DrawingBackend>(
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
         .label_font(("sans-serif", 13))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(draw_err)
+}
+
+/// Writes Mon … Sun under the middle of each day of a 168-hour axis.
+fn label_days<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+) -> Result<(), ChartError> {
+    for (d, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .iter()
+        .enumerate()
+    {
+        // backend_coord is in image pixels; the panel draws relative to its own corner.
+        let (px, py) = chart.backend_coord(&(d as f64 * 24.0 + 12.0, 0.0));
+        let (bx, by) = area.get_base_pixel();
+        area.draw(&Text::new(
+            *name,
+            (px - bx - 12, py - by + 6),
+            ("sans-serif", 14),
+        ))
+        .map_err(draw_err)?;
+    }
+    Ok(())
+}
+
+/// Handlers needed in each hour of the week (`staff --by-interval`): the iterative staffing
+/// algorithm's answer and stationary Erlang C as steps, beside the rota's staffed level and
+/// the offered load.
+fn draw_interval_staffing<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    name: &str,
+    r: &IntervalStaffing,
+) -> Result<(), ChartError> {
+    if r.isa.len() != HOURS_PER_WEEK {
+        return Err(ChartError::Empty("no hours of the week"));
+    }
+    let steps = |values: &[f64]| -> Vec<(f64, f64)> {
+        values
+            .iter()
+            .enumerate()
+            .flat_map(|(h, &v)| [(h as f64, v), (h as f64 + 1.0, v)])
+            .collect()
+    };
+    let whole = |v: &[u32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
+    let (isa, stationary) = (steps(&whole(&r.isa)), steps(&whole(&r.stationary)));
+    let (rota, offered) = (steps(&r.rota), steps(&r.offered_erlangs));
+    // Headroom above the lines for the legend.
+    let top = [&isa, &stationary, &rota, &offered]
+        .iter()
+        .flat_map(|series| series.iter().map(|p| p.1))
+        .fold(1.0, f64::max)
+        * 1.3;
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            format!(
+                "{name}: handlers needed by hour (P(wait) ≤ {:.0}%)",
+                100.0 * r.alpha
+            ),
+            ("sans-serif", 24),
+        )
+        .margin(16)
+        .x_label_area_size(44)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..168.0, 0.0..top)
+        .map_err(draw_err)?;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .x_label_formatter(&|_| String::new())
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .y_desc("handlers on duty")
+        .x_desc("hour of the week (Monday 00:00 to Sunday 24:00)")
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()
+        .map_err(draw_err)?;
+    label_days(root, &chart)?;
+    let grey = RGBColor(150, 150, 150);
+    for (points, label, colour, width) in [
+        (offered, "offered load (Erlangs)", grey, 1),
+        (rota, "the rota's handlers on duty", PALETTE[2], 2),
+        (stationary, "stationary Erlang C", PALETTE[1], 2),
+        (isa, "needed (iterative staffing algorithm)", PALETTE[0], 3),
+    ] {
+        chart
+            .draw_series(LineSeries::new(points, colour.stroke_width(width)))
+            .map_err(draw_err)?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(width))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(("sans-serif", 14))
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .draw()
@@ -935,6 +1024,13 @@ pub enum Chart<'a> {
         /// The KPI to show.
         kpi: &'a str,
     },
+    /// Handlers needed in each hour of the week (`staff --by-interval`).
+    IntervalStaffing {
+        /// Scenario name, for the title.
+        name: &'a str,
+        /// The algorithm's answer.
+        result: &'a IntervalStaffing,
+    },
     /// The distribution of waits until first answer.
     Waits {
         /// The results to chart.
@@ -966,6 +1062,7 @@ impl Chart<'_> {
             Chart::Compare { diffs, kpi, title } => draw_compare_forest(root, diffs, kpi, title),
             Chart::Sweep { points, kpi } => draw_sweep(root, points, kpi),
             Chart::Waits { results, channels } => draw_wait_cdf(root, results, channels),
+            Chart::IntervalStaffing { name, result } => draw_interval_staffing(root, name, result),
             Chart::Trend {
                 results,
                 service_level_of,

@@ -753,10 +753,7 @@ fn staff_by_interval(
     output: &OutputArgs,
     limits: LimitArgs,
 ) -> Result<(), Failure> {
-    let (format, out) = (output.format, output.out.as_deref());
-    if output.chart.is_some() {
-        return Err(Failure::Input("--chart is not available with --by-interval yet; use --format json or csv and plot the arrays".into()));
-    }
+    let (format, out, chart) = output.checked()?;
     let scenario = load_scenario(file, overrides, replications)?;
     let alpha =
         alpha.unwrap_or_else(|| 1.0 - scenario.channels.first().map_or(0.9, |c| c.target.fraction));
@@ -771,6 +768,13 @@ fn staff_by_interval(
     )?;
     let result =
         triage_sim::interval_staffing::iterative_staffing(&scenario, alpha, ISA_MAX_ITERATIONS);
+    write_chart(
+        chart,
+        Chart::IntervalStaffing {
+            name: &scenario.name,
+            result: &result,
+        },
+    )?;
     let text = match format {
         Format::Table => report::interval_table(&scenario.name, &result),
         Format::Json => serde_json::to_string_pretty(&result).context("cannot format JSON")? + "\n",

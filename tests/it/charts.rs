@@ -162,3 +162,45 @@ fn wait_distribution_and_trend_charts() {
     );
     assert!(chart::wait_cdf(&results, &["nope"]).is_err());
 }
+
+#[test]
+fn interval_staffing_chart_draws_the_week() {
+    use triage_sim::interval_staffing::IntervalStaffing;
+    let hours = 168;
+    let wave = |h: usize| 10.0 + 5.0 * (std::f64::consts::TAU * h as f64 / 24.0).sin();
+    let result = IntervalStaffing {
+        alpha: 0.1,
+        iterations: 3,
+        converged: true,
+        labels: (0..hours).map(|h| format!("h{h}")).collect(),
+        offered_erlangs: (0..hours).map(wave).collect(),
+        isa: (0..hours).map(|h| wave(h).ceil() as u32 + 3).collect(),
+        stationary: (0..hours).map(|h| wave(h).ceil() as u32 + 2).collect(),
+        p_wait_isa: vec![0.1; hours],
+        rota: vec![16.0; hours],
+    };
+    let chart = chart::Chart::IntervalStaffing {
+        name: "wave",
+        result: &result,
+    };
+    let svg = chart.to_svg().unwrap();
+    for label in [
+        "wave: handlers needed by hour (P(wait) ≤ 10%)",
+        "needed (iterative staffing algorithm)",
+        "stationary Erlang C",
+        "the rota&apos;s handlers on duty",
+        "Mon",
+        "Sun",
+    ] {
+        assert!(svg.contains(label), "missing {label:?}");
+    }
+    let empty = IntervalStaffing {
+        isa: Vec::new(),
+        ..result
+    };
+    let chart = chart::Chart::IntervalStaffing {
+        name: "empty",
+        result: &empty,
+    };
+    assert!(chart.to_svg().is_err());
+}
