@@ -7,6 +7,7 @@
 pub mod budget;
 pub mod calendar;
 pub mod chart;
+pub mod cli;
 pub mod compare;
 pub mod dist;
 pub mod erlang;

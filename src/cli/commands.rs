@@ -1,0 +1,509 @@
+//! The commands: each loads and checks its input, estimates the work, simulates, and hands
+//! its text to [`super::sink`].
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::budget::Work;
+use crate::chart::Chart;
+use crate::erlang::ErlangInput;
+use crate::interrupt;
+use crate::report::{self, Format};
+use crate::scenario::{Override, Scenario, mean_staffed, offered_load};
+use crate::sim::effective_groups;
+use crate::staffing::{self, StaffOptions};
+use crate::sweep::Vary;
+use crate::{output, replicate};
+
+use super::sink::*;
+use super::*;
+
+pub(super) fn run_default() -> Result<(), Failure> {
+    let results = replicate(&Scenario::default_scenario());
+    emit(&report::results_table(&results), None)
+}
+
+pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
+    let (format, out, chart) = args.output.checked()?;
+    let mut scenario = load_scenario(&args.file, &args.set.set, args.replications)?;
+    if let Some(s) = args.seed {
+        scenario.seed = s;
+    }
+    args.limits.allow(&Work::of(&scenario), cores())?;
+    let results = replicate(&scenario);
+    let picks = crate::chart::ChartChannels::of(&scenario);
+    let cohorts = crate::chart::cohort_weeks(&scenario);
+    let picture = match args.chart_kind {
+        RunChart::HourOfWeek => Chart::HourOfWeek {
+            results: &results,
+            channel: picks.first,
+        },
+        RunChart::Wait => Chart::Waits {
+            results: &results,
+            channels: &picks.phones,
+        },
+        RunChart::Trend => Chart::Trend {
+            results: &results,
+            service_level_of: picks.first,
+            wait_of: picks.second,
+            cohorts: &cohorts,
+        },
+    };
+    write_chart(chart, picture)?;
+    emit(&render(&results, format)?, out)
+}
+
+/// Loads `file` with the `--set` overrides, then the `--replications` override.
+pub(super) fn load_scenario(
+    file: &Path,
+    overrides: &[Override],
+    replications: Option<u32>,
+) -> Result<Scenario, Failure> {
+    let mut scenario = Scenario::load_with(file, overrides)?;
+    if let Some(r) = replications {
+        scenario.replications = r;
+    }
+    Ok(scenario)
+}
+
+pub(super) fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> {
+    let s = Scenario::load_with(file, overrides)?;
+    let load = offered_load(&s);
+    let mut lines: Vec<String> = Vec::new();
+    lines.push(format!("{}: valid scenario \"{}\"", file.display(), s.name));
+    lines.push(format!(
+        "horizon {} h, warm-up {} h, {} replications, seed {}",
+        s.horizon.as_secs() / 3600.0,
+        s.warmup.as_secs() / 3600.0,
+        s.replications,
+        s.seed
+    ));
+    for (i, c) in s.channels.iter().enumerate() {
+        let patience = c
+            .patience
+            .as_ref()
+            .map_or("infinitely patient".into(), |p| {
+                format!("patience {}", p.describe())
+            });
+        lines.push(format!(
+            "channel {:<10} {:?}, priority {}, {} /h, handle {}, {patience}, target {:.0}% within {} s; handler load {:.2} Erlangs{}",
+            c.name,
+            c.kind,
+            c.priority,
+            c.rate_per_hour,
+            c.handle_time.describe(),
+            c.target.fraction * 100.0,
+            c.target.answer_within_s,
+            load.handler_erlangs[i],
+            if s.is_triaged(i) {
+                format!(
+                    " (triaged; {:.1}% reach handlers)",
+                    load.forward_share[i] * 100.0
+                )
+            } else {
+                String::new()
+            }
+        ));
+    }
+    lines.push(format!("work: {}", Work::of(&s).describe(cores())));
+    let total: f64 = load.handler_erlangs.iter().sum();
+    let staffed = mean_staffed(&s.handlers);
+    let groups = effective_groups(&s);
+    lines.push(format!(
+        "handlers: {} group(s), {staffed:.1} on duty on average; offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
+        groups.len(),
+        100.0 * total / staffed.max(1e-9)
+    ));
+    for g in &groups {
+        let shift = g.shift.as_ref().map_or("always on duty".to_owned(), |sh| {
+            let on = sh.pattern.iter().filter(|d| **d).count();
+            format!(
+                "shift {:02}:{:02} for {} h, {on} days on in {}",
+                sh.start_s / 3600,
+                sh.start_s % 3600 / 60,
+                sh.length.as_secs() / 3600.0,
+                sh.pattern.len()
+            )
+        });
+        let serves: Vec<&str> = g
+            .channels
+            .iter()
+            .map(|&c| s.channels[c].name.as_str())
+            .collect();
+        lines.push(format!(
+            "  group {:<10} {} team(s) of {}, {shift}, serves {}",
+            g.name,
+            g.teams,
+            g.headcount,
+            serves.join(", ")
+        ));
+    }
+    for h in &s.handlers.hires {
+        lines.push(format!(
+            "  hires: {} into {} from day {} (training {:.0} weeks, ramp {:.0} weeks from ×{})",
+            h.count,
+            groups[h.group].name,
+            h.start_day,
+            h.training.as_secs() / 604_800.0,
+            h.ramp.as_secs() / 604_800.0,
+            h.initial_aht_factor
+        ));
+    }
+    if let Some(t) = &s.triage {
+        lines.push(format!(
+            "triage {} officers, policy {:?}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, escalates {:.0}%",
+            t.officers,
+            t.policy,
+            t.handle_time.describe(),
+            load.triage_erlangs,
+            load.intercept_share * 100.0,
+            t.resolve_fraction * 100.0,
+            t.escalate_fraction * 100.0
+        ));
+    }
+    lines.push(String::new());
+    emit(&lines.join("\n"), None)
+}
+
+pub(super) fn staff(
+    file: &Path,
+    overrides: &[Override],
+    opts: StaffOptions,
+    vary: Option<&Vary>,
+    replications: Option<u32>,
+    output: &OutputArgs,
+    limits: LimitArgs,
+) -> Result<(), Failure> {
+    let (format, out, chart) = output.checked()?;
+    let scenario = load_scenario(file, overrides, replications)?;
+    let searches = vary.map_or(1, |v| v.values.len()) as f64;
+    let evaluations = f64::from(staffing::max_evaluations(opts.max_added));
+    limits.allow(&Work::of(&scenario).times(searches * evaluations), cores())?;
+    if scenario.replications < 2 {
+        return Err(Failure::Input(
+            "staff needs at least 2 replications per candidate (--replications)".into(),
+        ));
+    }
+    let text = match vary {
+        None => {
+            let answer =
+                staffing::search(&scenario, &opts).map_err(|e| Failure::Input(e.to_string()))?;
+            write_chart(
+                chart,
+                Chart::StaffingCurve {
+                    name: &scenario.name,
+                    answer: &answer,
+                },
+            )?;
+            match format {
+                Format::Table => report::staff_table(&scenario.name, &answer),
+                Format::Json => report::staff_json(&answer),
+                Format::Csv => report::staff_csv(&answer).context("cannot format CSV")?,
+            }
+        }
+        Some(v) if v.key == "triage.officers" => {
+            let officers: Vec<u32> = v.values.iter().map(|x| x.max(0.0).round() as u32).collect();
+            let mix = staffing::search_officers(&scenario, &opts, &officers)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            match format {
+                Format::Table => report::mix_table(&scenario.name, &mix),
+                Format::Json => {
+                    serde_json::to_string_pretty(&mix).context("cannot format JSON")? + "\n"
+                }
+                Format::Csv => {
+                    return Err(Failure::Input(
+                        "staff --vary supports --format table or json".into(),
+                    ));
+                }
+            }
+        }
+        Some(v) => {
+            return Err(Failure::Input(format!(
+                "staff --vary varies triage.officers; got {}",
+                v.key
+            )));
+        }
+    };
+    emit(&text, out)
+}
+
+/// Most handlers the report's staffing search may add.
+const REPORT_MAX_ADDED: u32 = 500;
+
+pub(super) fn report_html(
+    file: &Path,
+    overrides: &[Override],
+    out: &Path,
+    replications: Option<u32>,
+    with_staffing: bool,
+    limits: LimitArgs,
+) -> Result<(), Failure> {
+    check_output_dir(out)?;
+    let scenario = load_scenario(file, overrides, replications)?;
+    let searches = if with_staffing {
+        f64::from(staffing::max_evaluations(REPORT_MAX_ADDED))
+    } else {
+        0.0
+    };
+    limits.allow(&Work::of(&scenario).times(1.0 + searches), cores())?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let results = replicate(&scenario);
+    // The staffing answer for the best-priority channel's target (needs 2+ replications).
+    let staffing = (with_staffing && scenario.replications >= 2)
+        .then(|| {
+            let first = scenario
+                .channels
+                .first()
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
+            let opts = StaffOptions {
+                channels: vec![first],
+                max_added: REPORT_MAX_ADDED,
+                ..StaffOptions::default()
+            };
+            staffing::search(&scenario, &opts).ok()
+        })
+        .flatten();
+    let html = report::html_report(&scenario, &results, staffing.as_ref(), &text);
+    not_interrupted()?;
+    output::write_atomic(out, html.as_bytes())
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(())
+}
+
+/// Most iterations of the iterative staffing algorithm.
+const ISA_MAX_ITERATIONS: usize = 12;
+
+pub(super) fn staff_by_interval(
+    file: &Path,
+    overrides: &[Override],
+    alpha: Option<f64>,
+    replications: Option<u32>,
+    output: &OutputArgs,
+    limits: LimitArgs,
+) -> Result<(), Failure> {
+    let (format, out, chart) = output.checked()?;
+    let scenario = load_scenario(file, overrides, replications)?;
+    let alpha =
+        alpha.unwrap_or_else(|| 1.0 - scenario.channels.first().map_or(0.9, |c| c.target.fraction));
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(Failure::Input(format!(
+            "--alpha must be between 0 and 1 (exclusive); got {alpha}"
+        )));
+    }
+    limits.allow(
+        &Work::of(&scenario).times(ISA_MAX_ITERATIONS as f64),
+        cores(),
+    )?;
+    let result = crate::interval_staffing::iterative_staffing(&scenario, alpha, ISA_MAX_ITERATIONS);
+    write_chart(
+        chart,
+        Chart::IntervalStaffing {
+            name: &scenario.name,
+            result: &result,
+        },
+    )?;
+    let text = match format {
+        Format::Table => report::interval_table(&scenario.name, &result),
+        Format::Json => serde_json::to_string_pretty(&result).context("cannot format JSON")? + "\n",
+        Format::Csv => report::interval_csv(&result).context("cannot format CSV")?,
+    };
+    emit(&text, out)
+}
+
+pub(super) fn compare(
+    a: &Path,
+    b: &Path,
+    overrides: &[Override],
+    replications: Option<u32>,
+    output: &OutputArgs,
+    limits: LimitArgs,
+) -> Result<(), Failure> {
+    let (format, out, chart) = output.checked()?;
+    let mut sa = Scenario::load_with(a, overrides)?;
+    let mut sb = Scenario::load_with(b, overrides)?;
+    if let Some(r) = replications {
+        sa.replications = r;
+    }
+    (sb.replications, sb.seed) = (sa.replications, sa.seed);
+    limits.allow(&Work::of(&sa).then(Work::of(&sb)), cores())?;
+    let (ra, rb) = (replicate(&sa), replicate(&sb));
+    let diffs = crate::compare::compare(&ra, &rb);
+    let title = format!("B − A: {} vs {}", sb.name, sa.name);
+    write_chart(
+        chart,
+        Chart::Compare {
+            diffs: &diffs,
+            kpi: "service_level",
+            title: &title,
+        },
+    )?;
+    let text = match format {
+        Format::Table => report::compare_table(&sa.name, &sb.name, sa.replications, &diffs),
+        Format::Json => report::compare_json(&sa.name, &sb.name, &diffs),
+        Format::Csv => report::compare_csv(&diffs).context("cannot format CSV")?,
+    };
+    emit(&text, out)
+}
+
+/// Most points one sweep may have (each is validated before the first runs).
+const MAX_SWEEP_POINTS: usize = 100_000;
+
+pub(super) fn sweep(
+    file: &Path,
+    overrides: &[Override],
+    vary: &[Vary],
+    kpi: &str,
+    replications: Option<u32>,
+    output: &OutputArgs,
+    limits: LimitArgs,
+) -> Result<(), Failure> {
+    let (format, out, chart) = output.checked()?;
+    if vary.len() > 2 {
+        return Err(Failure::Input(
+            "sweep varies one or two parameters; got more --vary flags".into(),
+        ));
+    }
+    let size: usize = vary.iter().map(|v| v.values.len()).product();
+    if size > MAX_SWEEP_POINTS {
+        return Err(Failure::Input(format!(
+            "a grid of {size} points; expected at most {MAX_SWEEP_POINTS} (split the sweep, or use a coarser :STEP)"
+        )));
+    }
+    let grid = crate::sweep::grid(vary);
+    let point = |settings: &[Override]| -> Result<Scenario, Failure> {
+        let all: Vec<Override> = overrides.iter().chain(settings).cloned().collect();
+        load_scenario(file, &all, replications)
+    };
+    // The grid's corners first: a grid that is plainly too big is refused at once.
+    if let (Some(first), Some(last)) = (grid.first(), grid.last()) {
+        let first = point(first)?;
+        let kpis = crate::stats::channel_kpi_names(&first);
+        if !kpis.contains(&kpi) {
+            return Err(Failure::Input(format!(
+                "--kpi {kpi}: no channel reports it; expected one of {}",
+                kpis.join(", ")
+            )));
+        }
+        let (first, last) = (Work::of(&first), Work::of(&point(last)?));
+        let corner = if first.contacts >= last.contacts {
+            first
+        } else {
+            last
+        };
+        limits.allow(&corner.times(grid.len() as f64), cores())?;
+    }
+    // Every point is validated before any runs, so a bad value fails at once.
+    let scenarios = grid
+        .iter()
+        .map(|settings| point(settings))
+        .collect::<Result<Vec<Scenario>, Failure>>()?;
+    let work = scenarios
+        .iter()
+        .map(Work::of)
+        .reduce(Work::then)
+        .unwrap_or_default();
+    limits.allow(&work, cores())?;
+    // A progress bar on standard error once the sweep has run a second (hidden off a terminal).
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::hidden();
+    bar.set_length(grid.len() as u64);
+    let mut points = Vec::with_capacity(grid.len());
+    for (settings, s) in grid.into_iter().zip(&scenarios) {
+        let results = replicate(s);
+        if interrupt::requested() {
+            break; // This point was cut short.
+        }
+        points.push(crate::sweep::Point { settings, results });
+        if bar.is_hidden() && started.elapsed().as_secs_f64() > 1.0 {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if interrupt::requested() {
+        return Err(sweep_interrupted(
+            &points,
+            scenarios.len(),
+            kpi,
+            format,
+            out,
+        ));
+    }
+    write_chart(
+        chart,
+        Chart::Sweep {
+            points: &points,
+            kpi,
+        },
+    )?;
+    emit(&sweep_text(&points, kpi, format)?, out)
+}
+
+pub(super) fn sweep_text(
+    points: &[crate::sweep::Point],
+    kpi: &str,
+    format: Format,
+) -> anyhow::Result<String> {
+    Ok(match format {
+        Format::Table => report::sweep_table(points, kpi),
+        Format::Json => report::sweep_json(points),
+        Format::Csv => report::sweep_csv(points).context("cannot format CSV")?,
+    })
+}
+
+/// How far an interrupted sweep got. `--out` is left alone; the finished points, if any, go
+/// whole to a separate `NAME.partial.EXT` so that hours of work are not lost.
+pub(super) fn sweep_interrupted(
+    points: &[crate::sweep::Point],
+    total: usize,
+    kpi: &str,
+    format: Format,
+    out: Option<&Path>,
+) -> Failure {
+    let mut msg = format!(
+        "interrupted: {} of {total} sweep points finished",
+        points.len()
+    );
+    if let Some(last) = points.last() {
+        let settings: Vec<String> = last
+            .settings
+            .iter()
+            .map(|o| format!("{}={}", o.key, o.value))
+            .collect();
+        msg += &format!(" (the last: {})", settings.join(", "));
+    }
+    match out {
+        None => msg += "; nothing was printed",
+        Some(path) => {
+            msg += &format!("; {} was not written", path.display());
+            if !points.is_empty() {
+                let partial = partial_path(path);
+                let written = sweep_text(points, kpi, format).and_then(|text| {
+                    output::write_atomic(&partial, text.as_bytes()).map_err(anyhow::Error::from)
+                });
+                msg += &match written {
+                    Ok(()) => format!("; the finished points are in {}", partial.display()),
+                    Err(e) => format!("; the finished points could not be saved: {e:#}"),
+                };
+            }
+        }
+    }
+    Failure::Interrupted(msg)
+}
+
+pub(super) fn erlang(input: ErlangInput, format: Format) -> Result<(), Failure> {
+    let r = input.solve().map_err(|e| Failure::Input(e.to_string()))?;
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&r).context("cannot format JSON")? + "\n",
+        Format::Table => report::erlang_table(&input, &r),
+        Format::Csv => {
+            return Err(Failure::Input(
+                "erlang supports --format table or json".into(),
+            ));
+        }
+    };
+    emit(&text, None)
+}

@@ -1,0 +1,404 @@
+//! The `triage-sim` command line: parses flags, runs one command, maps errors to exit codes
+//! (0 success, 1 failure while running or writing, 2 bad input or usage, 130 interrupted).
+//!
+//! `mod.rs` holds the flags and the dispatch; [`commands`] the commands; [`sink`] where
+//! results go (standard output, atomic files, charts).
+
+mod commands;
+mod sink;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::budget::{Limits, Work};
+use crate::erlang::ErlangInput;
+use crate::interrupt;
+use crate::report::Format;
+use crate::scenario::{LoadError, Override};
+use crate::staffing::{self, StaffOptions};
+use crate::sweep::Vary;
+
+use commands::*;
+use sink::{check_chart_path, check_output_dir};
+
+/// Discrete-event simulation of a police contact centre (999, 101, web, triage).
+///
+/// With no command, simulates the built-in default scenario and prints a table.
+#[derive(Parser)]
+#[command(name = "triage-sim", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Worker threads for replications, on every command (default: all cores). Results do not
+    /// depend on it.
+    #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    threads: Option<u32>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate a scenario file and report every KPI with its 95% confidence interval.
+    Run(RunArgs),
+    /// Validate a scenario and print what it resolved to, or every error.
+    Check {
+        /// The scenario TOML file.
+        file: PathBuf,
+        #[command(flatten)]
+        set: SetArgs,
+    },
+    /// Find the fewest call handlers that meet every target (common random numbers).
+    Staff {
+        /// The scenario TOML file.
+        file: PathBuf,
+        /// Add handlers to this shift group (default: spread over the groups by size).
+        #[arg(long)]
+        group: Option<String>,
+        /// Only these channels' targets must be met (repeatable; default: every channel).
+        #[arg(long = "channel")]
+        channels: Vec<String>,
+        /// Most handlers the search may add.
+        #[arg(long, default_value_t = 500)]
+        max_added: u32,
+        /// Require each channel's service level in every hour of the week, or every week.
+        #[arg(long, value_enum)]
+        every_interval: Option<staffing::IntervalKind>,
+        /// Also search triage team sizes, e.g. triage.officers=2..8, and report the cheapest mix
+        /// by the scenario's cost_per_handler and cost_per_officer.
+        #[arg(long)]
+        vary: Option<Vary>,
+        /// Handlers needed in each hour of the week (iterative staffing algorithm), beside the
+        /// stationary Erlang C answer and the rota's staffed level.
+        #[arg(long)]
+        by_interval: bool,
+        /// With --by-interval: target probability of waiting (default 1 − the best-priority
+        /// channel's target fraction).
+        #[arg(long)]
+        alpha: Option<f64>,
+        /// Replications per candidate (overrides the file).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+        replications: Option<u32>,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        set: SetArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Paired what-if: B − A for every KPI with a confidence interval of the difference.
+    Compare {
+        /// Scenario A (the baseline).
+        a: PathBuf,
+        /// Scenario B (the what-if).
+        b: PathBuf,
+        /// Replications (overrides both files; A's seed is used for both).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+        replications: Option<u32>,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Applied to both scenarios.
+        #[command(flatten)]
+        set: SetArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Grid over one or two parameters, each point replicated.
+    Sweep {
+        /// The scenario TOML file.
+        file: PathBuf,
+        /// KEY=START..END[:STEP], e.g. handlers.count=10..20 (one or two).
+        #[arg(long, required = true)]
+        vary: Vec<Vary>,
+        /// The KPI the table shows per channel (JSON and CSV carry all).
+        #[arg(long, default_value = "service_level")]
+        kpi: String,
+        /// Replications per point (overrides the file).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        replications: Option<u32>,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        set: SetArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+
+    /// One self-contained HTML report: KPIs with CIs, charts, the staffing answer, assumptions.
+    Report {
+        /// The scenario TOML file.
+        file: PathBuf,
+        /// Where to write the report (atomically).
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+        /// Replications (overrides the file).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+        replications: Option<u32>,
+        /// Leave out the staffing search (faster).
+        #[arg(long)]
+        no_staffing: bool,
+        #[command(flatten)]
+        set: SetArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Analytic Erlang C (or, with --patience-s, Erlang A) answer-time figures.
+    #[command(allow_negative_numbers = true)]
+    Erlang {
+        /// Poisson arrivals per hour.
+        #[arg(long)]
+        rate_per_hour: f64,
+        /// Mean (exponential) handle time, seconds.
+        #[arg(long)]
+        aht_s: f64,
+        /// Number of agents.
+        #[arg(long)]
+        agents: u32,
+        /// Answer-time threshold for the service level, seconds.
+        #[arg(long)]
+        target_s: f64,
+        /// Mean (exponential) patience, seconds: switches to Erlang A.
+        #[arg(long)]
+        patience_s: Option<f64>,
+        /// Output format (table or json).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// The `run` command's arguments.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// The scenario TOML file.
+    file: PathBuf,
+    /// Number of replications (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    replications: Option<u32>,
+    /// Master seed (overrides the file).
+    #[arg(long)]
+    seed: Option<u64>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Which chart --chart writes: service level by hour of week, the wait distribution, or the
+    /// year week by week (first two channels; hiring cohorts marked).
+    #[arg(long, value_enum, default_value_t = RunChart::HourOfWeek)]
+    chart_kind: RunChart,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The charts `run --chart` can draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum RunChart {
+    /// The best-priority channel's service level in every hour of the week.
+    HourOfWeek,
+    /// The distribution of waits until first answer, per phone channel.
+    Wait,
+    /// Weekly service level and mean wait of the first two channels, with hiring cohorts.
+    Trend,
+}
+
+/// Where and how a command writes its results.
+#[derive(clap::Args, Clone, Debug)]
+struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Also write the chart that fits the command (format from the extension: .svg).
+    #[arg(long)]
+    chart: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// Format, output path and chart path, with the chart's format checked before anything runs.
+    fn checked(&self) -> Result<(Format, Option<&Path>, Option<&Path>), Failure> {
+        let chart = self.chart.as_deref();
+        check_chart_path(chart)?;
+        for path in [self.out.as_deref(), chart].into_iter().flatten() {
+            check_output_dir(path)?;
+        }
+        Ok((self.format, self.out.as_deref(), chart))
+    }
+}
+
+/// `--set KEY.PATH=VALUE`, repeatable, on every command that reads a scenario.
+#[derive(clap::Args, Clone, Debug, Default)]
+struct SetArgs {
+    /// Override a scenario value, e.g. --set handlers.count=120 (repeatable).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    set: Vec<Override>,
+}
+
+/// The refusal of absurd sizes, on every command that simulates a scenario file.
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+struct LimitArgs {
+    /// Run even when the estimated work passes the limits (1 hour of computing or 8 GiB).
+    #[arg(long)]
+    force: bool,
+}
+
+impl LimitArgs {
+    /// Refuses `work` (exit 2, with the estimate) when it passes the limits, unless forced.
+    fn allow(&self, work: &Work, cores: usize) -> Result<(), Failure> {
+        if self.force {
+            return Ok(());
+        }
+        Limits::default()
+            .check(work, cores)
+            .map_err(|e| Failure::Input(e.to_string()))
+    }
+}
+
+/// Threads the rayon pool runs replications on.
+fn cores() -> usize {
+    rayon::current_num_threads()
+}
+
+/// A failure and the exit code it deserves.
+enum Failure {
+    /// The user's input is wrong: exit code 2.
+    Input(String),
+    /// Something failed while running or writing: exit code 1.
+    Runtime(anyhow::Error),
+    /// Ctrl-C or SIGTERM stopped the command: exit code 130, with how far it got.
+    Interrupted(String),
+}
+
+/// Fails with [`Failure::Interrupted`] once Ctrl-C was pressed: nothing is reported from runs
+/// that were cut short.
+fn not_interrupted() -> Result<(), Failure> {
+    if interrupt::requested() {
+        Err(Failure::Interrupted(
+            "interrupted; the runs were cut short and nothing was written".into(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Runtime(e)
+    }
+}
+
+/// Runs the command line: parses the arguments, runs the command, returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Without the handler Ctrl-C still ends the command, only less politely.
+    interrupt::install_handler().ok();
+    if let Some(threads) = cli.threads {
+        // Fails only if a pool already exists, which cannot happen this early.
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads as usize)
+            .build_global()
+            .ok();
+    }
+    let outcome = match cli.command {
+        None => run_default(),
+        Some(Command::Run(args)) => run(&args),
+        Some(Command::Check { file, set }) => check(&file, &set.set),
+        Some(Command::Report {
+            file,
+            out,
+            replications,
+            no_staffing,
+            set,
+            limits,
+        }) => report_html(&file, &set.set, &out, replications, !no_staffing, limits),
+        Some(Command::Staff {
+            file,
+            group,
+            channels,
+            max_added,
+            every_interval,
+            vary,
+            by_interval,
+            alpha,
+            replications,
+            set,
+            output,
+            limits,
+        }) => {
+            if by_interval {
+                staff_by_interval(&file, &set.set, alpha, replications, &output, limits)
+            } else {
+                let opts = StaffOptions {
+                    group,
+                    channels,
+                    max_added,
+                    every_interval,
+                };
+                staff(
+                    &file,
+                    &set.set,
+                    opts,
+                    vary.as_ref(),
+                    replications,
+                    &output,
+                    limits,
+                )
+            }
+        }
+        Some(Command::Compare {
+            a,
+            b,
+            replications,
+            set,
+            output,
+            limits,
+        }) => compare(&a, &b, &set.set, replications, &output, limits),
+        Some(Command::Sweep {
+            file,
+            vary,
+            kpi,
+            replications,
+            set,
+            output,
+            limits,
+        }) => sweep(&file, &set.set, &vary, &kpi, replications, &output, limits),
+        Some(Command::Erlang {
+            rate_per_hour,
+            aht_s,
+            agents,
+            target_s,
+            patience_s,
+            format,
+        }) => erlang(
+            ErlangInput {
+                rate_per_hour,
+                aht_s,
+                agents,
+                target_s,
+                patience_s,
+            },
+            format,
+        ),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Interrupted(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(interrupt::EXIT_CODE)
+        }
+    }
+}
