@@ -138,14 +138,7 @@ fn draw_staffing_curve<DB: DrawingBackend>(
             .map_err(draw_err)?
             .label(format!("recommended: {} handlers", a.handlers_needed))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(("sans-serif", 16))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(draw_err)
+        draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 16)
     }
 }
 
@@ -237,10 +230,19 @@ fn draw_staffing_profile<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
             });
     }
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 13)
+}
+
+/// Draws the legend of the chart's labelled series in the house style: a white, bordered box.
+fn draw_legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    position: SeriesLabelPosition,
+    size: u32,
+) -> Result<(), ChartError> {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(("sans-serif", 13))
+        .position(position)
+        .label_font(("sans-serif", size))
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .draw()
@@ -336,14 +338,7 @@ fn draw_interval_staffing<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(width))
             });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(("sans-serif", 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(draw_err)
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 14)
 }
 
 fn draw_heat_map<DB: DrawingBackend>(
@@ -604,13 +599,7 @@ fn draw_sweep<DB: DrawingBackend>(
                         PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
                     });
             }
-            chart
-                .configure_series_labels()
-                .label_font(("sans-serif", 15))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()
-                .map_err(draw_err)
+            draw_legend(&mut chart, SeriesLabelPosition::MiddleRight, 15)
         } else {
             let ys: Vec<f64> = points.iter().map(|p| x(p, 1)).collect();
             let mut ux: Vec<f64> = xs.clone();
@@ -789,14 +778,7 @@ fn draw_wait_cdf<DB: DrawingBackend>(
                     });
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font(("sans-serif", 15))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(draw_err)
+        draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 15)
     }
 }
 
@@ -918,14 +900,7 @@ fn draw_trend<DB: DrawingBackend>(
                 .map_err(draw_err)?;
         }
         for chart in [&mut upper, &mut lower] {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerLeft)
-                .label_font(("sans-serif", 14))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .draw()
-                .map_err(draw_err)?;
+            draw_legend(chart, SeriesLabelPosition::LowerLeft, 14)?;
         }
         Ok(())
     }
