@@ -106,9 +106,7 @@ fn draw_staffing_curve<DB: DrawingBackend>(
                 ))
                 .map_err(draw_err)?
                 .label(format!("{} service level (95% CI band)", ch.channel))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
-                });
+                .legend(legend_line(colour.stroke_width(3)));
             chart
                 .draw_series(
                     pts.iter()
@@ -125,9 +123,7 @@ fn draw_staffing_curve<DB: DrawingBackend>(
                 ))
                 .map_err(draw_err)?
                 .label(format!("{} target {:.0}%", ch.channel, target))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(1))
-                });
+                .legend(legend_line(colour.stroke_width(1)));
         }
         let n = f64::from(a.handlers_needed);
         chart
@@ -137,7 +133,7 @@ fn draw_staffing_curve<DB: DrawingBackend>(
             )))
             .map_err(draw_err)?
             .label(format!("recommended: {} handlers", a.handlers_needed))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+            .legend(legend_line(BLACK.stroke_width(2)));
         draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 16)
     }
 }
@@ -226,11 +222,14 @@ fn draw_staffing_profile<DB: DrawingBackend>(
             .draw_series(LineSeries::new(points, colour.stroke_width(2)))
             .map_err(draw_err)?
             .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
-            });
+            .legend(legend_line(colour.stroke_width(2)));
     }
     draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 13)
+}
+
+/// A legend's sample of a series: a short line in the series' style.
+fn legend_line(style: ShapeStyle) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style)
 }
 
 /// Draws the legend of the chart's labelled series in the house style: a white, bordered box.
@@ -334,9 +333,7 @@ fn draw_interval_staffing<DB: DrawingBackend>(
             .draw_series(LineSeries::new(points, colour.stroke_width(width)))
             .map_err(draw_err)?
             .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(width))
-            });
+            .legend(legend_line(colour.stroke_width(width)));
     }
     draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 14)
 }
@@ -595,9 +592,7 @@ fn draw_sweep<DB: DrawingBackend>(
                     ))
                     .map_err(draw_err)?
                     .label(name.clone())
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
-                    });
+                    .legend(legend_line(colour.stroke_width(3)));
             }
             draw_legend(&mut chart, SeriesLabelPosition::MiddleRight, 15)
         } else {
@@ -756,9 +751,7 @@ fn draw_wait_cdf<DB: DrawingBackend>(
                 .draw_series(LineSeries::new(pts, colour.stroke_width(3)))
                 .map_err(draw_err)?
                 .label(name.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
-                });
+                .legend(legend_line(colour.stroke_width(3)));
             let t = results.thresholds_s[c];
             if t <= x_max {
                 chart
@@ -773,9 +766,7 @@ fn draw_wait_cdf<DB: DrawingBackend>(
                         "{name} target: {:.0}% within {t} s",
                         100.0 * results.targets[c]
                     ))
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(1))
-                    });
+                    .legend(legend_line(colour.stroke_width(1)));
             }
         }
         draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 15)
@@ -845,9 +836,7 @@ fn draw_trend<DB: DrawingBackend>(
             .draw_series(LineSeries::new(sl, PALETTE[0].stroke_width(3)))
             .map_err(draw_err)?
             .label(format!("{sl_channel} service level"))
-            .legend(|(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], PALETTE[0].stroke_width(3))
-            });
+            .legend(legend_line(PALETTE[0].stroke_width(3)));
         upper
             .draw_series(DashedLineSeries::new(
                 vec![(0.0, target), (n, target)],
@@ -857,7 +846,7 @@ fn draw_trend<DB: DrawingBackend>(
             ))
             .map_err(draw_err)?
             .label(format!("target {target:.0}%"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(1)));
+            .legend(legend_line(BLACK.stroke_width(1)));
         let mut lower = ChartBuilder::on(&bottom)
             .margin(12)
             .x_label_area_size(40)
@@ -877,9 +866,7 @@ fn draw_trend<DB: DrawingBackend>(
             .draw_series(LineSeries::new(wait, PALETTE[1].stroke_width(3)))
             .map_err(draw_err)?
             .label(format!("{wait_channel} mean wait until first answer"))
-            .legend(|(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], PALETTE[1].stroke_width(3))
-            });
+            .legend(legend_line(PALETTE[1].stroke_width(3)));
         for (week, label) in cohorts {
             let x = *week as f64;
             for (chart_top, chart) in [(true, &mut upper), (false, &mut lower)] {
