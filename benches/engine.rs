@@ -40,7 +40,7 @@ fn staffing_search(c: &mut Criterion) {
         .iter_mut()
         .filter(|ch| ch.name == "999")
         .for_each(|ch| ch.target.fraction = 0.97);
-    let opts = triage_sim::staffing::StaffOptions {
+    let opts = triage_sim::planning::staffing::StaffOptions {
         channels: vec!["999".into()],
         max_added: 500,
         ..Default::default()
@@ -48,7 +48,7 @@ fn staffing_search(c: &mut Criterion) {
     let mut group = c.benchmark_group("staffing");
     group.sample_size(10);
     group.bench_function("staffordshire_2024_999_97pct", |b| {
-        b.iter(|| triage_sim::staffing::search(black_box(&s), &opts).expect("reachable"))
+        b.iter(|| triage_sim::planning::staffing::search(black_box(&s), &opts).expect("reachable"))
     });
     group.finish();
 }

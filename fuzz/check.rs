@@ -8,7 +8,7 @@
 
 use std::str::FromStr;
 
-use triage_sim::budget::Work;
+use triage_sim::planning::budget::Work;
 use triage_sim::scenario::{LoadError, Override, Scenario, offered_load};
 use triage_sim::stats::{accounted_for, get, replication_kpis};
 

@@ -13,25 +13,49 @@ use crate::rng::SimRng;
 #[derive(Clone, Debug)]
 pub enum Dist {
     /// Exponential with the given mean.
-    Exponential { mean_s: f64, inner: Exp<f64> },
+    Exponential {
+        /// The mean, in seconds.
+        mean_s: f64,
+        /// The sampler built from it.
+        inner: Exp<f64>,
+    },
     /// Lognormal with the given mean and standard deviation of the duration itself.
     Lognormal {
+        /// The mean, in seconds.
         mean_s: f64,
+        /// The standard deviation, in seconds.
         sd_s: f64,
+        /// The sampler built from them.
         inner: LogNormal<f64>,
     },
     /// Gamma with the given mean and standard deviation.
     Gamma {
+        /// The mean, in seconds.
         mean_s: f64,
+        /// The standard deviation, in seconds.
         sd_s: f64,
+        /// The sampler built from them.
         inner: Gamma<f64>,
     },
     /// Always the same value.
-    Deterministic { value_s: f64 },
+    Deterministic {
+        /// The value, in seconds.
+        value_s: f64,
+    },
     /// Uniform between two bounds.
-    Uniform { min_s: f64, max_s: f64 },
+    Uniform {
+        /// The lower bound, in seconds.
+        min_s: f64,
+        /// The upper bound, in seconds.
+        max_s: f64,
+    },
     /// One of a list of observed values, each equally likely (resampling).
-    Empirical { values_s: Vec<f64>, mean_s: f64 },
+    Empirical {
+        /// The observed values, in seconds.
+        values_s: Vec<f64>,
+        /// Their mean, in seconds.
+        mean_s: f64,
+    },
 }
 
 /// Why a distribution's parameters cannot be sampled.

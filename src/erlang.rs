@@ -44,7 +44,12 @@ pub enum ErlangError {
     #[error(
         "offered load {load:.3} Erlangs needs more than {agents} agents: with infinitely patient callers the queue grows without bound"
     )]
-    Unstable { load: f64, agents: u32 },
+    Unstable {
+        /// The offered load, in Erlangs.
+        load: f64,
+        /// The number of agents asked about.
+        agents: u32,
+    },
     /// A rate, time or patience that is not a positive finite number.
     #[error("{0} must be a finite number above 0")]
     NotPositive(&'static str),

@@ -1,30 +1,36 @@
 //! triage-sim: a discrete-event simulator of a police force's public contact centre.
 //!
-//! `Scenario` (checked TOML) → [`sim::run`] per replication → [`record::Tally`] →
-//! [`stats`] (means with confidence intervals) → [`report`] (table, JSON, CSV).
-//! See `ARCHITECTURE.md` for the map and the invariants.
+//! The modules are listed in layer order, each using only those above it (ARCHITECTURE.md,
+//! "Layers"; `tests/it/layers.rs` enforces it):
+//!
+//! - bottom, pure and used by anyone: [`time`], [`calendar`], [`rng`], [`dist`], [`erlang`];
+//! - [`scenario`]: the file format, validation and the checked model;
+//! - [`sim`]: one replication of a scenario → its [`sim::Tally`];
+//! - [`stats`]: KPIs of a tally, replications, means with confidence intervals, paired
+//!   differences, and the one table of every KPI;
+//! - [`planning`]: the staffing search, interval staffing, sweeps and the work budget;
+//! - [`report`]: tables, JSON, CSV, HTML and charts of results;
+//! - [`cli`]: the command line, the only layer that does I/O beyond rendering.
 
-pub mod budget;
+#![warn(missing_docs)]
+
 pub mod calendar;
-pub mod chart;
-pub mod cli;
-pub mod compare;
 pub mod dist;
 pub mod erlang;
-pub mod histogram;
-pub mod interrupt;
-pub mod interval_staffing;
-pub mod output;
-pub mod record;
-pub mod replicate;
-pub mod report;
 pub mod rng;
-pub mod scenario;
-pub mod sim;
-pub mod staffing;
-pub mod stats;
-pub mod sweep;
 pub mod time;
 
-pub use replicate::{Results, replicate, replicate_with_threads};
+pub mod scenario;
+
+pub mod sim;
+
+pub mod stats;
+
+pub mod planning;
+
+pub mod report;
+
+pub mod cli;
+
 pub use scenario::{Scenario, ScenarioError};
+pub use stats::{Results, replicate, replicate_with_threads};

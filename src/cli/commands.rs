@@ -5,16 +5,17 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::budget::Work;
-use crate::chart::Chart;
+use super::atomic_file;
+use super::interrupt;
 use crate::erlang::ErlangInput;
-use crate::interrupt;
+use crate::planning::budget::Work;
+use crate::planning::staffing::{self, StaffOptions};
+use crate::planning::sweep::Vary;
+use crate::report::chart::Chart;
 use crate::report::{self, Format};
 use crate::scenario::{Override, Scenario, mean_staffed, offered_load};
 use crate::sim::effective_groups;
-use crate::staffing::{self, StaffOptions};
-use crate::sweep::Vary;
-use crate::{output, replicate};
+use crate::stats::replicate;
 
 use super::sink::*;
 use super::*;
@@ -32,8 +33,8 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     args.limits.allow(&Work::of(&scenario), cores())?;
     let results = replicate(&scenario);
-    let picks = crate::chart::ChartChannels::of(&scenario);
-    let cohorts = crate::chart::cohort_weeks(&scenario);
+    let picks = crate::report::chart::ChartChannels::of(&scenario);
+    let cohorts = crate::report::chart::cohort_weeks(&scenario);
     let picture = match args.chart_kind {
         RunChart::HourOfWeek => Chart::HourOfWeek {
             results: &results,
@@ -268,7 +269,7 @@ pub(super) fn report_html(
         .flatten();
     let html = report::html_report(&scenario, &results, staffing.as_ref(), &text);
     not_interrupted()?;
-    output::write_atomic(out, html.as_bytes())
+    atomic_file::write_atomic(out, html.as_bytes())
         .with_context(|| format!("cannot write {}", out.display()))?;
     Ok(())
 }
@@ -297,7 +298,11 @@ pub(super) fn staff_by_interval(
         &Work::of(&scenario).times(ISA_MAX_ITERATIONS as f64),
         cores(),
     )?;
-    let result = crate::interval_staffing::iterative_staffing(&scenario, alpha, ISA_MAX_ITERATIONS);
+    let result = crate::planning::interval_staffing::iterative_staffing(
+        &scenario,
+        alpha,
+        ISA_MAX_ITERATIONS,
+    );
     write_chart(
         chart,
         Chart::IntervalStaffing {
@@ -330,7 +335,7 @@ pub(super) fn compare(
     (sb.replications, sb.seed) = (sa.replications, sa.seed);
     limits.allow(&Work::of(&sa).then(Work::of(&sb)), cores())?;
     let (ra, rb) = (replicate(&sa), replicate(&sb));
-    let diffs = crate::compare::compare(&ra, &rb);
+    let diffs = crate::stats::paired::compare(&ra, &rb);
     let title = format!("B − A: {} vs {}", sb.name, sa.name);
     write_chart(
         chart,
@@ -372,7 +377,7 @@ pub(super) fn sweep(
             "a grid of {size} points; expected at most {MAX_SWEEP_POINTS} (split the sweep, or use a coarser :STEP)"
         )));
     }
-    let grid = crate::sweep::grid(vary);
+    let grid = crate::planning::sweep::grid(vary);
     let point = |settings: &[Override]| -> Result<Scenario, Failure> {
         let all: Vec<Override> = overrides.iter().chain(settings).cloned().collect();
         load_scenario(file, &all, replications)
@@ -416,7 +421,7 @@ pub(super) fn sweep(
         if interrupt::requested() {
             break; // This point was cut short.
         }
-        points.push(crate::sweep::Point { settings, results });
+        points.push(crate::planning::sweep::Point { settings, results });
         if bar.is_hidden() && started.elapsed().as_secs_f64() > 1.0 {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
@@ -443,7 +448,7 @@ pub(super) fn sweep(
 }
 
 pub(super) fn sweep_text(
-    points: &[crate::sweep::Point],
+    points: &[crate::planning::sweep::Point],
     kpi: &str,
     format: Format,
 ) -> anyhow::Result<String> {
@@ -457,7 +462,7 @@ pub(super) fn sweep_text(
 /// How far an interrupted sweep got. `--out` is left alone; the finished points, if any, go
 /// whole to a separate `NAME.partial.EXT` so that hours of work are not lost.
 pub(super) fn sweep_interrupted(
-    points: &[crate::sweep::Point],
+    points: &[crate::planning::sweep::Point],
     total: usize,
     kpi: &str,
     format: Format,
@@ -482,7 +487,8 @@ pub(super) fn sweep_interrupted(
             if !points.is_empty() {
                 let partial = partial_path(path);
                 let written = sweep_text(points, kpi, format).and_then(|text| {
-                    output::write_atomic(&partial, text.as_bytes()).map_err(anyhow::Error::from)
+                    atomic_file::write_atomic(&partial, text.as_bytes())
+                        .map_err(anyhow::Error::from)
                 });
                 msg += &match written {
                     Ok(()) => format!("; the finished points are in {}", partial.display()),

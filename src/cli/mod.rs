@@ -4,7 +4,9 @@
 //! `mod.rs` holds the flags and the dispatch; [`commands`] the commands; [`sink`] where
 //! results go (standard output, atomic files, charts).
 
+mod atomic_file;
 mod commands;
+pub mod interrupt;
 mod sink;
 
 use std::path::{Path, PathBuf};
@@ -12,13 +14,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::budget::{Limits, Work};
 use crate::erlang::ErlangInput;
-use crate::interrupt;
+use crate::planning::budget::{Limits, Work};
+use crate::planning::staffing::{self, StaffOptions};
+use crate::planning::sweep::Vary;
 use crate::report::Format;
 use crate::scenario::{LoadError, Override};
-use crate::staffing::{self, StaffOptions};
-use crate::sweep::Vary;
 
 use commands::*;
 use sink::{check_chart_path, check_output_dir};

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::chart::Chart;
+use super::atomic_file;
+use crate::report::chart::Chart;
 use crate::report::{self, Format};
-use crate::{Results, output};
+use crate::stats::Results;
 
 use super::*;
 
@@ -38,8 +39,9 @@ pub(super) fn check_chart_path(path: Option<&Path>) -> Result<(), Failure> {
 pub(super) fn write_chart(path: Option<&Path>, chart: Chart<'_>) -> Result<(), Failure> {
     let Some(path) = path else { return Ok(()) };
     not_interrupted()?;
-    let chart_failed =
-        |e: crate::chart::ChartError| Failure::Runtime(anyhow::anyhow!("{}: {e}", path.display()));
+    let chart_failed = |e: crate::report::chart::ChartError| {
+        Failure::Runtime(anyhow::anyhow!("{}: {e}", path.display()))
+    };
     if path.extension().is_some_and(|e| e == "png") {
         let dir = path
             .parent()
@@ -63,7 +65,7 @@ pub(super) fn write_chart(path: Option<&Path>, chart: Chart<'_>) -> Result<(), F
         return Ok(());
     }
     let svg = chart.to_svg().map_err(chart_failed)?;
-    output::write_atomic(path, svg.as_bytes())
+    atomic_file::write_atomic(path, svg.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
@@ -96,7 +98,7 @@ pub(super) fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
                 _ => {}
             }
         }
-        Some(path) => output::write_atomic(path, text.as_bytes())
+        Some(path) => atomic_file::write_atomic(path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?,
     }
     Ok(())

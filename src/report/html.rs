@@ -4,12 +4,12 @@
 
 use std::fmt::Write;
 
-use crate::chart::{Chart, ChartChannels, cohort_weeks};
-use crate::replicate::Results;
+use crate::planning::staffing::StaffAnswer;
+use crate::report::chart::{Chart, ChartChannels, cohort_weeks};
 use crate::report::table::cell;
 use crate::scenario::Scenario;
-use crate::staffing::StaffAnswer;
 use crate::stats::get;
+use crate::stats::replication::Results;
 
 /// Escapes text for HTML.
 fn esc(s: &str) -> String {

@@ -1,16 +1,17 @@
 //! Presenting results: a terminal table, JSON and CSV, for runs and for the planning commands.
 
+pub mod chart;
 mod csv;
 mod csv_text;
 mod html;
 mod json;
-mod plan;
+mod planning;
 mod table;
 
 pub use self::csv::results_csv;
 pub use html::html_report;
 pub use json::results_json;
-pub use plan::{
+pub use planning::{
     compare_csv, compare_json, compare_table, interval_csv, interval_table, mix_table, staff_csv,
     staff_json, staff_table, sweep_csv, sweep_json, sweep_table,
 };

@@ -4,7 +4,7 @@
 //! A [`Scenario`] is proven sound by construction: downstream code never re-checks it.
 
 mod error;
-mod load;
+mod offered_load;
 mod overrides;
 mod raw;
 mod validate;
@@ -12,7 +12,7 @@ mod validate;
 pub use validate::mean_staffed;
 
 pub use error::{Diagnostic, ScenarioError, line_col};
-pub use load::{Load, offered_load};
+pub use offered_load::{Load, offered_load};
 pub use overrides::{Override, apply as apply_overrides};
 
 use jiff::civil::Date;

@@ -9,9 +9,9 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1, Gamma};
 
 use crate::calendar::{Calendar, HOURS_PER_YEAR};
-use crate::record::HOUR_US;
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{Bursts, Channel};
+use crate::sim::tally::HOUR_US;
 use crate::time::SimTime;
 
 /// The fresh-arrival process of one channel.

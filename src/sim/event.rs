@@ -1,7 +1,8 @@
 //! The closed set of events and the queue that orders them.
 //!
-//! Events are ordered by time, then by a fixed ladder for simultaneous events, then by
-//! insertion (first scheduled, first handled). The ladder, best first:
+//! Events are ordered by time, then by a fixed ladder for simultaneous events ([`Rung`]), then
+//! by insertion (first scheduled, first handled) — except fresh arrivals, which wait in one
+//! slot per channel: simultaneous fresh arrivals go by channel index. The ladder, best first:
 //!
 //! 1. **releases**: a handler finishes a contact or a chat, an officer finishes triage (and at
 //!    once takes the next caller);
@@ -29,17 +30,38 @@ pub struct CallerId {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A call handler finishes a call or work item.
-    HandlerFree { handler: u32 },
+    HandlerFree {
+        /// The handler's index in the workforce.
+        handler: u32,
+    },
     /// A call handler finishes one of the chats it holds.
-    ChatEnd { handler: u32 },
+    ChatEnd {
+        /// The handler's index in the workforce.
+        handler: u32,
+    },
     /// A triage officer finishes with a caller.
     TriageDone(CallerId),
     /// A team of a group starts its shift.
-    ShiftStart { group: u16, team: u16 },
+    ShiftStart {
+        /// The shift group's index.
+        group: u16,
+        /// The team within the group.
+        team: u16,
+    },
     /// A team of a group ends its shift (busy handlers finish the contact in hand first).
-    ShiftEnd { group: u16, team: u16 },
+    ShiftEnd {
+        /// The shift group's index.
+        group: u16,
+        /// The team within the group.
+        team: u16,
+    },
     /// A handler of an always-on group joins (after training) or leaves (attrition).
-    Roster { handler: u32, joins: bool },
+    Roster {
+        /// The handler's index in the workforce.
+        handler: u32,
+        /// True when the handler joins, false when they leave.
+        joins: bool,
+    },
     /// The triage team opens for the day.
     TriageOpen,
     /// The triage team closes for the day.
@@ -49,34 +71,64 @@ pub enum Event {
     /// A waiting caller's patience runs out (ignored if the caller was answered meanwhile).
     Abandon(CallerId),
     /// An incident burst starts on a channel.
-    BurstStart { channel: u16 },
+    BurstStart {
+        /// The channel's index.
+        channel: u16,
+    },
     /// The next call of a burst arrives.
-    BurstCall { channel: u16, burst: u16 },
+    BurstCall {
+        /// The channel's index.
+        channel: u16,
+        /// Which of the channel's open bursts the call belongs to.
+        burst: u16,
+    },
     /// A caller who hung up tries again (attempt ≥ 1).
-    Redial { channel: u16, attempt: u8 },
+    Redial {
+        /// The channel the caller redials.
+        channel: u16,
+        /// How many attempts came before this one.
+        attempt: u8,
+    },
     /// The next fresh caller arrives on a channel.
-    Arrival { channel: u16 },
+    Arrival {
+        /// The channel's index.
+        channel: u16,
+    },
 }
 
-/// The rung of arrivals: slot arrivals yield to heap events of lower rungs at the same instant.
-const ARRIVAL_RUNG: u64 = 4;
+/// The ladder for simultaneous events: a lower rung happens first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rung {
+    /// A handler finishes a contact or a chat, an officer finishes triage.
+    Release = 0,
+    /// Shifts start and end, handlers join or leave, triage opens or closes.
+    CapacityChange = 1,
+    /// A waiting caller becomes eligible for an overflow group.
+    Dispatch = 2,
+    /// A waiting caller's patience runs out.
+    Abandonment = 3,
+    /// Fresh arrivals, redials, burst calls and burst starts.
+    Arrival = 4,
+}
 
 impl Event {
-    /// Rung on the ladder for simultaneous events: lower happens first.
-    fn rung(self) -> u64 {
+    /// This event's rung on the ladder for simultaneous events.
+    pub fn rung(self) -> Rung {
         match self {
-            Event::HandlerFree { .. } | Event::ChatEnd { .. } | Event::TriageDone(_) => 0,
+            Event::HandlerFree { .. } | Event::ChatEnd { .. } | Event::TriageDone(_) => {
+                Rung::Release
+            }
             Event::ShiftStart { .. }
             | Event::ShiftEnd { .. }
             | Event::Roster { .. }
             | Event::TriageOpen
-            | Event::TriageClose => 1,
-            Event::Overflow(_) => 2,
-            Event::Abandon(_) => 3,
+            | Event::TriageClose => Rung::CapacityChange,
+            Event::Overflow(_) => Rung::Dispatch,
+            Event::Abandon(_) => Rung::Abandonment,
             Event::BurstStart { .. }
             | Event::BurstCall { .. }
             | Event::Redial { .. }
-            | Event::Arrival { .. } => ARRIVAL_RUNG,
+            | Event::Arrival { .. } => Rung::Arrival,
         }
     }
 }
@@ -225,7 +277,7 @@ impl EventQueue {
     #[inline]
     pub fn schedule(&mut self, time: SimTime, event: Event) {
         self.inserted += 1;
-        let order = (event.rung() << 60) | self.inserted;
+        let order = ((event.rung() as u64) << 60) | self.inserted;
         self.heap.push(Entry {
             key: (u128::from(time.0) << 64) | u128::from(order),
             event,
@@ -239,7 +291,7 @@ impl EventQueue {
         let heap_first = match self.heap.peek() {
             Some(top) => {
                 top.time() < arrival_at
-                    || (top.time() == arrival_at && top.event.rung() < ARRIVAL_RUNG)
+                    || (top.time() == arrival_at && top.event.rung() < Rung::Arrival)
             }
             None => false,
         };
@@ -288,7 +340,9 @@ mod tests {
         q.schedule(t, Event::Abandon(id));
         q.schedule(t, Event::HandlerFree { handler: 0 });
         q.schedule(SimTime(5), Event::Arrival { channel: 1 });
+        q.schedule(t, Event::Overflow(id));
         q.schedule(t, Event::TriageDone(id));
+        q.schedule(t, Event::ShiftStart { group: 0, team: 0 });
         let order: Vec<Event> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(
             order,
@@ -296,10 +350,26 @@ mod tests {
                 Event::Arrival { channel: 1 },
                 Event::HandlerFree { handler: 0 },
                 Event::TriageDone(id),
+                Event::ShiftStart { group: 0, team: 0 },
+                Event::Overflow(id),
                 Event::Abandon(id),
                 Event::Arrival { channel: 0 },
             ]
         );
+        let rungs: Vec<Rung> = [
+            Event::HandlerFree { handler: 0 },
+            Event::TriageClose,
+            Event::Overflow(id),
+            Event::Abandon(id),
+            Event::Redial {
+                channel: 0,
+                attempt: 1,
+            },
+        ]
+        .iter()
+        .map(|e| e.rung())
+        .collect();
+        assert!(rungs.is_sorted() && rungs.windows(2).all(|w| w[0] != w[1]));
     }
 
     #[test]

@@ -1,15 +1,17 @@
-//! The simulation engine: time, events, queues and the state machine of one replication.
+//! The simulation engine: events, queues, the workforce and the state machine of one
+//! replication, and the tallies it keeps.
 //!
 //! `sim::run(&scenario, replication)` simulates one replication and returns its [`Tally`].
-//! It does no I/O and cannot fail on a validated scenario.
+//! It does no I/O, reads no global state and cannot fail on a validated scenario.
 
 mod arrivals;
 mod engine;
 mod event;
+pub mod histogram;
+pub mod tally;
 mod workforce;
 
 pub use engine::{RunOptions, run, run_with};
-pub use event::{CallerId, Event, EventQueue};
+pub use event::{CallerId, Event, EventQueue, Rung};
+pub use tally::Tally;
 pub use workforce::effective_groups;
-
-pub use crate::record::Tally;

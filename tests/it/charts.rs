@@ -1,7 +1,7 @@
 //! Charts: each kind renders from a tiny seeded run as valid SVG with its title, labels and series.
 
-use triage_sim::chart;
-use triage_sim::staffing::{StaffOptions, search};
+use triage_sim::planning::staffing::{StaffOptions, search};
+use triage_sim::report::chart;
 
 use crate::support::mmn;
 
@@ -80,7 +80,7 @@ fn compare_forest_and_sweep_charts() {
     let mut b = a.clone();
     b.handlers.count = 16;
     let diffs =
-        triage_sim::compare::compare(&triage_sim::replicate(&a), &triage_sim::replicate(&b));
+        triage_sim::stats::paired::compare(&triage_sim::replicate(&a), &triage_sim::replicate(&b));
     let svg = chart::compare_forest(&diffs, "service_level", "+2 handlers").unwrap();
     std::fs::write("/tmp/ct/forest.svg", &svg).ok();
     assert_svg(
@@ -92,12 +92,12 @@ fn compare_forest_and_sweep_charts() {
         ],
     );
 
-    let points: Vec<triage_sim::sweep::Point> = [12u32, 14, 16]
+    let points: Vec<triage_sim::planning::sweep::Point> = [12u32, 14, 16]
         .iter()
         .map(|&n| {
             let mut s = a.clone();
             s.handlers.count = n;
-            triage_sim::sweep::Point {
+            triage_sim::planning::sweep::Point {
                 settings: vec![triage_sim::scenario::Override {
                     key: "handlers.count".into(),
                     value: n.to_string(),
@@ -165,7 +165,7 @@ fn wait_distribution_and_trend_charts() {
 
 #[test]
 fn interval_staffing_chart_draws_the_week() {
-    use triage_sim::interval_staffing::IntervalStaffing;
+    use triage_sim::planning::interval_staffing::IntervalStaffing;
     let hours = 168;
     let wave = |h: usize| 10.0 + 5.0 * (std::f64::consts::TAU * h as f64 / 24.0).sin();
     let result = IntervalStaffing {

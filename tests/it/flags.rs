@@ -2,8 +2,8 @@
 //! something silently empty or non-finite, whatever is typed.
 
 use proptest::prelude::*;
+use triage_sim::planning::sweep::{MAX_VALUES, Vary};
 use triage_sim::scenario::{Override, apply_overrides};
-use triage_sim::sweep::{MAX_VALUES, Vary};
 
 /// Ranges as users type them, and as they mistype them.
 fn range_text() -> impl Strategy<Value = String> {

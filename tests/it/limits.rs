@@ -3,7 +3,7 @@
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use triage_sim::budget::{Limits, Work};
+use triage_sim::planning::budget::{Limits, Work};
 use triage_sim::replicate;
 
 use crate::support::{kpi, scenario};

@@ -1,10 +1,10 @@
 //! The planning commands: staffing search, paired comparison, sweeps and `--set`.
 
-use triage_sim::compare::compare;
 use triage_sim::erlang::ErlangInput;
+use triage_sim::planning::staffing::{StaffOptions, search, search_with};
 use triage_sim::replicate;
-use triage_sim::staffing::{StaffOptions, search, search_with};
 use triage_sim::stats::get;
+use triage_sim::stats::paired::compare;
 
 use crate::support::{mmn, scenario};
 
@@ -258,7 +258,7 @@ fn every_interval_targets_need_at_least_as_many_handlers() {
     let every = search(
         &s,
         &StaffOptions {
-            every_interval: Some(triage_sim::staffing::IntervalKind::HourOfWeek),
+            every_interval: Some(triage_sim::planning::staffing::IntervalKind::HourOfWeek),
             ..opts()
         },
     )
@@ -316,10 +316,14 @@ cost_per_officer = {officer_cost}
     };
     let officers = [0, 2, 4];
     let cheap =
-        triage_sim::staffing::search_officers(&scenario(&text(1.0)), &opts(), &officers).unwrap();
-    let dear =
-        triage_sim::staffing::search_officers(&scenario(&text(10_000.0)), &opts(), &officers)
+        triage_sim::planning::staffing::search_officers(&scenario(&text(1.0)), &opts(), &officers)
             .unwrap();
+    let dear = triage_sim::planning::staffing::search_officers(
+        &scenario(&text(10_000.0)),
+        &opts(),
+        &officers,
+    )
+    .unwrap();
     let handlers: Vec<u32> = cheap
         .combinations
         .iter()
@@ -354,7 +358,7 @@ cost_per_officer = {officer_cost}
 /// stationary method, blind to calls still in service from the hour before, strays further.
 #[test]
 fn iterative_staffing_keeps_the_delay_probability_stable() {
-    use triage_sim::interval_staffing::{
+    use triage_sim::planning::interval_staffing::{
         in_system_distribution, iterative_staffing, staffed_by_hour, tail,
     };
     let hours: Vec<String> = (0..24)
@@ -436,7 +440,7 @@ fn risk_of_missing_intervals_have_their_stated_coverage() {
         s.channels[0].target.fraction = truth.service_level;
         s.seed = 5000 + seed;
         s.replications = 10;
-        let c = triage_sim::staffing::evaluate(&s, &opts(), 0).unwrap();
+        let c = triage_sim::planning::staffing::evaluate(&s, &opts(), 0).unwrap();
         assert!((c.channels[0].risk_of_missing - (1.0 - c.p_met)).abs() < 1e-12);
         covered += usize::from(c.p_met_ci.0 <= 0.5 && 0.5 <= c.p_met_ci.1);
     }

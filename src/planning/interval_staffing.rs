@@ -15,11 +15,11 @@ use serde::Serialize;
 
 use crate::calendar::{HOURS_PER_WEEK, hour_of_week_label};
 use crate::erlang::erlang_c;
-use crate::record::IN_SYSTEM_CAP;
-use crate::replicate::replicate;
 use crate::scenario::{Group, Scenario, Shift, offered_load};
+use crate::sim::tally::IN_SYSTEM_CAP;
 use crate::sim::{RunOptions, run_with};
 use crate::stats::get;
+use crate::stats::replication::replicate;
 use crate::time::SimTime;
 
 /// Handlers needed per hour of the week, by two methods, beside the rota.

@@ -6,8 +6,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::replicate::Results;
 use crate::scenario::Override;
+use crate::stats::replication::Results;
 
 /// One swept parameter: a key path and the values it takes.
 #[derive(Clone, Debug, PartialEq)]

@@ -8,9 +8,9 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::histogram::Histogram;
-use crate::record::{Cell, ChannelTally, Micros, Tally};
 use crate::scenario::{Channel, Scenario};
+use crate::sim::histogram::Histogram;
+use crate::sim::tally::{Cell, ChannelTally, Micros, Tally};
 
 /// Confidence level of every interval triage-sim reports.
 pub const CONFIDENCE: f64 = 0.95;

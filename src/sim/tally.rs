@@ -7,7 +7,7 @@
 //! horizon. Turning these counts into KPIs is `stats`'s job.
 
 use crate::calendar::{Calendar, HOURS_PER_WEEK};
-use crate::histogram::Histogram;
+use crate::sim::histogram::Histogram;
 use crate::time::SimTime;
 
 /// Microseconds in an hour.

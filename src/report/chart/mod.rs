@@ -9,12 +9,12 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::calendar::HOURS_PER_WEEK;
-use crate::compare::KpiDifference;
-use crate::interval_staffing::IntervalStaffing;
-use crate::replicate::Results;
-use crate::staffing::StaffAnswer;
+use crate::planning::interval_staffing::IntervalStaffing;
+use crate::planning::staffing::StaffAnswer;
+use crate::planning::sweep::Point;
 use crate::stats::get;
-use crate::sweep::Point;
+use crate::stats::paired::KpiDifference;
+use crate::stats::replication::Results;
 
 /// Okabe–Ito colours: distinguishable with colour-blindness.
 const PALETTE: [RGBColor; 6] = [
@@ -1052,7 +1052,7 @@ impl Chart<'_> {
 fn register_fonts() {
     static FONT: std::sync::Once = std::sync::Once::new();
     FONT.call_once(|| {
-        let bytes: &'static [u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+        let bytes: &'static [u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
         // The font is compiled in and valid; a failure could only lose text in PNGs.
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, bytes);
     });

@@ -5,12 +5,12 @@ use std::fmt::Write;
 use serde_json::{Map, Value, json};
 
 use super::csv_text::{finish, num};
-use crate::compare::KpiDifference;
-use crate::interval_staffing::IntervalStaffing;
+use crate::planning::interval_staffing::IntervalStaffing;
+use crate::planning::staffing::{MixAnswer, StaffAnswer};
+use crate::planning::sweep::Point;
 use crate::report::table::cell;
-use crate::staffing::{MixAnswer, StaffAnswer};
+use crate::stats::paired::KpiDifference;
 use crate::stats::{Estimate, get};
-use crate::sweep::Point;
 
 fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)

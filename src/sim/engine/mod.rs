@@ -18,9 +18,9 @@ use super::event::{CallerId, Event, EventQueue};
 use super::workforce::{DAY_US, HandlerState, Workforce, effective_groups, next_shift};
 use crate::calendar::Calendar;
 use crate::dist::Dist;
-use crate::record::Tally;
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{ChannelKind, Scenario, TriagePolicy};
+use crate::sim::tally::Tally;
 use crate::time::SimTime;
 
 /// Where a caller with a slot is.
@@ -363,7 +363,7 @@ impl<'s> Engine<'s> {
             }
             self.now = time;
             self.tally.events += 1;
-            if self.tally.events & INTERRUPT_POLL_MASK == 0 && crate::interrupt::requested() {
+            if self.tally.events & INTERRUPT_POLL_MASK == 0 && crate::cli::interrupt::requested() {
                 break; // Cut short: the caller discards this run (see `interrupt`).
             }
             match event {

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::replicate::{Results, replicate};
 use crate::scenario::{Hire, Scenario};
+use crate::stats::replication::{Results, replicate};
 use crate::stats::{Estimate, get};
 use crate::time::SimTime;
 

@@ -1,0 +1,8 @@
+//! Planning: questions answered by running many scenarios — the fewest handlers meeting every
+//! target, handlers per hour of the week, sweeps over parameters — and the work estimate that
+//! every simulating command passes before it starts.
+
+pub mod budget;
+pub mod interval_staffing;
+pub mod staffing;
+pub mod sweep;

@@ -1,0 +1,9 @@
+//! Statistics: the KPIs of one replication, replications run in parallel and summarised as
+//! means with Student-t confidence intervals, and paired differences between two scenarios.
+
+pub mod measure;
+pub mod paired;
+pub mod replication;
+
+pub use measure::*;
+pub use replication::{Results, replicate, replicate_with_threads};
