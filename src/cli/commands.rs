@@ -15,13 +15,13 @@ use crate::report::chart::Chart;
 use crate::report::{self, Format};
 use crate::scenario::{Override, Scenario, mean_staffed, offered_load};
 use crate::sim::effective_groups;
-use crate::stats::replicate;
+use crate::stats::Runner;
 
 use super::sink::*;
 use super::*;
 
 pub(super) fn run_default() -> Result<(), Failure> {
-    let results = replicate(&Scenario::default_scenario());
+    let results = runner().replicate(&Scenario::default_scenario());
     emit(&report::results_table(&results), None)
 }
 
@@ -32,7 +32,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
         scenario.seed = s;
     }
     args.limits.allow(&Work::of(&scenario), cores())?;
-    let results = replicate(&scenario);
+    let results = runner().replicate(&scenario);
     let picks = crate::report::chart::ChartChannels::of(&scenario);
     let cohorts = crate::report::chart::cohort_weeks(&scenario);
     let picture = match args.chart_kind {
@@ -53,6 +53,11 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     write_chart(chart, picture)?;
     emit(&render(&results, format)?, out)
+}
+
+/// The replication runner of every command: Ctrl-C stops its runs.
+fn runner() -> Runner {
+    Runner::stopped_by(interrupt::flag())
 }
 
 /// Loads `file` with the `--set` overrides, then the `--replications` override.
@@ -188,8 +193,8 @@ pub(super) fn staff(
     }
     let text = match vary {
         None => {
-            let answer =
-                staffing::search(&scenario, &opts).map_err(|e| Failure::Input(e.to_string()))?;
+            let answer = staffing::search_with(&scenario, &opts, |c| runner().replicate(c))
+                .map_err(|e| Failure::Input(e.to_string()))?;
             write_chart(
                 chart,
                 Chart::StaffingCurve {
@@ -205,7 +210,7 @@ pub(super) fn staff(
         }
         Some(v) if v.key == "triage.officers" => {
             let officers: Vec<u32> = v.values.iter().map(|x| x.max(0.0).round() as u32).collect();
-            let mix = staffing::search_officers(&scenario, &opts, &officers)
+            let mix = staffing::search_officers_with(&scenario, &opts, &officers, &runner())
                 .map_err(|e| Failure::Input(e.to_string()))?;
             match format {
                 Format::Table => report::mix_table(&scenario.name, &mix),
@@ -250,7 +255,7 @@ pub(super) fn report_html(
     limits.allow(&Work::of(&scenario).times(1.0 + searches), cores())?;
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let results = replicate(&scenario);
+    let results = runner().replicate(&scenario);
     // The staffing answer for the best-priority channel's target (needs 2+ replications).
     let staffing = (with_staffing && scenario.replications >= 2)
         .then(|| {
@@ -264,7 +269,7 @@ pub(super) fn report_html(
                 max_added: REPORT_MAX_ADDED,
                 ..StaffOptions::default()
             };
-            staffing::search(&scenario, &opts).ok()
+            staffing::search_with(&scenario, &opts, |c| runner().replicate(c)).ok()
         })
         .flatten();
     let html = report::html_report(&scenario, &results, staffing.as_ref(), &text);
@@ -298,10 +303,11 @@ pub(super) fn staff_by_interval(
         &Work::of(&scenario).times(ISA_MAX_ITERATIONS as f64),
         cores(),
     )?;
-    let result = crate::planning::interval_staffing::iterative_staffing(
+    let result = crate::planning::interval_staffing::iterative_staffing_with(
         &scenario,
         alpha,
         ISA_MAX_ITERATIONS,
+        &runner(),
     );
     write_chart(
         chart,
@@ -334,7 +340,7 @@ pub(super) fn compare(
     }
     (sb.replications, sb.seed) = (sa.replications, sa.seed);
     limits.allow(&Work::of(&sa).then(Work::of(&sb)), cores())?;
-    let (ra, rb) = (replicate(&sa), replicate(&sb));
+    let (ra, rb) = (runner().replicate(&sa), runner().replicate(&sb));
     let diffs = crate::stats::paired::compare(&ra, &rb);
     let title = format!("B − A: {} vs {}", sb.name, sa.name);
     write_chart(
@@ -417,7 +423,7 @@ pub(super) fn sweep(
     bar.set_length(grid.len() as u64);
     let mut points = Vec::with_capacity(grid.len());
     for (settings, s) in grid.into_iter().zip(&scenarios) {
-        let results = replicate(s);
+        let results = runner().replicate(s);
         if interrupt::requested() {
             break; // This point was cut short.
         }

@@ -1,9 +1,10 @@
 //! Ctrl-C (and SIGTERM): a process-wide request to stop, honoured promptly by the engine.
 //!
-//! Signals are process-wide, so the request is too. Once it is made, every simulation run
-//! stops within 65 536 events and its tallies are incomplete: callers check [`requested`]
-//! before they report anything, and report nothing from a run that was cut short. A second
-//! Ctrl-C ends the process at once.
+//! Signals are process-wide, so the request is too. The command line hands [`flag`] to the
+//! replication [`Runner`](crate::stats::Runner), which passes it to the engine (the engine reads
+//! no globals itself). Once it is set, every simulation run stops within 65 536 events and its
+//! tallies are incomplete: commands check [`requested`] before they report anything, and report
+//! nothing from a run that was cut short. A second Ctrl-C ends the process at once.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -25,4 +26,9 @@ pub fn install_handler() -> Result<(), ctrlc::Error> {
 #[inline]
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)
+}
+
+/// The request itself, for the replication runner to pass to the engine.
+pub fn flag() -> &'static AtomicBool {
+    &REQUESTED
 }

@@ -10,16 +10,13 @@
 //! stationary method (Erlang C on each hour's own offered load) does not: it ignores that calls
 //! arriving in one hour are still being handled in the next.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::calendar::{HOURS_PER_WEEK, hour_of_week_label};
 use crate::erlang::erlang_c;
 use crate::scenario::{Group, Scenario, Shift, offered_load};
 use crate::sim::tally::IN_SYSTEM_CAP;
-use crate::sim::{RunOptions, run_with};
-use crate::stats::get;
-use crate::stats::replication::replicate;
+use crate::stats::{Runner, get};
 use crate::time::SimTime;
 
 /// Handlers needed per hour of the week, by two methods, beside the rota.
@@ -95,22 +92,17 @@ pub fn offered_by_hour(s: &Scenario) -> Vec<f64> {
 
 /// Time at each number in system per hour of the week, summed over replications.
 pub fn in_system_distribution(s: &Scenario) -> Vec<Vec<u64>> {
-    let tallies: Vec<Vec<Vec<u64>>> = (0..s.replications)
-        .into_par_iter()
-        .map(|r| {
-            let tally = run_with(
-                s,
-                r,
-                RunOptions {
-                    track_in_system: true,
-                },
-            );
-            tally
-                .in_system_by_hour
-                .map(|h| h.time_at)
-                .unwrap_or_default()
-        })
-        .collect();
+    in_system_distribution_with(s, &Runner::default())
+}
+
+/// [`in_system_distribution`] running the replications through `runner`.
+pub fn in_system_distribution_with(s: &Scenario, runner: &Runner) -> Vec<Vec<u64>> {
+    let tallies: Vec<Vec<Vec<u64>>> = runner.tracking_in_system().map(s, |tally| {
+        tally
+            .in_system_by_hour
+            .map(|h| h.time_at)
+            .unwrap_or_default()
+    });
     let mut total = vec![Vec::new(); HOURS_PER_WEEK];
     for t in tallies {
         for (h, cell) in t.into_iter().enumerate() {
@@ -136,6 +128,16 @@ pub fn tail(cell: &[u64], n: usize) -> f64 {
 
 /// The iterative staffing algorithm with delay-probability target `alpha`.
 pub fn iterative_staffing(s: &Scenario, alpha: f64, max_iterations: usize) -> IntervalStaffing {
+    iterative_staffing_with(s, alpha, max_iterations, &Runner::default())
+}
+
+/// [`iterative_staffing`] running every simulation through `runner`.
+pub fn iterative_staffing_with(
+    s: &Scenario,
+    alpha: f64,
+    max_iterations: usize,
+    runner: &Runner,
+) -> IntervalStaffing {
     let offered = offered_by_hour(s);
     // A generous start: the offered load plus four standard deviations (square-root staffing).
     let mut staff: Vec<u32> = offered
@@ -145,7 +147,7 @@ pub fn iterative_staffing(s: &Scenario, alpha: f64, max_iterations: usize) -> In
     let (mut iterations, mut converged, mut p_wait) = (0, false, vec![0.0; HOURS_PER_WEEK]);
     while iterations < max_iterations {
         iterations += 1;
-        let dist = in_system_distribution(&staffed_by_hour(s, &staff));
+        let dist = in_system_distribution_with(&staffed_by_hour(s, &staff), runner);
         p_wait = dist
             .iter()
             .zip(&staff)
@@ -176,7 +178,7 @@ pub fn iterative_staffing(s: &Scenario, alpha: f64, max_iterations: usize) -> In
                 .unwrap_or(0)
         })
         .collect();
-    let own = replicate(s);
+    let own = runner.replicate(s);
     let rota = own
         .intervals
         .hour_of_week

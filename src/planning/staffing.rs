@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::scenario::{Hire, Scenario};
-use crate::stats::replication::{Results, replicate};
 use crate::stats::{Estimate, get};
+use crate::stats::{Results, Runner};
 use crate::time::SimTime;
 
 /// What the search may change and which targets count.
@@ -324,8 +324,8 @@ fn fewest_meeting(max_added: u32, mut met: impl FnMut(u32) -> bool) -> Option<u3
 
 /// Finds the fewest handlers to add to `s` so that every counted target is met on average.
 ///
-/// `evaluate` runs a candidate scenario (normally [`replicate`]); it is a parameter so tests can
-/// count evaluations.
+/// `evaluate` runs a candidate scenario (normally [`Runner::replicate`]); it is a parameter so
+/// tests can count evaluations and the command line can pass its stoppable runner.
 pub fn search_with(
     s: &Scenario,
     opts: &StaffOptions,
@@ -395,7 +395,7 @@ fn resolve(s: &Scenario, opts: &StaffOptions) -> Result<(Option<usize>, Vec<usiz
 /// Evaluates one candidate: `s` with `added` handlers, against the targets `opts` counts.
 pub fn evaluate(s: &Scenario, opts: &StaffOptions, added: u32) -> Result<Candidate, StaffError> {
     let (group, counted) = resolve(s, opts)?;
-    let results = replicate(&with_added(s, added, group));
+    let results = Runner::default().replicate(&with_added(s, added, group));
     Ok(assess(
         s,
         added,
@@ -406,9 +406,9 @@ pub fn evaluate(s: &Scenario, opts: &StaffOptions, added: u32) -> Result<Candida
     ))
 }
 
-/// [`search_with`] using [`replicate`].
+/// [`search_with`] using the default [`Runner`].
 pub fn search(s: &Scenario, opts: &StaffOptions) -> Result<StaffAnswer, StaffError> {
-    search_with(s, opts, replicate)
+    search_with(s, opts, |c| Runner::default().replicate(c))
 }
 
 /// One triage team size and the handlers it needs.
@@ -444,6 +444,16 @@ pub fn search_officers(
     opts: &StaffOptions,
     officers: &[u32],
 ) -> Result<MixAnswer, StaffError> {
+    search_officers_with(s, opts, officers, &Runner::default())
+}
+
+/// [`search_officers`] running its candidates through `runner`.
+pub fn search_officers_with(
+    s: &Scenario,
+    opts: &StaffOptions,
+    officers: &[u32],
+    runner: &Runner,
+) -> Result<MixAnswer, StaffError> {
     let Some(triage) = &s.triage else {
         return Err(StaffError::NoTriage);
     };
@@ -453,7 +463,7 @@ pub fn search_officers(
         if let Some(t) = &mut variant.triage {
             t.officers = n;
         }
-        match search(&variant, opts) {
+        match search_with(&variant, opts, |c| runner.replicate(c)) {
             Ok(answer) => {
                 let cost = f64::from(answer.handlers_needed) * s.handlers.cost_per_handler
                     + f64::from(n) * triage.cost_per_officer;

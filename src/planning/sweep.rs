@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::scenario::Override;
-use crate::stats::replication::Results;
+use crate::stats::Results;
 
 /// One swept parameter: a key path and the values it takes.
 #[derive(Clone, Debug, PartialEq)]

@@ -4,7 +4,7 @@
 //! `interval`) and run facts (`run`).
 
 use super::csv_text::{finish, num};
-use crate::stats::replication::Results;
+use crate::stats::Results;
 use crate::stats::{Estimate, Kpis};
 
 /// The CSV text for `results`.

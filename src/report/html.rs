@@ -8,8 +8,8 @@ use crate::planning::staffing::StaffAnswer;
 use crate::report::chart::{Chart, ChartChannels, cohort_weeks};
 use crate::report::table::cell;
 use crate::scenario::Scenario;
+use crate::stats::Results;
 use crate::stats::get;
-use crate::stats::replication::Results;
 
 /// Escapes text for HTML.
 fn esc(s: &str) -> String {

@@ -9,7 +9,7 @@
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use crate::stats::replication::Results;
+use crate::stats::Results;
 use crate::stats::{Estimate, IntervalSeries, Kpis};
 
 /// A KPI list as a JSON object.

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::erlang::{ErlangInput, ErlangResult};
-use crate::stats::replication::Results;
+use crate::stats::Results;
 use crate::stats::{Estimate, Kpis, get};
 
 /// How a KPI is shown, decided by its name.

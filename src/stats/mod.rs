@@ -4,6 +4,8 @@
 pub mod measure;
 pub mod paired;
 pub mod replication;
+pub mod results;
 
 pub use measure::*;
-pub use replication::{Results, replicate, replicate_with_threads};
+pub use replication::{Runner, replicate, replicate_with_threads};
+pub use results::{IntervalLabels, Results};

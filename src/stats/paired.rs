@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::stats::replication::Results;
+use crate::stats::Results;
 use crate::stats::{Estimate, Kpis, get};
 
 /// One KPI of one scope compared.

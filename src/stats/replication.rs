@@ -1,165 +1,63 @@
-//! Independent replications in parallel, summarised into results with confidence intervals.
+//! The one replication runner: independent replications in parallel on the current rayon
+//! pool, gathered in replication order.
 //!
 //! Replication `r` uses streams derived from (seed, r) alone and results are gathered in
-//! replication order, so the output is bit-identical whatever the number of threads.
+//! replication order, so the output is bit-identical whatever the number of threads. Every
+//! command and planning search runs its replications through a [`Runner`], which carries what
+//! the engine should record and the stop request it should poll.
 
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::scenario::Scenario;
-use crate::sim;
-use crate::stats::{
-    Estimate, IntervalKpis, Kpis, ReplicationKpis, replication_kpis, summarise, summarise_intervals,
-};
+use crate::sim::{self, RunOptions, Tally};
+use crate::stats::{ReplicationKpis, Results, replication_kpis};
 
-/// The outcome of replicating a scenario.
-#[derive(Clone, Debug)]
-pub struct Results {
-    /// Scenario name.
-    pub scenario: String,
-    /// Master seed used.
-    pub seed: u64,
-    /// Number of replications.
-    pub replications: u32,
-    /// Per channel: name and KPI estimates.
-    pub channels: Vec<(String, Kpis<Estimate>)>,
-    /// Per channel: the service-level target fraction.
-    pub targets: Vec<f64>,
-    /// Per channel: the answer-time threshold of the target, seconds.
-    pub thresholds_s: Vec<f64>,
-    /// Per channel: mean over replications of the wait quantiles at 1%, 2%, …, 100% (seconds).
-    pub wait_quantiles: Vec<Vec<f64>>,
-    /// The call-handler pool's KPIs.
-    pub handlers: Kpis<Estimate>,
-    /// The triage team's KPIs, if any.
-    pub triage: Option<Kpis<Estimate>>,
-    /// KPIs per hour of the week, month and week of the run.
-    pub intervals: IntervalKpis<Estimate>,
-    /// Labels of the interval cells: hour of week (`Mon 07`), month (`2024-07`), week start date.
-    pub interval_labels: IntervalLabels,
-    /// Events processed, summed over replications.
-    pub events: u64,
-    /// Wall-clock seconds for all replications (the only field that varies between runs).
-    pub wall_s: f64,
-    /// The KPIs of each replication, in order (for paired comparisons and tests).
-    pub per_replication: Vec<ReplicationKpis>,
+/// How replications are run: what the engine records and what may stop it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Runner {
+    options: RunOptions,
 }
 
-/// Labels of the interval cells.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IntervalLabels {
-    /// `Mon 00` … `Sun 23`.
-    pub hour_of_week: Vec<String>,
-    /// `YYYY-MM` of each month of the run.
-    pub month: Vec<String>,
-    /// Start date of each week of the run.
-    pub week: Vec<String>,
-}
-
-impl IntervalLabels {
-    fn new(s: &Scenario, iv: &IntervalKpis<Estimate>) -> IntervalLabels {
-        let start = s.start_date;
-        let months = iv.month.handlers.len();
-        let weeks = iv.week.handlers.len();
-        IntervalLabels {
-            hour_of_week: (0..crate::calendar::HOURS_PER_WEEK)
-                .map(crate::calendar::hour_of_week_label)
-                .collect(),
-            month: (0..months)
-                .map(|m| {
-                    let d = start
-                        .first_of_month()
-                        .checked_add(jiff::Span::new().months(m as i64))
-                        .unwrap_or(start);
-                    format!("{:04}-{:02}", d.year(), d.month())
-                })
-                .collect(),
-            week: (0..weeks)
-                .map(|w| {
-                    start
-                        .checked_add(jiff::Span::new().days(7 * w as i64))
-                        .unwrap_or(start)
-                        .to_string()
-                })
-                .collect(),
+impl Runner {
+    /// A runner whose replications stop early once `flag` is set (the command line's Ctrl-C).
+    pub fn stopped_by(flag: &'static AtomicBool) -> Runner {
+        Runner {
+            options: RunOptions {
+                stop: Some(flag),
+                ..RunOptions::default()
+            },
         }
+    }
+
+    /// This runner, also recording the number in system per hour of the week.
+    pub fn tracking_in_system(mut self) -> Runner {
+        self.options.track_in_system = true;
+        self
+    }
+
+    /// Runs every replication of `scenario` and maps its tally with `f`, in replication order.
+    pub fn map<T: Send>(&self, scenario: &Scenario, f: impl Fn(Tally) -> T + Sync) -> Vec<T> {
+        (0..scenario.replications)
+            .into_par_iter()
+            .map(|r| f(sim::run_with(scenario, r, self.options)))
+            .collect()
+    }
+
+    /// Runs every replication of `scenario` and summarises them.
+    pub fn replicate(&self, scenario: &Scenario) -> Results {
+        let started = Instant::now();
+        let per_replication: Vec<ReplicationKpis> =
+            self.map(scenario, |tally| replication_kpis(scenario, &tally));
+        Results::summarise(scenario, per_replication, started.elapsed().as_secs_f64())
     }
 }
 
 /// Runs every replication of `scenario` on the current rayon pool and summarises them.
 pub fn replicate(scenario: &Scenario) -> Results {
-    let started = Instant::now();
-    let per_replication: Vec<ReplicationKpis> = (0..scenario.replications)
-        .into_par_iter()
-        .map(|r| replication_kpis(scenario, &sim::run(scenario, r)))
-        .collect();
-    let wall_s = started.elapsed().as_secs_f64();
-    let channels = scenario
-        .channels
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let reps: Vec<&Kpis<f64>> = per_replication.iter().map(|r| &r.channels[i]).collect();
-            (c.name.clone(), summarise(&reps))
-        })
-        .collect();
-    let handlers = summarise(
-        &per_replication
-            .iter()
-            .map(|r| &r.handlers)
-            .collect::<Vec<_>>(),
-    );
-    let triage = scenario.triage.as_ref().map(|_| {
-        summarise(
-            &per_replication
-                .iter()
-                .filter_map(|r| r.triage.as_ref())
-                .collect::<Vec<_>>(),
-        )
-    });
-    let intervals = summarise_intervals(
-        &per_replication
-            .iter()
-            .map(|r| &r.intervals)
-            .collect::<Vec<_>>(),
-    );
-    Results {
-        interval_labels: IntervalLabels::new(scenario, &intervals),
-        intervals,
-        scenario: scenario.name.clone(),
-        thresholds_s: scenario
-            .channels
-            .iter()
-            .map(|c| c.target.answer_within_s)
-            .collect(),
-        wait_quantiles: (0..scenario.channels.len())
-            .map(|c| {
-                (0..100)
-                    .map(|q| {
-                        let xs: Vec<f64> = per_replication
-                            .iter()
-                            .map(|r| r.wait_quantiles[c][q])
-                            .collect();
-                        Estimate::from_samples(&xs).mean
-                    })
-                    .collect()
-            })
-            .collect(),
-        targets: scenario
-            .channels
-            .iter()
-            .map(|c| c.target.fraction)
-            .collect(),
-        seed: scenario.seed,
-        replications: scenario.replications,
-        channels,
-        handlers,
-        triage,
-        events: per_replication.iter().map(|r| r.events).sum(),
-        wall_s,
-        per_replication,
-    }
+    Runner::default().replicate(scenario)
 }
 
 /// Runs [`replicate`] on a dedicated pool of `threads` threads.

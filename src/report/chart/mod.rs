@@ -12,9 +12,9 @@ use crate::calendar::HOURS_PER_WEEK;
 use crate::planning::interval_staffing::IntervalStaffing;
 use crate::planning::staffing::StaffAnswer;
 use crate::planning::sweep::Point;
+use crate::stats::Results;
 use crate::stats::get;
 use crate::stats::paired::KpiDifference;
-use crate::stats::replication::Results;
 
 /// Okabe–Ito colours: distinguishable with colour-blindness.
 const PALETTE: [RGBColor; 6] = [

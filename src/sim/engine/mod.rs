@@ -10,6 +10,7 @@
 //! variants see identical callers.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::RngExt;
 
@@ -126,29 +127,32 @@ struct Engine<'s> {
     tally: Tally,
 }
 
-/// The engine looks for an interrupt request once every this many events (plus one).
-const INTERRUPT_POLL_MASK: u64 = (1 << 16) - 1;
+/// The engine looks for a stop request once every this many events (plus one).
+const STOP_POLL_MASK: u64 = (1 << 16) - 1;
 
 /// Simulates replication `replication` of `scenario` and returns what it observed.
 pub fn run(scenario: &Scenario, replication: u32) -> Tally {
     run_with(scenario, replication, RunOptions::default())
 }
 
-/// What a run records beyond the usual tallies.
+/// What a run records beyond the usual tallies, and what may stop it early.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RunOptions {
     /// Keep the distribution of the number in the handler system per hour of the week.
     pub track_in_system: bool,
+    /// A stop request the engine polls every 65,536 events (the command line's Ctrl-C). Once
+    /// it is set the run ends early and its tally is incomplete: the caller must discard it.
+    pub stop: Option<&'static AtomicBool>,
 }
 
-/// [`run`] with extra recording.
+/// [`run`] with extra recording or a stop request.
 pub fn run_with(scenario: &Scenario, replication: u32, options: RunOptions) -> Tally {
     let mut engine = Engine::new(scenario, replication);
     if options.track_in_system {
         engine.tally.track_in_system();
     }
     engine.start();
-    engine.run_until_horizon();
+    engine.run_until_horizon(options.stop);
     engine.tally
 }
 
@@ -355,7 +359,7 @@ impl<'s> Engine<'s> {
         }
     }
 
-    fn run_until_horizon(&mut self) {
+    fn run_until_horizon(&mut self, stop: Option<&AtomicBool>) {
         // Roster events at time zero run first (capacity rung), then everything else.
         while let Some((time, event)) = self.events.pop() {
             if time > self.s.horizon {
@@ -363,8 +367,10 @@ impl<'s> Engine<'s> {
             }
             self.now = time;
             self.tally.events += 1;
-            if self.tally.events & INTERRUPT_POLL_MASK == 0 && crate::cli::interrupt::requested() {
-                break; // Cut short: the caller discards this run (see `interrupt`).
+            if self.tally.events & STOP_POLL_MASK == 0
+                && stop.is_some_and(|flag| flag.load(Ordering::Relaxed))
+            {
+                break; // Cut short: the caller discards this run (see `RunOptions::stop`).
             }
             match event {
                 Event::HandlerFree { handler } => self.handler_free(handler),
