@@ -5,12 +5,7 @@
 
 use jiff::civil::Date;
 
-/// Seconds in a simulated hour, day and week.
-pub const HOUR_S: u64 = 3600;
-/// Hours in a week: the number of hour-of-week cells.
-pub const HOURS_PER_WEEK: usize = 168;
-/// Mean hours in a year, for growth rates.
-pub const HOURS_PER_YEAR: f64 = 8766.0;
+pub use crate::time::{HOUR_S, HOURS_PER_WEEK, HOURS_PER_YEAR};
 
 /// What the calendar says about one simulated day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 //! a positive series in log space, so nothing overflows for hundreds of agents or loads near 1.
 //! Formulas and reference values: `docs/queueing.md` (from calibration §6).
 
+use crate::time::per_second;
 use serde::Serialize;
 
 /// The inputs of an analytic answer-time calculation.
@@ -167,7 +168,7 @@ impl ErlangInput {
 
     /// Offered load in Erlangs.
     pub fn load(&self) -> f64 {
-        self.rate_per_hour / 3600.0 * self.aht_s
+        per_second(self.rate_per_hour) * self.aht_s
     }
 
     fn erlang_c(&self) -> Result<ErlangResult, ErlangError> {
@@ -187,7 +188,7 @@ impl ErlangInput {
     }
 
     fn erlang_a(&self, patience_s: f64) -> ErlangResult {
-        let lambda = self.rate_per_hour / 3600.0;
+        let lambda = per_second(self.rate_per_hour);
         let (mu, theta) = (1.0 / self.aht_s, 1.0 / patience_s);
         let (a, n) = (self.load(), self.agents);
         if n == 0 {

@@ -13,12 +13,12 @@ use crate::planning::staffing::{self, StaffOptions};
 use crate::planning::sweep::Vary;
 use crate::report::chart::Chart;
 use crate::report::{self, Format};
-use crate::scenario::{Override, Scenario, mean_staffed, offered_load};
-use crate::sim::effective_groups;
+use crate::scenario::{Override, Scenario, offered_load};
 use crate::stats::Runner;
 
 use super::sink::*;
 use super::*;
+use crate::time::HOUR_S;
 
 pub(super) fn run_default() -> Result<(), Failure> {
     let results = runner().replicate(&Scenario::default_scenario());
@@ -80,8 +80,8 @@ pub(super) fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> 
     lines.push(format!("{}: valid scenario \"{}\"", file.display(), s.name));
     lines.push(format!(
         "horizon {} h, warm-up {} h, {} replications, seed {}",
-        s.horizon.as_secs() / 3600.0,
-        s.warmup.as_secs() / 3600.0,
+        s.horizon.as_hours(),
+        s.warmup.as_hours(),
         s.replications,
         s.seed
     ));
@@ -114,8 +114,8 @@ pub(super) fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> 
     }
     lines.push(format!("work: {}", Work::of(&s).describe(cores())));
     let total: f64 = load.handler_erlangs.iter().sum();
-    let staffed = mean_staffed(&s.handlers);
-    let groups = effective_groups(&s);
+    let staffed = s.handlers.mean_staffed();
+    let groups = s.handlers.effective_groups(s.channels.len());
     lines.push(format!(
         "handlers: {} group(s), {staffed:.1} on duty on average; offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
         groups.len(),
@@ -126,9 +126,9 @@ pub(super) fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> 
             let on = sh.pattern.iter().filter(|d| **d).count();
             format!(
                 "shift {:02}:{:02} for {} h, {on} days on in {}",
-                sh.start_s / 3600,
-                sh.start_s % 3600 / 60,
-                sh.length.as_secs() / 3600.0,
+                sh.start_s / HOUR_S as u32,
+                sh.start_s % HOUR_S as u32 / 60,
+                sh.length.as_hours(),
                 sh.pattern.len()
             )
         });

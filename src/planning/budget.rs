@@ -9,6 +9,7 @@ use std::fmt;
 
 use crate::calendar::HOURS_PER_WEEK;
 use crate::scenario::Scenario;
+use crate::time::{DAY_S, SECS_PER_HOUR, per_second};
 
 /// Contacts one core simulates per second on a realistic scenario: half of what the 2024
 /// scenario measures (4.1 M/s on the 2-core CI machine), so the time is not underestimated.
@@ -46,7 +47,7 @@ pub struct Work {
 impl Work {
     /// The work of replicating `scenario` once over its replications.
     pub fn of(scenario: &Scenario) -> Work {
-        let hours = scenario.horizon.as_secs() / 3600.0;
+        let hours = scenario.horizon.as_hours();
         let years = hours / 8760.0;
         let reps = f64::from(scenario.replications);
         let mut contacts_per_rep = 0.0;
@@ -71,9 +72,8 @@ impl Work {
             let peak_weight = max(&d.hour_of_week) * max(&d.month);
             let peak_rate = mean_rate * peak_weight.max(1.0);
             // How long a caller stays at most: handling plus patience (a day if patient).
-            let stay_s =
-                c.handle_time.mean_s() + c.patience.as_ref().map_or(86_400.0, |p| p.mean_s());
-            callers_at_peak += peak_rate / 3600.0 * stay_s.min(hours * 3600.0);
+            let stay_s = c.handle_time.mean_s() + c.patience.as_ref().map_or(DAY_S, |p| p.mean_s());
+            callers_at_peak += per_second(peak_rate) * stay_s.min(hours * SECS_PER_HOUR);
             if busiest.as_ref().is_none_or(|(_, r)| peak_rate > *r) {
                 busiest = Some((format!("channels.{}", c.name), peak_rate));
             }
@@ -145,7 +145,7 @@ impl Default for Limits {
     /// One hour and 8 GiB.
     fn default() -> Self {
         Limits {
-            seconds: 3600.0,
+            seconds: SECS_PER_HOUR,
             bytes: 8.0 * 1024.0 * 1024.0 * 1024.0,
         }
     }
@@ -229,8 +229,8 @@ fn duration(s: f64) -> String {
     match s {
         s if s < 120.0 => format!("{s:.0} s"),
         s if s < 7200.0 => format!("{:.0} min", s / 60.0),
-        s if s < 172_800.0 => format!("{:.1} h", s / 3600.0),
-        s => format!("{:.0} days", s / 86_400.0),
+        s if s < 2.0 * DAY_S => format!("{:.1} h", s / SECS_PER_HOUR),
+        s => format!("{:.0} days", s / DAY_S),
     }
 }
 

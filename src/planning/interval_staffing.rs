@@ -17,7 +17,7 @@ use crate::erlang::erlang_c;
 use crate::scenario::{Group, Scenario, Shift, offered_load};
 use crate::sim::tally::IN_SYSTEM_CAP;
 use crate::stats::{Runner, get};
-use crate::time::SimTime;
+use crate::time::{HOUR_S, HOURS_PER_DAY, SimTime};
 
 /// Handlers needed per hour of the week, by two methods, beside the rota.
 #[derive(Clone, Debug, Serialize)]
@@ -56,7 +56,7 @@ pub fn staffed_by_hour(s: &Scenario, staff: &[u32]) -> Scenario {
             headcount: staff[h],
             teams: 1,
             shift: Some(Shift {
-                start_s: (h % 24) as u32 * 3600,
+                start_s: (h % HOURS_PER_DAY) as u32 * HOUR_S as u32,
                 length: SimTime::from_hours(1.0),
                 pattern: (0..7).map(|k| (first_weekday + k) % 7 == h / 24).collect(),
             }),

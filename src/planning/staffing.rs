@@ -116,16 +116,7 @@ pub struct StaffAnswer {
 
 /// The scenario's own roster size: the pool's count, or every group's teams, plus hires.
 pub fn roster_size(s: &Scenario) -> u32 {
-    if s.handlers.groups.is_empty() {
-        return s.handlers.count;
-    }
-    let rostered: u32 = s
-        .handlers
-        .groups
-        .iter()
-        .map(|g| g.headcount * g.teams)
-        .sum();
-    rostered + s.handlers.hires.iter().map(|h| h.count).sum::<u32>()
+    s.handlers.roster_size()
 }
 
 /// `s` with `added` more handlers: on the always-on pool, in `group`, or spread over the groups
@@ -135,7 +126,7 @@ pub fn with_added(s: &Scenario, added: u32, group: Option<usize>) -> Scenario {
     if added == 0 {
         return out;
     }
-    if out.handlers.groups.is_empty() {
+    if out.handlers.is_pool() {
         out.handlers.count += added;
         return out;
     }

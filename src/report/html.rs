@@ -10,6 +10,7 @@ use crate::report::table::cell;
 use crate::scenario::Scenario;
 use crate::stats::Results;
 use crate::stats::get;
+use crate::time::DAY_S;
 
 /// Escapes text for HTML.
 fn esc(s: &str) -> String {
@@ -46,9 +47,9 @@ pub fn html_report(
         "<p class=\"note\">triage-sim {} · {} replications of {:.0} hours from {} (warm-up {:.0} h) · seed {} · every figure is a mean with its 95% confidence interval across replications.</p>",
         env!("CARGO_PKG_VERSION"),
         s.replications,
-        s.horizon.as_secs() / 3600.0,
+        s.horizon.as_hours(),
         s.start_date,
-        s.warmup.as_secs() / 3600.0,
+        s.warmup.as_hours(),
         s.seed
     );
     h.push_str("<h2>Scenario</h2><table><tr><th>channel</th><th>kind</th><th>priority</th><th>mean arrivals / h</th><th>mean handle time</th><th>target</th></tr>");
@@ -69,8 +70,8 @@ pub fn html_report(
     let _ = write!(
         h,
         "<p>Call handlers: {:.1} on duty on average{}{}.</p>",
-        crate::scenario::mean_staffed(&s.handlers),
-        if s.handlers.groups.is_empty() {
+        s.handlers.mean_staffed(),
+        if s.handlers.is_pool() {
             String::new()
         } else {
             format!(
@@ -126,7 +127,7 @@ pub fn html_report(
         ),
     ];
     let cohorts = cohort_weeks(s);
-    if s.horizon.as_secs() >= 4.0 * 7.0 * 86_400.0 {
+    if s.horizon.as_secs() >= 4.0 * 7.0 * DAY_S {
         charts.push((
             "The run week by week",
             Chart::Trend {

@@ -4,12 +4,13 @@
 //! A [`Scenario`] is proven sound by construction: downstream code never re-checks it.
 
 mod error;
+mod handlers;
 mod offered_load;
 mod overrides;
 mod raw;
 mod validate;
 
-pub use validate::mean_staffed;
+pub use handlers::{POOL_GROUP_NAME, mean_staffed};
 
 pub use error::{Diagnostic, ScenarioError, line_col};
 pub use offered_load::{Load, offered_load};

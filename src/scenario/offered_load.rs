@@ -6,6 +6,7 @@
 use crate::erlang::erlang_b;
 
 use super::{Scenario, TriagePolicy};
+use crate::time::per_second;
 
 /// The offered load of a scenario, in Erlangs (busy servers needed on average).
 #[derive(Clone, Debug, PartialEq)]
@@ -30,7 +31,7 @@ pub fn offered_load(scenario: &Scenario) -> Load {
     let triage_erlangs = scenario.triage.as_ref().map_or(0.0, |t| {
         t.channels
             .iter()
-            .map(|&i| scenario.channels[i].rate_per_hour / 3600.0)
+            .map(|&i| per_second(scenario.channels[i].rate_per_hour))
             .sum::<f64>()
             * t.handle_time.mean_s()
     });
@@ -71,7 +72,7 @@ pub fn offered_load(scenario: &Scenario) -> Load {
         .zip(&forward_share)
         .zip(&rates)
         .map(|((c, share), rate)| {
-            rate / 3600.0 * c.handle_time.mean_s() * share / f64::from(c.concurrency)
+            per_second(*rate) * c.handle_time.mean_s() * share / f64::from(c.concurrency)
         })
         .collect();
     Load {

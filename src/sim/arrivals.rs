@@ -11,8 +11,7 @@ use rand_distr::{Distribution, Exp1, Gamma};
 use crate::calendar::{Calendar, HOURS_PER_YEAR};
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{Bursts, Channel};
-use crate::sim::tally::HOUR_US;
-use crate::time::SimTime;
+use crate::time::{HOUR_US, HOURS_PER_WEEK, SECS_PER_HOUR, SimTime, per_second};
 
 /// The fresh-arrival process of one channel.
 pub struct ArrivalProcess {
@@ -50,8 +49,8 @@ impl ArrivalProcess {
             day_rng: stream(seed, replication, &channel.name, StreamKind::DayMultiplier),
             hour_of_week: d.hour_of_week.clone(),
             month: d.month.clone(),
-            scale_per_s: d.scale_per_hour / 3600.0,
-            mean_gap_s: 3600.0 / d.scale_per_hour,
+            scale_per_s: per_second(d.scale_per_hour),
+            mean_gap_s: SECS_PER_HOUR / d.scale_per_hour,
             growth_per_hour: (1.0 + d.growth_per_year).ln() / HOURS_PER_YEAR,
             day_gamma,
             flat,
@@ -152,7 +151,7 @@ impl BurstProcess {
             return None;
         }
         let unit: f64 = Exp1.sample(&mut self.rng);
-        let gap_s = unit / (self.spec.per_week / (168.0 * 3600.0));
+        let gap_s = unit / (self.spec.per_week / (HOURS_PER_WEEK as f64 * SECS_PER_HOUR));
         Some(now.after(SimTime::from_secs(gap_s)))
     }
 
@@ -244,7 +243,7 @@ mod tests {
         let horizon = SimTime::from_hours(24.0 * 56.0);
         let (mut t, mut n) = (SimTime::ZERO, 0);
         while let Some(at) = p.next_after(t, horizon, &cal) {
-            let hour_of_week = (at.0 / HOUR_US) % 168;
+            let hour_of_week = (at.0 / HOUR_US) % HOURS_PER_WEEK as u64;
             assert_eq!(hour_of_week, 24 * 2 + 9, "arrival outside the peak at {at}");
             (t, n) = (at, n + 1);
         }

@@ -14,4 +14,3 @@ mod workforce;
 pub use engine::{RunOptions, run, run_with};
 pub use event::{CallerId, Event, EventQueue, Rung};
 pub use tally::Tally;
-pub use workforce::effective_groups;

@@ -8,10 +8,7 @@
 
 use crate::calendar::{Calendar, HOURS_PER_WEEK};
 use crate::sim::histogram::Histogram;
-use crate::time::SimTime;
-
-/// Microseconds in an hour.
-pub const HOUR_US: u64 = 3_600_000_000;
+use crate::time::{HOUR_US, SimTime, micros_to_secs};
 
 /// An exact sum of microseconds (wide enough for any horizon and any number of callers).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -26,7 +23,7 @@ impl Micros {
 
     /// The sum in seconds.
     pub fn secs(self) -> f64 {
-        self.0 as f64 / 1e6
+        micros_to_secs(self.0)
     }
 }
 
@@ -392,7 +389,7 @@ impl Tally {
         level.set(SimTime::ZERO, 1, self.warmup, &self.calendar);
         level.set(horizon, 1, self.warmup, &self.calendar);
         level.flush(&self.calendar);
-        let secs = |v: &[u128]| v.iter().map(|x| *x as f64 / 1e6).collect();
+        let secs = |v: &[u128]| v.iter().map(|x| micros_to_secs(*x)).collect();
         (
             secs(&level.by_hour_of_week),
             secs(&level.by_month),

@@ -11,10 +11,9 @@ use rand_distr::{Distribution, Exp1};
 
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{Group, Scenario, Shift};
-use crate::time::SimTime;
+use crate::time::{DAY_S, DAY_US, DAYS_PER_YEAR, MICROS_PER_S, SimTime};
 
 /// Microseconds in a day.
-pub const DAY_US: u64 = 86_400_000_000;
 
 /// What a handler is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,21 +132,6 @@ pub struct Workforce {
     pub shrinkage: f64,
 }
 
-/// The groups a scenario's handlers form: its own, or one always-on group of `count`.
-pub fn effective_groups(s: &Scenario) -> Vec<Group> {
-    if !s.handlers.groups.is_empty() {
-        return s.handlers.groups.clone();
-    }
-    vec![Group {
-        name: "handlers".into(),
-        headcount: s.handlers.count,
-        teams: 1,
-        shift: None,
-        channels: (0..s.channels.len()).collect(),
-        overflow: None,
-    }]
-}
-
 impl Workforce {
     /// Builds the handlers of `s` for replication `replication`.
     pub fn new(s: &Scenario, groups: &[Group], replication: u32) -> Workforce {
@@ -161,7 +145,7 @@ impl Workforce {
                 shift: g.shift.clone(),
             })
             .collect();
-        let attrition_per_s = s.handlers.attrition_per_year / (365.25 * 86_400.0);
+        let attrition_per_s = s.handlers.attrition_per_year / (DAYS_PER_YEAR * DAY_S);
         let mut attrition: Vec<SimRng> = groups
             .iter()
             .map(|g| stream(s.seed, replication, &g.name, StreamKind::Attrition))
@@ -269,7 +253,7 @@ pub fn next_shift(shift: &Shift, teams: u32, team: u32, after: SimTime) -> (SimT
     let first_day = (after.0 / DAY_US) as i64 - 1;
     for day in first_day.. {
         if shift.pattern[(day + offset).rem_euclid(len) as usize] {
-            let start_us = day * DAY_US as i64 + i64::from(shift.start_s) * 1_000_000;
+            let start_us = day * DAY_US as i64 + i64::from(shift.start_s) * MICROS_PER_S as i64;
             let end_us = start_us + shift.length.0 as i64;
             if end_us > after.0 as i64 {
                 return (
@@ -288,7 +272,7 @@ mod tests {
 
     fn shift(start_h: u32, hours: f64, pattern: &[bool]) -> Shift {
         Shift {
-            start_s: start_h * 3600,
+            start_s: start_h * HOUR_S as u32,
             length: SimTime::from_hours(hours),
             pattern: pattern.to_vec(),
         }

@@ -11,6 +11,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 use crate::scenario::{Channel, Scenario};
 use crate::sim::histogram::Histogram;
 use crate::sim::tally::{Cell, ChannelTally, Micros, Tally};
+use crate::time::{DAY_S, SECS_PER_HOUR, micros_to_secs};
 
 /// Confidence level of every interval triage-sim reports.
 pub const CONFIDENCE: f64 = 0.95;
@@ -207,7 +208,7 @@ fn channel_kpis(ch: &Channel, t: &ChannelTally, triaged: bool, observed_s: f64) 
 fn level_kpis(on_duty: u128, busy: u128, seconds: f64) -> Kpis<f64> {
     let per_s = |area: u128| {
         if seconds > 0.0 {
-            area as f64 / 1e6 / seconds
+            micros_to_secs(area) / seconds
         } else {
             f64::NAN
         }
@@ -239,7 +240,7 @@ fn series(
 /// The KPI names the channels of `s` report, in order and without repeats (which depend on
 /// drops, transfer legs and triage), known before anything is simulated.
 pub fn channel_kpi_names(s: &Scenario) -> Vec<&'static str> {
-    let days = (s.horizon.as_secs() / 86_400.0).ceil() as usize + 2;
+    let days = (s.horizon.as_secs() / DAY_S).ceil() as usize + 2;
     let calendar = crate::calendar::Calendar::new(s.start_date, days);
     let empty = Tally::new(s.channels.len(), s.warmup, s.horizon, calendar);
     let mut names: Vec<&'static str> = Vec::new();
@@ -265,7 +266,7 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
     let (on, busy) = (&tally.handlers_on_duty, &tally.handlers_busy);
     let mut handlers = level_kpis(on.area.0, busy.area.0, observed_s);
     handlers.extend([
-        ("overtime_h", tally.overtime.secs() / 3600.0),
+        ("overtime_h", tally.overtime.secs() / SECS_PER_HOUR),
         (
             "max_chats_per_handler",
             f64::from(tally.max_chats_per_handler),

@@ -932,13 +932,13 @@ impl<'a> ChartChannels<'a> {
 /// The weeks of the run in which each hiring cohort reaches the phones (after training), with
 /// labels such as `+31 (days)`.
 pub fn cohort_weeks(s: &crate::Scenario) -> Vec<(usize, String)> {
-    let groups = crate::sim::effective_groups(s);
+    let groups = s.handlers.effective_groups(s.channels.len());
     s.handlers
         .hires
         .iter()
         .filter(|h| h.start_day >= 0)
         .map(|h| {
-            let on_phones_h = h.start_day as f64 * 24.0 + h.training.as_secs() / 3600.0;
+            let on_phones_h = h.start_day as f64 * 24.0 + h.training.as_hours();
             (
                 (on_phones_h / 168.0).floor() as usize,
                 format!("+{} ({})", h.count, groups[h.group].name),

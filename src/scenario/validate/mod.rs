@@ -23,7 +23,7 @@ use super::{
 };
 use crate::calendar::{Calendar, HOURS_PER_WEEK, days_in_first_year};
 use crate::dist::Dist;
-use crate::time::SimTime;
+use crate::time::{HOUR_S, SECS_PER_HOUR, SimTime};
 
 /// The start date when the file gives none: a Monday.
 const DEFAULT_START: (i16, i8, i8) = (2024, 1, 1);
@@ -344,7 +344,7 @@ impl Validator {
         let parsed = text.split_once(':').and_then(|(h, m)| {
             let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
             (m < 60 && (h < 24 || (h == 24 && m == 0)) && text.len() == 5)
-                .then_some(h * 3600 + m * 60)
+                .then_some(h * HOUR_S as u32 + m * 60)
         });
         if parsed.is_none() {
             self.error(
@@ -835,7 +835,7 @@ impl Validator {
             .map_or(parent_priority, |p| *p.get_ref());
         let target = match &r.target {
             None => Some(Target {
-                answer_within_s: 3600.0,
+                answer_within_s: SECS_PER_HOUR,
                 fraction: 0.9,
                 max_abandonment: None,
             }),
@@ -983,7 +983,7 @@ impl Validator {
                     |x| x >= 0.0,
                     "a number of hours of at least 0",
                 )
-                .map(|h| h * 3600.0),
+                .map(|h| h * SECS_PER_HOUR),
             (Some(_), Some(v)) => {
                 self.error(
                     join(path, "answer_within_hours"),
@@ -1679,7 +1679,7 @@ impl Validator {
             .filter(|(_, e)| *e > 0.0)
             .collect();
         let need: f64 = patient.iter().map(|(_, e)| e).sum();
-        let have = mean_staffed(&s.handlers);
+        let have = s.handlers.mean_staffed();
         if need >= have && need > 0.0 {
             let list: Vec<String> = patient
                 .iter()
@@ -1689,13 +1689,13 @@ impl Validator {
             let span = raw_h
                 .and_then(|h| h.count.as_ref().map(Spanned::span))
                 .or_else(|| raw_h.and_then(|h| h.groups.as_ref().map(Spanned::span)));
-            let staffed = if s.handlers.groups.is_empty() {
+            let staffed = if s.handlers.is_pool() {
                 format!("only {} are staffed", s.handlers.count)
             } else {
                 format!("the rota staffs only {have:.2} on average")
             };
             self.error(
-                if s.handlers.groups.is_empty() { "handlers.count".into() } else { "handlers.groups".into() },
+                s.handlers.staffing_key().into(),
                 span,
                 format!(
                     "unstable: infinitely patient demand needs {need:.2} busy handlers on average but {staffed} (short by {:.2}); channels and their load in Erlangs: {}. Expected more than {need:.2} handlers, or patience on these channels",
@@ -1728,25 +1728,4 @@ impl Validator {
             }
         }
     }
-}
-
-/// Long-run mean number of handlers on duty (hires and attrition left out).
-pub fn mean_staffed(h: &Handlers) -> f64 {
-    if h.groups.is_empty() {
-        return f64::from(h.count);
-    }
-    h.groups
-        .iter()
-        .map(|g| {
-            let base = f64::from(g.headcount * g.teams);
-            match &g.shift {
-                None => base,
-                Some(sh) => {
-                    let on =
-                        sh.pattern.iter().filter(|d| **d).count() as f64 / sh.pattern.len() as f64;
-                    base * on * sh.length.as_secs() / 86_400.0 * (1.0 - h.shrinkage)
-                }
-            }
-        })
-        .sum()
 }

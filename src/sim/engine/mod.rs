@@ -16,13 +16,13 @@ use rand::RngExt;
 
 use super::arrivals::{ArrivalProcess, BurstProcess};
 use super::event::{CallerId, Event, EventQueue};
-use super::workforce::{DAY_US, HandlerState, Workforce, effective_groups, next_shift};
+use super::workforce::{HandlerState, Workforce, next_shift};
 use crate::calendar::Calendar;
 use crate::dist::Dist;
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{ChannelKind, Scenario, TriagePolicy};
 use crate::sim::tally::Tally;
-use crate::time::SimTime;
+use crate::time::{DAY_US, SimTime};
 
 /// Where a caller with a slot is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,7 +165,7 @@ impl<'s> Engine<'s> {
         let n = s.channels.len();
         let days = (s.horizon.0 / DAY_US + 2) as usize;
         let calendar = Calendar::new(s.start_date, days);
-        let groups = effective_groups(s);
+        let groups = s.handlers.effective_groups(s.channels.len());
         let best_priority = s.channels.iter().map(|c| c.priority).min().unwrap_or(0);
         let queue_priority: Vec<i64> = s
             .channels
@@ -333,9 +333,12 @@ impl<'s> Engine<'s> {
                     if Self::open_at(0, open, close) {
                         self.officers_on_duty = t.officers;
                     }
-                    self.schedule_capacity(SimTime(u64::from(open) * 1_000_000), Event::TriageOpen);
                     self.schedule_capacity(
-                        SimTime(u64::from(close) * 1_000_000),
+                        SimTime::from_whole_secs(u64::from(open)),
+                        Event::TriageOpen,
+                    );
+                    self.schedule_capacity(
+                        SimTime::from_whole_secs(u64::from(close)),
                         Event::TriageClose,
                     );
                 }

@@ -1,0 +1,80 @@
+//! The one place where "an always-on pool or shift groups?" is decided.
+//!
+//! A scenario gives either `[handlers] count` (a pool always on duty) or shift groups. Every
+//! consumer — the engine, the staffing search, the validator, `check`, the report and the
+//! charts — asks [`Handlers`] for its groups, roster and mean staffing instead of re-deriving
+//! the answer.
+
+use super::{Group, Handlers};
+use crate::time::DAY_S;
+
+/// The name of the one group an always-on pool forms.
+pub const POOL_GROUP_NAME: &str = "handlers";
+
+impl Handlers {
+    /// True when the handlers are one always-on pool of `count` (no shift groups given).
+    pub fn is_pool(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// The scenario key that sets how many handlers there are: `handlers.count` for a pool,
+    /// `handlers.groups` otherwise.
+    pub fn staffing_key(&self) -> &'static str {
+        if self.is_pool() {
+            "handlers.count"
+        } else {
+            "handlers.groups"
+        }
+    }
+
+    /// The groups the handlers form: the scenario's own, or for a pool one always-on group of
+    /// `count` serving all `n_channels` channels.
+    pub fn effective_groups(&self, n_channels: usize) -> Vec<Group> {
+        if !self.is_pool() {
+            return self.groups.clone();
+        }
+        vec![Group {
+            name: POOL_GROUP_NAME.into(),
+            headcount: self.count,
+            teams: 1,
+            shift: None,
+            channels: (0..n_channels).collect(),
+            overflow: None,
+        }]
+    }
+
+    /// The roster size in heads: the pool's count, or every group's teams, plus hires.
+    pub fn roster_size(&self) -> u32 {
+        if self.is_pool() {
+            return self.count;
+        }
+        let rostered: u32 = self.groups.iter().map(|g| g.headcount * g.teams).sum();
+        rostered + self.hires.iter().map(|h| h.count).sum::<u32>()
+    }
+
+    /// Long-run mean number of handlers on duty (hires and attrition left out).
+    pub fn mean_staffed(&self) -> f64 {
+        if self.is_pool() {
+            return f64::from(self.count);
+        }
+        self.groups
+            .iter()
+            .map(|g| {
+                let base = f64::from(g.headcount * g.teams);
+                match &g.shift {
+                    None => base,
+                    Some(sh) => {
+                        let on = sh.pattern.iter().filter(|d| **d).count() as f64
+                            / sh.pattern.len() as f64;
+                        base * on * sh.length.as_secs() / DAY_S * (1.0 - self.shrinkage)
+                    }
+                }
+            })
+            .sum()
+    }
+}
+
+/// Long-run mean number of handlers on duty: [`Handlers::mean_staffed`].
+pub fn mean_staffed(h: &Handlers) -> f64 {
+    h.mean_staffed()
+}
