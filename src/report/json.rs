@@ -151,7 +151,12 @@ impl Serialize for Document<'_> {
 
 /// The JSON document for `results`, pretty-printed.
 pub fn results_json(results: &Results) -> String {
-    serde_json::to_string_pretty(&Document(results))
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
-        + "\n"
+    pretty_json(&Document(results))
+}
+
+/// The one way triage-sim emits JSON: serde, pretty-printed, ending in a newline. Every value
+/// it serialises is plain data (maps with string keys), so serialising cannot fail; if it ever
+/// did, the error is written as the document rather than lost.
+pub fn pretty_json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
 }

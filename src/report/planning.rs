@@ -2,7 +2,11 @@
 
 use std::fmt::Write;
 
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::json::pretty_json;
 
 use super::csv_text::{finish, num};
 use crate::planning::interval_staffing::IntervalStaffing;
@@ -10,7 +14,7 @@ use crate::planning::staffing::{MixAnswer, StaffAnswer};
 use crate::planning::sweep::Point;
 use crate::report::table::cell;
 use crate::stats::paired::KpiDifference;
-use crate::stats::{Estimate, get};
+use crate::stats::{Estimate, Kpis, get};
 
 fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
@@ -148,7 +152,7 @@ pub fn mix_table(name: &str, m: &MixAnswer) -> String {
 
 /// The staffing answer as JSON: `handlers_needed`, `handlers_added`, the explored `curve`.
 pub fn staff_json(a: &StaffAnswer) -> String {
-    serde_json::to_string_pretty(a).unwrap_or_default() + "\n"
+    pretty_json(a)
 }
 
 /// The staffing curve as CSV: one row per candidate, channel and KPI.
@@ -255,9 +259,19 @@ pub fn compare_table(a: &str, b: &str, reps: u32, diffs: &[KpiDifference]) -> St
 
 /// Paired differences as JSON.
 pub fn compare_json(a: &str, b: &str, diffs: &[KpiDifference]) -> String {
-    serde_json::to_string_pretty(&json!({ "a": a, "b": b, "differences": diffs }))
-        .unwrap_or_default()
-        + "\n"
+    #[derive(Serialize)]
+    struct CompareDocument<'a> {
+        a: &'a str,
+        b: &'a str,
+        differences: serde_json::Value,
+    }
+    // Through a JSON value, whose objects list their keys in name order: the order this
+    // document has always had.
+    pretty_json(&CompareDocument {
+        a,
+        b,
+        differences: serde_json::to_value(diffs).unwrap_or_default(),
+    })
 }
 
 /// Paired differences as CSV.
@@ -319,49 +333,67 @@ pub fn sweep_table(points: &[Point], kpi: &str) -> String {
     out
 }
 
-fn kpi_map(kpis: &[(&'static str, Estimate)]) -> Value {
-    Value::Object(
-        kpis.iter()
-            .map(|(k, e)| ((*k).to_owned(), json!(e)))
-            .collect(),
-    )
+/// KPIs by name, in name order (as the sweep JSON has always listed them).
+fn kpi_map(kpis: &Kpis<Estimate>) -> BTreeMap<&'static str, Estimate> {
+    kpis.iter().copied().collect()
+}
+
+/// A `--vary` value: a number where it reads as one, else the text as given.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Setting<'a> {
+    Number(f64),
+    Text(&'a str),
+}
+
+/// One sweep point in the JSON document (fields in name order).
+#[derive(Serialize)]
+struct SweepPoint<'a> {
+    channels: BTreeMap<&'a str, BTreeMap<&'static str, Estimate>>,
+    handlers: BTreeMap<&'static str, Estimate>,
+    settings: BTreeMap<&'a str, Setting<'a>>,
+    triage: Option<BTreeMap<&'static str, Estimate>>,
+}
+
+/// The sweep JSON document.
+#[derive(Serialize)]
+struct SweepDocument<'a> {
+    parameters: Vec<&'a str>,
+    points: Vec<SweepPoint<'a>>,
 }
 
 /// A sweep as JSON: `parameters` and `points`, each with its `settings` and KPIs.
 pub fn sweep_json(points: &[Point]) -> String {
-    let params: Vec<&str> = points.first().map_or(Vec::new(), |p| {
+    let parameters: Vec<&str> = points.first().map_or(Vec::new(), |p| {
         p.settings.iter().map(|o| o.key.as_str()).collect()
     });
-    let pts: Vec<Value> = points
+    let points = points
         .iter()
-        .map(|p| {
-            let settings: Map<String, Value> = p
+        .map(|p| SweepPoint {
+            settings: p
                 .settings
                 .iter()
                 .map(|o| {
-                    (
-                        o.key.clone(),
-                        o.value.parse::<f64>().map_or(json!(o.value), |x| json!(x)),
-                    )
+                    let value = o
+                        .value
+                        .parse::<f64>()
+                        .map_or(Setting::Text(&o.value), Setting::Number);
+                    (o.key.as_str(), value)
                 })
-                .collect();
-            let channels: Map<String, Value> = p
+                .collect(),
+            channels: p
                 .results
                 .channels
                 .iter()
-                .map(|(n, k)| (n.clone(), kpi_map(k)))
-                .collect();
-            json!({
-                "settings": settings,
-                "channels": channels,
-                "handlers": kpi_map(&p.results.handlers),
-                "triage": p.results.triage.as_ref().map(|t| kpi_map(t)),
-            })
+                .map(|(n, k)| (n.as_str(), kpi_map(k)))
+                .collect(),
+            handlers: kpi_map(&p.results.handlers),
+            triage: p.results.triage.as_ref().map(kpi_map),
         })
         .collect();
-    serde_json::to_string_pretty(&json!({ "parameters": params, "points": pts }))
-        .unwrap_or_default()
-        + "\n"
+    // Through a JSON value, whose objects list their keys in name order: the order this
+    // document has always had.
+    pretty_json(&serde_json::to_value(SweepDocument { parameters, points }).unwrap_or_default())
 }
 
 /// A sweep as CSV: the parameters' values, then `scope,channel,kpi,mean,ci_low,ci_high`.

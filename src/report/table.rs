@@ -4,9 +4,10 @@ use std::fmt::Write;
 
 use crate::erlang::{ErlangInput, ErlangResult};
 use crate::stats::Results;
+use crate::stats::kpi::{Unit, unit_of};
 use crate::stats::{Estimate, Kpis, get};
 
-/// How a KPI is shown, decided by its name.
+/// How a KPI is shown, decided by its unit in the KPI table.
 pub(crate) fn cell(kpi: &str, e: Estimate) -> String {
     if e.mean.is_nan() {
         return "n/a".into();
@@ -19,26 +20,14 @@ pub(crate) fn cell(kpi: &str, e: Estimate) -> String {
             format!("{x} ± {h}")
         }
     };
-    let is_rate = matches!(
-        kpi,
-        "service_level"
-            | "abandonment_rate"
-            | "p_wait"
-            | "occupancy"
-            | "intercept_rate"
-            | "resolved_rate"
-    );
-    if is_rate {
-        pm(
+    match unit_of(kpi) {
+        Unit::Share => pm(
             format!("{:.2}%", e.mean * 100.0),
             format!("{:.2}", hw * 100.0),
-        )
-    } else if kpi.ends_with("_s") {
-        pm(format!("{:.1} s", e.mean), format!("{hw:.1}"))
-    } else if kpi.starts_with("mean_") {
-        pm(format!("{:.3}", e.mean), format!("{hw:.3}"))
-    } else {
-        pm(format!("{:.0}", e.mean), format!("{hw:.0}"))
+        ),
+        Unit::Seconds => pm(format!("{:.1} s", e.mean), format!("{hw:.1}")),
+        Unit::Level => pm(format!("{:.3}", e.mean), format!("{hw:.3}")),
+        Unit::Count | Unit::Hours => pm(format!("{:.0}", e.mean), format!("{hw:.0}")),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Statistics: the KPIs of one replication, replications run in parallel and summarised as
 //! means with Student-t confidence intervals, and paired differences between two scenarios.
 
+pub mod kpi;
 pub mod measure;
 pub mod paired;
 pub mod replication;

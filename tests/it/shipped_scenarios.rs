@@ -15,6 +15,7 @@ fn every_shipped_scenario_loads_and_runs() {
             s.replications = s.replications.min(3);
             let results = replicate(&s);
             assert!(results.events > 0, "{} simulated nothing", path.display());
+            every_kpi_is_in_the_kpi_table(&results);
             seen += 1;
         }
     }
@@ -45,4 +46,25 @@ fn the_default_scenario_is_the_shipped_file() {
     .unwrap();
     assert_eq!(shipped, triage_sim::scenario::DEFAULT_SCENARIO_TOML);
     let _ = Scenario::default_scenario();
+}
+
+/// Every KPI a run reports has a row (unit, direction, meaning) in `stats::kpi::KPIS`, so no
+/// consumer has to guess its unit from its name.
+fn every_kpi_is_in_the_kpi_table(results: &triage_sim::Results) {
+    let iv = &results.intervals.hour_of_week;
+    let names = results
+        .channels
+        .iter()
+        .flat_map(|(_, k)| k.iter())
+        .chain(results.handlers.iter())
+        .chain(results.triage.iter().flatten())
+        .chain(iv.channels.iter().flatten().flatten())
+        .chain(iv.handlers.iter().flatten())
+        .map(|(name, _)| *name);
+    for name in names {
+        assert!(
+            triage_sim::stats::kpi::lookup(name).is_some(),
+            "KPI {name} has no row in stats::kpi::KPIS"
+        );
+    }
 }

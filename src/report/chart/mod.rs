@@ -439,10 +439,7 @@ fn draw_compare_forest<DB: DrawingBackend>(
     if rows.is_empty() {
         return Err(ChartError::Empty("no differences for that KPI"));
     }
-    let scale = if matches!(
-        kpi,
-        "service_level" | "abandonment_rate" | "p_wait" | "occupancy"
-    ) {
+    let scale = if crate::stats::kpi::unit_of(kpi) == crate::stats::kpi::Unit::Share {
         100.0
     } else {
         1.0
