@@ -202,27 +202,21 @@ pub(super) fn staff(
                     answer: &answer,
                 },
             )?;
-            match format {
-                Format::Table => report::staff_table(&scenario.name, &answer),
-                Format::Json => report::staff_json(&answer),
-                Format::Csv => report::staff_csv(&answer).context("cannot format CSV")?,
-            }
+            let view = report::StaffView {
+                name: &scenario.name,
+                answer: &answer,
+            };
+            report::render(&view, format)?
         }
         Some(v) if v.key == "triage.officers" => {
             let officers: Vec<u32> = v.values.iter().map(|x| x.max(0.0).round() as u32).collect();
             let mix = staffing::search_officers_with(&scenario, &opts, &officers, &runner())
                 .map_err(|e| Failure::Input(e.to_string()))?;
-            match format {
-                Format::Table => report::mix_table(&scenario.name, &mix),
-                Format::Json => {
-                    serde_json::to_string_pretty(&mix).context("cannot format JSON")? + "\n"
-                }
-                Format::Csv => {
-                    return Err(Failure::Input(
-                        "staff --vary supports --format table or json".into(),
-                    ));
-                }
-            }
+            let view = report::MixView {
+                name: &scenario.name,
+                mix: &mix,
+            };
+            report::render(&view, format)?
         }
         Some(v) => {
             return Err(Failure::Input(format!(
@@ -316,11 +310,11 @@ pub(super) fn staff_by_interval(
             result: &result,
         },
     )?;
-    let text = match format {
-        Format::Table => report::interval_table(&scenario.name, &result),
-        Format::Json => serde_json::to_string_pretty(&result).context("cannot format JSON")? + "\n",
-        Format::Csv => report::interval_csv(&result).context("cannot format CSV")?,
+    let view = report::IntervalView {
+        name: &scenario.name,
+        result: &result,
     };
+    let text = report::render(&view, format)?;
     emit(&text, out)
 }
 
@@ -351,11 +345,13 @@ pub(super) fn compare(
             title: &title,
         },
     )?;
-    let text = match format {
-        Format::Table => report::compare_table(&sa.name, &sb.name, sa.replications, &diffs),
-        Format::Json => report::compare_json(&sa.name, &sb.name, &diffs),
-        Format::Csv => report::compare_csv(&diffs).context("cannot format CSV")?,
+    let view = report::CompareView {
+        a: &sa.name,
+        b: &sb.name,
+        replications: sa.replications,
+        diffs: &diffs,
     };
+    let text = report::render(&view, format)?;
     emit(&text, out)
 }
 
@@ -458,11 +454,7 @@ pub(super) fn sweep_text(
     kpi: &str,
     format: Format,
 ) -> anyhow::Result<String> {
-    Ok(match format {
-        Format::Table => report::sweep_table(points, kpi),
-        Format::Json => report::sweep_json(points),
-        Format::Csv => report::sweep_csv(points).context("cannot format CSV")?,
-    })
+    Ok(report::render(&report::SweepView { points, kpi }, format)?)
 }
 
 /// How far an interrupted sweep got. `--out` is left alone; the finished points, if any, go
@@ -508,14 +500,10 @@ pub(super) fn sweep_interrupted(
 
 pub(super) fn erlang(input: ErlangInput, format: Format) -> Result<(), Failure> {
     let r = input.solve().map_err(|e| Failure::Input(e.to_string()))?;
-    let text = match format {
-        Format::Json => serde_json::to_string_pretty(&r).context("cannot format JSON")? + "\n",
-        Format::Table => report::erlang_table(&input, &r),
-        Format::Csv => {
-            return Err(Failure::Input(
-                "erlang supports --format table or json".into(),
-            ));
-        }
+    let view = report::ErlangView {
+        input: &input,
+        result: &r,
     };
+    let text = report::render(&view, format)?;
     emit(&text, None)
 }

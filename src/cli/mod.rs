@@ -18,7 +18,7 @@ use crate::erlang::ErlangInput;
 use crate::planning::budget::{Limits, Work};
 use crate::planning::staffing::{self, StaffOptions};
 use crate::planning::sweep::Vary;
-use crate::report::Format;
+use crate::report::{Format, RenderError};
 use crate::scenario::{LoadError, Override};
 
 use commands::*;
@@ -64,7 +64,7 @@ enum Command {
         max_added: u32,
         /// Require each channel's service level in every hour of the week, or every week.
         #[arg(long, value_enum)]
-        every_interval: Option<staffing::IntervalKind>,
+        every_interval: Option<IntervalArg>,
         /// Also search triage team sizes, e.g. triage.officers=2..8, and report the cheapest mix
         /// by the scenario's cost_per_handler and cost_per_officer.
         #[arg(long)]
@@ -162,9 +162,48 @@ enum Command {
         #[arg(long)]
         patience_s: Option<f64>,
         /// Output format (table or json).
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+        format: FormatArg,
     },
+}
+
+/// `--format`: the command line's name for a [`Format`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FormatArg {
+    /// A human-readable table.
+    Table,
+    /// JSON: every KPI as `{ mean, ci_low, ci_high }`.
+    Json,
+    /// CSV: one row per scope, channel and KPI.
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+/// `--every-interval`: the command line's name for an [`staffing::IntervalKind`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum IntervalArg {
+    /// Every hour of the week (168 cells).
+    HourOfWeek,
+    /// Every week of the run.
+    Week,
+}
+
+impl From<IntervalArg> for staffing::IntervalKind {
+    fn from(i: IntervalArg) -> staffing::IntervalKind {
+        match i {
+            IntervalArg::HourOfWeek => staffing::IntervalKind::HourOfWeek,
+            IntervalArg::Week => staffing::IntervalKind::Week,
+        }
+    }
 }
 
 /// The `run` command's arguments.
@@ -205,8 +244,8 @@ enum RunChart {
 #[derive(clap::Args, Clone, Debug)]
 struct OutputArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
     /// Write the output to this file (atomically) instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -223,7 +262,7 @@ impl OutputArgs {
         for path in [self.out.as_deref(), chart].into_iter().flatten() {
             check_output_dir(path)?;
         }
-        Ok((self.format, self.out.as_deref(), chart))
+        Ok((self.format.into(), self.out.as_deref(), chart))
     }
 }
 
@@ -288,6 +327,15 @@ impl From<LoadError> for Failure {
     }
 }
 
+impl From<RenderError> for Failure {
+    fn from(e: RenderError) -> Self {
+        match e {
+            RenderError::Unsupported(msg) => Failure::Input(msg.into()),
+            RenderError::Csv(e) => Failure::Runtime(e.into()),
+        }
+    }
+}
+
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Self {
         Failure::Runtime(e)
@@ -339,7 +387,7 @@ pub fn main() -> ExitCode {
                     group,
                     channels,
                     max_added,
-                    every_interval,
+                    every_interval: every_interval.map(Into::into),
                 };
                 staff(
                     &file,
@@ -384,7 +432,7 @@ pub fn main() -> ExitCode {
                 target_s,
                 patience_s,
             },
-            format,
+            format.into(),
         ),
     };
     match outcome {

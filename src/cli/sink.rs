@@ -70,12 +70,8 @@ pub(super) fn write_chart(path: Option<&Path>, chart: Chart<'_>) -> Result<(), F
     Ok(())
 }
 
-pub(super) fn render(results: &Results, format: Format) -> anyhow::Result<String> {
-    Ok(match format {
-        Format::Table => report::results_table(results),
-        Format::Json => report::results_json(results),
-        Format::Csv => report::results_csv(results)?,
-    })
+pub(super) fn render(results: &Results, format: Format) -> Result<String, report::RenderError> {
+    report::render(&report::RunView(results), format)
 }
 
 /// Writes `text` to `out`, atomically, or to standard output. A closed standard output (the

@@ -30,7 +30,7 @@ pub struct StaffOptions {
 }
 
 /// Intervals in which a target can be required.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IntervalKind {
     /// Every hour of the week (168 cells).
     HourOfWeek,

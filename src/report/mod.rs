@@ -7,6 +7,7 @@ mod html;
 mod json;
 mod planning;
 mod table;
+mod views;
 
 pub use self::csv::results_csv;
 pub use html::html_report;
@@ -16,9 +17,10 @@ pub use planning::{
     staff_json, staff_table, sweep_csv, sweep_json, sweep_table,
 };
 pub use table::{erlang_table, results_table};
+pub use views::{CompareView, ErlangView, IntervalView, MixView, RunView, StaffView, SweepView};
 
-/// An output format chosen by `--format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// An output format (the command line's `--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// A human-readable table.
     Table,
@@ -26,4 +28,34 @@ pub enum Format {
     Json,
     /// CSV: one row per scope, channel and KPI.
     Csv,
+}
+
+/// Why something could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The format does not apply to this output, e.g. CSV of the `erlang` command.
+    #[error("{0}")]
+    Unsupported(&'static str),
+    /// Writing CSV failed.
+    #[error("cannot format CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+}
+
+/// An output that can be rendered as a table, JSON and (where it fits) CSV.
+pub trait Render {
+    /// The human-readable table.
+    fn table(&self) -> String;
+    /// The JSON document.
+    fn json(&self) -> String;
+    /// The CSV text.
+    fn csv(&self) -> Result<String, RenderError>;
+}
+
+/// Renders `output` in `format`: the one place that dispatches on [`Format`].
+pub fn render(output: &dyn Render, format: Format) -> Result<String, RenderError> {
+    Ok(match format {
+        Format::Table => output.table(),
+        Format::Json => output.json(),
+        Format::Csv => output.csv()?,
+    })
 }
