@@ -11,9 +11,9 @@ use rand_distr::{Distribution, Exp1};
 
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{Group, Scenario, Shift};
+#[cfg(test)]
+use crate::time::HOUR_S;
 use crate::time::{DAY_S, DAY_US, DAYS_PER_YEAR, MICROS_PER_S, SimTime};
-
-/// Microseconds in a day.
 
 /// What a handler is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

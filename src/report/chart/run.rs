@@ -1,0 +1,378 @@
+//! Charts of one run: the hour-of-week heat map and staffing profile, the wait distribution, the trend by week.
+
+use super::*;
+
+/// A channel's service level in every hour of the week as a heat map (day rows × hour columns),
+/// cells missing the target outlined in black.
+pub(super) fn draw_hour_of_week<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    results: &Results,
+    channel: &str,
+) -> Result<(), ChartError> {
+    let (top, bottom) = root.split_vertically(SIZE.1 * 64 / 100);
+    draw_heat_map(&top, results, channel)?;
+    draw_staffing_profile(&bottom, results)
+}
+
+/// Handlers on duty and busy in each hour of the week, on the heat map's time axis.
+pub(super) fn draw_staffing_profile<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    results: &Results,
+) -> Result<(), ChartError> {
+    let series = |kpi: &str| -> Vec<(f64, f64)> {
+        results
+            .intervals
+            .hour_of_week
+            .handlers
+            .iter()
+            .enumerate()
+            .filter_map(|(h, k)| {
+                get(k, kpi)
+                    .filter(|e| e.mean.is_finite())
+                    .map(|e| (h as f64 + 0.5, e.mean))
+            })
+            .collect()
+    };
+    let (staffed, busy) = (series("mean_staffed"), series("mean_busy"));
+    // Headroom above the lines for the legend.
+    let top = staffed.iter().chain(&busy).map(|p| p.1).fold(1.0, f64::max) * 1.5;
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(36)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..168.0, 0.0..top)
+        .map_err(draw_err)?;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .x_label_formatter(&|_| String::new())
+        .y_desc("handlers")
+        .x_desc("hour of the week (Monday 00:00 to Sunday 24:00)")
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .draw()
+        .map_err(draw_err)?;
+    label_days(area, &chart)?;
+    for (points, label, colour) in [
+        (staffed, "handlers on duty", PALETTE[0]),
+        (busy, "handlers busy (workload)", PALETTE[1]),
+    ] {
+        chart
+            .draw_series(LineSeries::new(points, colour.stroke_width(2)))
+            .map_err(draw_err)?
+            .label(label)
+            .legend(legend_line(colour.stroke_width(2)));
+    }
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 13)
+}
+
+pub(super) fn draw_heat_map<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    results: &Results,
+    channel: &str,
+) -> Result<(), ChartError> {
+    let c = results
+        .channels
+        .iter()
+        .position(|(n, _)| n == channel)
+        .ok_or(ChartError::Empty("no such channel"))?;
+    let cells = &results.intervals.hour_of_week.channels[c];
+    let target = results.targets.get(c).copied().unwrap_or(f64::NAN);
+    let values: Vec<f64> = cells
+        .iter()
+        .map(|k| get(k, "service_level").map_or(f64::NAN, |e| e.mean))
+        .collect();
+    let lowest = values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(1.0, f64::min)
+        .min(target);
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    {
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                format!(
+                    "{}: {channel} service level by hour of the week (target {:.0}%)",
+                    results.scenario,
+                    100.0 * target
+                ),
+                ("sans-serif", 22),
+            )
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..24.0, 0.0..7.0)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(13)
+            .x_label_formatter(&|x| format!("{x:02.0}:00"))
+            .y_labels(8)
+            .y_label_formatter(&|_| String::new())
+            .x_desc("hour of day (callers counted in the hour they arrived)")
+            .y_desc("day of week")
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 17))
+            .draw()
+            .map_err(draw_err)?;
+        for (h, v) in values.iter().enumerate() {
+            let (day, hour) = ((h / 24) as f64, (h % 24) as f64);
+            let row = 6.0 - day;
+            let t = (v - lowest) / (1.0 - lowest).max(1e-9);
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(hour, row), (hour + 1.0, row + 1.0)],
+                    viridis(t).filled(),
+                )))
+                .map_err(draw_err)?;
+            if v.is_finite() && *v < target {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(hour, row), (hour + 1.0, row + 1.0)],
+                        BLACK.stroke_width(2),
+                    )))
+                    .map_err(draw_err)?;
+            }
+        }
+        for (d, name) in DAYS.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(0.0, 6.5 - d as f64));
+            root.draw(&Text::new(*name, (x - 44, y - 8), ("sans-serif", 15)))
+                .map_err(draw_err)?;
+        }
+        root.draw(&Text::new(
+            format!(
+                "colour: {:.0}% (dark) to 100% (light); outlined: below target",
+                100.0 * lowest
+            ),
+            (80, root.dim_in_pixel().1 as i32 - 18),
+            ("sans-serif", 15),
+        ))
+        .map_err(draw_err)
+    }
+}
+
+/// The distribution of waits until first answer (a CDF) for the given channels, with each
+/// channel's answer-time threshold marked. Waits beyond the 99th percentile are off the chart.
+pub(super) fn draw_wait_cdf<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    results: &Results,
+    channels: &[&str],
+) -> Result<(), ChartError> {
+    let picked: Vec<usize> = channels
+        .iter()
+        .filter_map(|n| results.channels.iter().position(|(c, _)| c == n))
+        .collect();
+    if picked.is_empty() {
+        return Err(ChartError::Empty("no such channels"));
+    }
+    let x_max = picked
+        .iter()
+        .flat_map(|&c| [results.wait_quantiles[c][98], results.thresholds_s[c] * 1.5])
+        .filter(|x| x.is_finite())
+        .fold(1.0, f64::max);
+    {
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                format!("{}: waits until first answer", results.scenario),
+                ("sans-serif", 24),
+            )
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..x_max, 0.0..100.0)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .x_desc("wait until first answer (seconds)")
+            .y_desc("callers answered within (% of those answered)")
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 17))
+            .draw()
+            .map_err(draw_err)?;
+        for (k, &c) in picked.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            let q = &results.wait_quantiles[c];
+            // Step curve: the share answered within x is the highest quantile at or below x.
+            let mut pts = vec![(0.0, 0.0)];
+            for (i, &w) in q
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| w.is_finite() && **w <= x_max)
+            {
+                pts.push((w, i as f64));
+                pts.push((w, i as f64 + 1.0));
+            }
+            let name = results.channels[c].0.clone();
+            chart
+                .draw_series(LineSeries::new(pts, colour.stroke_width(3)))
+                .map_err(draw_err)?
+                .label(name.clone())
+                .legend(legend_line(colour.stroke_width(3)));
+            let t = results.thresholds_s[c];
+            if t <= x_max {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        vec![(t, 0.0), (t, 100.0)],
+                        6,
+                        6,
+                        colour.stroke_width(2),
+                    ))
+                    .map_err(draw_err)?
+                    .label(format!(
+                        "{name} target: {:.0}% within {t} s",
+                        100.0 * results.targets[c]
+                    ))
+                    .legend(legend_line(colour.stroke_width(1)));
+            }
+        }
+        draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 15)
+    }
+}
+
+/// The year week by week: one channel's service level (top, with its target) and another's
+/// mean wait (bottom), with the weeks hiring cohorts reach the phones marked.
+pub(super) fn draw_trend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    results: &Results,
+    sl_channel: &str,
+    wait_channel: &str,
+    cohorts: &[(usize, String)],
+) -> Result<(), ChartError> {
+    let a = results
+        .channels
+        .iter()
+        .position(|(n, _)| n == sl_channel)
+        .ok_or(ChartError::Empty("no such channel"))?;
+    let b = results
+        .channels
+        .iter()
+        .position(|(n, _)| n == wait_channel)
+        .ok_or(ChartError::Empty("no such channel"))?;
+    let weeks = &results.intervals.week.channels;
+    let series = |c: usize, kpi: &str, scale: f64| -> Vec<(f64, f64)> {
+        weeks[c]
+            .iter()
+            .enumerate()
+            .filter_map(|(w, k)| {
+                get(k, kpi)
+                    .filter(|e| e.mean.is_finite())
+                    .map(|e| (w as f64, e.mean * scale))
+            })
+            .collect()
+    };
+    let (sl, wait) = (
+        series(a, "service_level", 100.0),
+        series(b, "mean_wait_s", 1.0),
+    );
+    let n = weeks[a].len().max(1) as f64;
+    let wait_max = wait.iter().map(|p| p.1).fold(1.0, f64::max) * 1.1;
+    let target = 100.0 * results.targets[a];
+    {
+        let (top, bottom) = root.split_vertically(SIZE.1 / 2);
+        let mut upper = ChartBuilder::on(&top)
+            .caption(
+                format!("{}: week by week", results.scenario),
+                ("sans-serif", 24),
+            )
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..n, 0.0..100.0)
+            .map_err(draw_err)?;
+        upper
+            .configure_mesh()
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_desc(format!("{sl_channel} service level (%)"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .draw()
+            .map_err(draw_err)?;
+        upper
+            .draw_series(LineSeries::new(sl, PALETTE[0].stroke_width(3)))
+            .map_err(draw_err)?
+            .label(format!("{sl_channel} service level"))
+            .legend(legend_line(PALETTE[0].stroke_width(3)));
+        upper
+            .draw_series(DashedLineSeries::new(
+                vec![(0.0, target), (n, target)],
+                8,
+                6,
+                BLACK.stroke_width(1),
+            ))
+            .map_err(draw_err)?
+            .label(format!("target {target:.0}%"))
+            .legend(legend_line(BLACK.stroke_width(1)));
+        let mut lower = ChartBuilder::on(&bottom)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..n, 0.0..wait_max)
+            .map_err(draw_err)?;
+        lower
+            .configure_mesh()
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .x_desc("week of the run")
+            .y_desc(format!("{wait_channel} mean wait (s)"))
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 15))
+            .draw()
+            .map_err(draw_err)?;
+        lower
+            .draw_series(LineSeries::new(wait, PALETTE[1].stroke_width(3)))
+            .map_err(draw_err)?
+            .label(format!("{wait_channel} mean wait until first answer"))
+            .legend(legend_line(PALETTE[1].stroke_width(3)));
+        for (week, label) in cohorts {
+            let x = *week as f64;
+            for (chart_top, chart) in [(true, &mut upper), (false, &mut lower)] {
+                let y_max = if chart_top { 100.0 } else { wait_max };
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(x, 0.0), (x, y_max)],
+                        PALETTE[2].stroke_width(2),
+                    )))
+                    .map_err(draw_err)?;
+            }
+            upper
+                .draw_series(std::iter::once(Text::new(
+                    label.clone(),
+                    (x + 0.3, 8.0),
+                    ("sans-serif", 13),
+                )))
+                .map_err(draw_err)?;
+        }
+        for chart in [&mut upper, &mut lower] {
+            draw_legend(chart, SeriesLabelPosition::LowerLeft, 14)?;
+        }
+        Ok(())
+    }
+}
+
+/// The weeks of the run in which each hiring cohort reaches the phones (after training), with
+/// labels such as `+31 (days)`.
+pub fn cohort_weeks(s: &crate::Scenario) -> Vec<(usize, String)> {
+    let groups = s.handlers.effective_groups(s.channels.len());
+    s.handlers
+        .hires
+        .iter()
+        .filter(|h| h.start_day >= 0)
+        .map(|h| {
+            let on_phones_h = h.start_day as f64 * 24.0 + h.training.as_hours();
+            (
+                (on_phones_h / 168.0).floor() as usize,
+                format!("+{} ({})", h.count, groups[h.group].name),
+            )
+        })
+        .fold(Vec::<(usize, String)>::new(), |mut acc, (week, label)| {
+            // Cohorts reaching the phones in the same week share one mark.
+            match acc.iter_mut().find(|(w, _)| *w == week) {
+                Some((_, l)) => *l = format!("{l}, {label}"),
+                None => acc.push((week, label)),
+            }
+            acc
+        })
+}

@@ -1,0 +1,372 @@
+//! Validating channels: kind, priority, handle time, patience, redials, drops, transfer legs and targets.
+
+use super::*;
+
+impl Validator {
+    pub(super) fn channels(
+        &mut self,
+        raw: &Spanned<BTreeMap<String, Spanned<RawChannel>>>,
+        start: Date,
+        profiles: &Profiles,
+    ) -> Option<Vec<Channel>> {
+        if raw.get_ref().is_empty() {
+            self.error(
+                "channels".into(),
+                Some(raw.span()),
+                "no channels; expected at least one [channels.NAME] table",
+            );
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut pending_redials = Vec::new();
+        let mut ok = true;
+        for (name, ch) in raw.get_ref() {
+            match self.channel(name, ch, start, profiles) {
+                Some((c, callback)) => {
+                    if let Some(to) = ch
+                        .get_ref()
+                        .redial
+                        .as_ref()
+                        .and_then(|r| r.get_ref().to.as_ref())
+                    {
+                        pending_redials.push((name.clone(), to));
+                    }
+                    out.push(c);
+                    out.extend(callback);
+                }
+                None => ok = false,
+            }
+        }
+        out.sort_by(|a, b| (a.priority, &a.name).cmp(&(b.priority, &b.name)));
+        // Cross-references by name, resolved once the order is final.
+        let index = |out: &[Channel], n: &str| out.iter().position(|c| c.name == n);
+        for (from, to) in pending_redials {
+            let (Some(i), Some(j)) = (index(&out, &from), index(&out, to.get_ref())) else {
+                let known: Vec<&str> = out.iter().map(|c| c.name.as_str()).collect();
+                self.error(
+                    format!("channels.{from}.redial.to"),
+                    Some(to.span()),
+                    format!(
+                        "no channel named \"{}\"; expected one of {}",
+                        to.get_ref(),
+                        known.join(", ")
+                    ),
+                );
+                ok = false;
+                continue;
+            };
+            if let Some(r) = &mut out[i].redial {
+                r.to = Some(j);
+            }
+        }
+        for i in 0..out.len() {
+            if out[i].drops.is_some() {
+                let cb = format!("{}-callbacks", out[i].name);
+                if let (Some(j), Some(d)) = (index(&out, &cb), &mut out[i].drops) {
+                    d.callback_channel = j;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// A channel, and the call-back channel its drops create.
+    pub(super) fn channel(
+        &mut self,
+        name: &str,
+        raw: &Spanned<RawChannel>,
+        start: Date,
+        profiles: &Profiles,
+    ) -> Option<(Channel, Option<Channel>)> {
+        let path = format!("channels.{name}");
+        let span = raw.span();
+        let r = raw.get_ref();
+        if name.is_empty() {
+            self.error(
+                path.clone(),
+                Some(span.clone()),
+                "a channel needs a non-empty name",
+            );
+        }
+        let kind = self
+            .required(
+                &r.kind,
+                &path,
+                "kind",
+                &span,
+                "\"call\", \"deferred\" or \"chat\"",
+            )
+            .and_then(|k| match k.get_ref().as_str() {
+                "call" => Some(ChannelKind::Call),
+                "deferred" => Some(ChannelKind::Deferred),
+                "chat" => Some(ChannelKind::Chat),
+                other => {
+                    self.error(
+                        join(&path, "kind"),
+                        Some(k.span()),
+                        format!("got \"{other}\"; expected \"call\", \"deferred\" or \"chat\""),
+                    );
+                    None
+                }
+            });
+        let priority = self
+            .required(
+                &r.priority,
+                &path,
+                "priority",
+                &span,
+                "a whole number (lower is served first)",
+            )
+            .map(|p| *p.get_ref());
+        let arrivals = self
+            .required(
+                &r.arrivals,
+                &path,
+                "arrivals",
+                &span,
+                "arrivals = { rate_per_hour = … } or { annual_volume = … }",
+            )
+            .and_then(|a| self.arrivals(a, &join(&path, "arrivals"), start, profiles));
+        let handle_time = self
+            .required(
+                &r.handle_time,
+                &path,
+                "handle_time",
+                &span,
+                "a distribution, e.g. { dist = \"exponential\", mean_s = 300 }",
+            )
+            .and_then(|d| self.dist(d, &join(&path, "handle_time")));
+        let patience = match &r.patience {
+            None => Some(None),
+            Some(p) if kind == Some(ChannelKind::Deferred) => {
+                self.error(join(&path, "patience"), Some(p.span()), "deferred work waits until taken; expected no patience on a kind = \"deferred\" channel");
+                None
+            }
+            Some(p) => self.dist(p, &join(&path, "patience")).map(Some),
+        };
+        let target = self
+            .required(
+                &r.target,
+                &path,
+                "target",
+                &span,
+                "target = { answer_within_s = …, fraction = … }",
+            )
+            .and_then(|t| self.target(t, &join(&path, "target")));
+        let concurrency = match &r.concurrency {
+            None => Some(1),
+            Some(c) if kind != Some(ChannelKind::Chat) => {
+                self.error(join(&path, "concurrency"), Some(c.span()), "only chats are held several at once; expected concurrency only on a kind = \"chat\" channel");
+                None
+            }
+            Some(c) => self
+                .integer(c, join(&path, "concurrency"), 1, 64)
+                .map(|c| c as u32),
+        };
+        let redial = match &r.redial {
+            None => Some(None),
+            Some(rd) => self.redial(rd, &join(&path, "redial")).map(Some),
+        };
+        let drops = match &r.drops {
+            None => Some(None),
+            Some(d) => self
+                .drops(d, &join(&path, "drops"), name, priority.unwrap_or(0))
+                .map(Some),
+        };
+        let transfer = match &r.transfer {
+            None => Some(None),
+            Some(t) => self.dist(t, &join(&path, "transfer")).map(Some),
+        };
+        let bursts = match &r.bursts {
+            None => Some(None),
+            Some(b) => self.bursts(b, &join(&path, "bursts")).map(Some),
+        };
+        let (rate_per_hour, demand) = arrivals?;
+        let (drops, callback) = match drops? {
+            Some((d, c)) => (Some(d), Some(c)),
+            None => (None, None),
+        };
+        let channel = Channel {
+            name: name.to_owned(),
+            kind: kind?,
+            priority: priority?,
+            rate_per_hour,
+            demand,
+            handle_time: handle_time?,
+            patience: patience?,
+            target: target?,
+            concurrency: concurrency?,
+            redial: redial?,
+            drops,
+            transfer: transfer?,
+            bursts: bursts?,
+        };
+        Some((channel, callback))
+    }
+
+    pub(super) fn redial(&mut self, raw: &Spanned<RawRedial>, path: &str) -> Option<Redial> {
+        let r = raw.get_ref();
+        let probability = self
+            .required(
+                &r.probability,
+                path,
+                "probability",
+                &raw.span(),
+                "the share of callers who hang up and try again",
+            )
+            .and_then(|v| self.probability(v, join(path, "probability")));
+        let delay = self
+            .required(
+                &r.delay,
+                path,
+                "delay",
+                &raw.span(),
+                "a distribution of the time before trying again",
+            )
+            .and_then(|d| self.dist(d, &join(path, "delay")));
+        let max_attempts = match &r.max_attempts {
+            None => Some(3),
+            Some(m) => self
+                .integer(m, join(path, "max_attempts"), 1, 100)
+                .map(|m| m as u8),
+        };
+        let to_fraction = match (&r.to_fraction, &r.to) {
+            (None, Some(_)) => Some(1.0),
+            (None, None) => Some(0.0),
+            (Some(f), Some(_)) => self.probability(f, join(path, "to_fraction")),
+            (Some(f), None) => {
+                self.error(
+                    join(path, "to_fraction"),
+                    Some(f.span()),
+                    "to_fraction needs `to`, the channel redials may go to",
+                );
+                None
+            }
+        };
+        Some(Redial {
+            probability: probability?,
+            delay: delay?,
+            max_attempts: max_attempts?,
+            to: None,
+            to_fraction: to_fraction?,
+        })
+    }
+
+    pub(super) fn drops(
+        &mut self,
+        raw: &Spanned<RawDrops>,
+        path: &str,
+        parent: &str,
+        parent_priority: i64,
+    ) -> Option<(Drops, Channel)> {
+        let r = raw.get_ref();
+        let fraction = self
+            .required(
+                &r.fraction,
+                path,
+                "fraction",
+                &raw.span(),
+                "the share of calls that drop at once",
+            )
+            .and_then(|v| self.probability(v, join(path, "fraction")));
+        let handle_time = self
+            .required(
+                &r.handle_time,
+                path,
+                "handle_time",
+                &raw.span(),
+                "a distribution of welfare call-back times",
+            )
+            .and_then(|d| self.dist(d, &join(path, "handle_time")));
+        let priority = r
+            .priority
+            .as_ref()
+            .map_or(parent_priority, |p| *p.get_ref());
+        let target = match &r.target {
+            None => Some(Target {
+                answer_within_s: SECS_PER_HOUR,
+                fraction: 0.9,
+                max_abandonment: None,
+            }),
+            Some(t) => self.target(t, &join(path, "target")),
+        };
+        let callback = Channel {
+            name: format!("{parent}-callbacks"),
+            kind: ChannelKind::Deferred,
+            priority,
+            rate_per_hour: 0.0,
+            demand: Demand {
+                hour_of_week: vec![1.0; HOURS_PER_WEEK],
+                month: vec![1.0; 12],
+                scale_per_hour: 0.0,
+                growth_per_year: 0.0,
+                day_cv: 0.0,
+            },
+            handle_time: handle_time?,
+            patience: None,
+            target: target?,
+            concurrency: 1,
+            redial: None,
+            drops: None,
+            transfer: None,
+            bursts: None,
+        };
+        Some((
+            Drops {
+                fraction: fraction?,
+                callback_channel: usize::MAX,
+            },
+            callback,
+        ))
+    }
+
+    pub(super) fn target(&mut self, raw: &Spanned<RawTarget>, path: &str) -> Option<Target> {
+        let r = raw.get_ref();
+        let within = match (&r.answer_within_s, &r.answer_within_hours) {
+            (Some(v), None) => self.number(
+                v,
+                join(path, "answer_within_s"),
+                |x| x >= 0.0,
+                "a number of seconds of at least 0",
+            ),
+            (None, Some(v)) => self
+                .number(
+                    v,
+                    join(path, "answer_within_hours"),
+                    |x| x >= 0.0,
+                    "a number of hours of at least 0",
+                )
+                .map(|h| h * SECS_PER_HOUR),
+            (Some(_), Some(v)) => {
+                self.error(
+                    join(path, "answer_within_hours"),
+                    Some(v.span()),
+                    "give answer_within_s or answer_within_hours, not both",
+                );
+                None
+            }
+            (None, None) => {
+                self.error(join(path, "answer_within_s"), Some(raw.span()), "missing key; expected the answer-time threshold in seconds (or answer_within_hours)");
+                None
+            }
+        };
+        let fraction = self
+            .required(
+                &r.fraction,
+                path,
+                "fraction",
+                &raw.span(),
+                "the share to answer within the threshold, e.g. 0.9",
+            )
+            .and_then(|v| self.probability(v, join(path, "fraction")));
+        let max_abandonment = match &r.max_abandonment {
+            None => Some(None),
+            Some(v) => self.probability(v, join(path, "max_abandonment")).map(Some),
+        };
+        Some(Target {
+            answer_within_s: within?,
+            fraction: fraction?,
+            max_abandonment: max_abandonment?,
+        })
+    }
+}

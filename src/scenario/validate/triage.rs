@@ -1,0 +1,172 @@
+//! Validating the triage team: officers, policy, outcomes and opening hours.
+
+use super::*;
+
+impl Validator {
+    pub(super) fn triage(
+        &mut self,
+        raw: &Spanned<RawTriage>,
+        channels: &[Channel],
+    ) -> Option<Triage> {
+        let (path, span, r) = ("triage", raw.span(), raw.get_ref());
+        let officers = self
+            .required(
+                &r.officers,
+                path,
+                "officers",
+                &span,
+                "the number of triage officers",
+            )
+            .and_then(|o| self.integer(o, "triage.officers".into(), 0, MAX_STAFF));
+        let names = self.required(
+            &r.channels,
+            path,
+            "channels",
+            &span,
+            "a list of channel names, e.g. [\"101\"]",
+        );
+        let mut indices = Vec::new();
+        let mut ok = names.is_some();
+        if let Some(list) = names {
+            if list.get_ref().is_empty() {
+                self.error(
+                    "triage.channels".into(),
+                    Some(list.span()),
+                    "empty list; expected at least one call channel to triage",
+                );
+                ok = false;
+            }
+            for (i, name) in list.get_ref().iter().enumerate() {
+                let key = format!("triage.channels.{i}");
+                match channels.iter().position(|c| c.name == *name.get_ref()) {
+                    None => {
+                        let known: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
+                        self.error(
+                            key,
+                            Some(name.span()),
+                            format!(
+                                "no channel named \"{}\"; expected one of {}",
+                                name.get_ref(),
+                                known.join(", ")
+                            ),
+                        );
+                        ok = false;
+                    }
+                    Some(idx) if channels[idx].kind != ChannelKind::Call => {
+                        self.error(
+                            key,
+                            Some(name.span()),
+                            format!(
+                                "\"{}\" is not a phone channel; expected a kind = \"call\" channel",
+                                name.get_ref()
+                            ),
+                        );
+                        ok = false;
+                    }
+                    Some(idx) if indices.contains(&idx) => {
+                        self.error(
+                            key,
+                            Some(name.span()),
+                            format!("\"{}\" is listed twice", name.get_ref()),
+                        );
+                        ok = false;
+                    }
+                    Some(idx) => indices.push(idx),
+                }
+            }
+        }
+        let policy = self
+            .required(
+                &r.policy,
+                path,
+                "policy",
+                &span,
+                "\"when_free\" or \"queue\"",
+            )
+            .and_then(|p| match p.get_ref().as_str() {
+                "when_free" => Some(TriagePolicy::WhenFree),
+                "queue" => Some(TriagePolicy::Queue),
+                other => {
+                    self.error(
+                        "triage.policy".into(),
+                        Some(p.span()),
+                        format!("got \"{other}\"; expected \"when_free\" or \"queue\""),
+                    );
+                    None
+                }
+            });
+        let handle_time = self
+            .required(
+                &r.handle_time,
+                path,
+                "handle_time",
+                &span,
+                "a distribution of triage times",
+            )
+            .and_then(|d| self.dist(d, "triage.handle_time"));
+        let resolve = self
+            .required(
+                &r.resolve_fraction,
+                path,
+                "resolve_fraction",
+                &span,
+                "the share of triaged calls resolved at triage",
+            )
+            .and_then(|v| self.probability(v, "triage.resolve_fraction".into()));
+        let escalate = match &r.escalate_fraction {
+            None => Some(0.0),
+            Some(v) => self.probability(v, "triage.escalate_fraction".into()),
+        };
+        if let (Some(a), Some(b), Some(s)) = (resolve, escalate, &r.escalate_fraction)
+            && a + b > 1.0 + 1e-12
+        {
+            self.error(
+                "triage.escalate_fraction".into(),
+                Some(s.span()),
+                format!(
+                    "resolve_fraction + escalate_fraction = {}; expected at most 1",
+                    a + b
+                ),
+            );
+            return None;
+        }
+        let hours = match (&r.open, &r.close) {
+            (None, None) => Some(None),
+            (Some(o), Some(c)) => {
+                let (o, c) = (
+                    self.time_of_day(o, "triage.open".into()),
+                    self.time_of_day(c, "triage.close".into()),
+                );
+                (|| Some(Some((o?, c?))))()
+            }
+            (Some(o), None) => {
+                self.error("triage.close".into(), Some(o.span()), "missing key; opening hours need both open and close, e.g. open = \"07:00\", close = \"24:00\"");
+                None
+            }
+            (None, Some(c)) => {
+                self.error("triage.open".into(), Some(c.span()), "missing key; opening hours need both open and close, e.g. open = \"07:00\", close = \"24:00\"");
+                None
+            }
+        };
+        indices.sort_unstable();
+        let cost = match &r.cost_per_officer {
+            None => Some(1.0),
+            Some(v) => self.number(
+                v,
+                "triage.cost_per_officer".into(),
+                |x| x >= 0.0,
+                "a cost of at least 0",
+            ),
+        };
+        Some(Triage {
+            cost_per_officer: cost?,
+            hours: hours?,
+            officers: officers? as u32,
+            channels: ok.then_some(indices)?,
+            policy: policy?,
+            handle_time: handle_time?,
+            resolve_fraction: resolve?,
+            escalate_fraction: escalate?,
+        })
+    }
+}

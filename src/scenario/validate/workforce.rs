@@ -1,0 +1,398 @@
+//! Validating the workforce: the always-on pool or shift groups, rotas, skills, overflow and hires.
+
+use super::*;
+
+impl Validator {
+    pub(super) fn handlers(
+        &mut self,
+        raw: &Spanned<RawHandlers>,
+        channels: &[Channel],
+        start: Date,
+    ) -> Option<Handlers> {
+        let (h, span) = (raw.get_ref(), raw.span());
+        let shrinkage = match &h.shrinkage {
+            None => Some(0.0),
+            Some(v) => self.number(
+                v,
+                "handlers.shrinkage".into(),
+                |x| (0.0..1.0).contains(&x),
+                "a fraction from 0 to below 1",
+            ),
+        };
+        let attrition = match &h.attrition_per_year {
+            None => Some(0.0),
+            Some(v) => self.number(
+                v,
+                "handlers.attrition_per_year".into(),
+                |x| (0.0..=10.0).contains(&x),
+                "a yearly rate from 0 to 10",
+            ),
+        };
+        let (count, groups) = match (&h.count, &h.groups) {
+            (Some(c), None) => (
+                self.integer(c, "handlers.count".into(), 0, MAX_STAFF)
+                    .map(|c| c as u32),
+                Some(Vec::new()),
+            ),
+            (None, Some(g)) => (Some(0), self.groups(g, channels)),
+            (Some(c), Some(_)) => {
+                self.error(
+                    "handlers.count".into(),
+                    Some(c.span()),
+                    "give count (an always-on pool) or shift groups, not both",
+                );
+                (None, None)
+            }
+            (None, None) => {
+                self.error("handlers.count".into(), Some(span.clone()), "missing key; expected the number of call handlers (count) or [handlers.groups.NAME] tables");
+                (None, None)
+            }
+        };
+        let hires = match (&h.hires, &groups) {
+            (None, _) => Some(Vec::new()),
+            (Some(list), Some(groups)) if !groups.is_empty() => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for (i, hire) in list.get_ref().iter().enumerate() {
+                    match self.hire(hire, &format!("handlers.hires.{i}"), groups, start) {
+                        Some(x) => out.push(x),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(out)
+            }
+            (Some(list), Some(_)) => {
+                self.error(
+                    "handlers.hires".into(),
+                    Some(list.span()),
+                    "hires join a shift group; expected [handlers.groups.NAME] tables",
+                );
+                None
+            }
+            (Some(_), None) => None,
+        };
+        if let Some(groups) = &groups {
+            for (i, c) in channels.iter().enumerate() {
+                if !groups.is_empty() && !groups.iter().any(|g| g.channels.contains(&i)) {
+                    let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+                    self.error("handlers.groups".into(), Some(span.clone()), format!("no group serves channel \"{}\"; expected it in the channels of one of {}", c.name, known.join(", ")));
+                }
+            }
+        }
+        let max_occupancy = match &h.max_occupancy {
+            None => Some(None),
+            Some(v) => self
+                .probability(v, "handlers.max_occupancy".into())
+                .map(Some),
+        };
+        let cost = match &h.cost_per_handler {
+            None => Some(1.0),
+            Some(v) => self.number(
+                v,
+                "handlers.cost_per_handler".into(),
+                |x| x >= 0.0,
+                "a cost of at least 0",
+            ),
+        };
+        Some(Handlers {
+            count: count?,
+            groups: groups?,
+            shrinkage: shrinkage?,
+            attrition_per_year: attrition?,
+            hires: hires?,
+            max_occupancy: max_occupancy?,
+            cost_per_handler: cost?,
+        })
+    }
+
+    pub(super) fn groups(
+        &mut self,
+        raw: &Spanned<BTreeMap<String, Spanned<RawGroup>>>,
+        channels: &[Channel],
+    ) -> Option<Vec<Group>> {
+        if raw.get_ref().is_empty() {
+            self.error(
+                "handlers.groups".into(),
+                Some(raw.span()),
+                "no groups; expected at least one [handlers.groups.NAME] table",
+            );
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (name, g) in raw.get_ref() {
+            match self.group(name, g, channels) {
+                Some(x) => out.push(x),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    pub(super) fn channel_index(
+        &mut self,
+        name: &Spanned<String>,
+        key: String,
+        channels: &[Channel],
+    ) -> Option<usize> {
+        let found = channels.iter().position(|c| c.name == *name.get_ref());
+        if found.is_none() {
+            let known: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
+            self.error(
+                key,
+                Some(name.span()),
+                format!(
+                    "no channel named \"{}\"; expected one of {}",
+                    name.get_ref(),
+                    known.join(", ")
+                ),
+            );
+        }
+        found
+    }
+
+    pub(super) fn group(
+        &mut self,
+        name: &str,
+        raw: &Spanned<RawGroup>,
+        channels: &[Channel],
+    ) -> Option<Group> {
+        let path = format!("handlers.groups.{name}");
+        let (g, span) = (raw.get_ref(), raw.span());
+        let headcount = self
+            .required(
+                &g.headcount,
+                &path,
+                "headcount",
+                &span,
+                "the number of handlers in each team",
+            )
+            .and_then(|v| {
+                self.integer(v, join(&path, "headcount"), 0, MAX_STAFF)
+                    .map(|v| v as u32)
+            });
+        let teams = match &g.teams {
+            None => Some(1),
+            Some(v) => self
+                .integer(v, join(&path, "teams"), 1, 64)
+                .map(|v| v as u32),
+        };
+        let pattern = match &g.pattern {
+            None => Some(vec![true]),
+            Some(p) => self.pattern(p, join(&path, "pattern")),
+        };
+        let shift = match (&g.shift_start, &g.shift_hours) {
+            (None, None) => Some(None),
+            (Some(s), Some(h)) => {
+                let start = self.time_of_day(s, join(&path, "shift_start"));
+                let hours = self.number(
+                    h,
+                    join(&path, "shift_hours"),
+                    |x| x > 0.0 && x <= 24.0,
+                    "a shift length in hours above 0 and at most 24",
+                );
+                (|| {
+                    Some(Some(Shift {
+                        start_s: start?.min(86_399),
+                        length: SimTime::from_hours(hours?),
+                        pattern: pattern.clone()?,
+                    }))
+                })()
+            }
+            (Some(_), None) => self
+                .required(
+                    &g.shift_hours,
+                    &path,
+                    "shift_hours",
+                    &span,
+                    "the shift length in hours",
+                )
+                .map(|_| None),
+            (None, Some(_)) => self
+                .required(
+                    &g.shift_start,
+                    &path,
+                    "shift_start",
+                    &span,
+                    "the shift start \"HH:MM\"",
+                )
+                .map(|_| None),
+        };
+        let served = match &g.channels {
+            None => Some((0..channels.len()).collect::<Vec<_>>()),
+            Some(list) => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for (i, n) in list.get_ref().iter().enumerate() {
+                    match self.channel_index(n, format!("{path}.channels.{i}"), channels) {
+                        Some(c) => out.push(c),
+                        None => ok = false,
+                    }
+                }
+                // A group that serves a channel with drops also makes its call-backs.
+                for i in out.clone() {
+                    if let Some(d) = &channels[i].drops
+                        && !out.contains(&d.callback_channel)
+                    {
+                        out.push(d.callback_channel);
+                    }
+                }
+                out.sort_unstable();
+                out.dedup();
+                ok.then_some(out)
+            }
+        };
+        let overflow = match &g.overflow {
+            None => Some(None),
+            Some(o) => {
+                let op = join(&path, "overflow");
+                let ch = self
+                    .required(
+                        &o.get_ref().channel,
+                        &op,
+                        "channel",
+                        &o.span(),
+                        "the channel the group is pulled onto",
+                    )
+                    .and_then(|c| self.channel_index(c, join(&op, "channel"), channels));
+                let after = self
+                    .required(
+                        &o.get_ref().after_s,
+                        &op,
+                        "after_s",
+                        &o.span(),
+                        "the wait after which the group helps, seconds",
+                    )
+                    .and_then(|v| {
+                        self.number(
+                            v,
+                            join(&op, "after_s"),
+                            |x| x >= 0.0,
+                            "a number of seconds of at least 0",
+                        )
+                    });
+                (|| {
+                    Some(Some(Overflow {
+                        channel: ch?,
+                        after: SimTime::from_secs(after?),
+                    }))
+                })()
+            }
+        };
+        Some(Group {
+            name: name.to_owned(),
+            headcount: headcount?,
+            teams: teams?,
+            shift: shift?,
+            channels: served?,
+            overflow: overflow?,
+        })
+    }
+
+    /// A rota pattern such as "4on4off" or "5on2off": runs of days on and off, repeating.
+    pub(super) fn pattern(&mut self, value: &Spanned<String>, key: String) -> Option<Vec<bool>> {
+        let text = value.get_ref().replace(' ', "");
+        let mut out = Vec::new();
+        let mut rest = text.as_str();
+        while !rest.is_empty() {
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            let n: usize = rest[..digits].parse().unwrap_or(0);
+            rest = &rest[digits..];
+            let on = if let Some(r) = rest.strip_prefix("on") {
+                rest = r;
+                true
+            } else if let Some(r) = rest.strip_prefix("off") {
+                rest = r;
+                false
+            } else {
+                out.clear();
+                break;
+            };
+            if n == 0 || n > 366 {
+                out.clear();
+                break;
+            }
+            out.extend(std::iter::repeat_n(on, n));
+        }
+        if out.is_empty() || !out.contains(&true) {
+            self.error(key, Some(value.span()), format!("got \"{}\"; expected runs of days on and off such as \"4on4off\" or \"5on2off\"", value.get_ref()));
+            return None;
+        }
+        Some(out)
+    }
+
+    pub(super) fn hire(
+        &mut self,
+        raw: &Spanned<RawHire>,
+        path: &str,
+        groups: &[Group],
+        start: Date,
+    ) -> Option<Hire> {
+        let (h, span) = (raw.get_ref(), raw.span());
+        let group = self
+            .required(
+                &h.group,
+                path,
+                "group",
+                &span,
+                "the shift group the cohort joins",
+            )
+            .and_then(|g| {
+                let found = groups.iter().position(|x| x.name == *g.get_ref());
+                if found.is_none() {
+                    let known: Vec<&str> = groups.iter().map(|x| x.name.as_str()).collect();
+                    self.error(
+                        join(path, "group"),
+                        Some(g.span()),
+                        format!(
+                            "no group named \"{}\"; expected one of {}",
+                            g.get_ref(),
+                            known.join(", ")
+                        ),
+                    );
+                }
+                found
+            });
+        let date = self
+            .required(
+                &h.start_date,
+                path,
+                "start_date",
+                &span,
+                "the cohort's first day, e.g. 2024-07-01",
+            )
+            .and_then(|d| self.date(d, join(path, "start_date")));
+        let count = self
+            .required(&h.count, path, "count", &span, "the number of new handlers")
+            .and_then(|v| self.integer(v, join(path, "count"), 0, MAX_STAFF));
+        let weeks = |v: &mut Self, x: &Option<Spanned<f64>>, key: &str| match x {
+            None => Some(0.0),
+            Some(w) => v.number(
+                w,
+                join(path, key),
+                |x| (0.0..=520.0).contains(&x),
+                "a number of weeks from 0 to 520",
+            ),
+        };
+        let training = weeks(self, &h.training_weeks, "training_weeks");
+        let ramp = weeks(self, &h.ramp_weeks, "ramp_weeks");
+        let factor = match &h.initial_aht_factor {
+            None => Some(1.0),
+            Some(f) => self.number(
+                f,
+                join(path, "initial_aht_factor"),
+                |x| (1.0..=10.0).contains(&x),
+                "a handle-time multiplier from 1 to 10",
+            ),
+        };
+        let start_day = date?.since(start).ok()?.get_days();
+        Some(Hire {
+            group: group?,
+            start_day: i64::from(start_day),
+            count: count? as u32,
+            training: SimTime::from_hours(training? * 168.0),
+            ramp: SimTime::from_hours(ramp? * 168.0),
+            initial_aht_factor: factor?,
+        })
+    }
+}

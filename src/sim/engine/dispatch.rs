@@ -1,0 +1,332 @@
+//! Dispatch: queues per (channel, escalated), handlers taking the best-priority caller, chats, overflow and abandonment.
+
+use super::*;
+
+impl Engine<'_> {
+    /// A new caller who must queue: counts its arrival and towards `p_wait` in one pass.
+    pub(super) fn note_arrival_that_waits(&mut self, id: CallerId) {
+        let c = self.slots[id.slot as usize];
+        if c.counted {
+            self.tally.count(usize::from(c.channel), c.arrival, |cell| {
+                cell.offered += 1;
+                cell.waited += 1;
+            });
+        }
+    }
+
+    /// Records what happened to a caller who arrived at `arrival`, in one pass over its cells:
+    /// its arrival (`a.offered`), its first human answer (`a.first`), a call handler answering
+    /// (`a.handler`).
+    pub(super) fn record_answer(
+        &mut self,
+        channel: usize,
+        counted: bool,
+        arrival: SimTime,
+        transfer: SimTime,
+        a: Answer,
+    ) {
+        if !counted {
+            return;
+        }
+        let wait = self.now.since(arrival);
+        let within = wait <= self.targets[channel];
+        self.tally.count(channel, arrival, |c| {
+            c.offered += u64::from(a.offered);
+            c.answered += u64::from(a.handler);
+            c.queue_time_sum.add(a.queued);
+            if a.first {
+                c.first_answered += 1;
+                c.first_wait_sum.add(wait);
+                c.within_target += u64::from(within);
+            }
+        });
+        let t = &mut self.tally.channels[channel];
+        if a.first {
+            t.first_wait.record(wait);
+            if self.s.channels[channel].transfer.is_some() {
+                let national = wait.after(transfer);
+                t.national_wait.record(national);
+                t.national_wait_sum.add(national);
+                t.national_within_target += u64::from(national <= self.targets[channel]);
+            }
+        }
+        if a.handler && self.triaged[channel] {
+            t.handler_wait_sum.add(wait);
+            t.handler_wait.record(wait);
+        }
+    }
+
+    pub(super) fn enqueue_handler(&mut self, id: CallerId, queue: usize, patience: SimTime) {
+        self.tally.in_system_change(self.now, 1);
+        let c = &mut self.slots[id.slot as usize];
+        c.stage = Stage::WaitingHandler;
+        c.queue = queue as u16;
+        let channel = usize::from(c.channel);
+        if c.queued_at != c.arrival || c.answered_once {
+            c.queued_at = self.now;
+        }
+        let queued_at = c.queued_at;
+        self.queues[queue].push_back(id);
+        self.queue_live[queue] += 1;
+        self.tally.queue_change(channel, self.now, true);
+        if patience != SimTime::NEVER {
+            self.events
+                .schedule(self.now.after(patience), Event::Abandon(id));
+        }
+        for i in 0..self.overflow_for_channel[channel].len() {
+            let (_, after) = self.overflow_for_channel[channel][i];
+            self.events
+                .schedule(queued_at.after(after).max(self.now), Event::Overflow(id));
+        }
+    }
+
+    /// Takes the caller off its queue's live count; returns the time it spent there, for the
+    /// caller of this function to book together with what happens next.
+    pub(super) fn leave_queue(&mut self, id: CallerId) -> SimTime {
+        let c = self.slots[id.slot as usize];
+        let channel = usize::from(c.channel);
+        match c.stage {
+            Stage::WaitingHandler => {
+                let q = usize::from(c.queue);
+                self.queue_live[q] -= 1;
+                if self.queue_live[q] == 0 {
+                    self.queues[q].clear();
+                }
+            }
+            Stage::WaitingTriage => {
+                self.triage_live -= 1;
+                if self.triage_live == 0 {
+                    self.triage_queue.clear();
+                }
+            }
+            _ => return SimTime::ZERO,
+        }
+        self.tally.queue_change(channel, self.now, false);
+        self.now.since(c.queued_at)
+    }
+
+    /// The live caller at the head of queue `q`, dropping stale entries on the way.
+    pub(super) fn live_head(&mut self, q: usize) -> Option<CallerId> {
+        while let Some(&id) = self.queues[q].front() {
+            if self
+                .live(id)
+                .is_some_and(|c| c.stage == Stage::WaitingHandler && usize::from(c.queue) == q)
+            {
+                return Some(id);
+            }
+            self.queues[q].pop_front();
+        }
+        None
+    }
+
+    /// A handler of a group serving `channel` who can take a new contact of it now.
+    pub(super) fn find_handler(&mut self, channel: usize) -> Option<u32> {
+        let chat = self.s.channels[channel].kind == ChannelKind::Chat;
+        let concurrency = self.s.channels[channel].concurrency;
+        for i in 0..self.groups_for_channel[channel].len() {
+            let g = self.groups_for_channel[channel][i];
+            if chat {
+                let partner = self.wf.groups[g].chatting.iter().find(|&h| {
+                    u32::from(self.wf.handlers[h as usize].chats) < concurrency
+                        && !self.wf.handlers[h as usize].leaving
+                });
+                if partner.is_some() {
+                    return partner;
+                }
+            }
+            if let Some(h) = self.wf.take_idle(g) {
+                return Some(h);
+            }
+        }
+        None
+    }
+
+    pub(super) fn set_busy(&mut self, busy: u32) {
+        self.busy_handlers = busy;
+        self.tally.set_handlers_busy(self.now, busy);
+    }
+
+    /// Starts handler `h` on a contact of `channel` with base handle time `handle`.
+    pub(super) fn start_service(&mut self, h: u32, channel: usize, handle: SimTime) {
+        let factor = self.wf.handlers[h as usize].handle_factor(self.now);
+        let duration = if factor == 1.0 {
+            handle
+        } else {
+            SimTime::from_secs(handle.as_secs() * factor)
+        };
+        let done = self.now.after(duration);
+        let handler = &mut self.wf.handlers[h as usize];
+        if self.s.channels[channel].kind == ChannelKind::Chat {
+            let was_idle = handler.chats == 0;
+            handler.chats += 1;
+            handler.state = HandlerState::Chatting;
+            let chats = u32::from(handler.chats);
+            let g = usize::from(handler.group);
+            if was_idle {
+                self.wf.groups[g].chatting.insert(h, &mut self.wf.pos);
+                self.set_busy(self.busy_handlers + 1);
+            }
+            self.tally.max_chats_per_handler = self.tally.max_chats_per_handler.max(chats);
+            self.events.schedule(done, Event::ChatEnd { handler: h });
+        } else {
+            handler.state = HandlerState::Busy;
+            self.set_busy(self.busy_handlers + 1);
+            self.events
+                .schedule(done, Event::HandlerFree { handler: h });
+        }
+    }
+
+    /// The best waiting caller handler `h` may take (chats only if it already holds chats).
+    pub(super) fn best_waiting(&mut self, h: u32) -> Option<CallerId> {
+        let handler = &self.wf.handlers[h as usize];
+        let g = usize::from(handler.group);
+        let chats_only = handler.chats > 0;
+        let held = u32::from(handler.chats);
+        let mut best: Option<(i64, SimTime, CallerId)> = None;
+        for i in 0..self.group_queues[g].len() {
+            let q = self.group_queues[g][i];
+            if self.queue_live[q] == 0 {
+                continue;
+            }
+            let priority = self.queue_priority[q];
+            if best.is_some_and(|b| priority > b.0) {
+                break;
+            }
+            let channel = &self.s.channels[q / 2];
+            if chats_only && (channel.kind != ChannelKind::Chat || held >= channel.concurrency) {
+                continue;
+            }
+            if let Some(id) = self.live_head(q) {
+                let t = self.slots[id.slot as usize].queued_at;
+                if best.is_none_or(|b| t < b.1) {
+                    best = Some((priority, t, id));
+                }
+            }
+        }
+        if let (Some((c, after)), false) = (self.group_overflow[g], chats_only) {
+            for q in [2 * c, 2 * c + 1] {
+                if self.queue_live[q] == 0 {
+                    continue;
+                }
+                if let Some(id) = self.live_head(q) {
+                    let t = self.slots[id.slot as usize].queued_at;
+                    let priority = self.queue_priority[q];
+                    let eligible = self.now.since(t) >= after;
+                    if eligible && best.is_none_or(|b| (priority, t) < (b.0, b.1)) {
+                        best = Some((priority, t, id));
+                    }
+                }
+            }
+        }
+        best.map(|b| b.2)
+    }
+
+    /// Handler `h` takes waiting caller `id`.
+    pub(super) fn serve_waiting(&mut self, h: u32, id: CallerId) {
+        let c = self.slots[id.slot as usize];
+        let queued = self.leave_queue(id);
+        let channel = usize::from(c.channel);
+        let answer = Answer {
+            offered: false,
+            first: !c.answered_once,
+            handler: true,
+            queued,
+        };
+        self.record_answer(channel, c.counted, c.arrival, c.transfer, answer);
+        self.release(id);
+        self.start_service(h, channel, c.handle);
+    }
+
+    /// Handler `h` has nothing in hand: leave if the shift is over, else take work or idle.
+    pub(super) fn handler_available(&mut self, h: u32) {
+        let handler = &mut self.wf.handlers[h as usize];
+        if handler.leaving {
+            handler.leaving = false;
+            handler.state = HandlerState::Off;
+            self.tally.overtime.add(self.now.since(handler.shift_end));
+            self.on_duty -= 1;
+            self.tally.set_on_duty(self.now, self.on_duty);
+            return;
+        }
+        handler.state = HandlerState::Idle;
+        match self.best_waiting(h) {
+            Some(id) => {
+                self.serve_waiting(h, id);
+                self.fill_chats(h);
+            }
+            None => self.wf.make_idle(h),
+        }
+    }
+
+    /// A handler holding chats takes more waiting chats while it has room.
+    pub(super) fn fill_chats(&mut self, h: u32) {
+        while self.wf.handlers[h as usize].state == HandlerState::Chatting
+            && !self.wf.handlers[h as usize].leaving
+        {
+            match self.best_waiting(h) {
+                Some(id) => self.serve_waiting(h, id),
+                None => break,
+            }
+        }
+    }
+
+    pub(super) fn handler_free(&mut self, h: u32) {
+        self.tally.in_system_change(self.now, -1);
+        self.set_busy(self.busy_handlers - 1);
+        self.handler_available(h);
+    }
+
+    pub(super) fn chat_end(&mut self, h: u32) {
+        self.tally.in_system_change(self.now, -1);
+        let handler = &mut self.wf.handlers[h as usize];
+        handler.chats -= 1;
+        if handler.chats == 0 {
+            let g = usize::from(handler.group);
+            self.wf.groups[g].chatting.remove(h, &mut self.wf.pos);
+            self.set_busy(self.busy_handlers - 1);
+            self.handler_available(h);
+        } else {
+            self.fill_chats(h);
+        }
+    }
+
+    pub(super) fn overflow(&mut self, id: CallerId) {
+        let Some(&c) = self.live(id) else { return };
+        if c.stage != Stage::WaitingHandler {
+            return;
+        }
+        let channel = usize::from(c.channel);
+        for i in 0..self.overflow_for_channel[channel].len() {
+            let (g, after) = self.overflow_for_channel[channel][i];
+            if self.now.since(c.queued_at) >= after
+                && let Some(h) = self.wf.take_idle(g)
+            {
+                self.serve_waiting(h, id);
+                return;
+            }
+        }
+    }
+
+    pub(super) fn abandon(&mut self, id: CallerId) {
+        let Some(&c) = self.live(id) else { return };
+        if !matches!(c.stage, Stage::WaitingHandler | Stage::WaitingTriage) {
+            return;
+        }
+        let channel = usize::from(c.channel);
+        if c.stage == Stage::WaitingHandler {
+            self.tally.in_system_change(self.now, -1);
+        }
+        let queued = self.leave_queue(id);
+        if c.counted {
+            self.tally.count(channel, c.arrival, |cell| {
+                cell.abandoned += 1;
+                cell.queue_time_sum.add(queued);
+            });
+            if c.answered_once {
+                self.tally.channels[channel].abandoned_after_triage += 1;
+            }
+        }
+        self.release(id);
+        self.maybe_redial(channel, c.attempt);
+    }
+}

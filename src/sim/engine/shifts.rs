@@ -1,0 +1,94 @@
+//! Shifts: teams coming on and going off duty, shrinkage, joiners and leavers.
+
+use super::*;
+
+impl Engine<'_> {
+    pub(super) fn schedule_capacity(&mut self, at: SimTime, event: Event) {
+        if at < self.s.horizon {
+            self.events.schedule(at, event);
+        }
+    }
+
+    pub(super) fn shift_start(&mut self, g: usize, team: usize) {
+        let Some(shift) = self.wf.groups[g].shift.clone() else {
+            return;
+        };
+        let teams = self.wf.groups[g].teams.len() as u32;
+        let (_, end) = next_shift(&shift, teams, team as u32, self.now);
+        let members = self.wf.groups[g].teams[team].clone();
+        let mut arrived = Vec::new();
+        for h in members {
+            let employable = self.wf.handlers[h as usize].employable(self.now);
+            if !employable || !self.wf.turns_up(g) {
+                continue;
+            }
+            let handler = &mut self.wf.handlers[h as usize];
+            handler.shift_end = end;
+            if handler.state == HandlerState::Off {
+                self.on_duty += 1;
+                arrived.push(h);
+            } else {
+                handler.leaving = false; // still finishing the last shift: stays on
+            }
+        }
+        self.tally.set_on_duty(self.now, self.on_duty);
+        for h in arrived {
+            self.handler_available(h);
+        }
+        self.schedule_capacity(
+            end,
+            Event::ShiftEnd {
+                group: g as u16,
+                team: team as u16,
+            },
+        );
+        let (next, _) = next_shift(&shift, teams, team as u32, end);
+        self.schedule_capacity(
+            next,
+            Event::ShiftStart {
+                group: g as u16,
+                team: team as u16,
+            },
+        );
+    }
+
+    pub(super) fn shift_end(&mut self, g: usize, team: usize) {
+        let members = self.wf.groups[g].teams[team].clone();
+        for h in members {
+            self.send_home(h);
+        }
+        self.tally.set_on_duty(self.now, self.on_duty);
+    }
+
+    /// Ends handler `h`'s duty: at once if idle, after the contact in hand otherwise.
+    pub(super) fn send_home(&mut self, h: u32) {
+        let handler = &mut self.wf.handlers[h as usize];
+        if handler.shift_end > self.now {
+            return; // on a later shift already
+        }
+        match handler.state {
+            HandlerState::Idle => {
+                handler.state = HandlerState::Off;
+                self.wf.remove_idle(h);
+                self.on_duty -= 1;
+            }
+            HandlerState::Busy | HandlerState::Chatting => handler.leaving = true,
+            HandlerState::Off => {}
+        }
+    }
+
+    pub(super) fn roster(&mut self, h: u32, joins: bool) {
+        let handler = &mut self.wf.handlers[h as usize];
+        if joins {
+            if handler.state == HandlerState::Off && self.now < handler.leaves_at {
+                self.on_duty += 1;
+                self.tally.set_on_duty(self.now, self.on_duty);
+                self.handler_available(h);
+            }
+        } else {
+            handler.shift_end = self.now;
+            self.send_home(h);
+            self.tally.set_on_duty(self.now, self.on_duty);
+        }
+    }
+}
