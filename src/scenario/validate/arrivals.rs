@@ -98,7 +98,127 @@ impl Validator {
     ) -> Option<(f64, Demand)> {
         let a = raw.get_ref();
         let hours_in_year = (days_in_first_year(start) * 24) as f64;
-        let volume = match (&a.rate_per_hour, &a.annual_volume) {
+        let volume = self.volume(raw, path, hours_in_year);
+        let growth = self.optional_number(
+            &a.growth,
+            join(path, "growth"),
+            0.0,
+            |x| x > -1.0 && x <= 10.0,
+            "a yearly growth rate above -1 and at most 10 (0.05 = +5% a year)",
+        );
+        let day_cv = self.optional_number(
+            &a.day_cv,
+            join(path, "day_cv"),
+            0.0,
+            |x| (0.0..=2.0).contains(&x),
+            "a coefficient of variation from 0 to 2",
+        );
+        let shape = self.shape(a, path, profiles);
+        let (how, month) = shape?;
+        let volume = volume?;
+        // Scale so that the expected volume of the first year is exactly `volume`.
+        let days = days_in_first_year(start);
+        let cal = Calendar::new(start, days);
+        let weight_sum: f64 = (0..days)
+            .map(|d| {
+                let day = cal.day(d);
+                let m = month[usize::from(day.month_of_year)];
+                (0..24)
+                    .map(|h| how[usize::from(day.weekday) * 24 + h] * m)
+                    .sum::<f64>()
+            })
+            .sum();
+        let demand = Demand {
+            hour_of_week: how,
+            month,
+            scale_per_hour: volume / weight_sum,
+            growth_per_year: growth?,
+            day_cv: day_cv?,
+        };
+        Some((volume / hours_in_year, demand))
+    }
+
+    pub(super) fn bursts(&mut self, raw: &Spanned<RawBursts>, path: &str) -> Option<Bursts> {
+        let r = raw.get_ref();
+        let sp = raw.span();
+        let per_week = self.required_number(
+            &r.per_week,
+            path,
+            "per_week",
+            &sp,
+            "the mean number of bursts per week",
+            |x| (0.0..=10_000.0).contains(&x),
+            "a rate from 0 to 10000 per week",
+        );
+        let calls_min = self.required_integer(
+            &r.calls_min,
+            (path, "calls_min"),
+            &sp,
+            "the fewest calls a burst brings",
+            (1, 1_000_000),
+        );
+        let calls_max = self.required_integer(
+            &r.calls_max,
+            (path, "calls_max"),
+            &sp,
+            "the most calls a burst brings",
+            (1, 1_000_000),
+        );
+        let seconds = "a number of seconds above 0";
+        let wmin = self.required_number(
+            &r.window_min_s,
+            path,
+            "window_min_s",
+            &sp,
+            "the shortest window, seconds",
+            |x| x > 0.0,
+            seconds,
+        );
+        let wmax = self.required_number(
+            &r.window_max_s,
+            path,
+            "window_max_s",
+            &sp,
+            "the longest window, seconds",
+            |x| x > 0.0,
+            seconds,
+        );
+        if let (Some(a), Some(b), Some(s)) = (calls_min, calls_max, &r.calls_max)
+            && b < a
+        {
+            self.error(
+                join(path, "calls_max"),
+                Some(s.span()),
+                format!("got {b}; expected at least calls_min ({a})"),
+            );
+            return None;
+        }
+        if let (Some(a), Some(b), Some(s)) = (wmin, wmax, &r.window_max_s)
+            && b < a
+        {
+            self.error(
+                join(path, "window_max_s"),
+                Some(s.span()),
+                format!("got {b}; expected at least window_min_s ({a})"),
+            );
+            return None;
+        }
+        Some(Bursts {
+            per_week: per_week?,
+            calls: (calls_min? as u32, calls_max? as u32),
+            window_s: (wmin?, wmax?),
+        })
+    }
+
+    /// `rate_per_hour` or `annual_volume` (exactly one), as contacts in the first year.
+    fn volume(
+        &mut self,
+        raw: &Spanned<RawArrivals>,
+        path: &str,
+        hours_in_year: f64,
+    ) -> Option<f64> {
+        let a = raw.get_ref();
+        match (&a.rate_per_hour, &a.annual_volume) {
             (Some(r), None) => self
                 .number(
                     r,
@@ -129,25 +249,16 @@ impl Validator {
                 );
                 None
             }
-        };
-        let growth = match &a.growth {
-            None => Some(0.0),
-            Some(g) => self.number(
-                g,
-                join(path, "growth"),
-                |x| x > -1.0 && x <= 10.0,
-                "a yearly growth rate above -1 and at most 10 (0.05 = +5% a year)",
-            ),
-        };
-        let day_cv = match &a.day_cv {
-            None => Some(0.0),
-            Some(c) => self.number(
-                c,
-                join(path, "day_cv"),
-                |x| (0.0..=2.0).contains(&x),
-                "a coefficient of variation from 0 to 2",
-            ),
-        };
+        }
+    }
+
+    /// The demand's shape: a named profile or inline weights (not both).
+    fn shape(
+        &mut self,
+        a: &RawArrivals,
+        path: &str,
+        profiles: &Profiles,
+    ) -> Option<(Vec<f64>, Vec<f64>)> {
         let inline = RawProfile {
             hour_of_day: a.hour_of_day.clone(),
             day_of_week: a.day_of_week.clone(),
@@ -158,7 +269,7 @@ impl Validator {
             || inline.day_of_week.is_some()
             || inline.month.is_some()
             || inline.hour_of_week.is_some();
-        let shape = match &a.profile {
+        match &a.profile {
             Some(p) if has_inline => {
                 self.error(
                     join(path, "profile"),
@@ -176,124 +287,6 @@ impl Validator {
                 }
             },
             None => self.profile(&inline, path),
-        };
-        let (how, month) = shape?;
-        let volume = volume?;
-        // Scale so that the expected volume of the first year is exactly `volume`.
-        let days = days_in_first_year(start);
-        let cal = Calendar::new(start, days);
-        let weight_sum: f64 = (0..days)
-            .map(|d| {
-                let day = cal.day(d);
-                let m = month[usize::from(day.month_of_year)];
-                (0..24)
-                    .map(|h| how[usize::from(day.weekday) * 24 + h] * m)
-                    .sum::<f64>()
-            })
-            .sum();
-        let demand = Demand {
-            hour_of_week: how,
-            month,
-            scale_per_hour: volume / weight_sum,
-            growth_per_year: growth?,
-            day_cv: day_cv?,
-        };
-        Some((volume / hours_in_year, demand))
-    }
-
-    pub(super) fn bursts(&mut self, raw: &Spanned<RawBursts>, path: &str) -> Option<Bursts> {
-        let r = raw.get_ref();
-        let sp = raw.span();
-        let per_week = self
-            .required(
-                &r.per_week,
-                path,
-                "per_week",
-                &sp,
-                "the mean number of bursts per week",
-            )
-            .and_then(|v| {
-                self.number(
-                    v,
-                    join(path, "per_week"),
-                    |x| (0.0..=10_000.0).contains(&x),
-                    "a rate from 0 to 10000 per week",
-                )
-            });
-        let calls_min = self
-            .required(
-                &r.calls_min,
-                path,
-                "calls_min",
-                &sp,
-                "the fewest calls a burst brings",
-            )
-            .and_then(|v| self.integer(v, join(path, "calls_min"), 1, 1_000_000));
-        let calls_max = self
-            .required(
-                &r.calls_max,
-                path,
-                "calls_max",
-                &sp,
-                "the most calls a burst brings",
-            )
-            .and_then(|v| self.integer(v, join(path, "calls_max"), 1, 1_000_000));
-        let wmin = self
-            .required(
-                &r.window_min_s,
-                path,
-                "window_min_s",
-                &sp,
-                "the shortest window, seconds",
-            )
-            .and_then(|v| {
-                self.number(
-                    v,
-                    join(path, "window_min_s"),
-                    |x| x > 0.0,
-                    "a number of seconds above 0",
-                )
-            });
-        let wmax = self
-            .required(
-                &r.window_max_s,
-                path,
-                "window_max_s",
-                &sp,
-                "the longest window, seconds",
-            )
-            .and_then(|v| {
-                self.number(
-                    v,
-                    join(path, "window_max_s"),
-                    |x| x > 0.0,
-                    "a number of seconds above 0",
-                )
-            });
-        if let (Some(a), Some(b), Some(s)) = (calls_min, calls_max, &r.calls_max)
-            && b < a
-        {
-            self.error(
-                join(path, "calls_max"),
-                Some(s.span()),
-                format!("got {b}; expected at least calls_min ({a})"),
-            );
-            return None;
         }
-        if let (Some(a), Some(b), Some(s)) = (wmin, wmax, &r.window_max_s)
-            && b < a
-        {
-            self.error(
-                join(path, "window_max_s"),
-                Some(s.span()),
-                format!("got {b}; expected at least window_min_s ({a})"),
-            );
-            return None;
-        }
-        Some(Bursts {
-            per_week: per_week?,
-            calls: (calls_min? as u32, calls_max? as u32),
-            window_s: (wmin?, wmax?),
-        })
     }
 }

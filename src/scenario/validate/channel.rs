@@ -88,27 +88,7 @@ impl Validator {
                 "a channel needs a non-empty name",
             );
         }
-        let kind = self
-            .required(
-                &r.kind,
-                &path,
-                "kind",
-                &span,
-                "\"call\", \"deferred\" or \"chat\"",
-            )
-            .and_then(|k| match k.get_ref().as_str() {
-                "call" => Some(ChannelKind::Call),
-                "deferred" => Some(ChannelKind::Deferred),
-                "chat" => Some(ChannelKind::Chat),
-                other => {
-                    self.error(
-                        join(&path, "kind"),
-                        Some(k.span()),
-                        format!("got \"{other}\"; expected \"call\", \"deferred\" or \"chat\""),
-                    );
-                    None
-                }
-            });
+        let kind = self.channel_kind(r, &path, &span);
         let priority = self
             .required(
                 &r.priority,
@@ -136,14 +116,7 @@ impl Validator {
                 "a distribution, e.g. { dist = \"exponential\", mean_s = 300 }",
             )
             .and_then(|d| self.dist(d, &join(&path, "handle_time")));
-        let patience = match &r.patience {
-            None => Some(None),
-            Some(p) if kind == Some(ChannelKind::Deferred) => {
-                self.error(join(&path, "patience"), Some(p.span()), "deferred work waits until taken; expected no patience on a kind = \"deferred\" channel");
-                None
-            }
-            Some(p) => self.dist(p, &join(&path, "patience")).map(Some),
-        };
+        let patience = self.patience(r, &path, kind);
         let target = self
             .required(
                 &r.target,
@@ -153,34 +126,8 @@ impl Validator {
                 "target = { answer_within_s = …, fraction = … }",
             )
             .and_then(|t| self.target(t, &join(&path, "target")));
-        let concurrency = match &r.concurrency {
-            None => Some(1),
-            Some(c) if kind != Some(ChannelKind::Chat) => {
-                self.error(join(&path, "concurrency"), Some(c.span()), "only chats are held several at once; expected concurrency only on a kind = \"chat\" channel");
-                None
-            }
-            Some(c) => self
-                .integer(c, join(&path, "concurrency"), 1, 64)
-                .map(|c| c as u32),
-        };
-        let redial = match &r.redial {
-            None => Some(None),
-            Some(rd) => self.redial(rd, &join(&path, "redial")).map(Some),
-        };
-        let drops = match &r.drops {
-            None => Some(None),
-            Some(d) => self
-                .drops(d, &join(&path, "drops"), name, priority.unwrap_or(0))
-                .map(Some),
-        };
-        let transfer = match &r.transfer {
-            None => Some(None),
-            Some(t) => self.dist(t, &join(&path, "transfer")).map(Some),
-        };
-        let bursts = match &r.bursts {
-            None => Some(None),
-            Some(b) => self.bursts(b, &join(&path, "bursts")).map(Some),
-        };
+        let concurrency = self.concurrency(r, &path, kind);
+        let (redial, drops, transfer, bursts) = self.channel_extras(r, &path, name, priority);
         let (rate_per_hour, demand) = arrivals?;
         let (drops, callback) = match drops? {
             Some((d, c)) => (Some(d), Some(c)),
@@ -202,6 +149,71 @@ impl Validator {
             bursts: bursts?,
         };
         Some((channel, callback))
+    }
+
+    /// `kind`: call, deferred or chat.
+    fn channel_kind(
+        &mut self,
+        r: &RawChannel,
+        path: &str,
+        span: &Range<usize>,
+    ) -> Option<ChannelKind> {
+        self.required(
+            &r.kind,
+            path,
+            "kind",
+            span,
+            "\"call\", \"deferred\" or \"chat\"",
+        )
+        .and_then(|k| match k.get_ref().as_str() {
+            "call" => Some(ChannelKind::Call),
+            "deferred" => Some(ChannelKind::Deferred),
+            "chat" => Some(ChannelKind::Chat),
+            other => {
+                self.error(
+                    join(path, "kind"),
+                    Some(k.span()),
+                    format!("got \"{other}\"; expected \"call\", \"deferred\" or \"chat\""),
+                );
+                None
+            }
+        })
+    }
+
+    /// `patience`: a distribution, except on deferred work, which waits until taken.
+    fn patience(
+        &mut self,
+        r: &RawChannel,
+        path: &str,
+        kind: Option<ChannelKind>,
+    ) -> Option<Option<Dist>> {
+        match &r.patience {
+            None => Some(None),
+            Some(p) if kind == Some(ChannelKind::Deferred) => {
+                self.error(join(path, "patience"), Some(p.span()), "deferred work waits until taken; expected no patience on a kind = \"deferred\" channel");
+                None
+            }
+            Some(p) => self.dist(p, &join(path, "patience")).map(Some),
+        }
+    }
+
+    /// `concurrency`: chats held at once, only on chat channels.
+    fn concurrency(
+        &mut self,
+        r: &RawChannel,
+        path: &str,
+        kind: Option<ChannelKind>,
+    ) -> Option<u32> {
+        match &r.concurrency {
+            None => Some(1),
+            Some(c) if kind != Some(ChannelKind::Chat) => {
+                self.error(join(path, "concurrency"), Some(c.span()), "only chats are held several at once; expected concurrency only on a kind = \"chat\" channel");
+                None
+            }
+            Some(c) => self
+                .integer(c, join(path, "concurrency"), 1, 64)
+                .map(|c| c as u32),
+        }
     }
 
     pub(super) fn redial(&mut self, raw: &Spanned<RawRedial>, path: &str) -> Option<Redial> {
@@ -368,5 +380,41 @@ impl Validator {
             fraction: fraction?,
             max_abandonment: max_abandonment?,
         })
+    }
+
+    /// The optional parts of a channel: redials, drops (with their call-back channel), the
+    /// transfer leg and incident bursts.
+    #[allow(clippy::type_complexity)]
+    fn channel_extras(
+        &mut self,
+        r: &RawChannel,
+        path: &str,
+        name: &str,
+        priority: Option<i64>,
+    ) -> (
+        Option<Option<Redial>>,
+        Option<Option<(Drops, Channel)>>,
+        Option<Option<Dist>>,
+        Option<Option<Bursts>>,
+    ) {
+        let redial = match &r.redial {
+            None => Some(None),
+            Some(rd) => self.redial(rd, &join(path, "redial")).map(Some),
+        };
+        let drops = match &r.drops {
+            None => Some(None),
+            Some(d) => self
+                .drops(d, &join(path, "drops"), name, priority.unwrap_or(0))
+                .map(Some),
+        };
+        let transfer = match &r.transfer {
+            None => Some(None),
+            Some(t) => self.dist(t, &join(path, "transfer")).map(Some),
+        };
+        let bursts = match &r.bursts {
+            None => Some(None),
+            Some(b) => self.bursts(b, &join(path, "bursts")).map(Some),
+        };
+        (redial, drops, transfer, bursts)
     }
 }

@@ -191,6 +191,50 @@ impl Validator {
         }
     }
 
+    /// A number that may be left out (then `default`), else must pass `ok`.
+    fn optional_number(
+        &mut self,
+        value: &Option<Spanned<f64>>,
+        key: String,
+        default: f64,
+        ok: impl Fn(f64) -> bool,
+        expected: &str,
+    ) -> Option<f64> {
+        match value {
+            None => Some(default),
+            Some(v) => self.number(v, key, ok, expected),
+        }
+    }
+
+    /// A number that must be present (`missing` says what it is) and pass `ok`.
+    #[allow(clippy::too_many_arguments)]
+    fn required_number(
+        &mut self,
+        value: &Option<Spanned<f64>>,
+        parent: &str,
+        key: &str,
+        parent_span: &Range<usize>,
+        missing: &str,
+        ok: impl Fn(f64) -> bool,
+        expected: &str,
+    ) -> Option<f64> {
+        self.required(value, parent, key, parent_span, missing)
+            .and_then(|v| self.number(v, join(parent, key), ok, expected))
+    }
+
+    /// A whole number that must be present (`missing` says what it is), from `min` to `max`.
+    fn required_integer(
+        &mut self,
+        value: &Option<Spanned<i64>>,
+        (parent, key): (&str, &str),
+        parent_span: &Range<usize>,
+        missing: &str,
+        (min, max): (i64, i64),
+    ) -> Option<i64> {
+        self.required(value, parent, key, parent_span, missing)
+            .and_then(|v| self.integer(v, join(parent, key), min, max))
+    }
+
     fn integer(&mut self, value: &Spanned<i64>, key: String, min: i64, max: i64) -> Option<i64> {
         let x = *value.get_ref();
         if (min..=max).contains(&x) {
@@ -220,36 +264,7 @@ impl Validator {
             .name
             .as_ref()
             .map_or_else(|| "scenario".to_owned(), |n| n.get_ref().clone());
-        let horizon_hours = self
-            .required(
-                &raw.horizon_hours,
-                "",
-                "horizon_hours",
-                &top,
-                "the simulated length in hours, e.g. horizon_hours = 8760",
-            )
-            .and_then(|h| {
-                self.number(
-                    h,
-                    "horizon_hours".into(),
-                    |x| x > 0.0 && x <= MAX_HORIZON_HOURS,
-                    "a number of hours above 0 and at most 876600 (100 years)",
-                )
-            });
-        let warmup_hours = match &raw.warmup_hours {
-            None => Some(0.0),
-            Some(w) => self.number(
-                w,
-                "warmup_hours".into(),
-                |x| x >= 0.0,
-                "a number of hours of at least 0",
-            ),
-        };
-        if let (Some(h), Some(w), Some(ws)) = (horizon_hours, warmup_hours, &raw.warmup_hours)
-            && w >= h
-        {
-            self.error("warmup_hours".into(), Some(ws.span()), format!("warm-up of {w} h leaves nothing of the {h} h horizon; expected warmup_hours < horizon_hours"));
-        }
+        let (horizon_hours, warmup_hours) = self.horizon(raw);
         let replications = match &raw.replications {
             None => Some(DEFAULT_REPLICATIONS),
             Some(r) => self
@@ -319,6 +334,32 @@ impl Validator {
         Some(scenario)
     }
 
+    /// `horizon_hours` and `warmup_hours`, the warm-up shorter than the horizon.
+    fn horizon(&mut self, raw: &RawScenario) -> (Option<f64>, Option<f64>) {
+        let horizon_hours = self.required_number(
+            &raw.horizon_hours,
+            "",
+            "horizon_hours",
+            &(0..0),
+            "the simulated length in hours, e.g. horizon_hours = 8760",
+            |x| x > 0.0 && x <= MAX_HORIZON_HOURS,
+            "a number of hours above 0 and at most 876600 (100 years)",
+        );
+        let warmup_hours = self.optional_number(
+            &raw.warmup_hours,
+            "warmup_hours".into(),
+            0.0,
+            |x| x >= 0.0,
+            "a number of hours of at least 0",
+        );
+        if let (Some(h), Some(w), Some(ws)) = (horizon_hours, warmup_hours, &raw.warmup_hours)
+            && w >= h
+        {
+            self.error("warmup_hours".into(), Some(ws.span()), format!("warm-up of {w} h leaves nothing of the {h} h horizon; expected warmup_hours < horizon_hours"));
+        }
+        (horizon_hours, warmup_hours)
+    }
+
     fn date(&mut self, value: &Spanned<toml::value::Datetime>, key: String) -> Option<Date> {
         let dt = value.get_ref();
         match (dt.date, dt.time, dt.offset) {
@@ -362,6 +403,43 @@ impl Validator {
         parsed
     }
 
+    /// Every key the distribution `kind` uses is present and no other.
+    fn dist_keys_match(
+        &mut self,
+        raw: &Spanned<RawDist>,
+        path: &str,
+        kind: &str,
+        keys: &[&str],
+        present: &[(&str, Option<Range<usize>>)],
+    ) -> bool {
+        let mut ok = true;
+        for (key, span) in present {
+            match (keys.contains(key), span) {
+                (false, Some(s)) => {
+                    self.error(
+                        join(path, key),
+                        Some(s.clone()),
+                        format!(
+                            "not used by dist = \"{kind}\"; expected only {}",
+                            keys.join(", ")
+                        ),
+                    );
+                    ok = false;
+                }
+                (true, None) => {
+                    self.error(
+                        join(path, key),
+                        Some(raw.span()),
+                        format!("missing key; dist = \"{kind}\" needs {}", keys.join(", ")),
+                    );
+                    ok = false;
+                }
+                _ => {}
+            }
+        }
+        ok
+    }
+
     fn dist(&mut self, raw: &Spanned<RawDist>, path: &str) -> Option<Dist> {
         const KINDS: &str = "one of \"exponential\", \"lognormal\", \"gamma\", \"deterministic\", \"uniform\", \"empirical\"";
         let r = raw.get_ref();
@@ -390,32 +468,7 @@ impl Validator {
             ("max_s", r.max_s.as_ref().map(Spanned::span)),
             ("values_s", r.values_s.as_ref().map(Spanned::span)),
         ];
-        let mut ok = true;
-        for (key, span) in &present {
-            match (keys.contains(key), span) {
-                (false, Some(s)) => {
-                    self.error(
-                        join(path, key),
-                        Some(s.clone()),
-                        format!(
-                            "not used by dist = \"{kind}\"; expected only {}",
-                            keys.join(", ")
-                        ),
-                    );
-                    ok = false;
-                }
-                (true, None) => {
-                    self.error(
-                        join(path, key),
-                        Some(raw.span()),
-                        format!("missing key; dist = \"{kind}\" needs {}", keys.join(", ")),
-                    );
-                    ok = false;
-                }
-                _ => {}
-            }
-        }
-        if !ok {
+        if !self.dist_keys_match(raw, path, kind, keys, &present) {
             return None;
         }
         let get = |v: &Option<Spanned<f64>>| v.as_ref().map_or(f64::NAN, |x| *x.get_ref());

@@ -18,11 +18,70 @@ impl Validator {
                 "the number of triage officers",
             )
             .and_then(|o| self.integer(o, "triage.officers".into(), 0, MAX_STAFF));
+        let indices = self.triage_channels(r, &span, channels);
+        let policy = self
+            .required(
+                &r.policy,
+                path,
+                "policy",
+                &span,
+                "\"when_free\" or \"queue\"",
+            )
+            .and_then(|p| match p.get_ref().as_str() {
+                "when_free" => Some(TriagePolicy::WhenFree),
+                "queue" => Some(TriagePolicy::Queue),
+                other => {
+                    self.error(
+                        "triage.policy".into(),
+                        Some(p.span()),
+                        format!("got \"{other}\"; expected \"when_free\" or \"queue\""),
+                    );
+                    None
+                }
+            });
+        let handle_time = self
+            .required(
+                &r.handle_time,
+                path,
+                "handle_time",
+                &span,
+                "a distribution of triage times",
+            )
+            .and_then(|d| self.dist(d, "triage.handle_time"));
+        let (resolve, escalate) = self.triage_outcomes(r, path, &span)?;
+        let hours = self.opening_hours(r);
+        let cost = self.optional_number(
+            &r.cost_per_officer,
+            "triage.cost_per_officer".into(),
+            1.0,
+            |x| x >= 0.0,
+            "a cost of at least 0",
+        );
+        Some(Triage {
+            cost_per_officer: cost?,
+            hours: hours?,
+            officers: officers? as u32,
+            channels: indices?,
+            policy: policy?,
+            handle_time: handle_time?,
+            resolve_fraction: resolve?,
+            escalate_fraction: escalate?,
+        })
+    }
+
+    /// `triage.channels`: known phone channels, each listed once; sorted indices.
+    fn triage_channels(
+        &mut self,
+        r: &RawTriage,
+        span: &Range<usize>,
+        channels: &[Channel],
+    ) -> Option<Vec<usize>> {
+        let path = "triage";
         let names = self.required(
             &r.channels,
             path,
             "channels",
-            &span,
+            span,
             "a list of channel names, e.g. [\"101\"]",
         );
         let mut indices = Vec::new();
@@ -75,41 +134,46 @@ impl Validator {
                 }
             }
         }
-        let policy = self
-            .required(
-                &r.policy,
-                path,
-                "policy",
-                &span,
-                "\"when_free\" or \"queue\"",
-            )
-            .and_then(|p| match p.get_ref().as_str() {
-                "when_free" => Some(TriagePolicy::WhenFree),
-                "queue" => Some(TriagePolicy::Queue),
-                other => {
-                    self.error(
-                        "triage.policy".into(),
-                        Some(p.span()),
-                        format!("got \"{other}\"; expected \"when_free\" or \"queue\""),
-                    );
-                    None
-                }
-            });
-        let handle_time = self
-            .required(
-                &r.handle_time,
-                path,
-                "handle_time",
-                &span,
-                "a distribution of triage times",
-            )
-            .and_then(|d| self.dist(d, "triage.handle_time"));
+        indices.sort_unstable();
+        ok.then_some(indices)
+    }
+
+    /// `triage.open` and `triage.close`: both or neither.
+    fn opening_hours(&mut self, r: &RawTriage) -> Option<Option<(u32, u32)>> {
+        match (&r.open, &r.close) {
+            (None, None) => Some(None),
+            (Some(o), Some(c)) => {
+                let (o, c) = (
+                    self.time_of_day(o, "triage.open".into()),
+                    self.time_of_day(c, "triage.close".into()),
+                );
+                (|| Some(Some((o?, c?))))()
+            }
+            (Some(o), None) => {
+                self.error("triage.close".into(), Some(o.span()), "missing key; opening hours need both open and close, e.g. open = \"07:00\", close = \"24:00\"");
+                None
+            }
+            (None, Some(c)) => {
+                self.error("triage.open".into(), Some(c.span()), "missing key; opening hours need both open and close, e.g. open = \"07:00\", close = \"24:00\"");
+                None
+            }
+        }
+    }
+
+    /// `resolve_fraction` and `escalate_fraction`. `None` when they add up to more than 1,
+    /// which ends the triage table's validation.
+    fn triage_outcomes(
+        &mut self,
+        r: &RawTriage,
+        path: &str,
+        span: &Range<usize>,
+    ) -> Option<(Option<f64>, Option<f64>)> {
         let resolve = self
             .required(
                 &r.resolve_fraction,
                 path,
                 "resolve_fraction",
-                &span,
+                span,
                 "the share of triaged calls resolved at triage",
             )
             .and_then(|v| self.probability(v, "triage.resolve_fraction".into()));
@@ -130,43 +194,6 @@ impl Validator {
             );
             return None;
         }
-        let hours = match (&r.open, &r.close) {
-            (None, None) => Some(None),
-            (Some(o), Some(c)) => {
-                let (o, c) = (
-                    self.time_of_day(o, "triage.open".into()),
-                    self.time_of_day(c, "triage.close".into()),
-                );
-                (|| Some(Some((o?, c?))))()
-            }
-            (Some(o), None) => {
-                self.error("triage.close".into(), Some(o.span()), "missing key; opening hours need both open and close, e.g. open = \"07:00\", close = \"24:00\"");
-                None
-            }
-            (None, Some(c)) => {
-                self.error("triage.open".into(), Some(c.span()), "missing key; opening hours need both open and close, e.g. open = \"07:00\", close = \"24:00\"");
-                None
-            }
-        };
-        indices.sort_unstable();
-        let cost = match &r.cost_per_officer {
-            None => Some(1.0),
-            Some(v) => self.number(
-                v,
-                "triage.cost_per_officer".into(),
-                |x| x >= 0.0,
-                "a cost of at least 0",
-            ),
-        };
-        Some(Triage {
-            cost_per_officer: cost?,
-            hours: hours?,
-            officers: officers? as u32,
-            channels: ok.then_some(indices)?,
-            policy: policy?,
-            handle_time: handle_time?,
-            resolve_fraction: resolve?,
-            escalate_fraction: escalate?,
-        })
+        Some((resolve, escalate))
     }
 }

@@ -28,57 +28,9 @@ impl Validator {
                 "a yearly rate from 0 to 10",
             ),
         };
-        let (count, groups) = match (&h.count, &h.groups) {
-            (Some(c), None) => (
-                self.integer(c, "handlers.count".into(), 0, MAX_STAFF)
-                    .map(|c| c as u32),
-                Some(Vec::new()),
-            ),
-            (None, Some(g)) => (Some(0), self.groups(g, channels)),
-            (Some(c), Some(_)) => {
-                self.error(
-                    "handlers.count".into(),
-                    Some(c.span()),
-                    "give count (an always-on pool) or shift groups, not both",
-                );
-                (None, None)
-            }
-            (None, None) => {
-                self.error("handlers.count".into(), Some(span.clone()), "missing key; expected the number of call handlers (count) or [handlers.groups.NAME] tables");
-                (None, None)
-            }
-        };
-        let hires = match (&h.hires, &groups) {
-            (None, _) => Some(Vec::new()),
-            (Some(list), Some(groups)) if !groups.is_empty() => {
-                let mut out = Vec::new();
-                let mut ok = true;
-                for (i, hire) in list.get_ref().iter().enumerate() {
-                    match self.hire(hire, &format!("handlers.hires.{i}"), groups, start) {
-                        Some(x) => out.push(x),
-                        None => ok = false,
-                    }
-                }
-                ok.then_some(out)
-            }
-            (Some(list), Some(_)) => {
-                self.error(
-                    "handlers.hires".into(),
-                    Some(list.span()),
-                    "hires join a shift group; expected [handlers.groups.NAME] tables",
-                );
-                None
-            }
-            (Some(_), None) => None,
-        };
-        if let Some(groups) = &groups {
-            for (i, c) in channels.iter().enumerate() {
-                if !groups.is_empty() && !groups.iter().any(|g| g.channels.contains(&i)) {
-                    let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-                    self.error("handlers.groups".into(), Some(span.clone()), format!("no group serves channel \"{}\"; expected it in the channels of one of {}", c.name, known.join(", ")));
-                }
-            }
-        }
+        let (count, groups) = self.pool_or_groups(h, &span, channels);
+        let hires = self.hires(h, groups.as_deref(), start);
+        self.every_channel_served(groups.as_deref(), channels, &span);
         let max_occupancy = match &h.max_occupancy {
             None => Some(None),
             Some(v) => self
@@ -103,6 +55,84 @@ impl Validator {
             max_occupancy: max_occupancy?,
             cost_per_handler: cost?,
         })
+    }
+
+    /// `count` (an always-on pool) or `groups`, exactly one of them.
+    fn pool_or_groups(
+        &mut self,
+        h: &RawHandlers,
+        span: &Range<usize>,
+        channels: &[Channel],
+    ) -> (Option<u32>, Option<Vec<Group>>) {
+        match (&h.count, &h.groups) {
+            (Some(c), None) => (
+                self.integer(c, "handlers.count".into(), 0, MAX_STAFF)
+                    .map(|c| c as u32),
+                Some(Vec::new()),
+            ),
+            (None, Some(g)) => (Some(0), self.groups(g, channels)),
+            (Some(c), Some(_)) => {
+                self.error(
+                    "handlers.count".into(),
+                    Some(c.span()),
+                    "give count (an always-on pool) or shift groups, not both",
+                );
+                (None, None)
+            }
+            (None, None) => {
+                self.error("handlers.count".into(), Some(span.clone()), "missing key; expected the number of call handlers (count) or [handlers.groups.NAME] tables");
+                (None, None)
+            }
+        }
+    }
+
+    /// `hires`: cohorts joining shift groups.
+    fn hires(
+        &mut self,
+        h: &RawHandlers,
+        groups: Option<&[Group]>,
+        start: Date,
+    ) -> Option<Vec<Hire>> {
+        match (&h.hires, groups) {
+            (None, _) => Some(Vec::new()),
+            (Some(list), Some(groups)) if !groups.is_empty() => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for (i, hire) in list.get_ref().iter().enumerate() {
+                    match self.hire(hire, &format!("handlers.hires.{i}"), groups, start) {
+                        Some(x) => out.push(x),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(out)
+            }
+            (Some(list), Some(_)) => {
+                self.error(
+                    "handlers.hires".into(),
+                    Some(list.span()),
+                    "hires join a shift group; expected [handlers.groups.NAME] tables",
+                );
+                None
+            }
+            (Some(_), None) => None,
+        }
+    }
+
+    /// With shift groups, every channel must be served by one of them.
+    fn every_channel_served(
+        &mut self,
+        groups: Option<&[Group]>,
+        channels: &[Channel],
+        span: &Range<usize>,
+    ) {
+        if let Some(groups) = groups {
+            for (i, c) in channels.iter().enumerate() {
+                if !groups.is_empty() && !groups.iter().any(|g| g.channels.contains(&i)) {
+                    let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+                    self.error("handlers.groups".into(), Some(span.clone()), format!("no group serves channel \"{}\"; expected it in the channels of one of {}", c.name, known.join(", ")));
+                }
+            }
+        }
     }
 
     pub(super) fn groups(
@@ -181,13 +211,34 @@ impl Validator {
             None => Some(vec![true]),
             Some(p) => self.pattern(p, join(&path, "pattern")),
         };
-        let shift = match (&g.shift_start, &g.shift_hours) {
+        let shift = self.shift(g, &path, &span, pattern);
+        let served = self.served(g, &path, channels);
+        let overflow = self.overflow(g, &path, channels);
+        Some(Group {
+            name: name.to_owned(),
+            headcount: headcount?,
+            teams: teams?,
+            shift: shift?,
+            channels: served?,
+            overflow: overflow?,
+        })
+    }
+
+    /// `shift_start` and `shift_hours`: both (a shift on the pattern's days) or neither.
+    fn shift(
+        &mut self,
+        g: &RawGroup,
+        path: &str,
+        span: &Range<usize>,
+        pattern: Option<Vec<bool>>,
+    ) -> Option<Option<Shift>> {
+        match (&g.shift_start, &g.shift_hours) {
             (None, None) => Some(None),
             (Some(s), Some(h)) => {
-                let start = self.time_of_day(s, join(&path, "shift_start"));
+                let start = self.time_of_day(s, join(path, "shift_start"));
                 let hours = self.number(
                     h,
-                    join(&path, "shift_hours"),
+                    join(path, "shift_hours"),
                     |x| x > 0.0 && x <= 24.0,
                     "a shift length in hours above 0 and at most 24",
                 );
@@ -195,30 +246,34 @@ impl Validator {
                     Some(Some(Shift {
                         start_s: start?.min(86_399),
                         length: SimTime::from_hours(hours?),
-                        pattern: pattern.clone()?,
+                        pattern: pattern?,
                     }))
                 })()
             }
             (Some(_), None) => self
                 .required(
                     &g.shift_hours,
-                    &path,
+                    path,
                     "shift_hours",
-                    &span,
+                    span,
                     "the shift length in hours",
                 )
                 .map(|_| None),
             (None, Some(_)) => self
                 .required(
                     &g.shift_start,
-                    &path,
+                    path,
                     "shift_start",
-                    &span,
+                    span,
                     "the shift start \"HH:MM\"",
                 )
                 .map(|_| None),
-        };
-        let served = match &g.channels {
+        }
+    }
+
+    /// `channels` a group serves (all by default), with the call-backs of those that drop.
+    fn served(&mut self, g: &RawGroup, path: &str, channels: &[Channel]) -> Option<Vec<usize>> {
+        match &g.channels {
             None => Some((0..channels.len()).collect::<Vec<_>>()),
             Some(list) => {
                 let mut out = Vec::new();
@@ -241,11 +296,20 @@ impl Validator {
                 out.dedup();
                 ok.then_some(out)
             }
-        };
-        let overflow = match &g.overflow {
+        }
+    }
+
+    /// `overflow`: the channel a group is pulled onto after a wait.
+    fn overflow(
+        &mut self,
+        g: &RawGroup,
+        path: &str,
+        channels: &[Channel],
+    ) -> Option<Option<Overflow>> {
+        match &g.overflow {
             None => Some(None),
             Some(o) => {
-                let op = join(&path, "overflow");
+                let op = join(path, "overflow");
                 let ch = self
                     .required(
                         &o.get_ref().channel,
@@ -278,15 +342,7 @@ impl Validator {
                     }))
                 })()
             }
-        };
-        Some(Group {
-            name: name.to_owned(),
-            headcount: headcount?,
-            teams: teams?,
-            shift: shift?,
-            channels: served?,
-            overflow: overflow?,
-        })
+        }
     }
 
     /// A rota pattern such as "4on4off" or "5on2off": runs of days on and off, repeating.
