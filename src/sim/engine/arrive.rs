@@ -151,7 +151,7 @@ impl Engine<'_> {
             None => {
                 let id = self.new_caller(channel, counted, attempt, &d);
                 self.note_arrival_that_waits(id);
-                self.enqueue_handler(id, 2 * channel, d.patience);
+                self.enqueue_handler(id, QueueId::first_contact(channel), d.patience);
             }
         }
     }
@@ -176,7 +176,7 @@ impl Engine<'_> {
             generation: 0,
             stage: Stage::Free,
             channel: channel as u16,
-            queue: (2 * channel) as u16,
+            queue: QueueId::first_contact(channel),
             attempt,
             counted,
             answered_once: false,

@@ -56,18 +56,18 @@ impl Engine<'_> {
         }
     }
 
-    pub(super) fn enqueue_handler(&mut self, id: CallerId, queue: usize, patience: SimTime) {
+    pub(super) fn enqueue_handler(&mut self, id: CallerId, queue: QueueId, patience: SimTime) {
         self.tally.in_system_change(self.now, 1);
         let c = &mut self.slots[id.slot as usize];
         c.stage = Stage::WaitingHandler;
-        c.queue = queue as u16;
+        c.queue = queue;
         let channel = usize::from(c.channel);
         if c.queued_at != c.arrival || c.answered_once {
             c.queued_at = self.now;
         }
         let queued_at = c.queued_at;
-        self.queues[queue].push_back(id);
-        self.queue_live[queue] += 1;
+        self.queues[queue.index()].push_back(id);
+        self.queue_live[queue.index()] += 1;
         self.tally.queue_change(channel, self.now, true);
         if patience != SimTime::NEVER {
             self.events
@@ -87,7 +87,7 @@ impl Engine<'_> {
         let channel = usize::from(c.channel);
         match c.stage {
             Stage::WaitingHandler => {
-                let q = usize::from(c.queue);
+                let q = c.queue.index();
                 self.queue_live[q] -= 1;
                 if self.queue_live[q] == 0 {
                     self.queues[q].clear();
@@ -106,15 +106,15 @@ impl Engine<'_> {
     }
 
     /// The live caller at the head of queue `q`, dropping stale entries on the way.
-    pub(super) fn live_head(&mut self, q: usize) -> Option<CallerId> {
-        while let Some(&id) = self.queues[q].front() {
+    pub(super) fn live_head(&mut self, q: QueueId) -> Option<CallerId> {
+        while let Some(&id) = self.queues[q.index()].front() {
             if self
                 .live(id)
-                .is_some_and(|c| c.stage == Stage::WaitingHandler && usize::from(c.queue) == q)
+                .is_some_and(|c| c.stage == Stage::WaitingHandler && c.queue == q)
             {
                 return Some(id);
             }
-            self.queues[q].pop_front();
+            self.queues[q.index()].pop_front();
         }
         None
     }
@@ -185,14 +185,14 @@ impl Engine<'_> {
         let mut best: Option<(i64, SimTime, CallerId)> = None;
         for i in 0..self.group_queues[g].len() {
             let q = self.group_queues[g][i];
-            if self.queue_live[q] == 0 {
+            if self.queue_live[q.index()] == 0 {
                 continue;
             }
-            let priority = self.queue_priority[q];
+            let priority = self.queue_priority[q.index()];
             if best.is_some_and(|b| priority > b.0) {
                 break;
             }
-            let channel = &self.s.channels[q / 2];
+            let channel = &self.s.channels[q.channel()];
             if chats_only && (channel.kind != ChannelKind::Chat || held >= channel.concurrency) {
                 continue;
             }
@@ -204,13 +204,13 @@ impl Engine<'_> {
             }
         }
         if let (Some((c, after)), false) = (self.group_overflow[g], chats_only) {
-            for q in [2 * c, 2 * c + 1] {
-                if self.queue_live[q] == 0 {
+            for q in QueueId::both(c) {
+                if self.queue_live[q.index()] == 0 {
                     continue;
                 }
                 if let Some(id) = self.live_head(q) {
                     let t = self.slots[id.slot as usize].queued_at;
-                    let priority = self.queue_priority[q];
+                    let priority = self.queue_priority[q.index()];
                     let eligible = self.now.since(t) >= after;
                     if eligible && best.is_none_or(|b| (priority, t) < (b.0, b.1)) {
                         best = Some((priority, t, id));

@@ -11,6 +11,7 @@
 
 mod arrive;
 mod dispatch;
+mod queue_id;
 mod shifts;
 mod triage;
 
@@ -25,9 +26,10 @@ use super::workforce::{HandlerState, Workforce, next_shift};
 use crate::calendar::Calendar;
 use crate::dist::Dist;
 use crate::rng::{SimRng, StreamKind, stream};
-use crate::scenario::{ChannelKind, Scenario, TriagePolicy};
+use crate::scenario::{ChannelKind, Group, Scenario, TriagePolicy};
 use crate::sim::tally::Tally;
 use crate::time::{DAY_US, SimTime};
+use queue_id::QueueId;
 
 /// Where a caller with a slot is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +54,7 @@ struct Caller {
     generation: u32,
     stage: Stage,
     channel: u16,
-    queue: u16,
+    queue: QueueId,
     attempt: u8,
     counted: bool,
     answered_once: bool,
@@ -105,7 +107,7 @@ struct Engine<'s> {
     calendar: Calendar,
     slots: Vec<Caller>,
     free_slots: Vec<u32>,
-    /// Waiting callers, one FIFO per (channel, escalated): index 2·channel + escalated.
+    /// Waiting callers, one FIFO per [`QueueId`].
     queues: Vec<VecDeque<CallerId>>,
     queue_live: Vec<u32>,
     queue_priority: Vec<i64>,
@@ -115,7 +117,7 @@ struct Engine<'s> {
     /// Groups serving each channel.
     groups_for_channel: Vec<Vec<usize>>,
     /// Queues each group serves, best priority first.
-    group_queues: Vec<Vec<usize>>,
+    group_queues: Vec<Vec<QueueId>>,
     /// Per group: the channel it is pulled onto, and after how long a wait.
     group_overflow: Vec<Option<(usize, SimTime)>>,
     /// Per channel: groups that may take its callers after a wait.
@@ -134,6 +136,83 @@ struct Engine<'s> {
 
 /// The engine looks for a stop request once every this many events (plus one).
 const STOP_POLL_MASK: u64 = (1 << 16) - 1;
+
+impl ChannelStreams {
+    /// The streams of `channel`'s callers in replication `replication`.
+    fn new(seed: u64, replication: u32, channel: &str) -> ChannelStreams {
+        let st = |k| stream(seed, replication, channel, k);
+        ChannelStreams {
+            handle: st(StreamKind::HandleTime),
+            patience: st(StreamKind::Patience),
+            patience_after_triage: st(StreamKind::PatienceAfterTriage),
+            triage_time: st(StreamKind::TriageTime),
+            triage_outcome: st(StreamKind::TriageOutcome),
+            redial: st(StreamKind::Redial),
+            drops: st(StreamKind::Drops),
+            transfer: st(StreamKind::Transfer),
+        }
+    }
+}
+
+/// Per queue: its priority (escalated callers wait with the best priority of any channel);
+/// per channel: the groups serving it; per group: the queues it serves, best priority first.
+#[allow(clippy::type_complexity)]
+fn queue_routing(s: &Scenario, groups: &[Group]) -> (Vec<i64>, Vec<Vec<usize>>, Vec<Vec<QueueId>>) {
+    let n = s.channels.len();
+    let best_priority = s.channels.iter().map(|c| c.priority).min().unwrap_or(0);
+    let queue_priority: Vec<i64> = s
+        .channels
+        .iter()
+        .flat_map(|c| [c.priority, best_priority])
+        .collect();
+    let groups_for_channel: Vec<Vec<usize>> = (0..n)
+        .map(|c| {
+            (0..groups.len())
+                .filter(|&g| groups[g].channels.contains(&c))
+                .collect()
+        })
+        .collect();
+    // Escalation queues exist only for triaged channels; nobody scans the others.
+    let group_queues = groups
+        .iter()
+        .map(|g| {
+            let mut qs: Vec<QueueId> = g
+                .channels
+                .iter()
+                .flat_map(|&c| {
+                    if s.is_triaged(c) {
+                        QueueId::both(c).to_vec()
+                    } else {
+                        vec![QueueId::first_contact(c)]
+                    }
+                })
+                .collect();
+            qs.sort_by_key(|&q| (queue_priority[q.index()], q));
+            qs
+        })
+        .collect();
+    (queue_priority, groups_for_channel, group_queues)
+}
+
+/// Per group: the channel it is pulled onto and after how long a wait; per channel: the
+/// groups that may take its callers after a wait.
+#[allow(clippy::type_complexity)]
+fn overflow_routing(
+    groups: &[Group],
+    n: usize,
+) -> (Vec<Option<(usize, SimTime)>>, Vec<Vec<(usize, SimTime)>>) {
+    let group_overflow: Vec<Option<(usize, SimTime)>> = groups
+        .iter()
+        .map(|g| g.overflow.as_ref().map(|o| (o.channel, o.after)))
+        .collect();
+    let mut overflow_for_channel = vec![Vec::new(); n];
+    for (g, o) in group_overflow.iter().enumerate() {
+        if let Some((c, after)) = o {
+            overflow_for_channel[*c].push((g, *after));
+        }
+    }
+    (group_overflow, overflow_for_channel)
+}
 
 /// Simulates replication `replication` of `scenario` and returns what it observed.
 pub fn run(scenario: &Scenario, replication: u32) -> Tally {
@@ -171,64 +250,12 @@ impl<'s> Engine<'s> {
         let days = (s.horizon.0 / DAY_US + 2) as usize;
         let calendar = Calendar::new(s.start_date, days);
         let groups = s.handlers.effective_groups(s.channels.len());
-        let best_priority = s.channels.iter().map(|c| c.priority).min().unwrap_or(0);
-        let queue_priority: Vec<i64> = s
-            .channels
-            .iter()
-            .flat_map(|c| [c.priority, best_priority])
-            .collect();
-        let groups_for_channel = (0..n)
-            .map(|c| {
-                (0..groups.len())
-                    .filter(|&g| groups[g].channels.contains(&c))
-                    .collect()
-            })
-            .collect();
-        // Escalation queues exist only for triaged channels; nobody scans the others.
-        let group_queues = groups
-            .iter()
-            .map(|g| {
-                let mut qs: Vec<usize> = g
-                    .channels
-                    .iter()
-                    .flat_map(|&c| {
-                        if s.is_triaged(c) {
-                            vec![2 * c, 2 * c + 1]
-                        } else {
-                            vec![2 * c]
-                        }
-                    })
-                    .collect();
-                qs.sort_by_key(|&q| (queue_priority[q], q));
-                qs
-            })
-            .collect();
-        let group_overflow: Vec<Option<(usize, SimTime)>> = groups
-            .iter()
-            .map(|g| g.overflow.as_ref().map(|o| (o.channel, o.after)))
-            .collect();
-        let mut overflow_for_channel = vec![Vec::new(); n];
-        for (g, o) in group_overflow.iter().enumerate() {
-            if let Some((c, after)) = o {
-                overflow_for_channel[*c].push((g, *after));
-            }
-        }
+        let (queue_priority, groups_for_channel, group_queues) = queue_routing(s, &groups);
+        let (group_overflow, overflow_for_channel) = overflow_routing(&groups, n);
         let streams = s
             .channels
             .iter()
-            .map(|c| {
-                let st = |k| stream(s.seed, replication, &c.name, k);
-                ChannelStreams {
-                    handle: st(StreamKind::HandleTime),
-                    patience: st(StreamKind::Patience),
-                    patience_after_triage: st(StreamKind::PatienceAfterTriage),
-                    triage_time: st(StreamKind::TriageTime),
-                    triage_outcome: st(StreamKind::TriageOutcome),
-                    redial: st(StreamKind::Redial),
-                    drops: st(StreamKind::Drops),
-                    transfer: st(StreamKind::Transfer),
-                }
-            })
+            .map(|c| ChannelStreams::new(s.seed, replication, &c.name))
             .collect();
         Engine {
             s,
@@ -238,8 +265,8 @@ impl<'s> Engine<'s> {
             calendar,
             slots: Vec::new(),
             free_slots: Vec::new(),
-            queues: vec![VecDeque::new(); 2 * n],
-            queue_live: vec![0; 2 * n],
+            queues: vec![VecDeque::new(); QueueId::count(n)],
+            queue_live: vec![0; QueueId::count(n)],
             queue_priority,
             triage_queue: VecDeque::new(),
             triage_live: 0,

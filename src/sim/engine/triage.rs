@@ -38,12 +38,12 @@ impl Engine<'_> {
                 continue;
             }
             let channel = usize::from(self.slots[id.slot as usize].channel);
-            let q = 2 * channel;
+            let q = QueueId::first_contact(channel);
             self.triage_live -= 1;
             let caller = &mut self.slots[id.slot as usize];
-            (caller.stage, caller.queue) = (Stage::WaitingHandler, q as u16);
-            self.queues[q].push_back(id);
-            self.queue_live[q] += 1;
+            (caller.stage, caller.queue) = (Stage::WaitingHandler, q);
+            self.queues[q.index()].push_back(id);
+            self.queue_live[q.index()] += 1;
             self.tally.in_system_change(self.now, 1);
             if let Some(h) = self.find_handler(channel) {
                 self.serve_waiting(h, id);
@@ -98,11 +98,11 @@ impl Engine<'_> {
             }
             Outcome::Escalate => {
                 t.escalated += u64::from(c.counted);
-                Some(2 * channel + 1)
+                Some(QueueId::escalated(channel))
             }
             Outcome::Forward => {
                 t.forwarded += u64::from(c.counted);
-                Some(2 * channel)
+                Some(QueueId::first_contact(channel))
             }
         };
         match queue {
