@@ -18,6 +18,8 @@ pub const HOUR_S: u64 = 3600;
 pub const SECS_PER_HOUR: f64 = 3600.0;
 /// Seconds in a day, as a float.
 pub const DAY_S: f64 = 86_400.0;
+/// Seconds in a week, as a float.
+pub const WEEK_S: f64 = 604_800.0;
 /// Microseconds in an hour.
 pub const HOUR_US: u64 = HOUR_S * MICROS_PER_S;
 /// Microseconds in a day.

@@ -10,15 +10,14 @@ use super::interrupt;
 use crate::erlang::ErlangInput;
 use crate::planning::budget::Work;
 use crate::planning::staffing::{self, StaffOptions};
-use crate::planning::sweep::Vary;
+use crate::planning::sweep::{Point, Vary};
 use crate::report::chart::Chart;
 use crate::report::{self, Format};
-use crate::scenario::{Override, Scenario, offered_load};
+use crate::scenario::{Override, Scenario};
 use crate::stats::Runner;
 
 use super::sink::*;
 use super::*;
-use crate::time::HOUR_S;
 
 pub(super) fn run_default() -> Result<(), Failure> {
     let results = runner().replicate(&Scenario::default_scenario());
@@ -75,101 +74,44 @@ pub(super) fn load_scenario(
 
 pub(super) fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> {
     let s = Scenario::load_with(file, overrides)?;
-    let load = offered_load(&s);
-    let mut lines: Vec<String> = Vec::new();
-    lines.push(format!("{}: valid scenario \"{}\"", file.display(), s.name));
-    lines.push(format!(
-        "horizon {} h, warm-up {} h, {} replications, seed {}",
-        s.horizon.as_hours(),
-        s.warmup.as_hours(),
-        s.replications,
-        s.seed
-    ));
-    for (i, c) in s.channels.iter().enumerate() {
-        let patience = c
-            .patience
-            .as_ref()
-            .map_or("infinitely patient".into(), |p| {
-                format!("patience {}", p.describe())
-            });
-        lines.push(format!(
-            "channel {:<10} {:?}, priority {}, {} /h, handle {}, {patience}, target {:.0}% within {} s; handler load {:.2} Erlangs{}",
-            c.name,
-            c.kind,
-            c.priority,
-            c.rate_per_hour,
-            c.handle_time.describe(),
-            c.target.fraction * 100.0,
-            c.target.answer_within_s,
-            load.handler_erlangs[i],
-            if s.is_triaged(i) {
-                format!(
-                    " (triaged; {:.1}% reach handlers)",
-                    load.forward_share[i] * 100.0
-                )
-            } else {
-                String::new()
-            }
-        ));
+    let work = Work::of(&s).describe(cores());
+    emit(&report::describe_scenario(file, &s, &work), None)
+}
+
+/// `staff`: the handler search, the officer mix (`--vary`) or interval staffing.
+pub(super) fn staff_command(args: StaffArgs) -> Result<(), Failure> {
+    let StaffArgs {
+        file,
+        group,
+        channels,
+        max_added,
+        every_interval,
+        vary,
+        by_interval,
+        alpha,
+        replications,
+        output,
+        set,
+        limits,
+    } = args;
+    if by_interval {
+        return staff_by_interval(&file, &set.set, alpha, replications, &output, limits);
     }
-    lines.push(format!("work: {}", Work::of(&s).describe(cores())));
-    let total: f64 = load.handler_erlangs.iter().sum();
-    let staffed = s.handlers.mean_staffed();
-    let groups = s.handlers.effective_groups(s.channels.len());
-    lines.push(format!(
-        "handlers: {} group(s), {staffed:.1} on duty on average; offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
-        groups.len(),
-        100.0 * total / staffed.max(1e-9)
-    ));
-    for g in &groups {
-        let shift = g.shift.as_ref().map_or("always on duty".to_owned(), |sh| {
-            let on = sh.pattern.iter().filter(|d| **d).count();
-            format!(
-                "shift {:02}:{:02} for {} h, {on} days on in {}",
-                sh.start_s / HOUR_S as u32,
-                sh.start_s % HOUR_S as u32 / 60,
-                sh.length.as_hours(),
-                sh.pattern.len()
-            )
-        });
-        let serves: Vec<&str> = g
-            .channels
-            .iter()
-            .map(|&c| s.channels[c].name.as_str())
-            .collect();
-        lines.push(format!(
-            "  group {:<10} {} team(s) of {}, {shift}, serves {}",
-            g.name,
-            g.teams,
-            g.headcount,
-            serves.join(", ")
-        ));
-    }
-    for h in &s.handlers.hires {
-        lines.push(format!(
-            "  hires: {} into {} from day {} (training {:.0} weeks, ramp {:.0} weeks from ×{})",
-            h.count,
-            groups[h.group].name,
-            h.start_day,
-            h.training.as_secs() / 604_800.0,
-            h.ramp.as_secs() / 604_800.0,
-            h.initial_aht_factor
-        ));
-    }
-    if let Some(t) = &s.triage {
-        lines.push(format!(
-            "triage {} officers, policy {:?}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, escalates {:.0}%",
-            t.officers,
-            t.policy,
-            t.handle_time.describe(),
-            load.triage_erlangs,
-            load.intercept_share * 100.0,
-            t.resolve_fraction * 100.0,
-            t.escalate_fraction * 100.0
-        ));
-    }
-    lines.push(String::new());
-    emit(&lines.join("\n"), None)
+    let opts = StaffOptions {
+        group,
+        channels,
+        max_added,
+        every_interval: every_interval.map(Into::into),
+    };
+    staff(
+        &file,
+        &set.set,
+        opts,
+        vary.as_ref(),
+        replications,
+        &output,
+        limits,
+    )
 }
 
 pub(super) fn staff(
@@ -413,23 +355,7 @@ pub(super) fn sweep(
         .reduce(Work::then)
         .unwrap_or_default();
     limits.allow(&work, cores())?;
-    // A progress bar on standard error once the sweep has run a second (hidden off a terminal).
-    let started = std::time::Instant::now();
-    let bar = indicatif::ProgressBar::hidden();
-    bar.set_length(grid.len() as u64);
-    let mut points = Vec::with_capacity(grid.len());
-    for (settings, s) in grid.into_iter().zip(&scenarios) {
-        let results = runner().replicate(s);
-        if interrupt::requested() {
-            break; // This point was cut short.
-        }
-        points.push(crate::planning::sweep::Point { settings, results });
-        if bar.is_hidden() && started.elapsed().as_secs_f64() > 1.0 {
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        }
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
+    let points = run_points(grid, &scenarios);
     if interrupt::requested() {
         return Err(sweep_interrupted(
             &points,
@@ -449,18 +375,36 @@ pub(super) fn sweep(
     emit(&sweep_text(&points, kpi, format)?, out)
 }
 
-pub(super) fn sweep_text(
-    points: &[crate::planning::sweep::Point],
-    kpi: &str,
-    format: Format,
-) -> anyhow::Result<String> {
+/// Runs every sweep point in order, stopping at the first cut short by Ctrl-C; a progress bar
+/// appears on standard error once the sweep has run a second (hidden off a terminal).
+fn run_points(grid: Vec<Vec<Override>>, scenarios: &[Scenario]) -> Vec<Point> {
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::hidden();
+    bar.set_length(grid.len() as u64);
+    let mut points = Vec::with_capacity(grid.len());
+    for (settings, s) in grid.into_iter().zip(scenarios) {
+        let results = runner().replicate(s);
+        if interrupt::requested() {
+            break; // This point was cut short.
+        }
+        points.push(Point { settings, results });
+        if bar.is_hidden() && started.elapsed().as_secs_f64() > 1.0 {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    points
+}
+
+pub(super) fn sweep_text(points: &[Point], kpi: &str, format: Format) -> anyhow::Result<String> {
     Ok(report::render(&report::SweepView { points, kpi }, format)?)
 }
 
 /// How far an interrupted sweep got. `--out` is left alone; the finished points, if any, go
 /// whole to a separate `NAME.partial.EXT` so that hours of work are not lost.
 pub(super) fn sweep_interrupted(
-    points: &[crate::planning::sweep::Point],
+    points: &[Point],
     total: usize,
     kpi: &str,
     format: Format,

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
 
 use crate::erlang::ErlangInput;
 use crate::planning::budget::{Limits, Work};
-use crate::planning::staffing::{self, StaffOptions};
+use crate::planning::staffing;
 use crate::planning::sweep::Vary;
 use crate::report::{Format, RenderError};
 use crate::scenario::{LoadError, Override};
@@ -50,43 +50,7 @@ enum Command {
         set: SetArgs,
     },
     /// Find the fewest call handlers that meet every target (common random numbers).
-    Staff {
-        /// The scenario TOML file.
-        file: PathBuf,
-        /// Add handlers to this shift group (default: spread over the groups by size).
-        #[arg(long)]
-        group: Option<String>,
-        /// Only these channels' targets must be met (repeatable; default: every channel).
-        #[arg(long = "channel")]
-        channels: Vec<String>,
-        /// Most handlers the search may add.
-        #[arg(long, default_value_t = 500)]
-        max_added: u32,
-        /// Require each channel's service level in every hour of the week, or every week.
-        #[arg(long, value_enum)]
-        every_interval: Option<IntervalArg>,
-        /// Also search triage team sizes, e.g. triage.officers=2..8, and report the cheapest mix
-        /// by the scenario's cost_per_handler and cost_per_officer.
-        #[arg(long)]
-        vary: Option<Vary>,
-        /// Handlers needed in each hour of the week (iterative staffing algorithm), beside the
-        /// stationary Erlang C answer and the rota's staffed level.
-        #[arg(long)]
-        by_interval: bool,
-        /// With --by-interval: target probability of waiting (default 1 − the best-priority
-        /// channel's target fraction).
-        #[arg(long)]
-        alpha: Option<f64>,
-        /// Replications per candidate (overrides the file).
-        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
-        replications: Option<u32>,
-        #[command(flatten)]
-        output: OutputArgs,
-        #[command(flatten)]
-        set: SetArgs,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Staff(StaffArgs),
     /// Paired what-if: B − A for every KPI with a confidence interval of the difference.
     Compare {
         /// Scenario A (the baseline).
@@ -204,6 +168,46 @@ impl From<IntervalArg> for staffing::IntervalKind {
             IntervalArg::Week => staffing::IntervalKind::Week,
         }
     }
+}
+
+/// The `staff` command's arguments.
+#[derive(clap::Args)]
+struct StaffArgs {
+    /// The scenario TOML file.
+    file: PathBuf,
+    /// Add handlers to this shift group (default: spread over the groups by size).
+    #[arg(long)]
+    group: Option<String>,
+    /// Only these channels' targets must be met (repeatable; default: every channel).
+    #[arg(long = "channel")]
+    channels: Vec<String>,
+    /// Most handlers the search may add.
+    #[arg(long, default_value_t = 500)]
+    max_added: u32,
+    /// Require each channel's service level in every hour of the week, or every week.
+    #[arg(long, value_enum)]
+    every_interval: Option<IntervalArg>,
+    /// Also search triage team sizes, e.g. triage.officers=2..8, and report the cheapest mix
+    /// by the scenario's cost_per_handler and cost_per_officer.
+    #[arg(long)]
+    vary: Option<Vary>,
+    /// Handlers needed in each hour of the week (iterative staffing algorithm), beside the
+    /// stationary Erlang C answer and the rota's staffed level.
+    #[arg(long)]
+    by_interval: bool,
+    /// With --by-interval: target probability of waiting (default 1 − the best-priority
+    /// channel's target fraction).
+    #[arg(long)]
+    alpha: Option<f64>,
+    /// Replications per candidate (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    replications: Option<u32>,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// The `run` command's arguments.
@@ -354,7 +358,12 @@ pub fn main() -> ExitCode {
             .build_global()
             .ok();
     }
-    let outcome = match cli.command {
+    exit_code(dispatch(cli.command))
+}
+
+/// Runs one command.
+fn dispatch(command: Option<Command>) -> Result<(), Failure> {
+    match command {
         None => run_default(),
         Some(Command::Run(args)) => run(&args),
         Some(Command::Check { file, set }) => check(&file, &set.set),
@@ -366,40 +375,7 @@ pub fn main() -> ExitCode {
             set,
             limits,
         }) => report_html(&file, &set.set, &out, replications, !no_staffing, limits),
-        Some(Command::Staff {
-            file,
-            group,
-            channels,
-            max_added,
-            every_interval,
-            vary,
-            by_interval,
-            alpha,
-            replications,
-            set,
-            output,
-            limits,
-        }) => {
-            if by_interval {
-                staff_by_interval(&file, &set.set, alpha, replications, &output, limits)
-            } else {
-                let opts = StaffOptions {
-                    group,
-                    channels,
-                    max_added,
-                    every_interval: every_interval.map(Into::into),
-                };
-                staff(
-                    &file,
-                    &set.set,
-                    opts,
-                    vary.as_ref(),
-                    replications,
-                    &output,
-                    limits,
-                )
-            }
-        }
+        Some(Command::Staff(args)) => staff_command(args),
         Some(Command::Compare {
             a,
             b,
@@ -434,20 +410,19 @@ pub fn main() -> ExitCode {
             },
             format.into(),
         ),
-    };
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Input(msg)) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Runtime(e)) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(1)
-        }
-        Err(Failure::Interrupted(msg)) => {
-            eprintln!("{msg}");
-            ExitCode::from(interrupt::EXIT_CODE)
-        }
     }
+}
+
+/// Says what went wrong on standard error and maps it to the exit code. A closed or full
+/// standard error cannot make this panic: the exit code still tells.
+fn exit_code(outcome: Result<(), Failure>) -> ExitCode {
+    use std::io::Write;
+    let (message, code) = match outcome {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(Failure::Input(msg)) => (format!("error: {msg}"), 2),
+        Err(Failure::Runtime(e)) => (format!("error: {e:#}"), 1),
+        Err(Failure::Interrupted(msg)) => (msg, interrupt::EXIT_CODE),
+    };
+    let _ = writeln!(std::io::stderr(), "{message}");
+    ExitCode::from(code)
 }

@@ -3,6 +3,7 @@
 pub mod chart;
 mod csv;
 mod csv_text;
+mod describe;
 mod html;
 mod json;
 mod planning;
@@ -10,6 +11,7 @@ mod table;
 mod views;
 
 pub use self::csv::results_csv;
+pub use describe::describe_scenario;
 pub use html::html_report;
 pub use json::results_json;
 pub use planning::{

@@ -10,7 +10,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use crate::rng::{SimRng, StreamKind, stream};
-use crate::scenario::{Group, Scenario, Shift};
+use crate::scenario::{Group, Hire, Scenario, Shift};
 #[cfg(test)]
 use crate::time::HOUR_S;
 use crate::time::{DAY_S, DAY_US, DAYS_PER_YEAR, MICROS_PER_S, SimTime};
@@ -132,6 +132,22 @@ pub struct Workforce {
     pub shrinkage: f64,
 }
 
+/// When a hiring cohort joins and when it has finished training. A cohort with a negative
+/// start day joined before the run: its remaining training is shortened accordingly.
+fn joins_and_trained(hire: &Hire) -> (SimTime, SimTime) {
+    let first_day = SimTime((hire.start_day.max(0) as u64) * DAY_US);
+    let trained = if hire.start_day < 0 {
+        SimTime(
+            hire.training
+                .0
+                .saturating_sub(hire.start_day.unsigned_abs() * DAY_US),
+        )
+    } else {
+        first_day.after(hire.training)
+    };
+    (first_day, trained)
+}
+
 impl Workforce {
     /// Builds the handlers of `s` for replication `replication`.
     pub fn new(s: &Scenario, groups: &[Group], replication: u32) -> Workforce {
@@ -183,16 +199,7 @@ impl Workforce {
             }
         }
         for hire in &s.handlers.hires {
-            let first_day = SimTime((hire.start_day.max(0) as u64) * DAY_US);
-            let trained = if hire.start_day < 0 {
-                SimTime(
-                    hire.training
-                        .0
-                        .saturating_sub(hire.start_day.unsigned_abs() * DAY_US),
-                )
-            } else {
-                first_day.after(hire.training)
-            };
+            let (first_day, trained) = joins_and_trained(hire);
             let teams = groups[hire.group].teams as usize;
             for k in 0..hire.count as usize {
                 add(

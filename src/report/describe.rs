@@ -1,0 +1,116 @@
+//! What `check` says about a scenario: its channels and their offered loads, the workforce
+//! and its rota, hires, the triage team, and the work a run would take.
+
+use std::path::Path;
+
+use crate::scenario::{Group, Load, Scenario, offered_load};
+use crate::time::{HOUR_S, WEEK_S};
+
+/// The `check` description of `s`, read from `file`; `work` is the work estimate's summary.
+pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
+    let load = offered_load(&s);
+    let mut lines: Vec<String> = Vec::new();
+    lines.push(format!("{}: valid scenario \"{}\"", file.display(), s.name));
+    lines.push(format!(
+        "horizon {} h, warm-up {} h, {} replications, seed {}",
+        s.horizon.as_hours(),
+        s.warmup.as_hours(),
+        s.replications,
+        s.seed
+    ));
+    describe_channels(s, &load, &mut lines);
+    lines.push(format!("work: {work}"));
+    let total: f64 = load.handler_erlangs.iter().sum();
+    let staffed = s.handlers.mean_staffed();
+    let groups = s.handlers.effective_groups(s.channels.len());
+    lines.push(format!(
+        "handlers: {} group(s), {staffed:.1} on duty on average; offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
+        groups.len(),
+        100.0 * total / staffed.max(1e-9)
+    ));
+    describe_groups(s, &groups, &mut lines);
+    if let Some(t) = &s.triage {
+        lines.push(format!(
+            "triage {} officers, policy {:?}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, escalates {:.0}%",
+            t.officers,
+            t.policy,
+            t.handle_time.describe(),
+            load.triage_erlangs,
+            load.intercept_share * 100.0,
+            t.resolve_fraction * 100.0,
+            t.escalate_fraction * 100.0
+        ));
+    }
+    lines.push(String::new());
+    lines.join("\n")
+}
+
+/// One line per channel: kind, priority, rate, handle time, patience, target, offered load.
+fn describe_channels(s: &Scenario, load: &Load, lines: &mut Vec<String>) {
+    for (i, c) in s.channels.iter().enumerate() {
+        let patience = c
+            .patience
+            .as_ref()
+            .map_or("infinitely patient".into(), |p| {
+                format!("patience {}", p.describe())
+            });
+        lines.push(format!(
+            "channel {:<10} {:?}, priority {}, {} /h, handle {}, {patience}, target {:.0}% within {} s; handler load {:.2} Erlangs{}",
+            c.name,
+            c.kind,
+            c.priority,
+            c.rate_per_hour,
+            c.handle_time.describe(),
+            c.target.fraction * 100.0,
+            c.target.answer_within_s,
+            load.handler_erlangs[i],
+            if s.is_triaged(i) {
+                format!(
+                    " (triaged; {:.1}% reach handlers)",
+                    load.forward_share[i] * 100.0
+                )
+            } else {
+                String::new()
+            }
+        ));
+    }
+}
+
+/// One line per handler group (rota, skills) and per hiring cohort.
+fn describe_groups(s: &Scenario, groups: &[Group], lines: &mut Vec<String>) {
+    for g in groups {
+        let shift = g.shift.as_ref().map_or("always on duty".to_owned(), |sh| {
+            let on = sh.pattern.iter().filter(|d| **d).count();
+            format!(
+                "shift {:02}:{:02} for {} h, {on} days on in {}",
+                sh.start_s / HOUR_S as u32,
+                sh.start_s % HOUR_S as u32 / 60,
+                sh.length.as_hours(),
+                sh.pattern.len()
+            )
+        });
+        let serves: Vec<&str> = g
+            .channels
+            .iter()
+            .map(|&c| s.channels[c].name.as_str())
+            .collect();
+        lines.push(format!(
+            "  group {:<10} {} team(s) of {}, {shift}, serves {}",
+            g.name,
+            g.teams,
+            g.headcount,
+            serves.join(", ")
+        ));
+    }
+    for h in &s.handlers.hires {
+        lines.push(format!(
+            "  hires: {} into {} from day {} (training {:.0} weeks, ramp {:.0} weeks from ×{})",
+            h.count,
+            groups[h.group].name,
+            h.start_day,
+            h.training.as_secs() / WEEK_S,
+            h.ramp.as_secs() / WEEK_S,
+            h.initial_aht_factor
+        ));
+    }
+}
