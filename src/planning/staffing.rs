@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::scenario::{Hire, Scenario};
+use crate::scenario::{Hire, Scenario, Target};
 use crate::stats::{Estimate, get};
 use crate::stats::{Results, Runner};
 use crate::time::SimTime;
@@ -196,21 +196,17 @@ fn at_least(x: f64, floor: f64) -> bool {
     x.is_nan() || x >= floor
 }
 
-fn assess(
-    s: &Scenario,
-    added: u32,
-    base: u32,
-    counted: &[usize],
-    every: Option<IntervalKind>,
+/// Whether channel `c` met `target` in each replication (in every interval of `every` too).
+fn met_in_each_replication(
     results: &Results,
-) -> Candidate {
-    let reps = &results.per_replication;
-    let mut all_met_by_rep = vec![true; reps.len()];
-    let mut channels = Vec::new();
-    for &c in counted {
-        let target = s.channels[c].target;
-        let mut misses = 0;
-        for (r, rep) in reps.iter().enumerate() {
+    c: usize,
+    target: Target,
+    every: Option<IntervalKind>,
+) -> Vec<bool> {
+    results
+        .per_replication
+        .iter()
+        .map(|rep| {
             let sl = get(&rep.channels[c], "service_level").unwrap_or(f64::NAN);
             let ab = get(&rep.channels[c], "abandonment_rate").unwrap_or(f64::NAN);
             let mut met = at_least(sl, target.fraction)
@@ -224,28 +220,51 @@ fn assess(
                     at_least(get(k, "service_level").unwrap_or(f64::NAN), target.fraction)
                 });
             }
-            misses += usize::from(!met);
-            all_met_by_rep[r] &= met;
+            met
+        })
+        .collect()
+}
+
+/// Channel `c`'s lowest mean service level among the intervals of `kind`, with its label.
+fn worst_interval(results: &Results, c: usize, kind: IntervalKind) -> Option<(String, Estimate)> {
+    let (series, labels) = match kind {
+        IntervalKind::HourOfWeek => (
+            &results.intervals.hour_of_week,
+            &results.interval_labels.hour_of_week,
+        ),
+        IntervalKind::Week => (&results.intervals.week, &results.interval_labels.week),
+    };
+    series.channels[c]
+        .iter()
+        .zip(labels)
+        .filter_map(|(k, label)| {
+            get(k, "service_level")
+                .filter(|e| e.mean.is_finite())
+                .map(|e| (label.clone(), e))
+        })
+        .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean))
+}
+
+fn assess(
+    s: &Scenario,
+    added: u32,
+    base: u32,
+    counted: &[usize],
+    every: Option<IntervalKind>,
+    results: &Results,
+) -> Candidate {
+    let reps = &results.per_replication;
+    let mut all_met_by_rep = vec![true; reps.len()];
+    let mut channels = Vec::new();
+    for &c in counted {
+        let target = s.channels[c].target;
+        let met_by_rep = met_in_each_replication(results, c, target, every);
+        let misses = met_by_rep.iter().filter(|m| !**m).count();
+        for (all, met) in all_met_by_rep.iter_mut().zip(&met_by_rep) {
+            *all &= met;
         }
         let kpis = &results.channels[c].1;
-        let worst_interval = every.and_then(|kind| {
-            let (series, labels) = match kind {
-                IntervalKind::HourOfWeek => (
-                    &results.intervals.hour_of_week,
-                    &results.interval_labels.hour_of_week,
-                ),
-                IntervalKind::Week => (&results.intervals.week, &results.interval_labels.week),
-            };
-            series.channels[c]
-                .iter()
-                .zip(labels)
-                .filter_map(|(k, label)| {
-                    get(k, "service_level")
-                        .filter(|e| e.mean.is_finite())
-                        .map(|e| (label.clone(), e))
-                })
-                .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean))
-        });
+        let worst_interval = every.and_then(|kind| worst_interval(results, c, kind));
         channels.push(ChannelCheck {
             channel: s.channels[c].name.clone(),
             service_level: get(kpis, "service_level").unwrap_or(Estimate::from_samples(&[])),

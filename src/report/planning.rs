@@ -20,17 +20,11 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
-/// The staffing curve and the answer, as a table.
-pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
-    let mut out = format!(
-        "{name} — staffing search, {} replications per candidate (common random numbers, seed {})\n\n",
-        a.replications, a.seed
-    );
-    let channels: Vec<&str> = a.curve.first().map_or(Vec::new(), |c| {
-        c.channels.iter().map(|x| x.channel.as_str()).collect()
-    });
+/// The explored curve: one row per candidate, its service levels, P(every target met) and
+/// occupancy.
+fn staff_curve_rows(out: &mut String, a: &StaffAnswer, channels: &[&str]) {
     let _ = write!(out, "{:>8} {:>6}", "handlers", "added");
-    for c in &channels {
+    for c in channels {
         let _ = write!(out, "  {:>22}", format!("{c} service level"));
     }
     let _ = writeln!(out, "  {:>24}  {:>15}", "P(every target met)", "occupancy");
@@ -61,6 +55,18 @@ pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
             cell("occupancy", cand.occupancy)
         );
     }
+}
+
+/// The staffing curve and the answer, as a table.
+pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
+    let mut out = format!(
+        "{name} — staffing search, {} replications per candidate (common random numbers, seed {})\n\n",
+        a.replications, a.seed
+    );
+    let channels: Vec<&str> = a.curve.first().map_or(Vec::new(), |c| {
+        c.channels.iter().map(|x| x.channel.as_str()).collect()
+    });
+    staff_curve_rows(&mut out, a, &channels);
     let answer = a.curve.iter().find(|c| c.added == a.handlers_added);
     let below = a.curve.iter().rev().find(|c| c.added < a.handlers_added);
     let _ = writeln!(
