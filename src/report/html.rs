@@ -52,6 +52,36 @@ pub fn html_report(
         s.warmup.as_hours(),
         s.seed
     );
+    scenario_section(&mut h, s);
+    results_section(&mut h, results);
+    let first = charts_section(&mut h, s, results, staffing);
+    if let Some(a) = staffing {
+        staffing_section(&mut h, a, first);
+    }
+    h.push_str(
+        "<h2>Assumptions and definitions</h2><ul>\
+<li>Service level: callers first answered by a person within the target, out of all offered (abandoners count as misses; calls that drop at once are left out).</li>\
+<li>Waits are to the first human answer (a triage officer or a call handler); the national 999 clock adds the BT transfer leg where the scenario has one.</li>\
+<li>Replications are independent; scenarios compared or searched share their random numbers, so differences are differences of staffing, not of luck.</li>\
+<li>Calibration sources and the published figures the scenarios are checked against: docs/calibration.md.</li></ul>",
+    );
+    let _ = write!(
+        h,
+        "<h2>The scenario file</h2><pre>{}</pre>",
+        esc(scenario_text)
+    );
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">Reproduce: triage-sim {} with seed {} and {} replications gives these figures exactly.</p></body></html>",
+        env!("CARGO_PKG_VERSION"),
+        s.seed,
+        s.replications
+    );
+    h
+}
+
+/// The scenario's channels and workforce.
+fn scenario_section(h: &mut String, s: &Scenario) {
     h.push_str("<h2>Scenario</h2><table><tr><th>channel</th><th>kind</th><th>priority</th><th>mean arrivals / h</th><th>mean handle time</th><th>target</th></tr>");
     for c in &s.channels {
         let _ = write!(
@@ -85,6 +115,10 @@ pub fn html_report(
             t.officers
         ))
     );
+}
+
+/// The KPI table by channel, targets missed in red, and handler occupancy.
+fn results_section(h: &mut String, results: &Results) {
     h.push_str("<h2>Results by channel</h2><table><tr><th>channel</th><th>offered</th><th>service level</th><th>mean wait</th><th>90th pct wait</th><th>abandoned</th><th>P(wait)</th></tr>");
     for (i, (name, k)) in results.channels.iter().enumerate() {
         let show = |kpi: &str| get(k, kpi).map_or("—".to_owned(), |e| cell(kpi, e));
@@ -108,6 +142,15 @@ pub fn html_report(
         h,
         "</table><p>Handler occupancy {occ}. Service levels in red miss their target.</p>"
     );
+}
+
+/// The charts, each inline as SVG; returns the best-priority channel the charts are about.
+fn charts_section<'a>(
+    h: &mut String,
+    s: &'a Scenario,
+    results: &Results,
+    staffing: Option<&StaffAnswer>,
+) -> &'a str {
     let picks = ChartChannels::of(s);
     let (first, second) = (picks.first, picks.second);
     let mut charts: Vec<(&str, Chart<'_>)> = vec![
@@ -160,41 +203,24 @@ pub fn html_report(
             }
         }
     }
-    if let Some(a) = staffing {
-        let c = a.curve.iter().find(|c| c.added == a.handlers_added);
-        let _ = write!(
-            h,
-            "<h2>Staffing answer</h2><p><b>{} call handlers</b> ({:+} on the scenario's {}) meet the {} target on average{}.</p>",
-            a.handlers_needed,
-            a.handlers_added,
-            a.base_handlers,
-            esc(first),
-            c.map_or(String::new(), |c| format!(
-                "; every target was met in {:.0}% of replications (95% CI {:.0}–{:.0}%)",
-                100.0 * c.p_met,
-                100.0 * c.p_met_ci.0,
-                100.0 * c.p_met_ci.1
-            ))
-        );
-    }
-    h.push_str(
-        "<h2>Assumptions and definitions</h2><ul>\
-<li>Service level: callers first answered by a person within the target, out of all offered (abandoners count as misses; calls that drop at once are left out).</li>\
-<li>Waits are to the first human answer (a triage officer or a call handler); the national 999 clock adds the BT transfer leg where the scenario has one.</li>\
-<li>Replications are independent; scenarios compared or searched share their random numbers, so differences are differences of staffing, not of luck.</li>\
-<li>Calibration sources and the published figures the scenarios are checked against: docs/calibration.md.</li></ul>",
-    );
+    first
+}
+
+/// The staffing answer for the best-priority channel `first`.
+fn staffing_section(h: &mut String, a: &StaffAnswer, first: &str) {
+    let c = a.curve.iter().find(|c| c.added == a.handlers_added);
     let _ = write!(
         h,
-        "<h2>The scenario file</h2><pre>{}</pre>",
-        esc(scenario_text)
+        "<h2>Staffing answer</h2><p><b>{} call handlers</b> ({:+} on the scenario's {}) meet the {} target on average{}.</p>",
+        a.handlers_needed,
+        a.handlers_added,
+        a.base_handlers,
+        esc(first),
+        c.map_or(String::new(), |c| format!(
+            "; every target was met in {:.0}% of replications (95% CI {:.0}–{:.0}%)",
+            100.0 * c.p_met,
+            100.0 * c.p_met_ci.0,
+            100.0 * c.p_met_ci.1
+        ))
     );
-    let _ = writeln!(
-        h,
-        "<p class=\"note\">Reproduce: triage-sim {} with seed {} and {} replications gives these figures exactly.</p></body></html>",
-        env!("CARGO_PKG_VERSION"),
-        s.seed,
-        s.replications
-    );
-    h
 }
