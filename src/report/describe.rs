@@ -8,7 +8,7 @@ use crate::time::{HOUR_S, WEEK_S};
 
 /// The `check` description of `s`, read from `file`; `work` is the work estimate's summary.
 pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
-    let load = offered_load(&s);
+    let load = offered_load(s);
     let mut lines: Vec<String> = Vec::new();
     lines.push(format!("{}: valid scenario \"{}\"", file.display(), s.name));
     lines.push(format!(

@@ -9,6 +9,7 @@ mod flags;
 mod fuzz_corpus;
 mod interrupts;
 mod invariants;
+mod layers;
 mod limits;
 mod planning;
 mod queueing_theory;

@@ -50,39 +50,20 @@ pub(super) fn draw_staffing_curve<DB: DrawingBackend>(
                     )
                 })
                 .collect();
-            let band: Vec<(f64, f64)> = pts
-                .iter()
-                .map(|p| (p.0, p.3))
-                .chain(pts.iter().rev().map(|p| (p.0, p.2)))
-                .collect();
-            chart
-                .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))
-                .map_err(draw_err)?;
-            chart
-                .draw_series(LineSeries::new(
-                    pts.iter().map(|p| (p.0, p.1)),
-                    colour.stroke_width(3),
-                ))
-                .map_err(draw_err)?
-                .label(format!("{} service level (95% CI band)", ch.channel))
-                .legend(legend_line(colour.stroke_width(3)));
-            chart
-                .draw_series(
-                    pts.iter()
-                        .map(|p| Circle::new((p.0, p.1), 4, colour.filled())),
-                )
-                .map_err(draw_err)?;
+            draw_mean_and_band(
+                &mut chart,
+                &pts,
+                colour,
+                format!("{} service level (95% CI band)", ch.channel),
+            )?;
             let target = 100.0 * ch.target;
-            chart
-                .draw_series(DashedLineSeries::new(
-                    vec![(f64::from(lo) - 1.0, target), (f64::from(hi) + 1.0, target)],
-                    8,
-                    6,
-                    colour.stroke_width(2),
-                ))
-                .map_err(draw_err)?
-                .label(format!("{} target {:.0}%", ch.channel, target))
-                .legend(legend_line(colour.stroke_width(1)));
+            dashed_target(
+                &mut chart,
+                (f64::from(lo) - 1.0, f64::from(hi) + 1.0),
+                target,
+                (colour, 2, 1),
+                format!("{} target {:.0}%", ch.channel, target),
+            )?;
         }
         let n = f64::from(a.handlers_needed);
         chart
@@ -165,6 +146,45 @@ pub(super) fn draw_interval_staffing<DB: DrawingBackend>(
     draw_legend(&mut chart, SeriesLabelPosition::UpperRight, 14)
 }
 
+/// One row per difference: its interval, its mean, and its name left of the axis (grey and
+/// "(n.s.)" where the interval spans 0). `scale` turns shares into percentage points; `x_left`
+/// is the axis's left end.
+fn draw_forest_rows<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &mut Plane<'_, DB>,
+    rows: &[&KpiDifference],
+    names: &[String],
+    (scale, x_left): (f64, f64),
+) -> Result<(), ChartError> {
+    for (i, d) in rows.iter().enumerate() {
+        let y = i as f64 + 0.5;
+        let colour = if d.significant {
+            PALETTE[0]
+        } else {
+            RGBColor(150, 150, 150)
+        };
+        let e = d.difference;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(e.ci_low * scale, y), (e.ci_high * scale, y)],
+                colour.stroke_width(3),
+            )))
+            .map_err(draw_err)?;
+        chart
+            .draw_series(std::iter::once(Circle::new(
+                (e.mean * scale, y),
+                6,
+                colour.filled(),
+            )))
+            .map_err(draw_err)?;
+        let (px, py) = chart.backend_coord(&(x_left, y));
+        let label = format!("{}{}", names[i], if d.significant { "" } else { " (n.s.)" });
+        root.draw(&Text::new(label, (px - 150, py - 8), ("sans-serif", 15)))
+            .map_err(draw_err)?;
+    }
+    Ok(())
+}
+
 /// Paired differences B − A with their 95% intervals (a forest chart), for one KPI.
 pub(super) fn draw_compare_forest<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -236,46 +256,43 @@ pub(super) fn draw_compare_forest<DB: DrawingBackend>(
                 BLACK.stroke_width(1),
             )))
             .map_err(draw_err)?;
-        for (i, d) in rows.iter().enumerate() {
-            let y = i as f64 + 0.5;
-            let colour = if d.significant {
-                PALETTE[0]
-            } else {
-                RGBColor(150, 150, 150)
-            };
-            let e = d.difference;
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(e.ci_low * scale, y), (e.ci_high * scale, y)],
-                    colour.stroke_width(3),
-                )))
-                .map_err(draw_err)?;
-            chart
-                .draw_series(std::iter::once(Circle::new(
-                    (e.mean * scale, y),
-                    6,
-                    colour.filled(),
-                )))
-                .map_err(draw_err)?;
-            let (px, py) = chart.backend_coord(&(lo - pad, y));
-            let label = format!("{}{}", names[i], if d.significant { "" } else { " (n.s.)" });
-            root.draw(&Text::new(label, (px - 150, py - 8), ("sans-serif", 15)))
-                .map_err(draw_err)?;
-        }
-        Ok(())
+        draw_forest_rows(root, &mut chart, &rows, &names, (scale, lo - pad))
     }
 }
 
-/// A sweep: one parameter as lines of a KPI per channel, two as a heat map of the first channel.
+/// The value of `kpi` for channel `c` at sweep point `p` (NaN where it is undefined).
+fn sweep_value(p: &Point, c: usize, kpi: &str) -> f64 {
+    get(&p.results.channels[c].1, kpi).map_or(f64::NAN, |e| e.mean)
+}
+
+/// The value of the sweep's parameter `i` at point `p`.
+fn setting(p: &Point, i: usize) -> f64 {
+    p.settings[i].value.parse::<f64>().unwrap_or(f64::NAN)
+}
+
+/// A sweep: a line per channel over one parameter, or a heat map over two.
 pub(super) fn draw_sweep<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     points: &[Point],
     kpi: &str,
 ) -> Result<(), ChartError> {
     let first = points.first().ok_or(ChartError::Empty("no points"))?;
-    let value =
-        |p: &Point, c: usize| get(&p.results.channels[c].1, kpi).map_or(f64::NAN, |e| e.mean);
-    let x = |p: &Point, i: usize| p.settings[i].value.parse::<f64>().unwrap_or(f64::NAN);
+    if first.settings.len() == 1 {
+        draw_sweep_lines(root, points, kpi)
+    } else {
+        draw_sweep_heat_map(root, points, kpi)
+    }
+}
+
+/// A one-parameter sweep: `kpi` of every channel against the parameter.
+fn draw_sweep_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    points: &[Point],
+    kpi: &str,
+) -> Result<(), ChartError> {
+    let first = &points[0];
+    let value = |p: &Point, c: usize| sweep_value(p, c, kpi);
+    let x = setting;
     let xs: Vec<f64> = points.iter().map(|p| x(p, 0)).collect();
     let (x0, x1) = (
         xs.iter().copied().fold(f64::INFINITY, f64::min),
@@ -291,142 +308,147 @@ pub(super) fn draw_sweep<DB: DrawingBackend>(
             .collect::<Vec<_>>()
             .join(" × ")
     );
-    {
-        if first.settings.len() == 1 {
-            let ys: Vec<f64> = points
-                .iter()
-                .flat_map(|p| (0..p.results.channels.len()).map(|c| value(p, c)))
-                .filter(|v| v.is_finite())
-                .collect();
-            let (y0, y1) = (
-                ys.iter().copied().fold(0.0, f64::min),
-                ys.iter().copied().fold(1e-9, f64::max) * 1.05,
-            );
-            let mut chart = ChartBuilder::on(root)
-                .caption(&title, ("sans-serif", 22))
-                .margin(16)
-                .x_label_area_size(50)
-                .y_label_area_size(70)
-                .build_cartesian_2d(x0..x1.max(x0 + 1e-9), y0..y1)
-                .map_err(draw_err)?;
-            chart
-                .configure_mesh()
-                .x_desc(first.settings[0].key.clone())
-                .y_desc(kpi)
-                .label_style(("sans-serif", 15))
-                .axis_desc_style(("sans-serif", 17))
-                .draw()
-                .map_err(draw_err)?;
-            for (c, (name, _)) in first.results.channels.iter().enumerate() {
-                let colour = PALETTE[c % PALETTE.len()];
-                chart
-                    .draw_series(LineSeries::new(
-                        points
-                            .iter()
-                            .map(|p| (x(p, 0), value(p, c)))
-                            .filter(|q| q.1.is_finite()),
-                        colour.stroke_width(3),
-                    ))
-                    .map_err(draw_err)?
-                    .label(name.clone())
-                    .legend(legend_line(colour.stroke_width(3)));
-            }
-            draw_legend(&mut chart, SeriesLabelPosition::MiddleRight, 15)
-        } else {
-            let ys: Vec<f64> = points.iter().map(|p| x(p, 1)).collect();
-            let mut ux: Vec<f64> = xs.clone();
-            ux.dedup();
-            let mut uy: Vec<f64> = ys.clone();
-            uy.sort_by(f64::total_cmp);
-            uy.dedup();
-            let target = first.results.targets.first().copied().unwrap_or(f64::NAN);
-            let vals: Vec<f64> = points.iter().map(|p| value(p, 0)).collect();
-            let (v0, v1) = (
-                vals.iter().copied().fold(f64::INFINITY, f64::min),
-                vals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            );
-            let mut chart = ChartBuilder::on(root)
-                .caption(
-                    format!(
-                        "{kpi} by {} × {}",
-                        first.settings[0].key, first.settings[1].key
-                    ),
-                    ("sans-serif", 20),
-                )
-                .margin(16)
-                .x_label_area_size(50)
-                .y_label_area_size(90)
-                .build_cartesian_2d(0.0..ux.len() as f64, 0.0..uy.len() as f64)
-                .map_err(draw_err)?;
-            chart
-                .configure_mesh()
-                .disable_mesh()
-                .x_labels(ux.len() + 1)
-                .y_labels(uy.len() + 1)
-                .x_label_formatter(&|_| String::new())
-                .y_label_formatter(&|_| String::new())
-                .x_desc(first.settings[0].key.clone())
-                .y_desc(first.settings[1].key.clone())
-                .label_style(("sans-serif", 15))
-                .axis_desc_style(("sans-serif", 17))
-                .draw()
-                .map_err(draw_err)?;
-            for (i, v) in ux.iter().enumerate() {
-                let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-                root.draw(&Text::new(
-                    format!("{v}"),
-                    (px - 10, py + 6),
-                    ("sans-serif", 15),
-                ))
-                .map_err(draw_err)?;
-            }
-            for (j, v) in uy.iter().enumerate() {
-                let (px, py) = chart.backend_coord(&(0.0, j as f64 + 0.5));
-                root.draw(&Text::new(
-                    format!("{v}"),
-                    (px - 60, py - 8),
-                    ("sans-serif", 15),
-                ))
-                .map_err(draw_err)?;
-            }
-            root.draw(&Text::new(
-                format!(
-                    "{}, channel {}: colour from {v0:.3} (dark) to {v1:.3} (light){}",
-                    first.results.scenario,
-                    first.results.channels[0].0,
-                    if kpi == "service_level" {
-                        "; outlined: meets its target"
-                    } else {
-                        ""
-                    }
-                ),
-                (90, SIZE.1 as i32 - 18),
-                ("sans-serif", 15),
+    let ys: Vec<f64> = points
+        .iter()
+        .flat_map(|p| (0..p.results.channels.len()).map(|c| value(p, c)))
+        .filter(|v| v.is_finite())
+        .collect();
+    let (y0, y1) = (
+        ys.iter().copied().fold(0.0, f64::min),
+        ys.iter().copied().fold(1e-9, f64::max) * 1.05,
+    );
+    let mut chart = ChartBuilder::on(root)
+        .caption(&title, ("sans-serif", 22))
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d(x0..x1.max(x0 + 1e-9), y0..y1)
+        .map_err(draw_err)?;
+    chart
+        .configure_mesh()
+        .x_desc(first.settings[0].key.clone())
+        .y_desc(kpi)
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 17))
+        .draw()
+        .map_err(draw_err)?;
+    for (c, (name, _)) in first.results.channels.iter().enumerate() {
+        let colour = PALETTE[c % PALETTE.len()];
+        chart
+            .draw_series(LineSeries::new(
+                points
+                    .iter()
+                    .map(|p| (x(p, 0), value(p, c)))
+                    .filter(|q| q.1.is_finite()),
+                colour.stroke_width(3),
             ))
-            .map_err(draw_err)?;
-            for p in points {
-                let (i, j) = (
-                    ux.iter().position(|v| *v == x(p, 0)).unwrap_or(0) as f64,
-                    uy.iter().position(|v| *v == x(p, 1)).unwrap_or(0) as f64,
-                );
-                let v = value(p, 0);
-                let t = (v - v0) / (v1 - v0).max(1e-9);
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(i, j), (i + 1.0, j + 1.0)],
-                        viridis(t).filled(),
-                    )))
-                    .map_err(draw_err)?;
-                if kpi == "service_level" && v >= target {
-                    chart
-                        .draw_series(std::iter::once(Rectangle::new(
-                            [(i, j), (i + 1.0, j + 1.0)],
-                            BLACK.stroke_width(2),
-                        )))
-                        .map_err(draw_err)?;
-                }
-            }
-            Ok(())
-        }
+            .map_err(draw_err)?
+            .label(name.clone())
+            .legend(legend_line(colour.stroke_width(3)));
     }
+    draw_legend(&mut chart, SeriesLabelPosition::MiddleRight, 15)
+}
+
+/// Writes each grid column's and row's parameter value under and beside its cells.
+fn label_grid_cells<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &Plane<'_, DB>,
+    ux: &[f64],
+    uy: &[f64],
+) -> Result<(), ChartError> {
+    for (i, v) in ux.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+        root.draw(&Text::new(
+            format!("{v}"),
+            (px - 10, py + 6),
+            ("sans-serif", 15),
+        ))
+        .map_err(draw_err)?;
+    }
+    for (j, v) in uy.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(0.0, j as f64 + 0.5));
+        root.draw(&Text::new(
+            format!("{v}"),
+            (px - 60, py - 8),
+            ("sans-serif", 15),
+        ))
+        .map_err(draw_err)?;
+    }
+    Ok(())
+}
+
+/// A two-parameter sweep: the first channel's `kpi` as a heat map over both parameters.
+fn draw_sweep_heat_map<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    points: &[Point],
+    kpi: &str,
+) -> Result<(), ChartError> {
+    let first = &points[0];
+    let value = |p: &Point, c: usize| sweep_value(p, c, kpi);
+    let x = setting;
+    let xs: Vec<f64> = points.iter().map(|p| x(p, 0)).collect();
+    let ys: Vec<f64> = points.iter().map(|p| x(p, 1)).collect();
+    let mut ux: Vec<f64> = xs.clone();
+    ux.dedup();
+    let mut uy: Vec<f64> = ys.clone();
+    uy.sort_by(f64::total_cmp);
+    uy.dedup();
+    let target = first.results.targets.first().copied().unwrap_or(f64::NAN);
+    let vals: Vec<f64> = points.iter().map(|p| value(p, 0)).collect();
+    let (v0, v1) = (
+        vals.iter().copied().fold(f64::INFINITY, f64::min),
+        vals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            format!(
+                "{kpi} by {} × {}",
+                first.settings[0].key, first.settings[1].key
+            ),
+            ("sans-serif", 20),
+        )
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(90)
+        .build_cartesian_2d(0.0..ux.len() as f64, 0.0..uy.len() as f64)
+        .map_err(draw_err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(ux.len() + 1)
+        .y_labels(uy.len() + 1)
+        .x_label_formatter(&|_| String::new())
+        .y_label_formatter(&|_| String::new())
+        .x_desc(first.settings[0].key.clone())
+        .y_desc(first.settings[1].key.clone())
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 17))
+        .draw()
+        .map_err(draw_err)?;
+    label_grid_cells(root, &chart, &ux, &uy)?;
+    root.draw(&Text::new(
+        format!(
+            "{}, channel {}: colour from {v0:.3} (dark) to {v1:.3} (light){}",
+            first.results.scenario,
+            first.results.channels[0].0,
+            if kpi == "service_level" {
+                "; outlined: meets its target"
+            } else {
+                ""
+            }
+        ),
+        (90, SIZE.1 as i32 - 18),
+        ("sans-serif", 15),
+    ))
+    .map_err(draw_err)?;
+    for p in points {
+        let (i, j) = (
+            ux.iter().position(|v| *v == x(p, 0)).unwrap_or(0) as f64,
+            uy.iter().position(|v| *v == x(p, 1)).unwrap_or(0) as f64,
+        );
+        let v = value(p, 0);
+        let t = (v - v0) / (v1 - v0).max(1e-9);
+        heat_cell(&mut chart, (i, j), t, kpi == "service_level" && v >= target)?;
+    }
+    Ok(())
 }

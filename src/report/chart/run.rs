@@ -71,11 +71,7 @@ pub(super) fn draw_heat_map<DB: DrawingBackend>(
     results: &Results,
     channel: &str,
 ) -> Result<(), ChartError> {
-    let c = results
-        .channels
-        .iter()
-        .position(|(n, _)| n == channel)
-        .ok_or(ChartError::Empty("no such channel"))?;
+    let c = channel_index(results, channel)?;
     let cells = &results.intervals.hour_of_week.channels[c];
     let target = results.targets.get(c).copied().unwrap_or(f64::NAN);
     let values: Vec<f64> = cells
@@ -121,20 +117,7 @@ pub(super) fn draw_heat_map<DB: DrawingBackend>(
             let (day, hour) = ((h / 24) as f64, (h % 24) as f64);
             let row = 6.0 - day;
             let t = (v - lowest) / (1.0 - lowest).max(1e-9);
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(hour, row), (hour + 1.0, row + 1.0)],
-                    viridis(t).filled(),
-                )))
-                .map_err(draw_err)?;
-            if v.is_finite() && *v < target {
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(hour, row), (hour + 1.0, row + 1.0)],
-                        BLACK.stroke_width(2),
-                    )))
-                    .map_err(draw_err)?;
-            }
+            heat_cell(&mut chart, (hour, row), t, v.is_finite() && *v < target)?;
         }
         for (d, name) in DAYS.iter().enumerate() {
             let (x, y) = chart.backend_coord(&(0.0, 6.5 - d as f64));
@@ -241,31 +224,12 @@ pub(super) fn draw_trend<DB: DrawingBackend>(
     wait_channel: &str,
     cohorts: &[(usize, String)],
 ) -> Result<(), ChartError> {
-    let a = results
-        .channels
-        .iter()
-        .position(|(n, _)| n == sl_channel)
-        .ok_or(ChartError::Empty("no such channel"))?;
-    let b = results
-        .channels
-        .iter()
-        .position(|(n, _)| n == wait_channel)
-        .ok_or(ChartError::Empty("no such channel"))?;
+    let a = channel_index(results, sl_channel)?;
+    let b = channel_index(results, wait_channel)?;
     let weeks = &results.intervals.week.channels;
-    let series = |c: usize, kpi: &str, scale: f64| -> Vec<(f64, f64)> {
-        weeks[c]
-            .iter()
-            .enumerate()
-            .filter_map(|(w, k)| {
-                get(k, kpi)
-                    .filter(|e| e.mean.is_finite())
-                    .map(|e| (w as f64, e.mean * scale))
-            })
-            .collect()
-    };
     let (sl, wait) = (
-        series(a, "service_level", 100.0),
-        series(b, "mean_wait_s", 1.0),
+        weekly_series(results, a, "service_level", 100.0),
+        weekly_series(results, b, "mean_wait_s", 1.0),
     );
     let n = weeks[a].len().max(1) as f64;
     let wait_max = wait.iter().map(|p| p.1).fold(1.0, f64::max) * 1.1;
@@ -296,16 +260,13 @@ pub(super) fn draw_trend<DB: DrawingBackend>(
             .map_err(draw_err)?
             .label(format!("{sl_channel} service level"))
             .legend(legend_line(PALETTE[0].stroke_width(3)));
-        upper
-            .draw_series(DashedLineSeries::new(
-                vec![(0.0, target), (n, target)],
-                8,
-                6,
-                BLACK.stroke_width(1),
-            ))
-            .map_err(draw_err)?
-            .label(format!("target {target:.0}%"))
-            .legend(legend_line(BLACK.stroke_width(1)));
+        dashed_target(
+            &mut upper,
+            (0.0, n),
+            target,
+            (BLACK, 1, 1),
+            format!("target {target:.0}%"),
+        )?;
         let mut lower = ChartBuilder::on(&bottom)
             .margin(12)
             .x_label_area_size(40)
@@ -326,30 +287,64 @@ pub(super) fn draw_trend<DB: DrawingBackend>(
             .map_err(draw_err)?
             .label(format!("{wait_channel} mean wait until first answer"))
             .legend(legend_line(PALETTE[1].stroke_width(3)));
-        for (week, label) in cohorts {
-            let x = *week as f64;
-            for (chart_top, chart) in [(true, &mut upper), (false, &mut lower)] {
-                let y_max = if chart_top { 100.0 } else { wait_max };
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        vec![(x, 0.0), (x, y_max)],
-                        PALETTE[2].stroke_width(2),
-                    )))
-                    .map_err(draw_err)?;
-            }
-            upper
-                .draw_series(std::iter::once(Text::new(
-                    label.clone(),
-                    (x + 0.3, 8.0),
-                    ("sans-serif", 13),
-                )))
-                .map_err(draw_err)?;
-        }
+        mark_cohorts(&mut upper, &mut lower, cohorts, wait_max)?;
         for chart in [&mut upper, &mut lower] {
             draw_legend(chart, SeriesLabelPosition::LowerLeft, 14)?;
         }
         Ok(())
     }
+}
+
+/// The position of the channel named `name` in `results`.
+fn channel_index(results: &Results, name: &str) -> Result<usize, ChartError> {
+    results
+        .channels
+        .iter()
+        .position(|(n, _)| n == name)
+        .ok_or(ChartError::Empty("no such channel"))
+}
+
+/// Channel `c`'s `kpi` week by week, times `scale`, leaving out weeks where it is undefined.
+fn weekly_series(results: &Results, c: usize, kpi: &str, scale: f64) -> Vec<(f64, f64)> {
+    results.intervals.week.channels[c]
+        .iter()
+        .enumerate()
+        .filter_map(|(w, k)| {
+            get(k, kpi)
+                .filter(|e| e.mean.is_finite())
+                .map(|e| (w as f64, e.mean * scale))
+        })
+        .collect()
+}
+
+/// The weeks hiring cohorts reach the phones, as vertical lines on both trend panels, labelled
+/// on the upper one.
+fn mark_cohorts<'a, DB: DrawingBackend>(
+    upper: &mut Plane<'a, DB>,
+    lower: &mut Plane<'a, DB>,
+    cohorts: &[(usize, String)],
+    wait_max: f64,
+) -> Result<(), ChartError> {
+    for (week, label) in cohorts {
+        let x = *week as f64;
+        for (chart_top, chart) in [(true, &mut *upper), (false, &mut *lower)] {
+            let y_max = if chart_top { 100.0 } else { wait_max };
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x, 0.0), (x, y_max)],
+                    PALETTE[2].stroke_width(2),
+                )))
+                .map_err(draw_err)?;
+        }
+        upper
+            .draw_series(std::iter::once(Text::new(
+                label.clone(),
+                (x + 0.3, 8.0),
+                ("sans-serif", 13),
+            )))
+            .map_err(draw_err)?;
+    }
+    Ok(())
 }
 
 /// The weeks of the run in which each hiring cohort reaches the phones (after training), with

@@ -73,3 +73,87 @@ pub(super) fn label_days<DB: DrawingBackend>(
     }
     Ok(())
 }
+
+/// A chart on two continuous axes, as every chart here draws.
+pub(super) type Plane<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// One heat-map cell from `(x, y)` to `(x + 1, y + 1)`, coloured by `t` on the viridis scale
+/// and outlined in black when `outlined`.
+pub(super) fn heat_cell<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    (x, y): (f64, f64),
+    t: f64,
+    outlined: bool,
+) -> Result<(), ChartError> {
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(x, y), (x + 1.0, y + 1.0)],
+            viridis(t).filled(),
+        )))
+        .map_err(draw_err)?;
+    if outlined {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(x, y), (x + 1.0, y + 1.0)],
+                BLACK.stroke_width(2),
+            )))
+            .map_err(draw_err)?;
+    }
+    Ok(())
+}
+
+/// A dashed horizontal line at `y` from `x0` to `x1` (a target), with its legend entry drawn
+/// `legend_width` wide.
+pub(super) fn dashed_target<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    (x0, x1): (f64, f64),
+    y: f64,
+    (colour, width, legend_width): (RGBColor, u32, u32),
+    label: String,
+) -> Result<(), ChartError> {
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(x0, y), (x1, y)],
+            8,
+            6,
+            colour.stroke_width(width),
+        ))
+        .map_err(draw_err)?
+        .label(label)
+        .legend(legend_line(colour.stroke_width(legend_width)));
+    Ok(())
+}
+
+/// A mean line with its 95% band and a marker at each point; `points` are
+/// `(x, mean, ci_low, ci_high)`.
+pub(super) fn draw_mean_and_band<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    points: &[(f64, f64, f64, f64)],
+    colour: RGBColor,
+    label: String,
+) -> Result<(), ChartError> {
+    let band: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| (p.0, p.3))
+        .chain(points.iter().rev().map(|p| (p.0, p.2)))
+        .collect();
+    chart
+        .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))
+        .map_err(draw_err)?;
+    chart
+        .draw_series(LineSeries::new(
+            points.iter().map(|p| (p.0, p.1)),
+            colour.stroke_width(3),
+        ))
+        .map_err(draw_err)?
+        .label(label)
+        .legend(legend_line(colour.stroke_width(3)));
+    chart
+        .draw_series(
+            points
+                .iter()
+                .map(|p| Circle::new((p.0, p.1), 4, colour.filled())),
+        )
+        .map_err(draw_err)?;
+    Ok(())
+}
