@@ -1,7 +1,7 @@
 //! The `triage-sim` command line: parses flags, runs one command, maps errors to exit codes
 //! (0 success, 1 failure while running or writing, 2 bad input or usage, 130 interrupted).
 //!
-//! `mod.rs` holds the flags and the dispatch; [`commands`] the commands; [`sink`] where
+//! `mod.rs` holds the flags and the dispatch; `commands` the commands; `sink` where
 //! results go (standard output, atomic files, charts).
 
 mod atomic_file;

@@ -1,4 +1,9 @@
-//! Presenting results: a terminal table, JSON and CSV, for runs and for the planning commands.
+//! Presenting results: a terminal table, JSON, CSV, the HTML report and charts, for runs and
+//! for the planning commands, and `check`'s description of a scenario.
+//!
+//! Each command's output is a [`Render`] view; [`render`] is the one place that dispatches on
+//! [`Format`]. KPIs are formatted by their unit in [`crate::stats::kpi`]. The report layer
+//! reads results, never engine state, and is the only one that draws (plotters, in [`chart`]).
 
 pub mod chart;
 mod csv;

@@ -1,8 +1,11 @@
-//! Charts as SVG (plotters): the staffing curve, the hour-of-week heat map, paired differences
-//! and sweep surfaces. The only module that knows plotters.
+//! Charts as SVG or PNG (plotters): the staffing curve, handlers needed by hour, the
+//! hour-of-week heat map, the wait distribution, the trend by week, paired differences and
+//! sweeps. The only module that knows plotters: `style` holds the shared pieces, `run` the
+//! charts of one run and `planning` those of the planning commands.
 //!
 //! Colours come from a colour-blind-safe palette (Okabe–Ito) and lines also differ in marker,
-//! so charts survive greyscale printing. Text is SVG text, so no font files are needed.
+//! so charts survive greyscale printing. Text is measured (SVG) and drawn (PNG) with DejaVu
+//! Sans, compiled into the binary from `assets/fonts`, so no fonts need installing.
 
 mod planning;
 mod run;
