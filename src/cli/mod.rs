@@ -43,92 +43,19 @@ enum Command {
     /// Simulate a scenario file and report every KPI with its 95% confidence interval.
     Run(RunArgs),
     /// Validate a scenario and print what it resolved to, or every error.
-    Check {
-        /// The scenario TOML file.
-        file: PathBuf,
-        #[command(flatten)]
-        set: SetArgs,
-    },
+    Check(CheckArgs),
     /// Find the fewest call handlers that meet every target (common random numbers).
     Staff(StaffArgs),
     /// Paired what-if: B − A for every KPI with a confidence interval of the difference.
-    Compare {
-        /// Scenario A (the baseline).
-        a: PathBuf,
-        /// Scenario B (the what-if).
-        b: PathBuf,
-        /// Replications (overrides both files; A's seed is used for both).
-        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
-        replications: Option<u32>,
-        #[command(flatten)]
-        output: OutputArgs,
-        /// Applied to both scenarios.
-        #[command(flatten)]
-        set: SetArgs,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Compare(CompareArgs),
     /// Grid over one or two parameters, each point replicated.
-    Sweep {
-        /// The scenario TOML file.
-        file: PathBuf,
-        /// KEY=START..END[:STEP], e.g. handlers.count=10..20 (one or two).
-        #[arg(long, required = true)]
-        vary: Vec<Vary>,
-        /// The KPI the table shows per channel (JSON and CSV carry all).
-        #[arg(long, default_value = "service_level")]
-        kpi: String,
-        /// Replications per point (overrides the file).
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-        replications: Option<u32>,
-        #[command(flatten)]
-        output: OutputArgs,
-        #[command(flatten)]
-        set: SetArgs,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Sweep(SweepArgs),
 
     /// One self-contained HTML report: KPIs with CIs, charts, the staffing answer, assumptions.
-    Report {
-        /// The scenario TOML file.
-        file: PathBuf,
-        /// Where to write the report (atomically).
-        #[arg(short = 'o', long = "out")]
-        out: PathBuf,
-        /// Replications (overrides the file).
-        #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
-        replications: Option<u32>,
-        /// Leave out the staffing search (faster).
-        #[arg(long)]
-        no_staffing: bool,
-        #[command(flatten)]
-        set: SetArgs,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Report(ReportArgs),
     /// Analytic Erlang C (or, with --patience-s, Erlang A) answer-time figures.
     #[command(allow_negative_numbers = true)]
-    Erlang {
-        /// Poisson arrivals per hour.
-        #[arg(long)]
-        rate_per_hour: f64,
-        /// Mean (exponential) handle time, seconds.
-        #[arg(long)]
-        aht_s: f64,
-        /// Number of agents.
-        #[arg(long)]
-        agents: u32,
-        /// Answer-time threshold for the service level, seconds.
-        #[arg(long)]
-        target_s: f64,
-        /// Mean (exponential) patience, seconds: switches to Erlang A.
-        #[arg(long)]
-        patience_s: Option<f64>,
-        /// Output format (table or json).
-        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-        format: FormatArg,
-    },
+    Erlang(ErlangArgs),
 }
 
 /// `--format`: the command line's name for a [`Format`].
@@ -168,6 +95,99 @@ impl From<IntervalArg> for staffing::IntervalKind {
             IntervalArg::Week => staffing::IntervalKind::Week,
         }
     }
+}
+
+/// The `check` command's arguments.
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The scenario TOML file.
+    file: PathBuf,
+    #[command(flatten)]
+    set: SetArgs,
+}
+
+/// The `compare` command's arguments.
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Scenario A (the baseline).
+    a: PathBuf,
+    /// Scenario B (the what-if).
+    b: PathBuf,
+    /// Replications (overrides both files; A's seed is used for both).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    replications: Option<u32>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Applied to both scenarios.
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The `sweep` command's arguments.
+#[derive(clap::Args)]
+struct SweepArgs {
+    /// The scenario TOML file.
+    file: PathBuf,
+    /// KEY=START..END[:STEP], e.g. handlers.count=10..20 (one or two).
+    #[arg(long, required = true)]
+    vary: Vec<Vary>,
+    /// The KPI the table shows per channel (JSON and CSV carry all).
+    #[arg(long, default_value = "service_level")]
+    kpi: String,
+    /// Replications per point (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    replications: Option<u32>,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The `report` command's arguments.
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// The scenario TOML file.
+    file: PathBuf,
+    /// Where to write the report (atomically).
+    #[arg(short = 'o', long = "out")]
+    out: PathBuf,
+    /// Replications (overrides the file).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    replications: Option<u32>,
+    /// Leave out the staffing search (faster).
+    #[arg(long)]
+    no_staffing: bool,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The `erlang` command's arguments.
+#[derive(clap::Args)]
+struct ErlangArgs {
+    /// Poisson arrivals per hour.
+    #[arg(long)]
+    rate_per_hour: f64,
+    /// Mean (exponential) handle time, seconds.
+    #[arg(long)]
+    aht_s: f64,
+    /// Number of agents.
+    #[arg(long)]
+    agents: u32,
+    /// Answer-time threshold for the service level, seconds.
+    #[arg(long)]
+    target_s: f64,
+    /// Mean (exponential) patience, seconds: switches to Erlang A.
+    #[arg(long)]
+    patience_s: Option<f64>,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
 }
 
 /// The `staff` command's arguments.
@@ -366,25 +386,25 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
     match command {
         None => run_default(),
         Some(Command::Run(args)) => run(&args),
-        Some(Command::Check { file, set }) => check(&file, &set.set),
-        Some(Command::Report {
+        Some(Command::Check(CheckArgs { file, set })) => check(&file, &set.set),
+        Some(Command::Report(ReportArgs {
             file,
             out,
             replications,
             no_staffing,
             set,
             limits,
-        }) => report_html(&file, &set.set, &out, replications, !no_staffing, limits),
+        })) => report_html(&file, &set.set, &out, replications, !no_staffing, limits),
         Some(Command::Staff(args)) => staff_command(args),
-        Some(Command::Compare {
+        Some(Command::Compare(CompareArgs {
             a,
             b,
             replications,
             set,
             output,
             limits,
-        }) => compare(&a, &b, &set.set, replications, &output, limits),
-        Some(Command::Sweep {
+        })) => compare(&a, &b, &set.set, replications, &output, limits),
+        Some(Command::Sweep(SweepArgs {
             file,
             vary,
             kpi,
@@ -392,15 +412,15 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
             set,
             output,
             limits,
-        }) => sweep(&file, &set.set, &vary, &kpi, replications, &output, limits),
-        Some(Command::Erlang {
+        })) => sweep(&file, &set.set, &vary, &kpi, replications, &output, limits),
+        Some(Command::Erlang(ErlangArgs {
             rate_per_hour,
             aht_s,
             agents,
             target_s,
             patience_s,
             format,
-        }) => erlang(
+        })) => erlang(
             ErlangInput {
                 rate_per_hour,
                 aht_s,

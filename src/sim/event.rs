@@ -340,9 +340,7 @@ mod tests {
         q.schedule(t, Event::Abandon(id));
         q.schedule(t, Event::HandlerFree { handler: 0 });
         q.schedule(SimTime(5), Event::Arrival { channel: 1 });
-        q.schedule(t, Event::Overflow(id));
         q.schedule(t, Event::TriageDone(id));
-        q.schedule(t, Event::ShiftStart { group: 0, team: 0 });
         let order: Vec<Event> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(
             order,
@@ -350,26 +348,49 @@ mod tests {
                 Event::Arrival { channel: 1 },
                 Event::HandlerFree { handler: 0 },
                 Event::TriageDone(id),
-                Event::ShiftStart { group: 0, team: 0 },
-                Event::Overflow(id),
                 Event::Abandon(id),
                 Event::Arrival { channel: 0 },
             ]
         );
-        let rungs: Vec<Rung> = [
+    }
+
+    /// Every rung against every other: scheduled worst rung first, popped best rung first.
+    #[test]
+    fn every_rung_goes_before_the_rungs_below_it() {
+        let id = CallerId {
+            slot: 0,
+            generation: 0,
+        };
+        let one_per_rung = [
             Event::HandlerFree { handler: 0 },
-            Event::TriageClose,
+            Event::ShiftStart { group: 0, team: 0 },
             Event::Overflow(id),
             Event::Abandon(id),
             Event::Redial {
                 channel: 0,
                 attempt: 1,
             },
-        ]
-        .iter()
-        .map(|e| e.rung())
-        .collect();
-        assert!(rungs.is_sorted() && rungs.windows(2).all(|w| w[0] != w[1]));
+        ];
+        let rungs: Vec<Rung> = one_per_rung.iter().map(|e| e.rung()).collect();
+        assert_eq!(
+            rungs,
+            [
+                Rung::Release,
+                Rung::CapacityChange,
+                Rung::Dispatch,
+                Rung::Abandonment,
+                Rung::Arrival
+            ]
+        );
+        for (i, a) in one_per_rung.iter().enumerate() {
+            for b in &one_per_rung[i + 1..] {
+                let mut q = EventQueue::new(1);
+                q.schedule(SimTime(7), *b);
+                q.schedule(SimTime(7), *a);
+                let order: Vec<Event> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+                assert_eq!(order, vec![*a, *b], "{a:?} must go before {b:?}");
+            }
+        }
     }
 
     #[test]
