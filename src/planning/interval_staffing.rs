@@ -61,6 +61,7 @@ pub fn staffed_by_hour(s: &Scenario, staff: &[u32]) -> Scenario {
                 pattern: (0..7).map(|k| (first_weekday + k) % 7 == h / 24).collect(),
             }),
             channels: (0..s.channels.len()).collect(),
+            reserve: None,
             overflow: None,
         })
         .collect();

@@ -39,6 +39,7 @@ impl Handlers {
             teams: 1,
             shift: None,
             channels: (0..n_channels).collect(),
+            reserve: None,
             overflow: None,
         }]
     }

@@ -183,6 +183,8 @@ pub struct Group {
     pub shift: Option<Shift>,
     /// Indices of the channels this group serves.
     pub channels: Vec<usize>,
+    /// Capacity this group keeps free for a protected channel (trunk reservation).
+    pub reserve: Option<Reserve>,
     /// A channel the group is pulled onto when its callers have waited long.
     pub overflow: Option<Overflow>,
 }
@@ -198,13 +200,28 @@ pub struct Shift {
     pub pattern: Vec<bool>,
 }
 
-/// Pulling a group onto another channel when its callers wait long.
-#[derive(Clone, Debug, PartialEq)]
+/// A flex rule: pulling a group onto another channel when that channel's callers have waited
+/// long, or when its queue is long. Either condition is enough.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Overflow {
     /// Channel index the group may take callers from.
     pub channel: usize,
-    /// Only callers who have waited at least this long.
+    /// Callers who have waited at least this long may be taken ([`SimTime::NEVER`]: no such
+    /// rule).
     pub after: SimTime,
+    /// While more than this many of the channel's callers wait, its oldest may be taken
+    /// (`None`: no such rule).
+    pub queue_over: Option<u32>,
+}
+
+/// Trunk reservation: a group's handlers take callers of other channels only while at least
+/// `idle` other handlers able to take `channel` stay idle, so that capacity is kept for it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reserve {
+    /// The protected channel's index.
+    pub channel: usize,
+    /// Idle handlers able to take it that must remain after taking another channel's caller.
+    pub idle: u32,
 }
 
 /// A cohort of new handlers.

@@ -149,14 +149,25 @@ pub struct RawGroup {
     pub pattern: Option<Spanned<String>>,
     pub channels: Option<Spanned<Vec<Spanned<String>>>>,
     pub overflow: Option<Spanned<RawOverflow>>,
+    pub reserve: Option<Spanned<RawReserve>>,
 }
 
-/// `overflow = { channel, after_s }`: a group pulled onto a channel whose callers wait long.
+/// `overflow = { channel, after_s, queue_over }`: a group pulled onto a channel whose callers
+/// wait long, or whose queue grows long.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawOverflow {
     pub channel: Option<Spanned<String>>,
     pub after_s: Option<Spanned<f64>>,
+    pub queue_over: Option<Spanned<i64>>,
+}
+
+/// `reserve = { channel, idle }`: trunk reservation, keeping handlers free for a channel.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReserve {
+    pub channel: Option<Spanned<String>>,
+    pub idle: Option<Spanned<i64>>,
 }
 
 /// `[[handlers.hires]]`: a cohort of new handlers.

@@ -99,6 +99,12 @@ impl IdleSet {
         self.items.pop()
     }
 
+    /// How many handlers are in the set.
+    #[inline]
+    pub fn len(&self) -> u32 {
+        self.items.len() as u32
+    }
+
     /// The handlers in the set.
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         self.items.iter().copied()

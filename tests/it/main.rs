@@ -6,6 +6,7 @@ mod cli;
 mod conservation;
 mod determinism;
 mod flags;
+mod flex_rules;
 mod fuzz_corpus;
 mod interrupts;
 mod invariants;

@@ -25,7 +25,7 @@ use super::raw::{
 };
 use super::{
     Bursts, Channel, ChannelKind, Demand, Diagnostic, Drops, Group, Handlers, Hire, Overflow,
-    Redial, Scenario, ScenarioError, Shift, Target, Triage, TriagePolicy, offered_load,
+    Redial, Reserve, Scenario, ScenarioError, Shift, Target, Triage, TriagePolicy, offered_load,
 };
 use crate::calendar::{Calendar, HOURS_PER_WEEK, days_in_first_year};
 use crate::dist::Dist;

@@ -214,12 +214,14 @@ impl Validator {
         let shift = self.shift(g, &path, &span, pattern);
         let served = self.served(g, &path, channels);
         let overflow = self.overflow(g, &path, channels);
+        let reserve = self.reserve(g, &path, channels);
         Some(Group {
             name: name.to_owned(),
             headcount: headcount?,
             teams: teams?,
             shift: shift?,
             channels: served?,
+            reserve: reserve?,
             overflow: overflow?,
         })
     }
@@ -299,50 +301,89 @@ impl Validator {
         }
     }
 
-    /// `overflow`: the channel a group is pulled onto after a wait.
+    /// `overflow`: the channel a group is pulled onto after a wait, or when its queue is long.
     fn overflow(
         &mut self,
         g: &RawGroup,
         path: &str,
         channels: &[Channel],
     ) -> Option<Option<Overflow>> {
-        match &g.overflow {
-            None => Some(None),
-            Some(o) => {
-                let op = join(path, "overflow");
-                let ch = self
-                    .required(
-                        &o.get_ref().channel,
-                        &op,
-                        "channel",
-                        &o.span(),
-                        "the channel the group is pulled onto",
-                    )
-                    .and_then(|c| self.channel_index(c, join(&op, "channel"), channels));
-                let after = self
-                    .required(
-                        &o.get_ref().after_s,
-                        &op,
-                        "after_s",
-                        &o.span(),
-                        "the wait after which the group helps, seconds",
-                    )
-                    .and_then(|v| {
-                        self.number(
-                            v,
-                            join(&op, "after_s"),
-                            |x| x >= 0.0,
-                            "a number of seconds of at least 0",
-                        )
-                    });
-                (|| {
-                    Some(Some(Overflow {
-                        channel: ch?,
-                        after: SimTime::from_secs(after?),
-                    }))
-                })()
-            }
+        let Some(o) = &g.overflow else {
+            return Some(None);
+        };
+        let (op, span, r) = (join(path, "overflow"), o.span(), o.get_ref());
+        let ch = self
+            .required(
+                &r.channel,
+                &op,
+                "channel",
+                &span,
+                "the channel the group is pulled onto",
+            )
+            .and_then(|c| self.channel_index(c, join(&op, "channel"), channels));
+        if r.after_s.is_none() && r.queue_over.is_none() {
+            self.error(
+                join(&op, "after_s"),
+                Some(span),
+                "missing key; expected after_s (the wait after which the group helps, seconds) or queue_over (the queue length beyond which it helps), or both",
+            );
+            return None;
         }
+        let after = match &r.after_s {
+            None => Some(SimTime::NEVER),
+            Some(v) => self
+                .number(
+                    v,
+                    join(&op, "after_s"),
+                    |x| x >= 0.0,
+                    "a number of seconds of at least 0",
+                )
+                .map(SimTime::from_secs),
+        };
+        let queue_over = match &r.queue_over {
+            None => Some(None),
+            Some(v) => self
+                .integer(v, join(&op, "queue_over"), 0, MAX_STAFF)
+                .map(|k| Some(k as u32)),
+        };
+        Some(Some(Overflow {
+            channel: ch?,
+            after: after?,
+            queue_over: queue_over?,
+        }))
+    }
+
+    /// `reserve`: idle handlers kept free for a protected channel (trunk reservation).
+    fn reserve(
+        &mut self,
+        g: &RawGroup,
+        path: &str,
+        channels: &[Channel],
+    ) -> Option<Option<Reserve>> {
+        let Some(r) = &g.reserve else {
+            return Some(None);
+        };
+        let (rp, span) = (join(path, "reserve"), r.span());
+        let ch = self
+            .required(
+                &r.get_ref().channel,
+                &rp,
+                "channel",
+                &span,
+                "the channel handlers are kept free for",
+            )
+            .and_then(|c| self.channel_index(c, join(&rp, "channel"), channels));
+        let idle = self.required_integer(
+            &r.get_ref().idle,
+            (&rp, "idle"),
+            &span,
+            "how many idle handlers to keep for it",
+            (0, MAX_STAFF),
+        );
+        Some(Some(Reserve {
+            channel: ch?,
+            idle: idle? as u32,
+        }))
     }
 
     /// A rota pattern such as "4on4off" or "5on2off": runs of days on and off, repeating.

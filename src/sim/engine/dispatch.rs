@@ -74,10 +74,82 @@ impl Engine<'_> {
                 .schedule(self.now.after(patience), Event::Abandon(id));
         }
         for i in 0..self.overflow_for_channel[channel].len() {
-            let (_, after) = self.overflow_for_channel[channel][i];
-            self.events
-                .schedule(queued_at.after(after).max(self.now), Event::Overflow(id));
+            let (g, rule) = self.overflow_for_channel[channel][i];
+            if rule.after != SimTime::NEVER {
+                self.events.schedule(
+                    queued_at.after(rule.after).max(self.now),
+                    Event::Overflow(id),
+                );
+            }
+            if rule
+                .queue_over
+                .is_some_and(|k| self.waiting_on(channel) > k)
+                && self.reservation_allows(g, channel, true)
+                && let Some(head) = self.oldest_waiting(channel)
+                && let Some(h) = self.wf.take_idle(g)
+            {
+                self.serve_waiting(h, head);
+                break;
+            }
         }
+    }
+
+    /// How many of `channel`'s callers wait for a handler (first contacts and escalated).
+    #[inline]
+    pub(super) fn waiting_on(&self, channel: usize) -> u32 {
+        QueueId::both(channel)
+            .iter()
+            .map(|q| self.queue_live[q.index()])
+            .sum()
+    }
+
+    /// The caller of `channel` who has waited longest for a handler, best priority first.
+    pub(super) fn oldest_waiting(&mut self, channel: usize) -> Option<CallerId> {
+        let mut best: Option<(i64, SimTime, CallerId)> = None;
+        for q in QueueId::both(channel) {
+            if self.queue_live[q.index()] == 0 {
+                continue;
+            }
+            if let Some(id) = self.live_head(q) {
+                let key = (
+                    self.queue_priority[q.index()],
+                    self.slots[id.slot as usize].queued_at,
+                );
+                if best.is_none_or(|b| key < (b.0, b.1)) {
+                    best = Some((key.0, key.1, id));
+                }
+            }
+        }
+        best.map(|b| b.2)
+    }
+
+    /// Whether flex `rule` lets a handler take a caller who has been queuing since `queued_at`.
+    #[inline]
+    fn flex_fires(&self, rule: Overflow, queued_at: SimTime) -> bool {
+        self.now.since(queued_at) >= rule.after
+            || rule
+                .queue_over
+                .is_some_and(|k| self.waiting_on(rule.channel) > k)
+    }
+
+    /// Whether group `g`'s trunk reservation lets one of its handlers take a caller of
+    /// `channel`: always for the protected channel; for others only while at least the reserved
+    /// number of *other* handlers able to take the protected channel are idle. `counted_idle`:
+    /// the handler deciding is itself in its group's idle set.
+    fn reservation_allows(&self, g: usize, channel: usize, counted_idle: bool) -> bool {
+        match self.group_reserve[g] {
+            Some(r) if channel != r.channel => self.reserve_kept(g, r, counted_idle),
+            _ => true,
+        }
+    }
+
+    /// Whether at least `r.idle` handlers able to take the protected channel, other than the
+    /// one of group `g` deciding, are idle.
+    fn reserve_kept(&self, g: usize, r: Reserve, counted_idle: bool) -> bool {
+        let groups = &self.groups_for_channel[r.channel];
+        let idle: u32 = groups.iter().map(|&k| self.wf.groups[k].idle.len()).sum();
+        let itself = u32::from(counted_idle && groups.contains(&g));
+        idle - itself >= r.idle
     }
 
     /// Takes the caller off its queue's live count; returns the time it spent there, for the
@@ -134,7 +206,9 @@ impl Engine<'_> {
                     return partner;
                 }
             }
-            if let Some(h) = self.wf.take_idle(g) {
+            if self.reservation_allows(g, channel, true)
+                && let Some(h) = self.wf.take_idle(g)
+            {
                 return Some(h);
             }
         }
@@ -183,9 +257,14 @@ impl Engine<'_> {
         let chats_only = handler.chats > 0;
         let held = u32::from(handler.chats);
         let mut best: Option<(i64, SimTime, CallerId)> = None;
+        // Trunk reservation: decided once per call (the idle count does not change here).
+        let reserved = self.group_reserve[g].map(|r| (r.channel, self.reserve_kept(g, r, false)));
         for i in 0..self.group_queues[g].len() {
             let q = self.group_queues[g][i];
             if self.queue_live[q.index()] == 0 {
+                continue;
+            }
+            if reserved.is_some_and(|(p, allowed)| q.channel() != p && !allowed) {
                 continue;
             }
             let priority = self.queue_priority[q.index()];
@@ -203,15 +282,16 @@ impl Engine<'_> {
                 }
             }
         }
-        if let (Some((c, after)), false) = (self.group_overflow[g], chats_only) {
-            for q in QueueId::both(c) {
+        if let (Some(rule), false) = (self.group_overflow[g], chats_only) {
+            for q in QueueId::both(rule.channel) {
                 if self.queue_live[q.index()] == 0 {
                     continue;
                 }
                 if let Some(id) = self.live_head(q) {
                     let t = self.slots[id.slot as usize].queued_at;
                     let priority = self.queue_priority[q.index()];
-                    let eligible = self.now.since(t) >= after;
+                    let eligible = self.flex_fires(rule, t)
+                        && reserved.is_none_or(|(p, allowed)| rule.channel == p || allowed);
                     if eligible && best.is_none_or(|b| (priority, t) < (b.0, b.1)) {
                         best = Some((priority, t, id));
                     }
@@ -297,8 +377,9 @@ impl Engine<'_> {
         }
         let channel = usize::from(c.channel);
         for i in 0..self.overflow_for_channel[channel].len() {
-            let (g, after) = self.overflow_for_channel[channel][i];
-            if self.now.since(c.queued_at) >= after
+            let (g, rule) = self.overflow_for_channel[channel][i];
+            if self.flex_fires(rule, c.queued_at)
+                && self.reservation_allows(g, channel, true)
                 && let Some(h) = self.wf.take_idle(g)
             {
                 self.serve_waiting(h, id);

@@ -26,7 +26,7 @@ use super::workforce::{HandlerState, Workforce, next_shift};
 use crate::calendar::Calendar;
 use crate::dist::Dist;
 use crate::rng::{SimRng, StreamKind, stream};
-use crate::scenario::{ChannelKind, Group, Scenario, TriagePolicy};
+use crate::scenario::{ChannelKind, Group, Overflow, Reserve, Scenario, TriagePolicy};
 use crate::sim::tally::Tally;
 use crate::time::{DAY_US, SimTime};
 use queue_id::QueueId;
@@ -118,10 +118,12 @@ struct Engine<'s> {
     groups_for_channel: Vec<Vec<usize>>,
     /// Queues each group serves, best priority first.
     group_queues: Vec<Vec<QueueId>>,
-    /// Per group: the channel it is pulled onto, and after how long a wait.
-    group_overflow: Vec<Option<(usize, SimTime)>>,
-    /// Per channel: groups that may take its callers after a wait.
-    overflow_for_channel: Vec<Vec<(usize, SimTime)>>,
+    /// Per group: its flex rule, the channel it is pulled onto and when.
+    group_overflow: Vec<Option<Overflow>>,
+    /// Per channel: groups that may be pulled onto it, with their rules.
+    overflow_for_channel: Vec<Pullers>,
+    /// Per group: the channel it keeps idle handlers for (trunk reservation).
+    group_reserve: Vec<Option<Reserve>>,
     busy_handlers: u32,
     on_duty: u32,
     busy_officers: u32,
@@ -194,21 +196,17 @@ fn queue_routing(s: &Scenario, groups: &[Group]) -> (Vec<i64>, Vec<Vec<usize>>, 
     (queue_priority, groups_for_channel, group_queues)
 }
 
-/// Per group: the channel it is pulled onto and after how long a wait; per channel: the
-/// groups that may take its callers after a wait.
-#[allow(clippy::type_complexity)]
-fn overflow_routing(
-    groups: &[Group],
-    n: usize,
-) -> (Vec<Option<(usize, SimTime)>>, Vec<Vec<(usize, SimTime)>>) {
-    let group_overflow: Vec<Option<(usize, SimTime)>> = groups
-        .iter()
-        .map(|g| g.overflow.as_ref().map(|o| (o.channel, o.after)))
-        .collect();
+/// The groups that may be pulled onto one channel, each with its flex rule.
+type Pullers = Vec<(usize, Overflow)>;
+
+/// Per group: its flex rule (the channel it is pulled onto, and when); per channel: the groups
+/// that may be pulled onto it, with their rules.
+fn overflow_routing(groups: &[Group], n: usize) -> (Vec<Option<Overflow>>, Vec<Pullers>) {
+    let group_overflow: Vec<Option<Overflow>> = groups.iter().map(|g| g.overflow).collect();
     let mut overflow_for_channel = vec![Vec::new(); n];
     for (g, o) in group_overflow.iter().enumerate() {
-        if let Some((c, after)) = o {
-            overflow_for_channel[*c].push((g, *after));
+        if let Some(o) = o {
+            overflow_for_channel[o.channel].push((g, *o));
         }
     }
     (group_overflow, overflow_for_channel)
@@ -275,6 +273,7 @@ impl<'s> Engine<'s> {
             group_queues,
             group_overflow,
             overflow_for_channel,
+            group_reserve: groups.iter().map(|g| g.reserve).collect(),
             busy_handlers: 0,
             on_duty: 0,
             busy_officers: 0,
