@@ -1,7 +1,7 @@
 //! Results as CSV: `scope,channel,kpi,mean,ci_low,ci_high,interval`, one row per channel and
 //! KPI (scope `channel`), then the pool (`handlers`), the triage team (`triage`), the
-//! per-interval rows (scopes `hour_of_week`, `month`, `week`, with the cell's label in
-//! `interval`) and run facts (`run`).
+//! per-interval rows (scopes `hour_of_week`, `month`, `week`, `hour_of_day`, with the cell's
+//! label in `interval`) and run facts (`run`).
 
 use super::csv_text::{finish, num};
 use crate::stats::Results;
@@ -43,6 +43,7 @@ pub fn results_csv(results: &Results) -> Result<String, csv::Error> {
         ("hour_of_week", &labels.hour_of_week, &iv.hour_of_week),
         ("month", &labels.month, &iv.month),
         ("week", &labels.week, &iv.week),
+        ("hour_of_day", &labels.hour_of_day, &iv.hour_of_day),
     ] {
         for ((name, _), cells) in results.channels.iter().zip(&series.channels) {
             for (label, kpis) in labels.iter().zip(cells) {

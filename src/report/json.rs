@@ -1,6 +1,6 @@
 //! Results as JSON: `channels.<name>.<kpi>`, `handlers.<kpi>`, `triage.<kpi>` are
 //! `{ "mean", "ci_low", "ci_high" }` objects (null where undefined); run facts at the top level;
-//! `intervals.<hour_of_week|month|week>` hold `labels` and, per channel and for the handlers,
+//! `intervals.<hour_of_week|month|week|hour_of_day>` hold `labels` and, per channel and for the handlers,
 //! one array of such objects per KPI.
 //!
 //! The document is serialised straight from [`Results`] (no intermediate `serde_json::Value`
@@ -111,7 +111,7 @@ impl Serialize for Document<'_> {
         impl Serialize for Intervals<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let (r, labels) = (self.0, &self.0.interval_labels);
-                let mut map = s.serialize_map(Some(3))?;
+                let mut map = s.serialize_map(Some(4))?;
                 for (key, labels, series) in [
                     (
                         "hour_of_week",
@@ -120,6 +120,7 @@ impl Serialize for Document<'_> {
                     ),
                     ("month", &labels.month, &r.intervals.month),
                     ("week", &labels.week, &r.intervals.week),
+                    ("hour_of_day", &labels.hour_of_day, &r.intervals.hour_of_day),
                 ] {
                     map.serialize_entry(
                         key,

@@ -48,6 +48,37 @@ pub struct Cell {
     pub first_wait_sum: Micros,
     /// Sum of time spent in queues (any stage, abandoners included).
     pub queue_time_sum: Micros,
+    /// Callers who waited longer than [`LONG_WAIT`] for a first human answer (answered late, or
+    /// hung up after waiting that long).
+    pub waited_long: u64,
+    /// Sum of waits from arrival until a call handler answered (triaged channels only).
+    pub handler_wait_sum: Micros,
+    /// Callers first answered within the target on the national clock (transfer leg included).
+    pub national_within_target: u64,
+    /// Sum of waits on the national clock (transfer leg included).
+    pub national_wait_sum: Micros,
+}
+
+/// The published "waiting over 15 minutes" threshold.
+pub const LONG_WAIT: SimTime = SimTime::from_whole_secs(15 * 60);
+
+impl Cell {
+    /// Adds another cell's counts and sums to this one (e.g. seven days into an hour of day).
+    pub fn merge(&mut self, other: &Cell) {
+        self.offered += other.offered;
+        self.dropped += other.dropped;
+        self.answered += other.answered;
+        self.abandoned += other.abandoned;
+        self.waited += other.waited;
+        self.within_target += other.within_target;
+        self.first_answered += other.first_answered;
+        self.first_wait_sum.0 += other.first_wait_sum.0;
+        self.queue_time_sum.0 += other.queue_time_sum.0;
+        self.waited_long += other.waited_long;
+        self.handler_wait_sum.0 += other.handler_wait_sum.0;
+        self.national_within_target += other.national_within_target;
+        self.national_wait_sum.0 += other.national_wait_sum.0;
+    }
 }
 
 /// Counts and sums for one channel over the whole run.

@@ -118,6 +118,12 @@ pub const KPIS: &[Kpi] = &[
         "share of offered callers who had to queue",
     ),
     kpi(
+        "waited_over_15min_rate",
+        Share,
+        Lower,
+        "share of offered callers who waited over 15 minutes for a first human answer",
+    ),
+    kpi(
         "asa_s",
         Seconds,
         Lower,

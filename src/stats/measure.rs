@@ -8,10 +8,10 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::scenario::{Channel, Scenario};
+use crate::scenario::{Channel, Scenario, Triage};
 use crate::sim::histogram::Histogram;
 use crate::sim::tally::{Cell, ChannelTally, Micros, Tally};
-use crate::time::{DAY_S, SECS_PER_HOUR, micros_to_secs};
+use crate::time::{DAY_S, HOURS_PER_DAY, SECS_PER_HOUR, micros_to_secs};
 
 /// Confidence level of every interval triage-sim reports.
 pub const CONFIDENCE: f64 = 0.95;
@@ -90,6 +90,9 @@ pub struct IntervalKpis<T> {
     pub month: IntervalSeries<T>,
     /// One cell per week of the run.
     pub week: IntervalSeries<T>,
+    /// 24 cells, 00:00 first: every day of the run's hour of day together (the published
+    /// "worst hours of the day").
+    pub hour_of_day: IntervalSeries<T>,
 }
 
 /// The KPIs of one replication, grouped as they are reported.
@@ -202,6 +205,10 @@ fn channel_kpis(ch: &Channel, t: &ChannelTally, triaged: bool, observed_s: f64) 
             ("p99_handler_wait_s", q(&t.handler_wait, 0.99)),
         ]);
     }
+    k.push((
+        "waited_over_15min_rate",
+        ratio(c.waited_long, c.offered - c.dropped),
+    ));
     k
 }
 
@@ -220,7 +227,35 @@ fn level_kpis(on_duty: u128, busy: u128, seconds: f64) -> Kpis<f64> {
     ]
 }
 
+/// The KPIs of one interval cell of channel `ch`: the cell KPIs every channel has, then the
+/// published bases — the share waiting over 15 minutes, the wait to a call handler (triaged
+/// channels) and the national clock (channels with a transfer leg).
+fn interval_cell_kpis(ch: &Channel, triaged: bool, c: &Cell) -> Kpis<f64> {
+    let mut k = cell_kpis(c);
+    k.push((
+        "waited_over_15min_rate",
+        ratio(c.waited_long, c.offered - c.dropped),
+    ));
+    if triaged {
+        k.push(("mean_handler_wait_s", mean(c.handler_wait_sum, c.answered)));
+    }
+    if ch.transfer.is_some() {
+        k.extend([
+            (
+                "national_service_level",
+                ratio(c.national_within_target, c.offered - c.dropped),
+            ),
+            (
+                "national_mean_wait_s",
+                mean(c.national_wait_sum, c.first_answered),
+            ),
+        ]);
+    }
+    k
+}
+
 fn series(
+    s: &Scenario,
     cells: &[Vec<Cell>],
     on_duty: &[u128],
     busy: &[u128],
@@ -229,7 +264,14 @@ fn series(
     IntervalSeries {
         channels: cells
             .iter()
-            .map(|per_cell| per_cell.iter().map(cell_kpis).collect())
+            .enumerate()
+            .map(|(i, per_cell)| {
+                let (ch, triaged) = (&s.channels[i], s.is_triaged(i));
+                per_cell
+                    .iter()
+                    .map(|c| interval_cell_kpis(ch, triaged, c))
+                    .collect()
+            })
             .collect(),
         handlers: (0..seconds.len())
             .map(|i| level_kpis(on_duty[i], busy[i], seconds[i]))
@@ -272,44 +314,8 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
             f64::from(tally.max_chats_per_handler),
         ),
     ]);
-    let triage = s.triage.as_ref().map(|tr| {
-        let sum = |f: fn(&ChannelTally) -> u64| {
-            tr.channels
-                .iter()
-                .map(|&i| f(&tally.channels[i]))
-                .sum::<u64>()
-        };
-        let offered = sum(|c| c.all.offered);
-        let intercepted = sum(|c| c.intercepted);
-        vec![
-            (
-                "occupancy",
-                area_ratio(tally.officers_busy.area.0, tally.officers_on_duty.area.0),
-            ),
-            ("offered", offered as f64),
-            ("intercepted", intercepted as f64),
-            ("intercept_rate", ratio(intercepted, offered)),
-            ("resolved_at_triage", sum(|c| c.resolved_at_triage) as f64),
-            ("forwarded", sum(|c| c.forwarded) as f64),
-            ("escalated", sum(|c| c.escalated) as f64),
-            (
-                "resolved_rate",
-                ratio(sum(|c| c.resolved_at_triage), offered),
-            ),
-        ]
-    });
-    let (how_s, month_s, week_s) = tally.interval_seconds(s.horizon);
-    let iv = &tally.intervals;
-    let intervals = IntervalKpis {
-        hour_of_week: series(
-            &iv.hour_of_week,
-            &on.by_hour_of_week,
-            &busy.by_hour_of_week,
-            &how_s,
-        ),
-        month: series(&iv.month, &on.by_month, &busy.by_month, &month_s),
-        week: series(&iv.week, &on.by_week, &busy.by_week, &week_s),
-    };
+    let triage = s.triage.as_ref().map(|tr| triage_kpis(tr, tally));
+    let intervals = interval_kpis(s, tally);
     let wait_quantiles = tally
         .channels
         .iter()
@@ -331,6 +337,78 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
         wait_quantiles,
         events: tally.events,
     }
+}
+
+/// The triage team's KPIs, over the channels it triages.
+fn triage_kpis(tr: &Triage, tally: &Tally) -> Kpis<f64> {
+    let sum = |f: fn(&ChannelTally) -> u64| {
+        tr.channels
+            .iter()
+            .map(|&i| f(&tally.channels[i]))
+            .sum::<u64>()
+    };
+    let offered = sum(|c| c.all.offered);
+    let intercepted = sum(|c| c.intercepted);
+    vec![
+        (
+            "occupancy",
+            area_ratio(tally.officers_busy.area.0, tally.officers_on_duty.area.0),
+        ),
+        ("offered", offered as f64),
+        ("intercepted", intercepted as f64),
+        ("intercept_rate", ratio(intercepted, offered)),
+        ("resolved_at_triage", sum(|c| c.resolved_at_triage) as f64),
+        ("forwarded", sum(|c| c.forwarded) as f64),
+        ("escalated", sum(|c| c.escalated) as f64),
+        (
+            "resolved_rate",
+            ratio(sum(|c| c.resolved_at_triage), offered),
+        ),
+    ]
+}
+
+/// Per-interval KPIs: hour of week, month, week, and the hour of day folded from the week.
+fn interval_kpis(s: &Scenario, tally: &Tally) -> IntervalKpis<f64> {
+    let (on, busy) = (&tally.handlers_on_duty, &tally.handlers_busy);
+    let (how_s, month_s, week_s) = tally.interval_seconds(s.horizon);
+    let iv = &tally.intervals;
+    let day_cells: Vec<Vec<Cell>> = iv.hour_of_week.iter().map(|c| by_hour_of_day(c)).collect();
+    IntervalKpis {
+        hour_of_week: series(
+            s,
+            &iv.hour_of_week,
+            &on.by_hour_of_week,
+            &busy.by_hour_of_week,
+            &how_s,
+        ),
+        month: series(s, &iv.month, &on.by_month, &busy.by_month, &month_s),
+        week: series(s, &iv.week, &on.by_week, &busy.by_week, &week_s),
+        hour_of_day: series(
+            s,
+            &day_cells,
+            &sum_by_hour_of_day(&on.by_hour_of_week),
+            &sum_by_hour_of_day(&busy.by_hour_of_week),
+            &sum_by_hour_of_day(&how_s),
+        ),
+    }
+}
+
+/// The 168 hour-of-week cells folded into 24 hours of the day.
+fn by_hour_of_day(hour_of_week: &[Cell]) -> Vec<Cell> {
+    let mut day = vec![Cell::default(); HOURS_PER_DAY];
+    for (h, cell) in hour_of_week.iter().enumerate() {
+        day[h % HOURS_PER_DAY].merge(cell);
+    }
+    day
+}
+
+/// Hour-of-week values (time integrals, seconds) summed into 24 hours of the day.
+fn sum_by_hour_of_day<T: Copy + Default + std::ops::AddAssign>(hour_of_week: &[T]) -> Vec<T> {
+    let mut day = vec![T::default(); HOURS_PER_DAY];
+    for (h, x) in hour_of_week.iter().enumerate() {
+        day[h % HOURS_PER_DAY] += *x;
+    }
+    day
 }
 
 /// Summarises per-interval KPIs across replications, cell by cell.
@@ -368,6 +446,7 @@ pub fn summarise_intervals(reps: &[&IntervalKpis<f64>]) -> IntervalKpis<Estimate
         hour_of_week: series(|k| &k.hour_of_week),
         month: series(|k| &k.month),
         week: series(|k| &k.week),
+        hour_of_day: series(|k| &k.hour_of_day),
     }
 }
 

@@ -46,6 +46,8 @@ pub struct IntervalLabels {
     pub month: Vec<String>,
     /// Start date of each week of the run.
     pub week: Vec<String>,
+    /// `00:00` … `23:00`.
+    pub hour_of_day: Vec<String>,
 }
 
 impl IntervalLabels {
@@ -65,6 +67,9 @@ impl IntervalLabels {
                         .unwrap_or(start);
                     format!("{:04}-{:02}", d.year(), d.month())
                 })
+                .collect(),
+            hour_of_day: (0..crate::time::HOURS_PER_DAY)
+                .map(|h| format!("{h:02}:00"))
                 .collect(),
             week: (0..weeks)
                 .map(|w| {

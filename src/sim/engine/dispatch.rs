@@ -30,6 +30,11 @@ impl Engine<'_> {
         }
         let wait = self.now.since(arrival);
         let within = wait <= self.targets[channel];
+        let handler_wait = a.handler && self.triaged[channel];
+        let national = (a.first && self.s.channels[channel].transfer.is_some()).then(|| {
+            let n = wait.after(transfer);
+            (n, n <= self.targets[channel])
+        });
         self.tally.count(channel, arrival, |c| {
             c.offered += u64::from(a.offered);
             c.answered += u64::from(a.handler);
@@ -38,6 +43,14 @@ impl Engine<'_> {
                 c.first_answered += 1;
                 c.first_wait_sum.add(wait);
                 c.within_target += u64::from(within);
+                c.waited_long += u64::from(wait > LONG_WAIT);
+            }
+            if handler_wait {
+                c.handler_wait_sum.add(wait);
+            }
+            if let Some((n, on_time)) = national {
+                c.national_wait_sum.add(n);
+                c.national_within_target += u64::from(on_time);
             }
         });
         let t = &mut self.tally.channels[channel];
@@ -399,9 +412,11 @@ impl Engine<'_> {
         }
         let queued = self.leave_queue(id);
         if c.counted {
+            let long = !c.answered_once && self.now.since(c.arrival) > LONG_WAIT;
             self.tally.count(channel, c.arrival, |cell| {
                 cell.abandoned += 1;
                 cell.queue_time_sum.add(queued);
+                cell.waited_long += u64::from(long);
             });
             if c.answered_once {
                 self.tally.channels[channel].abandoned_after_triage += 1;

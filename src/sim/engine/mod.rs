@@ -27,7 +27,7 @@ use crate::calendar::Calendar;
 use crate::dist::Dist;
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{ChannelKind, Group, Overflow, Reserve, Scenario, TriagePolicy};
-use crate::sim::tally::Tally;
+use crate::sim::tally::{LONG_WAIT, Tally};
 use crate::time::{DAY_US, SimTime};
 use queue_id::QueueId;
 
