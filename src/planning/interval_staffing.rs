@@ -56,7 +56,7 @@ pub fn staffed_by_hour(s: &Scenario, staff: &[u32]) -> Scenario {
             headcount: staff[h],
             teams: 1,
             shift: Some(Shift {
-                start_s: (h % HOURS_PER_DAY) as u32 * HOUR_S as u32,
+                start: SimTime::from_whole_secs((h % HOURS_PER_DAY) as u64 * HOUR_S),
                 length: SimTime::from_hours(1.0),
                 pattern: (0..7).map(|k| (first_weekday + k) % 7 == h / 24).collect(),
             }),

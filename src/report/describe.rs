@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::scenario::{Group, Load, Scenario, offered_load};
-use crate::time::{HOUR_S, WEEK_S};
+use crate::time::{HOUR_US, MICROS_PER_S, WEEK_S};
 
 /// The `check` description of `s`, read from `file`; `work` is the work estimate's summary.
 pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
@@ -62,7 +62,7 @@ fn describe_channels(s: &Scenario, load: &Load, lines: &mut Vec<String>) {
             c.rate_per_hour,
             c.handle_time.describe(),
             c.target.fraction * 100.0,
-            c.target.answer_within_s,
+            c.target.answer_within.as_secs(),
             load.handler_erlangs[i],
             if s.is_triaged(i) {
                 format!(
@@ -83,8 +83,8 @@ fn describe_groups(s: &Scenario, groups: &[Group], lines: &mut Vec<String>) {
             let on = sh.pattern.iter().filter(|d| **d).count();
             format!(
                 "shift {:02}:{:02} for {} h, {on} days on in {}",
-                sh.start_s / HOUR_S as u32,
-                sh.start_s % HOUR_S as u32 / 60,
+                sh.start.whole_hours(),
+                sh.start.0 % HOUR_US / (60 * MICROS_PER_S),
                 sh.length.as_hours(),
                 sh.pattern.len()
             )

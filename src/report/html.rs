@@ -93,7 +93,7 @@ fn scenario_section(h: &mut String, s: &Scenario) {
             c.rate_per_hour,
             esc(&c.handle_time.describe()),
             100.0 * c.target.fraction,
-            c.target.answer_within_s
+            c.target.answer_within.as_secs()
         );
     }
     h.push_str("</table>");

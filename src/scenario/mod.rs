@@ -140,11 +140,11 @@ pub struct Bursts {
     pub window_s: (f64, f64),
 }
 
-/// An answer-time target: `fraction` of contacts answered within `answer_within_s`.
+/// An answer-time target: `fraction` of contacts answered within `answer_within`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Target {
-    /// Threshold in seconds.
-    pub answer_within_s: f64,
+    /// Answer-time threshold.
+    pub answer_within: SimTime,
     /// Required share of offered contacts answered within the threshold, in `[0, 1]`.
     pub fraction: f64,
     /// Highest acceptable abandonment rate, if the planner sets one.
@@ -192,8 +192,8 @@ pub struct Group {
 /// A daily shift on a repeating pattern of days.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shift {
-    /// Start, seconds after midnight.
-    pub start_s: u32,
+    /// Start, as a time of day (since midnight).
+    pub start: SimTime,
     /// Length of the shift.
     pub length: SimTime,
     /// Days on (true) and off (false), repeating from the start date.
@@ -265,8 +265,8 @@ pub struct Triage {
     pub resolve_fraction: f64,
     /// Probability a triaged call is escalated to the best priority (e.g. vulnerability found).
     pub escalate_fraction: f64,
-    /// Daily opening hours (open, close) in seconds after midnight; `None` = always open.
-    pub hours: Option<(u32, u32)>,
+    /// Daily opening hours (open, close) as times of day; `None` = always open.
+    pub hours: Option<(SimTime, SimTime)>,
     /// Cost of one officer (same unit as handlers'), for the staffing search.
     pub cost_per_officer: f64,
 }

@@ -13,7 +13,7 @@ use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{Group, Hire, Scenario, Shift};
 #[cfg(test)]
 use crate::time::HOUR_S;
-use crate::time::{DAY_S, DAY_US, DAYS_PER_YEAR, MICROS_PER_S, SimTime};
+use crate::time::{DAY_S, DAY_US, DAYS_PER_YEAR, SimTime};
 
 /// What a handler is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,7 +266,7 @@ pub fn next_shift(shift: &Shift, teams: u32, team: u32, after: SimTime) -> (SimT
     let first_day = (after.0 / DAY_US) as i64 - 1;
     for day in first_day.. {
         if shift.pattern[(day + offset).rem_euclid(len) as usize] {
-            let start_us = day * DAY_US as i64 + i64::from(shift.start_s) * MICROS_PER_S as i64;
+            let start_us = day * DAY_US as i64 + shift.start.0 as i64;
             let end_us = start_us + shift.length.0 as i64;
             if end_us > after.0 as i64 {
                 return (
@@ -285,7 +285,7 @@ mod tests {
 
     fn shift(start_h: u32, hours: f64, pattern: &[bool]) -> Shift {
         Shift {
-            start_s: start_h * HOUR_S as u32,
+            start: SimTime::from_whole_secs(u64::from(start_h) * HOUR_S),
             length: SimTime::from_hours(hours),
             pattern: pattern.to_vec(),
         }

@@ -127,7 +127,7 @@ impl Results {
             thresholds_s: scenario
                 .channels
                 .iter()
-                .map(|c| c.target.answer_within_s)
+                .map(|c| c.target.answer_within.as_secs())
                 .collect(),
             wait_quantiles: (0..scenario.channels.len())
                 .map(|c| {

@@ -296,7 +296,7 @@ impl Validator {
             .map_or(parent_priority, |p| *p.get_ref());
         let target = match &r.target {
             None => Some(Target {
-                answer_within_s: SECS_PER_HOUR,
+                answer_within: SimTime::from_secs(SECS_PER_HOUR),
                 fraction: 0.9,
                 max_abandonment: None,
             }),
@@ -376,7 +376,7 @@ impl Validator {
             Some(v) => self.probability(v, join(path, "max_abandonment")).map(Some),
         };
         Some(Target {
-            answer_within_s: within?,
+            answer_within: SimTime::from_secs(within?),
             fraction: fraction?,
             max_abandonment: max_abandonment?,
         })

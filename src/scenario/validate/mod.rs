@@ -29,7 +29,7 @@ use super::{
 };
 use crate::calendar::{Calendar, HOURS_PER_WEEK, days_in_first_year};
 use crate::dist::Dist;
-use crate::time::{HOUR_S, SECS_PER_HOUR, SimTime};
+use crate::time::{DAY_US, HOUR_S, MICROS_PER_S, SECS_PER_HOUR, SimTime};
 
 /// The start date when the file gives none: a Monday.
 const DEFAULT_START: (i16, i8, i8) = (2024, 1, 1);
@@ -385,13 +385,13 @@ impl Validator {
         }
     }
 
-    /// A time of day written "HH:MM" (24:00 allowed), as seconds after midnight.
-    fn time_of_day(&mut self, value: &Spanned<String>, key: String) -> Option<u32> {
+    /// A time of day written "HH:MM" (24:00 allowed), as the time since midnight.
+    fn time_of_day(&mut self, value: &Spanned<String>, key: String) -> Option<SimTime> {
         let text = value.get_ref();
         let parsed = text.split_once(':').and_then(|(h, m)| {
-            let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+            let (h, m): (u64, u64) = (h.parse().ok()?, m.parse().ok()?);
             (m < 60 && (h < 24 || (h == 24 && m == 0)) && text.len() == 5)
-                .then_some(h * HOUR_S as u32 + m * 60)
+                .then(|| SimTime::from_whole_secs(h * HOUR_S + m * 60))
         });
         if parsed.is_none() {
             self.error(

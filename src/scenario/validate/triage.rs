@@ -139,7 +139,7 @@ impl Validator {
     }
 
     /// `triage.open` and `triage.close`: both or neither.
-    fn opening_hours(&mut self, r: &RawTriage) -> Option<Option<(u32, u32)>> {
+    fn opening_hours(&mut self, r: &RawTriage) -> Option<Option<(SimTime, SimTime)>> {
         match (&r.open, &r.close) {
             (None, None) => Some(None),
             (Some(o), Some(c)) => {

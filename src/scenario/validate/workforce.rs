@@ -246,7 +246,7 @@ impl Validator {
                 );
                 (|| {
                     Some(Some(Shift {
-                        start_s: start?.min(86_399),
+                        start: start?.min(SimTime::from_whole_secs(DAY_US / MICROS_PER_S - 1)),
                         length: SimTime::from_hours(hours?),
                         pattern: pattern?,
                     }))

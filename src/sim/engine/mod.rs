@@ -294,11 +294,7 @@ impl<'s> Engine<'s> {
                 .collect(),
             streams,
             triaged: (0..n).map(|i| s.is_triaged(i)).collect(),
-            targets: s
-                .channels
-                .iter()
-                .map(|c| SimTime::from_secs(c.target.answer_within_s))
-                .collect(),
+            targets: s.channels.iter().map(|c| c.target.answer_within).collect(),
         }
     }
 
@@ -361,17 +357,11 @@ impl<'s> Engine<'s> {
             match t.hours {
                 None => self.officers_on_duty = t.officers,
                 Some((open, close)) => {
-                    if Self::open_at(0, open, close) {
+                    if Self::open_at(SimTime::ZERO, open, close) {
                         self.officers_on_duty = t.officers;
                     }
-                    self.schedule_capacity(
-                        SimTime::from_whole_secs(u64::from(open)),
-                        Event::TriageOpen,
-                    );
-                    self.schedule_capacity(
-                        SimTime::from_whole_secs(u64::from(close)),
-                        Event::TriageClose,
-                    );
+                    self.schedule_capacity(open, Event::TriageOpen);
+                    self.schedule_capacity(close, Event::TriageClose);
                 }
             }
             self.tally

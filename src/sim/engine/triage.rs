@@ -3,11 +3,11 @@
 use super::*;
 
 impl Engine<'_> {
-    pub(super) fn open_at(time_of_day_s: u32, open: u32, close: u32) -> bool {
+    pub(super) fn open_at(time_of_day: SimTime, open: SimTime, close: SimTime) -> bool {
         if open <= close {
-            (open..close).contains(&time_of_day_s)
+            (open..close).contains(&time_of_day)
         } else {
-            time_of_day_s >= open || time_of_day_s < close
+            time_of_day >= open || time_of_day < close
         }
     }
 
