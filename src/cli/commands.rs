@@ -9,6 +9,7 @@ use super::atomic_file;
 use super::interrupt;
 use crate::erlang::ErlangInput;
 use crate::planning::budget::Work;
+use crate::planning::published;
 use crate::planning::staffing::{self, StaffOptions};
 use crate::planning::sweep::{Point, Vary};
 use crate::report::chart::Chart;
@@ -258,6 +259,34 @@ pub(super) fn staff_by_interval(
     };
     let text = report::render(&view, format)?;
     emit(&text, out)
+}
+
+/// `published`: every figure of a figures file beside its simulated counterpart.
+pub(super) fn published(args: &PublishedArgs) -> Result<(), Failure> {
+    let (format, out, chart) = args.output.checked()?;
+    if chart.is_some() {
+        return Err(Failure::Input(
+            "published draws no chart; expected no --chart".into(),
+        ));
+    }
+    let figures = published::load_figures(&args.file).map_err(Failure::Input)?;
+    let mut loaded = Vec::new();
+    for path in published::scenarios_of(&figures) {
+        let scenario = load_scenario(&path, &[], args.replications)?;
+        loaded.push((path, scenario));
+    }
+    let work = loaded
+        .iter()
+        .map(|(_, s)| Work::of(s))
+        .reduce(Work::then)
+        .unwrap_or_default();
+    args.limits.allow(&work, cores())?;
+    let comparisons = published::compare(&figures, &loaded, &runner()).map_err(Failure::Input)?;
+    not_interrupted()?;
+    let view = report::PublishedView {
+        comparisons: &comparisons,
+    };
+    emit(&report::render(&view, format)?, out)
 }
 
 pub(super) fn compare(

@@ -53,6 +53,9 @@ enum Command {
 
     /// One self-contained HTML report: KPIs with CIs, charts, the staffing answer, assumptions.
     Report(ReportArgs),
+    /// Published figures beside the simulation: each scenario named in FILE is run once, and
+    /// every figure is shown with its simulated mean, 95% CI and whether it is within tolerance.
+    Published(PublishedArgs),
     /// Analytic Erlang C (or, with --patience-s, Erlang A) answer-time figures.
     #[command(allow_negative_numbers = true)]
     Erlang(ErlangArgs),
@@ -188,6 +191,20 @@ struct ErlangArgs {
     /// Output format (table or json).
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
+}
+
+/// The `published` command's arguments.
+#[derive(clap::Args)]
+struct PublishedArgs {
+    /// The figures file (TOML `[[figure]]` tables; see docs/calibration.md).
+    file: PathBuf,
+    /// Replications per scenario (overrides the scenario files).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    replications: Option<u32>,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// The `staff` command's arguments.
@@ -413,6 +430,7 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
             output,
             limits,
         })) => sweep(&file, &set.set, &vary, &kpi, replications, &output, limits),
+        Some(Command::Published(args)) => published(&args),
         Some(Command::Erlang(ErlangArgs {
             rate_per_hour,
             aht_s,

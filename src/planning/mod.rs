@@ -4,5 +4,6 @@
 
 pub mod budget;
 pub mod interval_staffing;
+pub mod published;
 pub mod staffing;
 pub mod sweep;

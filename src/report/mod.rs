@@ -12,6 +12,7 @@ mod describe;
 mod html;
 mod json;
 mod planning;
+mod published;
 mod table;
 mod views;
 
@@ -23,6 +24,7 @@ pub use planning::{
     compare_csv, compare_json, compare_table, interval_csv, interval_table, mix_table, staff_csv,
     staff_json, staff_table, sweep_csv, sweep_json, sweep_table,
 };
+pub use published::PublishedView;
 pub use table::{erlang_table, results_table};
 pub use views::{CompareView, ErlangView, IntervalView, MixView, RunView, StaffView, SweepView};
 

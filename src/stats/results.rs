@@ -158,3 +158,122 @@ impl Results {
         }
     }
 }
+
+impl Results {
+    /// The estimate at a KPI's JSON key path of `run`'s output: `channels.<ch>.<kpi>`,
+    /// `handlers.<kpi>`, `triage.<kpi>`, or `intervals.<kind>.channels.<ch>.<kpi>` /
+    /// `intervals.<kind>.handlers.<kpi>` at the interval `cells` given by label. Several cells
+    /// are combined weighted by the channel's offered contacts in each (equally for handlers);
+    /// the combined half-width is the weighted sum of the cells' half-widths (conservative).
+    pub fn estimate_at(&self, path: &str, cells: &[String]) -> Result<Estimate, String> {
+        let parts: Vec<&str> = path.split('.').collect();
+        let (kpi, inner) = match parts.split_last() {
+            Some((kpi, inner)) if !inner.is_empty() => (*kpi, inner),
+            _ => {
+                return Err(format!(
+                    "\"{path}\": expected a path such as channels.999.mean_wait_s"
+                ));
+            }
+        };
+        let whole_run = |scope: &[&str]| -> Result<&Kpis<Estimate>, String> {
+            match scope {
+                ["handlers"] => Ok(&self.handlers),
+                ["triage"] => self
+                    .triage
+                    .as_ref()
+                    .ok_or("the scenario has no triage team".into()),
+                ["channels", name @ ..] => self.channel_kpis(&name.join(".")),
+                _ => Err(format!(
+                    "\"{path}\": expected channels.<name>.<kpi>, handlers.<kpi>, triage.<kpi> or intervals.<kind>.…"
+                )),
+            }
+        };
+        let found = |kpis: &Kpis<Estimate>| {
+            crate::stats::get(kpis, kpi).ok_or_else(|| format!("no KPI \"{kpi}\" at \"{path}\""))
+        };
+        let ["intervals", kind, scope @ ..] = inner else {
+            if !cells.is_empty() {
+                return Err(format!(
+                    "\"{path}\" is a whole-run KPI; expected no interval"
+                ));
+            }
+            return found(whole_run(inner)?);
+        };
+        let (series, labels) = self.interval_series(kind)?;
+        if cells.is_empty() {
+            return Err(format!(
+                "\"{path}\" is per interval; expected an interval label"
+            ));
+        }
+        let (per_cell, weights): (&Vec<Kpis<Estimate>>, Option<&Vec<Kpis<Estimate>>>) = match scope
+        {
+            ["handlers"] => (&series.handlers, None),
+            ["channels", name @ ..] => {
+                let name = name.join(".");
+                let c = self
+                    .channels
+                    .iter()
+                    .position(|(n, _)| *n == name)
+                    .ok_or_else(|| self.no_channel(&name))?;
+                (&series.channels[c], Some(&series.channels[c]))
+            }
+            _ => {
+                return Err(format!(
+                    "\"{path}\": expected intervals.<kind>.channels.<name>.<kpi> or intervals.<kind>.handlers.<kpi>"
+                ));
+            }
+        };
+        let (mut total, mut mean, mut half) = (0.0, 0.0, 0.0);
+        for label in cells {
+            let i = labels
+                .iter()
+                .position(|l| l == label)
+                .ok_or_else(|| format!("no {kind} interval \"{label}\" in the run"))?;
+            let e = found(&per_cell[i])?;
+            let w = weights
+                .and_then(|w| crate::stats::get(&w[i], "offered"))
+                .map_or(1.0, |o| o.mean);
+            total += w;
+            mean += w * e.mean;
+            half += w * e.half_width();
+        }
+        let (mean, half) = (mean / total, half / total);
+        Ok(Estimate {
+            mean,
+            ci_low: mean - half,
+            ci_high: mean + half,
+        })
+    }
+
+    fn no_channel(&self, name: &str) -> String {
+        let known: Vec<&str> = self.channels.iter().map(|(n, _)| n.as_str()).collect();
+        format!(
+            "no channel \"{name}\"; expected one of {}",
+            known.join(", ")
+        )
+    }
+
+    fn channel_kpis(&self, name: &str) -> Result<&Kpis<Estimate>, String> {
+        self.channels
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, k)| k)
+            .ok_or_else(|| self.no_channel(name))
+    }
+
+    fn interval_series(
+        &self,
+        kind: &str,
+    ) -> Result<(&crate::stats::IntervalSeries<Estimate>, &Vec<String>), String> {
+        let (iv, l) = (&self.intervals, &self.interval_labels);
+        match kind {
+            "hour_of_week" => Ok((&iv.hour_of_week, &l.hour_of_week)),
+            "month" => Ok((&iv.month, &l.month)),
+            "week" => Ok((&iv.week, &l.week)),
+            "hour_of_day" => Ok((&iv.hour_of_day, &l.hour_of_day)),
+            other => Err(format!(
+                "no interval kind \"{other}\"; expected hour_of_week, month, week or hour_of_day"
+            )),
+        }
+    }
+}

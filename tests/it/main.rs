@@ -13,6 +13,7 @@ mod invariants;
 mod layers;
 mod limits;
 mod planning;
+mod published;
 mod published_bases;
 mod queueing_theory;
 mod report;

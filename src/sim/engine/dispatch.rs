@@ -1,4 +1,6 @@
-//! Dispatch: queues per (channel, escalated), handlers taking the best-priority caller, chats, overflow and abandonment.
+//! Dispatch: queues per (channel, escalated), handlers taking the best-priority caller, chats,
+//! flex rules (a desk pulled onto a channel after a wait or beyond a queue length), trunk
+//! reservation (idle handlers kept for a protected channel) and abandonment.
 
 use super::*;
 
