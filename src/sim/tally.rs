@@ -104,12 +104,6 @@ pub struct ChannelTally {
     pub intercepted: u64,
     /// Counted callers still waiting or with an officer when the run ended.
     pub in_system: u64,
-    /// Callers first answered within the target by the national clock (transfer included).
-    pub national_within_target: u64,
-    /// Sum of national waits (transfer included) until the first answer.
-    pub national_wait_sum: Micros,
-    /// Sum of waits from arrival until a call handler answered.
-    pub handler_wait_sum: Micros,
     /// Distribution of waits until the first human answer.
     pub first_wait: Histogram,
     /// Distribution of waits from arrival until a call handler answered.

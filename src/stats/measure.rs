@@ -179,17 +179,8 @@ fn channel_kpis(ch: &Channel, t: &ChannelTally, triaged: bool, observed_s: f64) 
         k.push(("dropped", t.dropped as f64));
     }
     if ch.transfer.is_some() {
-        k.extend([
-            (
-                "national_service_level",
-                ratio(t.national_within_target, c.offered - c.dropped),
-            ),
-            (
-                "national_mean_wait_s",
-                mean(t.national_wait_sum, c.first_answered),
-            ),
-            ("national_p90_wait_s", q(&t.national_wait, 0.90)),
-        ]);
+        k.extend(national_kpis(c));
+        k.push(("national_p90_wait_s", q(&t.national_wait, 0.90)));
     }
     if triaged {
         k.extend([
@@ -198,7 +189,7 @@ fn channel_kpis(ch: &Channel, t: &ChannelTally, triaged: bool, observed_s: f64) 
             ("forwarded", t.forwarded as f64),
             ("escalated", t.escalated as f64),
             ("abandoned_after_triage", t.abandoned_after_triage as f64),
-            ("mean_handler_wait_s", mean(t.handler_wait_sum, c.answered)),
+            ("mean_handler_wait_s", mean(c.handler_wait_sum, c.answered)),
             ("p50_handler_wait_s", q(&t.handler_wait, 0.50)),
             ("p90_handler_wait_s", q(&t.handler_wait, 0.90)),
             ("p95_handler_wait_s", q(&t.handler_wait, 0.95)),
@@ -240,18 +231,23 @@ fn interval_cell_kpis(ch: &Channel, triaged: bool, c: &Cell) -> Kpis<f64> {
         k.push(("mean_handler_wait_s", mean(c.handler_wait_sum, c.answered)));
     }
     if ch.transfer.is_some() {
-        k.extend([
-            (
-                "national_service_level",
-                ratio(c.national_within_target, c.offered - c.dropped),
-            ),
-            (
-                "national_mean_wait_s",
-                mean(c.national_wait_sum, c.first_answered),
-            ),
-        ]);
+        k.extend(national_kpis(c));
     }
     k
+}
+
+/// The Home Office clock (transfer leg included): service level and mean wait.
+fn national_kpis(c: &Cell) -> [(&'static str, f64); 2] {
+    [
+        (
+            "national_service_level",
+            ratio(c.national_within_target, c.offered - c.dropped),
+        ),
+        (
+            "national_mean_wait_s",
+            mean(c.national_wait_sum, c.first_answered),
+        ),
+    ]
 }
 
 fn series(

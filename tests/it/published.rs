@@ -2,8 +2,21 @@
 
 use std::path::Path;
 
-use triage_sim::planning::published::{compare, load_figures, scenarios_of};
+use triage_sim::planning::published::{Comparison, compare, load_figures, scenarios_of};
 use triage_sim::stats::Runner;
+
+/// Loads a figures file, runs its scenarios and compares.
+fn comparisons(file: &Path) -> Result<Vec<Comparison>, String> {
+    let figures = load_figures(file)?;
+    let loaded: Vec<_> = scenarios_of(&figures)
+        .into_iter()
+        .map(|p| {
+            let s = triage_sim::Scenario::load(&p).unwrap();
+            (p, s)
+        })
+        .collect();
+    compare(&figures, &loaded, &Runner::default())
+}
 
 fn run(figures_toml: &str) -> Result<Vec<(String, bool, f64)>, String> {
     let dir = tempfile::tempdir().unwrap();
@@ -15,15 +28,7 @@ fn run(figures_toml: &str) -> Result<Vec<(String, bool, f64)>, String> {
     .unwrap();
     let file = dir.path().join("figures.toml");
     std::fs::write(&file, figures_toml).unwrap();
-    let figures = load_figures(&file)?;
-    let loaded: Vec<_> = scenarios_of(&figures)
-        .into_iter()
-        .map(|p| {
-            let s = triage_sim::Scenario::load(&p).unwrap();
-            (p, s)
-        })
-        .collect();
-    Ok(compare(&figures, &loaded, &Runner::default())?
+    Ok(comparisons(&file)?
         .into_iter()
         .map(|c| (c.figure.name, c.within, c.simulated.mean))
         .collect())
@@ -105,15 +110,7 @@ fn bad_figures_are_refused_with_the_figure_and_key() {
 #[test]
 fn the_calibration_document_states_the_published_comparison_truly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let figures = load_figures(&root.join("scenarios/published/staffordshire.toml")).unwrap();
-    let loaded: Vec<_> = scenarios_of(&figures)
-        .into_iter()
-        .map(|p| {
-            let s = triage_sim::Scenario::load(&p).unwrap();
-            (p, s)
-        })
-        .collect();
-    let comparisons = compare(&figures, &loaded, &Runner::default()).unwrap();
+    let comparisons = comparisons(&root.join("scenarios/published/staffordshire.toml")).unwrap();
     let within = comparisons.iter().filter(|c| c.within).count();
     let claim = format!("{within} of {} figures within tolerance", comparisons.len());
     let doc = std::fs::read_to_string(root.join("docs/calibration.md")).unwrap();

@@ -58,15 +58,11 @@ impl Engine<'_> {
         let t = &mut self.tally.channels[channel];
         if a.first {
             t.first_wait.record(wait);
-            if self.s.channels[channel].transfer.is_some() {
-                let national = wait.after(transfer);
-                t.national_wait.record(national);
-                t.national_wait_sum.add(national);
-                t.national_within_target += u64::from(national <= self.targets[channel]);
+            if let Some((n, _)) = national {
+                t.national_wait.record(n);
             }
         }
-        if a.handler && self.triaged[channel] {
-            t.handler_wait_sum.add(wait);
+        if handler_wait {
             t.handler_wait.record(wait);
         }
     }
