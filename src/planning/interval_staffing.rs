@@ -49,6 +49,7 @@ pub fn staffed_by_hour(s: &Scenario, staff: &[u32]) -> Scenario {
     out.handlers.count = 0;
     out.handlers.hires.clear();
     out.handlers.shrinkage = 0.0;
+    out.handlers.shrinkage_by_month = [0.0; 12];
     out.handlers.attrition_per_year = 0.0;
     out.handlers.groups = (0..HOURS_PER_WEEK)
         .map(|h| Group {

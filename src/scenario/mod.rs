@@ -160,6 +160,9 @@ pub struct Handlers {
     pub groups: Vec<Group>,
     /// Share of rostered handlers unavailable on a given shift (drawn per handler per shift).
     pub shrinkage: f64,
+    /// Shrinkage in each calendar month, January first (leave seasonality); every month equal
+    /// to `shrinkage` unless `shrinkage_by_month` is given, when `shrinkage` is their mean.
+    pub shrinkage_by_month: [f64; 12],
     /// Share of handlers leaving per year (exponential time to leaving).
     pub attrition_per_year: f64,
     /// Cohorts of new handlers.

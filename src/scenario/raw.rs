@@ -133,6 +133,7 @@ pub struct RawHandlers {
     pub max_occupancy: Option<Spanned<f64>>,
     pub cost_per_handler: Option<Spanned<f64>>,
     pub shrinkage: Option<Spanned<f64>>,
+    pub shrinkage_by_month: Option<Spanned<Vec<Spanned<f64>>>>,
     pub attrition_per_year: Option<Spanned<f64>>,
     pub groups: Option<Spanned<BTreeMap<String, Spanned<RawGroup>>>>,
     pub hires: Option<Spanned<Vec<Spanned<RawHire>>>>,

@@ -135,7 +135,7 @@ pub struct Workforce {
     /// Random absences per shift, per group.
     pub shrink_rng: Vec<SimRng>,
     /// Share of rostered handlers absent from a shift.
-    pub shrinkage: f64,
+    pub shrinkage: [f64; 12],
 }
 
 /// When a hiring cohort joins and when it has finished training. A cohort with a negative
@@ -227,13 +227,15 @@ impl Workforce {
             handlers,
             groups: states,
             shrink_rng,
-            shrinkage: s.handlers.shrinkage,
+            shrinkage: s.handlers.shrinkage_by_month,
         }
     }
 
-    /// Whether handler `h` turns up for a shift (shrinkage drawn per handler per shift).
-    pub fn turns_up(&mut self, group: usize) -> bool {
-        self.shrinkage == 0.0 || self.shrink_rng[group].random::<f64>() >= self.shrinkage
+    /// Whether a handler of `group` turns up for a shift starting in calendar `month` (0 =
+    /// January): shrinkage drawn per handler per shift.
+    pub fn turns_up(&mut self, group: usize, month: usize) -> bool {
+        let shrinkage = self.shrinkage[month];
+        shrinkage == 0.0 || self.shrink_rng[group].random::<f64>() >= shrinkage
     }
 
     /// Marks handler `h` idle and available.

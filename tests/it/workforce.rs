@@ -81,6 +81,66 @@ fn shrinkage_removes_its_share_of_each_shift() {
 }
 
 #[test]
+fn monthly_shrinkage_follows_the_leave_calendar() {
+    // Summer leave: 20% shrinkage most of the year, 45% in July and August.
+    let months = "[0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.45, 0.45, 0.2, 0.2, 0.2, 0.2]";
+    let s = scenario(&format!(
+        "horizon_hours = 8784
+replications = 12
+start_date = 2024-01-01
+{CHANNEL}[handlers]
+shrinkage_by_month = {months}
+[handlers.groups.all]
+headcount = 40
+shift_start = \"00:00\"
+shift_hours = 24
+"
+    ));
+    assert!((s.handlers.shrinkage - 2.9 / 12.0).abs() < 1e-12);
+    let results = replicate(&s);
+    let by_month = &results.intervals.month.handlers;
+    for (m, expected) in [(0, 32.0), (5, 32.0), (6, 22.0), (7, 22.0), (8, 32.0)] {
+        assert_agrees(
+            &format!("mean staffed in month {}", m + 1),
+            get(&by_month[m], "mean_staffed").unwrap(),
+            expected,
+            1.0,
+        );
+    }
+    let both = format!(
+        "horizon_hours = 10
+{CHANNEL}[handlers]
+shrinkage = 0.3
+shrinkage_by_month = {months}
+[handlers.groups.all]
+headcount = 4
+"
+    );
+    let e = triage_sim::Scenario::from_toml_str(&both, "x.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("handlers.shrinkage_by_month: give shrinkage or shrinkage_by_month, not both"),
+        "{e}"
+    );
+    let short = format!(
+        "horizon_hours = 10
+{CHANNEL}[handlers]
+shrinkage_by_month = [0.1, 1.5]
+[handlers.groups.all]
+headcount = 4
+"
+    );
+    let e = triage_sim::Scenario::from_toml_str(&short, "x.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("got 2 values; expected 12, January first"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_hiring_cohort_arrives_after_training() {
     // 5 always-on handlers; 3 more start on 15 January with 2 weeks of training.
     let s = scenario(&format!(

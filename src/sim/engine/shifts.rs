@@ -16,10 +16,15 @@ impl Engine<'_> {
         let teams = self.wf.groups[g].teams.len() as u32;
         let (_, end) = next_shift(&shift, teams, team as u32, self.now);
         let members = self.wf.groups[g].teams[team].clone();
+        let month = usize::from(
+            self.calendar
+                .day(self.now.whole_days() as usize)
+                .month_of_year,
+        );
         let mut arrived = Vec::new();
         for h in members {
             let employable = self.wf.handlers[h as usize].employable(self.now);
-            if !employable || !self.wf.turns_up(g) {
+            if !employable || !self.wf.turns_up(g, month) {
                 continue;
             }
             let handler = &mut self.wf.handlers[h as usize];
