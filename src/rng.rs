@@ -40,6 +40,8 @@ pub enum StreamKind {
     Shrinkage = 12,
     /// Attrition: when each handler leaves (per group).
     Attrition = 13,
+    /// Which days are whole-day demand surges.
+    SurgeDays = 14,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits, good enough to decorrelate seeds.

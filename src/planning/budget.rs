@@ -69,7 +69,8 @@ impl Work {
             let callbacks = c.drops.as_ref().map_or(0.0, |d| d.fraction);
             let mean_rate = (c.rate_per_hour * growth + bursts) * redials * (1.0 + callbacks);
             contacts_per_rep += mean_rate * hours;
-            let peak_weight = max(&d.hour_of_week) * max(&d.month);
+            // A surge day multiplies the peak (the mean already includes surges).
+            let peak_weight = max(&d.hour_of_week) * max(&d.month) * d.surge_factor;
             let peak_rate = mean_rate * peak_weight.max(1.0);
             // How long a caller stays at most: handling plus patience (a day if patient).
             let stay_s = c.handle_time.mean_s() + c.patience.as_ref().map_or(DAY_S, |p| p.mean_s());

@@ -103,6 +103,11 @@ pub struct Demand {
     pub growth_per_year: f64,
     /// Coefficient of variation of the day-level Gamma multiplier (mean 1); 0 for none.
     pub day_cv: f64,
+    /// Whole-day surges: each day is a surge day with this probability …
+    pub surge_probability: f64,
+    /// … and its rate is multiplied by this factor (1 = no surges). The volume includes them:
+    /// ordinary days are scaled so that the expected total stays as given.
+    pub surge_factor: f64,
 }
 
 /// Redialling after hanging up.

@@ -93,6 +93,8 @@ pub struct RawArrivals {
     pub growth: Option<Spanned<f64>>,
     pub profile: Option<Spanned<String>>,
     pub day_cv: Option<Spanned<f64>>,
+    pub surge_days_per_year: Option<Spanned<f64>>,
+    pub surge_factor: Option<Spanned<f64>>,
     pub hour_of_day: Option<Spanned<Vec<f64>>>,
     pub day_of_week: Option<Spanned<Vec<f64>>>,
     pub month: Option<Spanned<Vec<f64>>>,

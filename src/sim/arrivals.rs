@@ -23,6 +23,8 @@ pub struct ArrivalProcess {
     mean_gap_s: f64,
     growth_per_hour: f64,
     day_gamma: Option<Gamma<f64>>,
+    /// Whole-day surges: (probability, factor), drawn from their own stream.
+    surge: Option<(f64, f64, SimRng)>,
     flat: bool,
     hour: u64,
     rate_per_s: f64,
@@ -43,7 +45,8 @@ impl ArrivalProcess {
             .chain(&d.month)
             .all(|w| (*w - 1.0).abs() < 1e-12)
             && d.growth_per_year == 0.0
-            && day_gamma.is_none();
+            && day_gamma.is_none()
+            && d.surge_probability == 0.0;
         ArrivalProcess {
             rng: stream(seed, replication, &channel.name, StreamKind::Arrivals),
             day_rng: stream(seed, replication, &channel.name, StreamKind::DayMultiplier),
@@ -53,6 +56,10 @@ impl ArrivalProcess {
             mean_gap_s: SECS_PER_HOUR / d.scale_per_hour,
             growth_per_hour: (1.0 + d.growth_per_year).ln() / HOURS_PER_YEAR,
             day_gamma,
+            surge: (d.surge_probability > 0.0).then(|| {
+                let rng = stream(seed, replication, &channel.name, StreamKind::SurgeDays);
+                (d.surge_probability, d.surge_factor, rng)
+            }),
             flat,
             hour: u64::MAX,
             rate_per_s: 0.0,
@@ -76,6 +83,11 @@ impl ArrivalProcess {
                     .day_gamma
                     .as_ref()
                     .map_or(1.0, |g| g.sample(&mut self.day_rng));
+                if let Some((p, factor, rng)) = &mut self.surge
+                    && rng.random::<f64>() < *p
+                {
+                    self.day_multiplier *= *factor;
+                }
             }
             let d = calendar.day(day as usize);
             let weight = self.hour_of_week[usize::from(d.weekday) * 24 + (hour % 24) as usize]
@@ -226,6 +238,39 @@ mod tests {
         // Standard error of the mean 0.2/√n = 0.0006; of the sd about 0.2/√(2n) · √(1+κ/2) < 0.001.
         assert!((mean - 1.0).abs() < 0.003, "mean {mean}");
         assert!((sd - 0.2).abs() < 0.004, "cv {sd}");
+    }
+
+    #[test]
+    fn surge_days_come_at_their_rate_and_the_volume_includes_them() {
+        // 2400 a day on average; 20 surge days a year at three times an ordinary day.
+        let c = channel("{ annual_volume = 876600, surge_days_per_year = 20, surge_factor = 3 }");
+        let mut p = ArrivalProcess::new(&c, 5, 0);
+        let days = 20_000u64;
+        let cal = Calendar::new(jiff::civil::Date::new(2024, 1, 1).unwrap(), 1);
+        let per_day: Vec<f64> = (0..days)
+            .map(|d| p.rate_in_hour(d * 24, &cal) * 86_400.0)
+            .collect();
+        let share_p = 20.0 / 365.25;
+        // 2024 has 366 days: the first year's volume is spread over them.
+        let ordinary = 876_600.0 / 366.0 / (1.0 + share_p * 2.0);
+        let surges = per_day.iter().filter(|x| **x > 2.0 * ordinary).count() as f64;
+        // Binomial(20000, 0.0548): sd ≈ 32 days.
+        assert!(
+            (surges - share_p * days as f64).abs() < 4.0 * 32.0,
+            "{surges} surge days"
+        );
+        let mean = per_day.iter().sum::<f64>() / days as f64;
+        // The published volume includes the surges: the mean day stays the volume's.
+        assert!(
+            (mean / (876_600.0 / 366.0) - 1.0).abs() < 0.01,
+            "mean day {mean}"
+        );
+        assert!(
+            per_day
+                .iter()
+                .all(|x| (*x - ordinary).abs() < 1e-6 * ordinary
+                    || (*x - 3.0 * ordinary).abs() < 1e-6 * ordinary)
+        );
     }
 
     #[test]

@@ -268,3 +268,33 @@ fn zero_handlers_and_zero_demand_give_defined_answers() {
     assert!(get(k999, "service_level").expect("kpi").mean.is_nan());
     assert!(get(k999, "mean_wait_s").expect("kpi").mean.is_nan());
 }
+
+#[test]
+fn surge_days_need_both_keys_and_sane_values() {
+    let with = |arrivals: &str| {
+        GOOD_CHANNEL.replace("arrivals = { rate_per_hour = 200 }", arrivals)
+            + "[handlers]\ncount = 14\n"
+    };
+    let e = errors(&format!(
+        "horizon_hours = 10\n{}",
+        with("arrivals = { rate_per_hour = 200, surge_days_per_year = 8 }")
+    ));
+    assert!(
+        e.contains(
+            "channels.calls.arrivals.surge_factor: missing key; surge days need surge_factor"
+        ),
+        "{e}"
+    );
+    let e = errors(&format!(
+        "horizon_hours = 10\n{}",
+        with("arrivals = { rate_per_hour = 200, surge_days_per_year = 400, surge_factor = 0.5 }")
+    ));
+    assert!(
+        e.contains("surge_days_per_year: got 400; expected a number of days from 0 to 365.25"),
+        "{e}"
+    );
+    assert!(
+        e.contains("surge_factor: got 0.5; expected a multiplier from 1 to 100"),
+        "{e}"
+    );
+}

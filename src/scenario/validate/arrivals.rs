@@ -113,6 +113,7 @@ impl Validator {
             |x| (0.0..=2.0).contains(&x),
             "a coefficient of variation from 0 to 2",
         );
+        let surges = self.surges(a, path);
         let shape = self.shape(a, path, profiles);
         let (how, month) = shape?;
         let volume = volume?;
@@ -128,12 +129,18 @@ impl Validator {
                     .sum::<f64>()
             })
             .sum();
+        let (surge_probability, surge_factor) = surges?;
+        // Published volumes include the surge days: the expected day multiplier is
+        // 1 + p (factor − 1), so ordinary days carry the rest.
+        let surge_mean = 1.0 + surge_probability * (surge_factor - 1.0);
         let demand = Demand {
             hour_of_week: how,
             month,
-            scale_per_hour: volume / weight_sum,
+            scale_per_hour: volume / weight_sum / surge_mean,
             growth_per_year: growth?,
             day_cv: day_cv?,
+            surge_probability,
+            surge_factor,
         };
         Some((volume / hours_in_year, demand))
     }
@@ -208,6 +215,44 @@ impl Validator {
             calls: (calls_min? as u32, calls_max? as u32),
             window_s: (wmin?, wmax?),
         })
+    }
+
+    /// `surge_days_per_year` and `surge_factor` (both or neither): whole days far above normal.
+    fn surges(&mut self, a: &RawArrivals, path: &str) -> Option<(f64, f64)> {
+        match (&a.surge_days_per_year, &a.surge_factor) {
+            (None, None) => Some((0.0, 1.0)),
+            (Some(d), Some(f)) => {
+                let days = self.number(
+                    d,
+                    join(path, "surge_days_per_year"),
+                    |x| (0.0..=DAYS_PER_YEAR).contains(&x),
+                    "a number of days from 0 to 365.25",
+                );
+                let factor = self.number(
+                    f,
+                    join(path, "surge_factor"),
+                    |x| (1.0..=100.0).contains(&x),
+                    "a multiplier from 1 to 100",
+                );
+                Some((days? / DAYS_PER_YEAR, factor?))
+            }
+            (Some(d), None) => {
+                self.error(
+                    join(path, "surge_factor"),
+                    Some(d.span()),
+                    "missing key; surge days need surge_factor, e.g. 1.5 for days 50% above normal",
+                );
+                None
+            }
+            (None, Some(f)) => {
+                self.error(
+                    join(path, "surge_days_per_year"),
+                    Some(f.span()),
+                    "missing key; a surge factor needs surge_days_per_year, e.g. 8",
+                );
+                None
+            }
+        }
     }
 
     /// `rate_per_hour` or `annual_volume` (exactly one), as contacts in the first year.

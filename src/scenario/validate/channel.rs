@@ -313,6 +313,8 @@ impl Validator {
                 scale_per_hour: 0.0,
                 growth_per_year: 0.0,
                 day_cv: 0.0,
+                surge_probability: 0.0,
+                surge_factor: 1.0,
             },
             handle_time: handle_time?,
             patience: None,

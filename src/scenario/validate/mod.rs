@@ -29,7 +29,7 @@ use super::{
 };
 use crate::calendar::{Calendar, HOURS_PER_WEEK, days_in_first_year};
 use crate::dist::Dist;
-use crate::time::{DAY_US, HOUR_S, MICROS_PER_S, SECS_PER_HOUR, SimTime};
+use crate::time::{DAY_US, DAYS_PER_YEAR, HOUR_S, MICROS_PER_S, SECS_PER_HOUR, SimTime};
 
 /// The start date when the file gives none: a Monday.
 const DEFAULT_START: (i16, i8, i8) = (2024, 1, 1);
