@@ -220,6 +220,9 @@ pub struct Overflow {
     /// While more than this many of the channel's callers wait, its oldest may be taken
     /// (`None`: no such rule).
     pub queue_over: Option<u32>,
+    /// Daily hours (from, until) as times of day in which the rule applies (`until` before
+    /// `from` crosses midnight); `None`: all day.
+    pub window: Option<(SimTime, SimTime)>,
 }
 
 /// Trunk reservation: a group's handlers take callers of other channels only while at least

@@ -163,6 +163,8 @@ pub struct RawOverflow {
     pub channel: Option<Spanned<String>>,
     pub after_s: Option<Spanned<f64>>,
     pub queue_over: Option<Spanned<i64>>,
+    pub from: Option<Spanned<String>>,
+    pub until: Option<Spanned<String>>,
 }
 
 /// `reserve = { channel, idle }`: trunk reservation, keeping handlers free for a channel.

@@ -64,6 +64,11 @@ pub enum Event {
     },
     /// The triage team opens for the day.
     TriageOpen,
+    /// A group's flex window opens for the day: its idle handlers look for callers it allows.
+    FlexOpens {
+        /// The shift group's index.
+        group: u16,
+    },
     /// The triage team closes for the day.
     TriageClose,
     /// A waiting caller has waited long enough for an overflow group to take them.
@@ -122,6 +127,7 @@ impl Event {
             | Event::ShiftEnd { .. }
             | Event::Roster { .. }
             | Event::TriageOpen
+            | Event::FlexOpens { .. }
             | Event::TriageClose => Rung::CapacityChange,
             Event::Overflow(_) => Rung::Dispatch,
             Event::Abandon(_) => Rung::Abandonment,

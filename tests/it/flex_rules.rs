@@ -365,3 +365,50 @@ fn callers_are_conserved_with_every_flex_rule_on() {
     let s = scenario(&text);
     crate::conservation::assert_conserved(&s, &replicate(&s));
 }
+
+#[test]
+fn a_flex_window_applies_the_rule_only_in_its_hours() {
+    let rates = Rates {
+        lambda_999_per_h: 60.0,
+        lambda_101_per_h: 30.0,
+        handle_s: 120.0,
+        patience_999_s: 60.0,
+        patience_101_s: 600.0,
+    };
+    let text = |rule: &str| {
+        format!(
+            "{}[handlers.groups.desk999]\nheadcount = 2\nchannels = [\"999\"]\n\
+             [handlers.groups.desk101]\nheadcount = 3\nchannels = [\"101\"]\n{rule}\n",
+            rates.channels()
+        )
+    };
+    let asa_999 = |rule: &str, hour: usize| {
+        let r = replicate(&scenario(&text(rule)));
+        let cells = &r.intervals.hour_of_day.channels[0];
+        triage_sim::stats::get(&cells[hour], "asa_s").unwrap().mean
+    };
+    let window =
+        "overflow = { channel = \"999\", queue_over = 0, from = \"08:00\", until = \"20:00\" }";
+    let always = "overflow = { channel = \"999\", queue_over = 0 }";
+    let (in_window, all_day) = (asa_999(window, 14), asa_999(always, 14));
+    let (outside, never) = (asa_999(window, 2), asa_999("", 2));
+    assert!(
+        never > 3.0 * all_day,
+        "the rule matters: {never} vs {all_day}"
+    );
+    assert!(
+        (in_window / all_day - 1.0).abs() < 0.15,
+        "14:00: {in_window} vs {all_day}"
+    );
+    assert!(
+        (outside / never - 1.0).abs() < 0.15,
+        "02:00: {outside} vs {never}"
+    );
+    let e = triage_sim::Scenario::from_toml_str(
+        &text("overflow = { channel = \"999\", queue_over = 0, from = \"08:00\" }"),
+        "x.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("handlers.groups.desk101.overflow.until: missing key; a flex window needs both from and until"), "{e}");
+}

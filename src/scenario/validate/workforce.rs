@@ -387,10 +387,27 @@ impl Validator {
                 .integer(v, join(&op, "queue_over"), 0, MAX_STAFF)
                 .map(|k| Some(k as u32)),
         };
+        let window = match (&r.from, &r.until) {
+            (None, None) => Some(None),
+            (Some(f), Some(u)) => {
+                let from = self.time_of_day(f, join(&op, "from"));
+                let until = self.time_of_day(u, join(&op, "until"));
+                from.zip(until).map(Some)
+            }
+            (Some(f), None) | (None, Some(f)) => {
+                self.error(
+                    join(&op, if r.until.is_none() { "until" } else { "from" }),
+                    Some(f.span()),
+                    "missing key; a flex window needs both from and until, e.g. from = \"18:00\", until = \"22:00\"",
+                );
+                None
+            }
+        };
         Some(Some(Overflow {
             channel: ch?,
             after: after?,
             queue_over: queue_over?,
+            window: window?,
         }))
     }
 

@@ -95,6 +95,7 @@ impl Engine<'_> {
             if rule
                 .queue_over
                 .is_some_and(|k| self.waiting_on(channel) > k)
+                && self.flex_window_open(rule)
                 && self.reservation_allows(g, channel, true)
                 && let Some(head) = self.oldest_waiting(channel)
                 && let Some(h) = self.wf.take_idle(g)
@@ -137,10 +138,36 @@ impl Engine<'_> {
     /// Whether flex `rule` lets a handler take a caller who has been queuing since `queued_at`.
     #[inline]
     fn flex_fires(&self, rule: Overflow, queued_at: SimTime) -> bool {
-        self.now.since(queued_at) >= rule.after
-            || rule
-                .queue_over
-                .is_some_and(|k| self.waiting_on(rule.channel) > k)
+        self.flex_window_open(rule)
+            && (self.now.since(queued_at) >= rule.after
+                || rule
+                    .queue_over
+                    .is_some_and(|k| self.waiting_on(rule.channel) > k))
+    }
+
+    /// Whether `rule`'s daily window (if any) is open now.
+    #[inline]
+    fn flex_window_open(&self, rule: Overflow) -> bool {
+        rule.window
+            .is_none_or(|(from, until)| Self::open_at(SimTime(self.now.0 % DAY_US), from, until))
+    }
+
+    /// Group `g`'s flex window opens: its idle handlers take the callers the rule now allows,
+    /// one by one, until one finds none. The next opening is a day later.
+    pub(super) fn flex_opens(&mut self, g: usize) {
+        while let Some(h) = self.wf.take_idle(g) {
+            match self.best_waiting(h) {
+                Some(id) => self.serve_waiting(h, id),
+                None => {
+                    self.wf.make_idle(h);
+                    break;
+                }
+            }
+        }
+        self.schedule_capacity(
+            self.now.after(SimTime(DAY_US)),
+            Event::FlexOpens { group: g as u16 },
+        );
     }
 
     /// Whether group `g`'s trunk reservation lets one of its handlers take a caller of

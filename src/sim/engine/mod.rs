@@ -353,6 +353,11 @@ impl<'s> Engine<'s> {
                 }
             }
         }
+        for g in 0..self.group_overflow.len() {
+            if let Some((from, _)) = self.group_overflow[g].and_then(|o| o.window) {
+                self.schedule_capacity(from, Event::FlexOpens { group: g as u16 });
+            }
+        }
         if let Some(t) = &self.s.triage {
             match t.hours {
                 None => self.officers_on_duty = t.officers,
@@ -394,6 +399,7 @@ impl<'s> Engine<'s> {
                 }
                 Event::Roster { handler, joins } => self.roster(handler, joins),
                 Event::TriageOpen => self.triage_open(),
+                Event::FlexOpens { group } => self.flex_opens(usize::from(group)),
                 Event::TriageClose => self.triage_close(),
                 Event::Overflow(id) => self.overflow(id),
                 Event::Abandon(id) => self.abandon(id),
