@@ -6,7 +6,8 @@
 //!
 //! 1. **releases**: a handler finishes a contact or a chat, an officer finishes triage (and at
 //!    once takes the next caller);
-//! 2. **capacity changes**: shifts start and end, handlers join or leave, triage opens or closes;
+//! 2. **capacity changes**: shifts start and end, handlers join or leave, triage opens or closes,
+//!    a flex window opens;
 //! 3. **dispatch**: a waiting caller becomes eligible for an overflow group;
 //! 4. **abandonments**: a waiting caller's patience runs out;
 //! 5. **arrivals**: fresh arrivals, redials, burst calls and burst starts.
