@@ -25,10 +25,22 @@ impl fmt::Display for Override {
     }
 }
 
+/// The most dot-separated parts a `--set` key may have: the deepest scenario key has six, and a
+/// key thousands of levels deep would make the edit's memory grow with the square of its depth.
+const MAX_KEY_PARTS: usize = 16;
+
 impl FromStr for Override {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Override, String> {
+        if let Some((key, _)) = s.split_once('=')
+            && key.split('.').count() > MAX_KEY_PARTS
+        {
+            return Err(format!(
+                "a key of {} parts; expected at most {MAX_KEY_PARTS} (scenario keys are a few levels deep, e.g. handlers.groups.days.headcount)",
+                key.split('.').count()
+            ));
+        }
         match s.split_once('=') {
             Some((key, value))
                 if !key.trim().is_empty() && key.split('.').all(|p| !p.trim().is_empty()) =>

@@ -601,3 +601,17 @@ fn sweep_refuses_an_unknown_kpi_before_running() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_error_written_to_a_full_stderr_still_exits_2() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    let Ok(full) = full else {
+        return; // No /dev/full on this system: nothing to test.
+    };
+    let status = Command::new(env!("CARGO_BIN_EXE_triage-sim"))
+        .args(["check", "no-such-file.toml"])
+        .stderr(full)
+        .status()
+        .expect("binary runs");
+    assert_eq!(status.code(), Some(2), "it used to panic (exit 101)");
+}

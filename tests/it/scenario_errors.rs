@@ -298,3 +298,49 @@ fn surge_days_need_both_keys_and_sane_values() {
         "{e}"
     );
 }
+
+/// Round two of hostile inputs (issue #17): each is refused with the key or flag, never run.
+#[test]
+fn hostile_inputs_round_two_are_refused_with_the_key() {
+    let yardstick = include_str!("../../benches/scenarios/yardstick.toml");
+    let refused = |text: &str, flags: &[String]| -> String {
+        let overrides: Vec<triage_sim::scenario::Override> =
+            flags.iter().map(|f| f.parse().expect("flag")).collect();
+        match Scenario::from_toml_str_with(text, "Y.toml", &overrides) {
+            Ok(_) => panic!("{flags:?} accepted"),
+            Err(e) => e.to_string(),
+        }
+    };
+    // The calendar ends at 9999-12-31.
+    let e = refused(yardstick, &["start_date=9999-12-31".into()]);
+    assert!(
+        e.contains("start_date: a run of 367 days from 9999-12-31 would end after 9999-12-31"),
+        "{e}"
+    );
+    // A channel named like the call-back channel another channel's drops create.
+    let text = format!(
+        "{GOOD_CHANNEL}drops = {{ fraction = 0.05, handle_time = {{ dist = \"deterministic\", value_s = 60 }} }}\n\
+         [channels.calls-callbacks]\nkind = \"call\"\npriority = 2\narrivals = {{ rate_per_hour = 1 }}\n\
+         handle_time = {{ dist = \"deterministic\", value_s = 60 }}\ntarget = {{ answer_within_s = 20, fraction = 0.8 }}\n\
+         [handlers]\ncount = 14\n"
+    );
+    let e = refused(&format!("horizon_hours = 10\n{text}"), &[]);
+    assert!(e.contains("channels.calls.drops: drops create the call-back channel \"calls-callbacks\", which the file also defines"), "{e}");
+    // Too many channels for 16-bit ids.
+    let mut many = String::from("horizon_hours = 1\n[handlers]\ncount = 1\n");
+    for i in 0..10_001 {
+        many.push_str(&format!("[channels.c{i}]\nkind = \"call\"\npriority = 0\narrivals = {{ rate_per_hour = 0 }}\nhandle_time = {{ dist = \"deterministic\", value_s = 1 }}\ntarget = {{ answer_within_s = 1, fraction = 0.5 }}\n"));
+    }
+    let e = refused(&many, &[]);
+    assert!(
+        e.contains("channels: 10001 channels; expected at most 10000"),
+        "{e}"
+    );
+    // A --set key thousands of levels deep is refused at the flag, at once.
+    let deep = format!("{}=1", vec!["a"; 5000].join("."));
+    let err = deep.parse::<triage_sim::scenario::Override>().unwrap_err();
+    assert!(
+        err.starts_with("a key of 5000 parts; expected at most 16"),
+        "{err}"
+    );
+}

@@ -17,12 +17,16 @@ impl Validator {
             );
             return None;
         }
+        if !self.channel_count_ok(raw) {
+            return None;
+        }
         let mut out = Vec::new();
         let mut pending_redials = Vec::new();
         let mut ok = true;
         for (name, ch) in raw.get_ref() {
             match self.channel(name, ch, start, profiles) {
                 Some((c, callback)) => {
+                    ok &= self.callback_name_free(raw.get_ref(), name, ch, callback.as_ref());
                     if let Some(to) = ch
                         .get_ref()
                         .redial
@@ -68,6 +72,44 @@ impl Validator {
             }
         }
         ok.then_some(out)
+    }
+
+    /// At most [`MAX_CHANNELS`] channels.
+    fn channel_count_ok(&mut self, raw: &Spanned<BTreeMap<String, Spanned<RawChannel>>>) -> bool {
+        if raw.get_ref().len() > MAX_CHANNELS {
+            self.error(
+                "channels".into(),
+                Some(raw.span()),
+                format!(
+                    "{} channels; expected at most {MAX_CHANNELS} (events and queues number channels in 16 bits)",
+                    raw.get_ref().len()
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// The call-back channel a channel's drops create must not clash with a channel of the file.
+    fn callback_name_free(
+        &mut self,
+        all: &BTreeMap<String, Spanned<RawChannel>>,
+        name: &str,
+        ch: &Spanned<RawChannel>,
+        callback: Option<&Channel>,
+    ) -> bool {
+        let Some(cb) = callback.filter(|cb| all.contains_key(&cb.name)) else {
+            return true;
+        };
+        self.error(
+            format!("channels.{name}.drops"),
+            ch.get_ref().drops.as_ref().map(Spanned::span),
+            format!(
+                "drops create the call-back channel \"{}\", which the file also defines; expected another name for one of them",
+                cb.name
+            ),
+        );
+        false
     }
 
     /// A channel, and the call-back channel its drops create.

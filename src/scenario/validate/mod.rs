@@ -45,6 +45,11 @@ pub const DEFAULT_REPLICATIONS: u32 = 10;
 const MAX_REPLICATIONS: i64 = 100_000;
 /// Most handlers or officers a scenario may ask for.
 const MAX_STAFF: i64 = 1_000_000;
+/// Most channels a file may define: with their call-back channels and two queues each, queue
+/// and event ids stay within 16 bits.
+const MAX_CHANNELS: usize = 10_000;
+/// Most shift groups: events name a group in 16 bits.
+const MAX_GROUPS: usize = 10_000;
 
 pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
     let raw = parse(text).map_err(|d| ScenarioError::new(origin, text, vec![d]))?;
@@ -281,6 +286,7 @@ impl Validator {
             None => Date::new(DEFAULT_START.0, DEFAULT_START.1, DEFAULT_START.2).ok(),
             Some(d) => self.date(d, "start_date".into()),
         };
+        self.calendar_covers(raw, start_date, horizon_hours);
         let profiles = match &raw.profiles {
             Some(p) => self.profiles(p),
             None => Some(BTreeMap::new()),
@@ -332,6 +338,20 @@ impl Validator {
             self.check_stability(&scenario, raw);
         }
         Some(scenario)
+    }
+
+    /// The calendar must cover the run (plus the two days the engine looks ahead).
+    fn calendar_covers(&mut self, raw: &RawScenario, start: Option<Date>, hours: Option<f64>) {
+        if let (Some(start), Some(hours), Some(d)) = (start, hours, &raw.start_date) {
+            let days = (hours / 24.0).ceil() as i64 + 2;
+            if start.checked_add(jiff::Span::new().days(days)).is_err() {
+                self.error(
+                "start_date".into(),
+                Some(d.span()),
+                format!("a run of {days} days from {start} would end after 9999-12-31, the last date the calendar knows; expected an earlier start_date or a shorter horizon"),
+            );
+            }
+        }
     }
 
     /// `horizon_hours` and `warmup_hours`, the warm-up shorter than the horizon.

@@ -189,6 +189,17 @@ impl Validator {
             );
             return None;
         }
+        if raw.get_ref().len() > MAX_GROUPS {
+            self.error(
+                "handlers.groups".into(),
+                Some(raw.span()),
+                format!(
+                    "{} groups; expected at most {MAX_GROUPS} (events number groups in 16 bits)",
+                    raw.get_ref().len()
+                ),
+            );
+            return None;
+        }
         let mut out = Vec::new();
         let mut ok = true;
         for (name, g) in raw.get_ref() {
