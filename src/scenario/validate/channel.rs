@@ -260,15 +260,13 @@ impl Validator {
 
     pub(super) fn redial(&mut self, raw: &Spanned<RawRedial>, path: &str) -> Option<Redial> {
         let r = raw.get_ref();
-        let probability = self
-            .required(
-                &r.probability,
-                path,
-                "probability",
-                &raw.span(),
-                "the share of callers who hang up and try again",
-            )
-            .and_then(|v| self.probability(v, join(path, "probability")));
+        let probability = self.required_probability(
+            &r.probability,
+            path,
+            "probability",
+            &raw.span(),
+            "the share of callers who hang up and try again",
+        );
         let delay = self
             .required(
                 &r.delay,
@@ -314,15 +312,13 @@ impl Validator {
         parent_priority: i64,
     ) -> Option<(Drops, Channel)> {
         let r = raw.get_ref();
-        let fraction = self
-            .required(
-                &r.fraction,
-                path,
-                "fraction",
-                &raw.span(),
-                "the share of calls that drop at once",
-            )
-            .and_then(|v| self.probability(v, join(path, "fraction")));
+        let fraction = self.required_probability(
+            &r.fraction,
+            path,
+            "fraction",
+            &raw.span(),
+            "the share of calls that drop at once",
+        );
         let handle_time = self
             .required(
                 &r.handle_time,
@@ -406,15 +402,13 @@ impl Validator {
                 None
             }
         };
-        let fraction = self
-            .required(
-                &r.fraction,
-                path,
-                "fraction",
-                &raw.span(),
-                "the share to answer within the threshold, e.g. 0.9",
-            )
-            .and_then(|v| self.probability(v, join(path, "fraction")));
+        let fraction = self.required_probability(
+            &r.fraction,
+            path,
+            "fraction",
+            &raw.span(),
+            "the share to answer within the threshold, e.g. 0.9",
+        );
         let max_abandonment = match &r.max_abandonment {
             None => Some(None),
             Some(v) => self.probability(v, join(path, "max_abandonment")).map(Some),

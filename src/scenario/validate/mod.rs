@@ -227,6 +227,19 @@ impl Validator {
             .and_then(|v| self.number(v, join(parent, key), ok, expected))
     }
 
+    /// A fraction between 0 and 1 that must be present (`missing` says what it is).
+    fn required_probability(
+        &mut self,
+        value: &Option<Spanned<f64>>,
+        parent: &str,
+        key: &str,
+        parent_span: &Range<usize>,
+        missing: &str,
+    ) -> Option<f64> {
+        self.required(value, parent, key, parent_span, missing)
+            .and_then(|v| self.probability(v, join(parent, key)))
+    }
+
     /// A whole number that must be present (`missing` says what it is), from `min` to `max`.
     fn required_integer(
         &mut self,

@@ -97,20 +97,8 @@ impl Validator {
             }
             for (i, name) in list.get_ref().iter().enumerate() {
                 let key = format!("triage.channels.{i}");
-                match channels.iter().position(|c| c.name == *name.get_ref()) {
-                    None => {
-                        let known: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
-                        self.error(
-                            key,
-                            Some(name.span()),
-                            format!(
-                                "no channel named \"{}\"; expected one of {}",
-                                name.get_ref(),
-                                known.join(", ")
-                            ),
-                        );
-                        ok = false;
-                    }
+                match self.channel_index(name, key.clone(), channels) {
+                    None => ok = false,
                     Some(idx) if channels[idx].kind != ChannelKind::Call => {
                         self.error(
                             key,
@@ -168,15 +156,13 @@ impl Validator {
         path: &str,
         span: &Range<usize>,
     ) -> Option<(Option<f64>, Option<f64>)> {
-        let resolve = self
-            .required(
-                &r.resolve_fraction,
-                path,
-                "resolve_fraction",
-                span,
-                "the share of triaged calls resolved at triage",
-            )
-            .and_then(|v| self.probability(v, "triage.resolve_fraction".into()));
+        let resolve = self.required_probability(
+            &r.resolve_fraction,
+            path,
+            "resolve_fraction",
+            span,
+            "the share of triaged calls resolved at triage",
+        );
         let escalate = match &r.escalate_fraction {
             None => Some(0.0),
             Some(v) => self.probability(v, "triage.escalate_fraction".into()),
