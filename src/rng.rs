@@ -60,11 +60,14 @@ pub fn name_hash(name: &str) -> u64 {
 }
 
 /// The generator for one stream of one replication.
+///
+/// The parts are mixed in a chain, each through the bijective [`mix64`], so that no
+/// rearrangement of them gives the same key: an earlier form XOR-ed independently mixed parts,
+/// and replication b of seed s + a then equalled replication a of seed s + b.
 pub fn stream(seed: u64, replication: u32, channel: &str, kind: StreamKind) -> SimRng {
-    let key = mix64(seed)
-        ^ mix64(u64::from(replication).wrapping_add(0x5EED))
-        ^ mix64(name_hash(channel).wrapping_add(kind as u64));
-    SimRng::seed_from_u64(mix64(key))
+    let key = mix64(mix64(seed) ^ u64::from(replication));
+    let key = mix64(key ^ name_hash(channel));
+    SimRng::seed_from_u64(mix64(key ^ kind as u64))
 }
 
 #[cfg(test)]
@@ -80,5 +83,27 @@ mod tests {
         assert_ne!(a, stream(2, 0, "999", StreamKind::Arrivals).next_u64());
         assert_ne!(a, stream(1, 0, "101", StreamKind::Arrivals).next_u64());
         assert_ne!(a, stream(1, 0, "999", StreamKind::HandleTime).next_u64());
+    }
+
+    #[test]
+    fn different_seeds_never_share_a_replication_stream() {
+        // The old XOR of mixed parts made (seed 24301 + a, replication b) equal
+        // (seed 24301 + b, replication a): 24301 is the replication offset it added.
+        for (a, b) in [(0u32, 1u32), (1, 2), (3, 7)] {
+            let x = stream(24_301 + u64::from(a), b, "999", StreamKind::Arrivals).next_u64();
+            let y = stream(24_301 + u64::from(b), a, "999", StreamKind::Arrivals).next_u64();
+            assert_ne!(x, y, "seed offsets {a}/{b}");
+        }
+        // And no pair among many nearby seeds and replications shares a first draw.
+        let mut seen = std::collections::HashSet::new();
+        for seed in 0..200u64 {
+            for rep in 0..50u32 {
+                let k = stream(seed, rep, "101", StreamKind::HandleTime).next_u64();
+                assert!(
+                    seen.insert(k),
+                    "seed {seed} replication {rep} repeats a stream"
+                );
+            }
+        }
     }
 }
