@@ -182,6 +182,7 @@ impl Engine<'_> {
             answered_once: false,
             arrival: self.now,
             queued_at: self.now,
+            abandon_at: SimTime::NEVER,
             handle: d.handle,
             triage: d.triage,
             patience_after_triage: d.patience_after_triage,

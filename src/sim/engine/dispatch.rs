@@ -80,10 +80,7 @@ impl Engine<'_> {
         self.queues[queue.index()].push_back(id);
         self.queue_live[queue.index()] += 1;
         self.tally.queue_change(channel, self.now, true);
-        if patience != SimTime::NEVER {
-            self.events
-                .schedule(self.now.after(patience), Event::Abandon(id));
-        }
+        self.schedule_abandonment(id, patience);
         for i in 0..self.overflow_for_channel[channel].len() {
             let (g, rule) = self.overflow_for_channel[channel][i];
             if rule.after != SimTime::NEVER {
@@ -426,9 +423,21 @@ impl Engine<'_> {
         }
     }
 
+    /// Caller `id` will hang up after `patience` unless taken first ([`SimTime::NEVER`]: it
+    /// waits as long as it takes).
+    pub(super) fn schedule_abandonment(&mut self, id: CallerId, patience: SimTime) {
+        let at = self.now.after(patience);
+        self.slots[id.slot as usize].abandon_at = at;
+        if patience != SimTime::NEVER {
+            self.events.schedule(at, Event::Abandon(id));
+        }
+    }
+
     pub(super) fn abandon(&mut self, id: CallerId) {
         let Some(&c) = self.live(id) else { return };
-        if !matches!(c.stage, Stage::WaitingHandler | Stage::WaitingTriage) {
+        if !matches!(c.stage, Stage::WaitingHandler | Stage::WaitingTriage)
+            || c.abandon_at != self.now
+        {
             return;
         }
         let channel = usize::from(c.channel);

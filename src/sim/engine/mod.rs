@@ -60,6 +60,10 @@ struct Caller {
     answered_once: bool,
     arrival: SimTime,
     queued_at: SimTime,
+    /// When the caller's current patience runs out ([`SimTime::NEVER`]: it will not hang up).
+    /// An `Abandon` event for another time is stale: the caller has moved on since (from the
+    /// triage queue to the handlers' queue, say) and waits with a new patience.
+    abandon_at: SimTime,
     handle: SimTime,
     triage: SimTime,
     patience_after_triage: SimTime,
@@ -534,6 +538,19 @@ mod tests {
         e.run_until_horizon(None);
         assert_eq!(e.tally.channels[0].all.answered, 1000);
         assert!(e.slots.len() <= 1, "slab grew to {}", e.slots.len());
+    }
+
+    #[test]
+    fn patience_from_the_triage_queue_does_not_follow_the_caller_to_the_handlers() {
+        // A is triaged 0–50 s and then served 50–1050 s. B waits for triage 10–50 s (patience
+        // 100 s, so a deadline at 110 s), is triaged 50–100 s and forwarded: its new patience
+        // runs from 100 s, so it hangs up at 200 s, not at the stale 110 s deadline.
+        let text = "horizon_hours = 1\n[channels.c]\nkind = \"call\"\npriority = 0\narrivals = { rate_per_hour = 1e-9 }\nhandle_time = { dist = \"deterministic\", value_s = 1000 }\npatience = { dist = \"deterministic\", value_s = 100 }\ntarget = { answer_within_s = 0, fraction = 0.9 }\n[handlers]\ncount = 1\n[triage]\nofficers = 1\nchannels = [\"c\"]\npolicy = \"queue\"\nhandle_time = { dist = \"deterministic\", value_s = 50 }\nresolve_fraction = 0\nescalate_fraction = 0\n";
+        let s = Scenario::from_toml_str(text, "t.toml").unwrap();
+        let t = run_with_arrivals(&s, &[0.0, 10.0]);
+        let c = &t.channels[0].all;
+        assert_eq!((c.answered, c.abandoned), (1, 1));
+        assert_eq!(c.queue_time_sum.secs(), 40.0 + 100.0);
     }
 
     #[test]

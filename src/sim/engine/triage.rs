@@ -148,9 +148,6 @@ impl Engine<'_> {
         self.triage_queue.push_back(id);
         self.triage_live += 1;
         self.tally.queue_change(channel, self.now, true);
-        if patience != SimTime::NEVER {
-            self.events
-                .schedule(self.now.after(patience), Event::Abandon(id));
-        }
+        self.schedule_abandonment(id, patience);
     }
 }
