@@ -42,6 +42,8 @@ pub enum StreamKind {
     Attrition = 13,
     /// Which days are whole-day demand surges.
     SurgeDays = 14,
+    /// Call-back offers: who accepts, which attempts reach the caller, attempt and retry times.
+    Callback = 15,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits, good enough to decorrelate seeds.

@@ -87,6 +87,31 @@ pub struct Channel {
     pub transfer: Option<Dist>,
     /// Incident bursts: clusters of calls about one event.
     pub bursts: Option<Bursts>,
+    /// Call-backs offered to callers who join a long queue ("queue buster", virtual hold).
+    pub callback: Option<CallbackOffer>,
+}
+
+/// A call-back offer ("queue buster", virtual hold): a caller who joins the call handlers'
+/// queue behind more than `offer_when_waiting_over` others is offered a call-back; one who
+/// accepts leaves the line but keeps its place, and no longer hangs up. When its turn comes a
+/// handler calls it back: the attempt reaches the caller with probability `success` and the
+/// call is then handled as usual; a failed attempt costs the handler `attempt_time`, and the
+/// caller is tried again `retry_after` later, at the back of the queue, up to `max_attempts`
+/// attempts in all.
+#[derive(Clone, Debug)]
+pub struct CallbackOffer {
+    /// Callers already waiting for a handler, beyond which a joining caller is offered one.
+    pub offer_when_waiting_over: u32,
+    /// Share of callers offered a call-back who accept it.
+    pub accept: f64,
+    /// Probability that one call-back attempt reaches the caller.
+    pub success: f64,
+    /// Handler time spent on an attempt that does not reach the caller.
+    pub attempt_time: Dist,
+    /// Time from a failed attempt's end to the caller's next turn in the queue.
+    pub retry_after: Dist,
+    /// Most attempts in all (the first included).
+    pub max_attempts: u8,
 }
 
 /// The shape of demand over the calendar. The rate in hour `h` of the run is

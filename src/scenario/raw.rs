@@ -40,6 +40,20 @@ pub struct RawChannel {
     pub drops: Option<Spanned<RawDrops>>,
     pub transfer: Option<Spanned<RawDist>>,
     pub bursts: Option<Spanned<RawBursts>>,
+    pub callback: Option<Spanned<RawCallback>>,
+}
+
+/// `callback = { offer_when_waiting_over, accept, success, attempt_time, retry_after,
+/// max_attempts }`: call-backs offered to queued callers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCallback {
+    pub offer_when_waiting_over: Option<Spanned<i64>>,
+    pub accept: Option<Spanned<f64>>,
+    pub success: Option<Spanned<f64>>,
+    pub attempt_time: Option<Spanned<RawDist>>,
+    pub retry_after: Option<Spanned<RawDist>>,
+    pub max_attempts: Option<Spanned<i64>>,
 }
 
 /// A demand profile: relative weights by hour of day, day of week, month, or hour of week.

@@ -76,6 +76,8 @@ pub enum Event {
     Overflow(CallerId),
     /// A waiting caller's patience runs out (ignored if the caller was answered meanwhile).
     Abandon(CallerId),
+    /// A caller whose call-back attempt failed rejoins the handlers' queue for another.
+    CallbackRetry(CallerId),
     /// An incident burst starts on a channel.
     BurstStart {
         /// The channel's index.
@@ -113,7 +115,7 @@ pub enum Rung {
     Dispatch = 2,
     /// A waiting caller's patience runs out.
     Abandonment = 3,
-    /// Fresh arrivals, redials, burst calls and burst starts.
+    /// Fresh arrivals, redials, call-back retries, burst calls and burst starts.
     Arrival = 4,
 }
 
@@ -135,6 +137,7 @@ impl Event {
             Event::BurstStart { .. }
             | Event::BurstCall { .. }
             | Event::Redial { .. }
+            | Event::CallbackRetry(_)
             | Event::Arrival { .. } => Rung::Arrival,
         }
     }

@@ -102,8 +102,19 @@ pub struct ChannelTally {
     pub escalated: u64,
     /// Callers intercepted by a triage officer.
     pub intercepted: u64,
-    /// Counted callers still waiting or with an officer when the run ended.
+    /// Counted callers still waiting or with an officer when the run ended (callers awaiting
+    /// a call-back included).
     pub in_system: u64,
+    /// Callers offered a call-back.
+    pub callbacks_offered: u64,
+    /// Of those, callers who accepted.
+    pub callbacks_accepted: u64,
+    /// Call-backs that reached the caller (the call was then handled).
+    pub callbacks_completed: u64,
+    /// Accepted call-backs that never reached the caller within the attempts allowed.
+    pub callbacks_failed: u64,
+    /// Sum of times from arrival until a call-back reached the caller.
+    pub callback_time_sum: Micros,
     /// Distribution of waits until the first human answer.
     pub first_wait: Histogram,
     /// Distribution of waits from arrival until a call handler answered.

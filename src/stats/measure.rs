@@ -196,6 +196,18 @@ fn channel_kpis(ch: &Channel, t: &ChannelTally, triaged: bool, observed_s: f64) 
             ("p99_handler_wait_s", q(&t.handler_wait, 0.99)),
         ]);
     }
+    if ch.callback.is_some() {
+        k.extend([
+            ("callbacks_offered", t.callbacks_offered as f64),
+            ("callbacks_accepted", t.callbacks_accepted as f64),
+            ("callbacks_completed", t.callbacks_completed as f64),
+            ("callbacks_failed", t.callbacks_failed as f64),
+            (
+                "mean_callback_time_s",
+                mean(t.callback_time_sum, t.callbacks_completed),
+            ),
+        ]);
+    }
     k.push((
         "waited_over_15min_rate",
         ratio(c.waited_long, c.offered - c.dropped),
@@ -467,7 +479,8 @@ pub fn get<T: Copy>(kpis: &Kpis<T>, name: &str) -> Option<T> {
 }
 
 /// A channel's callers by where they ended up: answered by a handler, abandoned, resolved at
-/// triage, still in the system, or dropped at once. Conservation: this equals `offered`.
+/// triage, still in the system (awaiting a call-back included), dropped at once, or never
+/// reached by the call-back they accepted. Conservation: this equals `offered`.
 pub fn accounted_for(channel: &Kpis<f64>) -> f64 {
     [
         "answered",
@@ -475,6 +488,7 @@ pub fn accounted_for(channel: &Kpis<f64>) -> f64 {
         "resolved_at_triage",
         "in_system",
         "dropped",
+        "callbacks_failed",
     ]
     .iter()
     .map(|name| get(channel, name).unwrap_or(0.0))

@@ -3,7 +3,7 @@
 //! (exponential arrivals, handle times and patience, equal service rates for both channels so
 //! that the number busy is a sufficient state).
 
-use crate::support::{assert_agrees, kpi, scenario};
+use crate::support::{assert_agrees, kpi, scenario, stationary};
 use triage_sim::replicate;
 
 /// Per hour: 999 and 101 arrival rates; mean handle time and patience in seconds.
@@ -56,40 +56,6 @@ target = {{ answer_within_s = 60, fraction = 0.8 }}
             self.patience_101_s
         )
     }
-}
-
-/// The stationary distribution of a finite CTMC given each state's outgoing transitions
-/// (target, rate), by Gauss–Seidel sweeps over the balance equations.
-fn stationary(out: &[Vec<(usize, f64)>]) -> Vec<f64> {
-    let n = out.len();
-    let mut incoming: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
-    let mut leaving = vec![0.0; n];
-    for (i, moves) in out.iter().enumerate() {
-        for &(j, rate) in moves {
-            if j != i && rate > 0.0 {
-                incoming[j].push((i, rate));
-                leaving[i] += rate;
-            }
-        }
-    }
-    let mut pi = vec![1.0 / n as f64; n];
-    for _ in 0..200_000 {
-        let mut change: f64 = 0.0;
-        for j in 0..n {
-            if leaving[j] == 0.0 {
-                continue;
-            }
-            let v = incoming[j].iter().map(|&(i, r)| pi[i] * r).sum::<f64>() / leaving[j];
-            change = change.max((v - pi[j]).abs());
-            pi[j] = v;
-        }
-        let total: f64 = pi.iter().sum();
-        pi.iter_mut().for_each(|p| *p /= total);
-        if change < 1e-15 {
-            return pi;
-        }
-    }
-    panic!("the chain did not converge");
 }
 
 /// What the chain predicts per channel: mean queue time over offered callers (`asa_s`), the

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per behaviour.
 
 mod analytic;
+mod callbacks;
 mod charts;
 mod cli;
 mod conservation;

@@ -344,3 +344,35 @@ fn hostile_inputs_round_two_are_refused_with_the_key() {
         "{err}"
     );
 }
+
+#[test]
+fn call_back_offers_are_checked() {
+    let deferred = r#"horizon_hours = 10
+[channels.web]
+kind = "deferred"
+priority = 2
+arrivals = { rate_per_hour = 10 }
+handle_time = { dist = "exponential", mean_s = 600 }
+target = { answer_within_hours = 24, fraction = 0.9 }
+callback = { offer_when_waiting_over = 3, accept = 0.5 }
+[handlers]
+count = 5
+"#;
+    let e = errors(deferred);
+    assert!(
+        e.contains("channels.web.callback") && e.contains("only on a kind = \"call\" channel"),
+        "{e}"
+    );
+    let bad = format!(
+        "horizon_hours = 10\n{GOOD_CHANNEL}callback = {{ offer_when_waiting_over = -1, success = 0, max_attempts = 0 }}\n[handlers]\ncount = 20\n"
+    );
+    let e = errors(&bad);
+    for expected in [
+        "channels.calls.callback.offer_when_waiting_over: got -1; expected a whole number from 0",
+        "channels.calls.callback.accept: missing key",
+        "channels.calls.callback.success: got 0; expected a probability above 0",
+        "channels.calls.callback.max_attempts: got 0; expected a whole number from 1 to 100",
+    ] {
+        assert!(e.contains(expected), "missing {expected:?} in:\n{e}");
+    }
+}

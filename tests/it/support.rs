@@ -88,3 +88,37 @@ pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
     }
     config
 }
+
+/// The stationary distribution of a finite CTMC given each state's outgoing transitions
+/// (target, rate), by Gauss–Seidel sweeps over the balance equations.
+pub fn stationary(out: &[Vec<(usize, f64)>]) -> Vec<f64> {
+    let n = out.len();
+    let mut incoming: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    let mut leaving = vec![0.0; n];
+    for (i, moves) in out.iter().enumerate() {
+        for &(j, rate) in moves {
+            if j != i && rate > 0.0 {
+                incoming[j].push((i, rate));
+                leaving[i] += rate;
+            }
+        }
+    }
+    let mut pi = vec![1.0 / n as f64; n];
+    for _ in 0..200_000 {
+        let mut change: f64 = 0.0;
+        for j in 0..n {
+            if leaving[j] == 0.0 {
+                continue;
+            }
+            let v = incoming[j].iter().map(|&(i, r)| pi[i] * r).sum::<f64>() / leaving[j];
+            change = change.max((v - pi[j]).abs());
+            pi[j] = v;
+        }
+        let total: f64 = pi.iter().sum();
+        pi.iter_mut().for_each(|p| *p /= total);
+        if change < 1e-15 {
+            return pi;
+        }
+    }
+    panic!("the chain did not converge");
+}

@@ -170,11 +170,9 @@ impl Validator {
             .and_then(|t| self.target(t, &join(&path, "target")));
         let concurrency = self.concurrency(r, &path, kind);
         let (redial, drops, transfer, bursts) = self.channel_extras(r, &path, name, priority);
+        let callback_offer = self.optional_callback_offer(r, &path, kind);
         let (rate_per_hour, demand) = arrivals?;
-        let (drops, callback) = match drops? {
-            Some((d, c)) => (Some(d), Some(c)),
-            None => (None, None),
-        };
+        let (drops, callback) = drops?.map_or((None, None), |(d, c)| (Some(d), Some(c)));
         let channel = Channel {
             name: name.to_owned(),
             kind: kind?,
@@ -189,6 +187,7 @@ impl Validator {
             drops,
             transfer: transfer?,
             bursts: bursts?,
+            callback: callback_offer?,
         };
         Some((channel, callback))
     }
@@ -362,6 +361,7 @@ impl Validator {
             drops: None,
             transfer: None,
             bursts: None,
+            callback: None,
         };
         Some((
             Drops {

@@ -5,6 +5,7 @@
 //! together, each with its location and what was expected.
 
 mod arrivals;
+mod callback;
 mod channel;
 mod stability;
 mod triage;
@@ -20,12 +21,13 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use super::raw::{
-    RawArrivals, RawBursts, RawChannel, RawDist, RawDrops, RawGroup, RawHandlers, RawHire,
-    RawProfile, RawRedial, RawScenario, RawTarget, RawTriage,
+    RawArrivals, RawBursts, RawCallback, RawChannel, RawDist, RawDrops, RawGroup, RawHandlers,
+    RawHire, RawProfile, RawRedial, RawScenario, RawTarget, RawTriage,
 };
 use super::{
-    Bursts, Channel, ChannelKind, Demand, Diagnostic, Drops, Group, Handlers, Hire, Overflow,
-    Redial, Reserve, Scenario, ScenarioError, Shift, Target, Triage, TriagePolicy, offered_load,
+    Bursts, CallbackOffer, Channel, ChannelKind, Demand, Diagnostic, Drops, Group, Handlers, Hire,
+    Overflow, Redial, Reserve, Scenario, ScenarioError, Shift, Target, Triage, TriagePolicy,
+    offered_load,
 };
 use crate::calendar::{Calendar, HOURS_PER_WEEK, days_in_first_year};
 use crate::dist::Dist;

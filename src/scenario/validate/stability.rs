@@ -7,14 +7,22 @@ impl Validator {
     ///
     /// Capacity is the long-run mean number of handlers on duty: the always-on pool, or each
     /// group's headcount × teams × share of days on × shift length ÷ 24 × (1 − shrinkage).
+    /// Callers who accept a call-back stop hanging up: once queues are long every caller is
+    /// offered one, so a channel with call-backs brings `accept` × its load as patient demand.
     pub(super) fn check_stability(&mut self, s: &Scenario, raw: &RawScenario) {
         let load = offered_load(s);
         let patient: Vec<(usize, f64)> = s
             .channels
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.patience.is_none())
-            .map(|(i, _)| (i, load.handler_erlangs[i]))
+            .map(|(i, c)| {
+                let share = match (&c.patience, &c.callback) {
+                    (None, _) => 1.0,
+                    (Some(_), Some(offer)) => offer.accept,
+                    (Some(_), None) => 0.0,
+                };
+                (i, share * load.handler_erlangs[i])
+            })
             .filter(|(_, e)| *e > 0.0)
             .collect();
         let need: f64 = patient.iter().map(|(_, e)| e).sum();

@@ -188,6 +188,7 @@ impl Engine<'_> {
             patience_after_triage: d.patience_after_triage,
             transfer: d.transfer,
             outcome: d.outcome,
+            callback: CallBack::NotOffered,
         };
         match self.free_slots.pop() {
             Some(slot) => {

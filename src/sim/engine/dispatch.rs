@@ -80,6 +80,7 @@ impl Engine<'_> {
         self.queues[queue.index()].push_back(id);
         self.queue_live[queue.index()] += 1;
         self.tally.queue_change(channel, self.now, true);
+        let patience = self.offer_callback(id, channel, patience);
         self.schedule_abandonment(id, patience);
         for i in 0..self.overflow_for_channel[channel].len() {
             let (g, rule) = self.overflow_for_channel[channel][i];
@@ -339,6 +340,9 @@ impl Engine<'_> {
     /// Handler `h` takes waiting caller `id`.
     pub(super) fn serve_waiting(&mut self, h: u32, id: CallerId) {
         let c = self.slots[id.slot as usize];
+        if let CallBack::Accepted { attempt } = c.callback {
+            return self.call_back(h, id, attempt);
+        }
         let queued = self.leave_queue(id);
         let channel = usize::from(c.channel);
         let answer = Answer {

@@ -10,6 +10,7 @@
 //! variants see identical callers.
 
 mod arrive;
+mod callback;
 mod dispatch;
 mod queue_id;
 mod shifts;
@@ -38,6 +39,19 @@ enum Stage {
     WaitingTriage,
     InTriage,
     WaitingHandler,
+    /// Off the line after a call-back attempt that did not reach it, until its next turn.
+    AwaitingRetry,
+}
+
+/// Where a caller stands with a call-back offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CallBack {
+    /// Not offered one (yet).
+    NotOffered,
+    /// Offered one and stayed on the line.
+    Declined,
+    /// Accepted: off the line, keeping its place; `attempt` is the next attempt's number.
+    Accepted { attempt: u8 },
 }
 
 /// What triage decides for a caller.
@@ -69,6 +83,7 @@ struct Caller {
     patience_after_triage: SimTime,
     transfer: SimTime,
     outcome: Outcome,
+    callback: CallBack,
 }
 
 /// The random streams of one channel's callers.
@@ -81,6 +96,7 @@ struct ChannelStreams {
     redial: SimRng,
     drops: SimRng,
     transfer: SimRng,
+    callback: SimRng,
 }
 
 /// Which facts [`Engine::record_answer`] records.
@@ -156,6 +172,7 @@ impl ChannelStreams {
             redial: st(StreamKind::Redial),
             drops: st(StreamKind::Drops),
             transfer: st(StreamKind::Transfer),
+            callback: st(StreamKind::Callback),
         }
     }
 }
@@ -407,6 +424,7 @@ impl<'s> Engine<'s> {
                 Event::TriageClose => self.triage_close(),
                 Event::Overflow(id) => self.overflow(id),
                 Event::Abandon(id) => self.abandon(id),
+                Event::CallbackRetry(id) => self.callback_retry(id),
                 Event::BurstStart { channel } => self.burst_start(usize::from(channel)),
                 Event::BurstCall { channel, burst } => self.burst_call(usize::from(channel), burst),
                 Event::Redial { channel, attempt } => self.arrive(usize::from(channel), attempt),

@@ -1,0 +1,119 @@
+//! Call-backs ("queue buster", virtual hold): the offer to a caller joining a long queue, the
+//! handler's attempt when that caller's turn comes, and the retry after an attempt that did
+//! not reach it. A scenario without call-backs never gets past the first check of
+//! [`Engine::offer_callback`].
+
+use super::*;
+
+impl Engine<'_> {
+    /// Caller `id` has just joined `channel`'s handler queue: offers it a call-back if more
+    /// than the channel's threshold wait ahead of it. Returns the patience it keeps: none once
+    /// it has accepted (it is off the line and will be called).
+    pub(super) fn offer_callback(
+        &mut self,
+        id: CallerId,
+        channel: usize,
+        patience: SimTime,
+    ) -> SimTime {
+        let Some(offer) = &self.s.channels[channel].callback else {
+            return patience;
+        };
+        let c = self.slots[id.slot as usize];
+        match c.callback {
+            CallBack::Accepted { .. } => return SimTime::NEVER,
+            CallBack::Declined => return patience,
+            CallBack::NotOffered => {}
+        }
+        let ahead = self.waiting_on(channel) - 1;
+        if ahead <= offer.offer_when_waiting_over {
+            return patience;
+        }
+        let accepts = self.streams[channel].callback.random::<f64>() < offer.accept;
+        let t = &mut self.tally.channels[channel];
+        if c.counted {
+            t.callbacks_offered += 1;
+            t.callbacks_accepted += u64::from(accepts);
+        }
+        let (state, kept) = if accepts {
+            (CallBack::Accepted { attempt: 1 }, SimTime::NEVER)
+        } else {
+            (CallBack::Declined, patience)
+        };
+        self.slots[id.slot as usize].callback = state;
+        kept
+    }
+
+    /// Handler `h` calls back caller `id`, whose turn has come, for the `attempt`-th time.
+    pub(super) fn call_back(&mut self, h: u32, id: CallerId, attempt: u8) {
+        let c = self.slots[id.slot as usize];
+        let channel = usize::from(c.channel);
+        let Some(offer) = &self.s.channels[channel].callback else {
+            unreachable!("only callers of channels with call-backs accept one")
+        };
+        let st = &mut self.streams[channel];
+        if st.callback.random::<f64>() < offer.success {
+            if c.counted {
+                let t = &mut self.tally.channels[channel];
+                t.callbacks_completed += 1;
+                t.callback_time_sum.add(self.now.since(c.arrival));
+            }
+            let queued = self.leave_queue(id);
+            let answer = Answer {
+                offered: false,
+                first: !c.answered_once,
+                handler: true,
+                queued,
+            };
+            self.record_answer(channel, c.counted, c.arrival, c.transfer, answer);
+            self.release(id);
+            self.start_service(h, channel, c.handle);
+            return;
+        }
+        let attempt_time = sample(&offer.attempt_time, &mut st.callback);
+        let retry_after = sample(&offer.retry_after, &mut st.callback);
+        let last = attempt >= offer.max_attempts;
+        let queued = self.leave_queue(id);
+        if c.counted {
+            self.tally
+                .count(channel, c.arrival, |cell| cell.queue_time_sum.add(queued));
+        }
+        // The failed attempt occupies the handler like a short call.
+        self.start_service(h, channel, attempt_time);
+        if last {
+            if c.counted {
+                self.tally.channels[channel].callbacks_failed += 1;
+            }
+            self.release(id);
+            return;
+        }
+        let slot = &mut self.slots[id.slot as usize];
+        slot.stage = Stage::AwaitingRetry;
+        slot.callback = CallBack::Accepted {
+            attempt: attempt + 1,
+        };
+        let at = self.now.after(attempt_time).after(retry_after);
+        if at < self.s.horizon {
+            self.events.schedule(at, Event::CallbackRetry(id));
+        }
+    }
+
+    /// A caller whose call-back attempt failed takes its next turn: at once if a handler is
+    /// free, else at the back of its queue (still off the line, so without patience).
+    pub(super) fn callback_retry(&mut self, id: CallerId) {
+        let Some(&c) = self.live(id) else { return };
+        if c.stage != Stage::AwaitingRetry {
+            return;
+        }
+        self.slots[id.slot as usize].queued_at = self.now;
+        let channel = usize::from(c.channel);
+        match self.find_handler(channel) {
+            Some(h) => {
+                self.tally.in_system_change(self.now, 1);
+                if let CallBack::Accepted { attempt } = c.callback {
+                    self.call_back(h, id, attempt);
+                }
+            }
+            None => self.enqueue_handler(id, c.queue, SimTime::NEVER),
+        }
+    }
+}
