@@ -84,28 +84,78 @@ pub fn apply(text: &str, overrides: &[Override]) -> Result<String, (Override, St
     };
     for o in overrides {
         let parts: Vec<&str> = o.key.split('.').map(str::trim).collect();
-        let (last, parents) = parts.split_last().expect("validated as non-empty");
-        let mut table: &mut dyn TableLike = doc.as_table_mut();
-        for (i, part) in parents.iter().enumerate() {
-            if table.get(part).is_none() {
-                table.insert(part, Item::Table(Table::new()));
-            }
-            match table.get_mut(part).and_then(Item::as_table_like_mut) {
-                Some(t) => table = t,
-                None => {
-                    let at = parts[..=i].join(".");
-                    return Err((
-                        o.clone(),
-                        format!(
-                            "{at} is a value, not a table; expected a key path into the scenario"
-                        ),
-                    ));
-                }
-            }
-        }
-        table.insert(last, Item::Value(o.parsed_value()));
+        set_path(doc.as_table_mut(), &parts, 0, o.parsed_value())
+            .map_err(|why| (o.clone(), why))?;
     }
     Ok(doc.to_string())
+}
+
+/// Sets `parts[at..]` below `table` to `value`, creating tables on the way. A number after an
+/// array (`triage.shifts.0.officers`, `arrivals.hour_of_day.7`) picks its element.
+fn set_path(
+    table: &mut dyn TableLike,
+    parts: &[&str],
+    at: usize,
+    value: Value,
+) -> Result<(), String> {
+    let part = parts[at];
+    if at + 1 == parts.len() {
+        table.insert(part, Item::Value(value));
+        return Ok(());
+    }
+    if table.get(part).is_none() {
+        table.insert(part, Item::Table(Table::new()));
+    }
+    let here = || parts[..=at].join(".");
+    let Some(item) = table.get_mut(part) else {
+        return Err(format!("{} could not be created", here()));
+    };
+    if let Some(t) = item.as_table_like_mut() {
+        return set_path(t, parts, at + 1, value);
+    }
+    let len = match &*item {
+        Item::ArrayOfTables(a) => a.len(),
+        Item::Value(Value::Array(a)) => a.len(),
+        _ => {
+            return Err(format!(
+                "{} is a value, not a table; expected a key path into the scenario",
+                here()
+            ));
+        }
+    };
+    let index = parts[at + 1];
+    let Some(i) = index.parse::<usize>().ok().filter(|&i| i < len) else {
+        return Err(format!(
+            "{} is a list of {len} entries; got \"{index}\", expected an index from 0 to {}",
+            here(),
+            len.saturating_sub(1)
+        ));
+    };
+    let last = at + 2 == parts.len();
+    match item {
+        Item::ArrayOfTables(a) if !last => match a.get_mut(i) {
+            Some(t) => set_path(t, parts, at + 2, value),
+            None => Err(format!("{}.{i} is missing", here())),
+        },
+        Item::Value(Value::Array(a)) => match a.get_mut(i) {
+            Some(element) if last => {
+                let decor = element.decor().clone();
+                *element = value;
+                *element.decor_mut() = decor;
+                Ok(())
+            }
+            Some(Value::InlineTable(t)) => set_path(t, parts, at + 2, value),
+            _ => Err(format!(
+                "{}.{i} is a value, not a table; expected a key path into the scenario",
+                here()
+            )),
+        },
+        _ => Err(format!(
+            "{}.{i} is a table; expected a key inside it, e.g. {}.{i}.count",
+            here(),
+            here()
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -143,5 +193,32 @@ mod tests {
         assert!("a..b=3".parse::<Override>().is_err());
         let err = apply("a = 1\n", &[o("a.b=2")]).unwrap_err();
         assert!(err.1.contains("a is a value, not a table"), "{}", err.1);
+    }
+
+    #[test]
+    fn indexes_into_lists_of_tables_and_values() {
+        let text = "[t]\nshifts = [{ n = 1 }, { n = 2 }]\nw = [1.0, 2.0, 3.0]\n[[h]]\ncount = 5\n[[h]]\ncount = 6\n";
+        let out = apply(
+            text,
+            &[o("t.shifts.1.n=7"), o("t.w.2=9.5"), o("h.0.count=8")],
+        )
+        .unwrap();
+        let doc: toml::Table = toml::from_str(&out).unwrap();
+        assert_eq!(doc["t"]["shifts"][1]["n"].as_integer(), Some(7));
+        assert_eq!(doc["t"]["shifts"][0]["n"].as_integer(), Some(1));
+        assert_eq!(doc["t"]["w"][2].as_float(), Some(9.5));
+        assert_eq!(doc["h"][0]["count"].as_integer(), Some(8));
+        for (flag, expected) in [
+            (
+                "t.shifts.5.n=1",
+                "t.shifts is a list of 2 entries; got \"5\", expected an index from 0 to 1",
+            ),
+            ("t.w.x=1", "t.w is a list of 3 entries; got \"x\""),
+            ("h.1=3", "h.1 is a table; expected a key inside it"),
+            ("t.w.0.a=1", "t.w.0 is a value, not a table"),
+        ] {
+            let err = apply(text, &[o(flag)]).unwrap_err();
+            assert!(err.1.contains(expected), "{flag}: {}", err.1);
+        }
     }
 }
