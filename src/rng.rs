@@ -44,6 +44,8 @@ pub enum StreamKind {
     SurgeDays = 14,
     /// Call-back offers: who accepts, which attempts reach the caller, attempt and retry times.
     Callback = 15,
+    /// Triage shrinkage: which rostered officers are absent from a shift.
+    TriageShrinkage = 16,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits, good enough to decorrelate seeds.

@@ -55,6 +55,11 @@ pub enum StaffError {
     /// Officers can only be varied when the scenario has a triage team.
     #[error("the scenario has no [triage] team whose officers could be varied")]
     NoTriage,
+    /// A rota of shifts has no single team size to vary.
+    #[error(
+        "the triage team works a rota (triage.shifts); vary a shift's officers instead, e.g. --vary triage.shifts.0.officers=2..6 with sweep"
+    )]
+    TriageRota,
 }
 
 /// One channel's result at one candidate.
@@ -467,6 +472,9 @@ pub fn search_officers_with(
     let Some(triage) = &s.triage else {
         return Err(StaffError::NoTriage);
     };
+    if !triage.shifts.is_empty() {
+        return Err(StaffError::TriageRota);
+    }
     let mut combinations = Vec::new();
     for &n in officers {
         let mut variant = s.clone();

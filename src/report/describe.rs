@@ -30,9 +30,19 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
     ));
     describe_groups(s, &groups, &mut lines);
     if let Some(t) = &s.triage {
+        let team = if t.shifts.is_empty() {
+            format!("{} officers", t.officers)
+        } else {
+            format!(
+                "rota of {} shift(s), {} officers, {:.1} on duty on average after {:.0}% shrinkage",
+                t.shifts.len(),
+                t.officers,
+                t.mean_rostered() * (1.0 - t.shrinkage),
+                t.shrinkage * 100.0
+            )
+        };
         lines.push(format!(
-            "triage {} officers, policy {:?}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, escalates {:.0}%",
-            t.officers,
+            "triage {team}, policy {:?}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, escalates {:.0}%",
             t.policy,
             t.handle_time.describe(),
             load.triage_erlangs,

@@ -289,8 +289,18 @@ pub enum TriagePolicy {
 /// A triage team of experienced officers answering some channels first.
 #[derive(Clone, Debug)]
 pub struct Triage {
-    /// Number of officers.
+    /// Number of officers: on duty during the opening hours, or, with `shifts`, the sum of
+    /// the shifts' officers (the team's headcount for costs).
     pub officers: u32,
+    /// The team's rota: daily shifts, each with its officers; empty when `officers` work the
+    /// opening hours.
+    pub shifts: Vec<TriageShift>,
+    /// Share of a shift's officers absent on a given day (drawn per officer per shift).
+    pub shrinkage: f64,
+    /// Time an officer spends on a call it resolves, when that differs from `handle_time`.
+    pub handle_time_resolved: Option<Dist>,
+    /// A channel whose callers idle officers take when its queue is long (e.g. 999).
+    pub pulled_to: Option<TriagePull>,
     /// Indices into [`Scenario::channels`] of the channels triaged.
     pub channels: Vec<usize>,
     /// When a call is intercepted.
@@ -305,6 +315,70 @@ pub struct Triage {
     pub hours: Option<(SimTime, SimTime)>,
     /// Cost of one officer (same unit as handlers'), for the staffing search.
     pub cost_per_officer: f64,
+}
+
+/// A daily triage shift.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TriageShift {
+    /// Start, as a time of day.
+    pub start: SimTime,
+    /// Length.
+    pub length: SimTime,
+    /// Officers rostered on it.
+    pub officers: u32,
+}
+
+/// A rule pulling idle triage officers onto another channel's callers under load: while more
+/// than `queue_over` of `channel`'s callers wait for a handler, an idle officer takes the one
+/// who has waited longest (before any caller waiting for triage), and handles it as a call
+/// handler would.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TriagePull {
+    /// The channel's index.
+    pub channel: usize,
+    /// Callers waiting beyond which officers are pulled.
+    pub queue_over: u32,
+}
+
+impl Triage {
+    /// Mean time an officer spends on a triaged call, resolved or not.
+    pub fn mean_handle_s(&self) -> f64 {
+        match &self.handle_time_resolved {
+            None => self.handle_time.mean_s(),
+            Some(r) => {
+                self.resolve_fraction * r.mean_s()
+                    + (1.0 - self.resolve_fraction) * self.handle_time.mean_s()
+            }
+        }
+    }
+
+    /// Officers on duty for the Erlang B intercept estimate: the team during its opening hours,
+    /// or a rota's mean on duty after shrinkage, rounded.
+    pub fn officers_for_load(&self) -> u32 {
+        if self.shifts.is_empty() {
+            self.officers
+        } else {
+            (self.mean_rostered() * (1.0 - self.shrinkage)).round() as u32
+        }
+    }
+
+    /// Mean officers on duty over a day (before shrinkage for a rota; the opening hours'
+    /// share of the day otherwise).
+    pub fn mean_rostered(&self) -> f64 {
+        if self.shifts.is_empty() {
+            let open_share = self.hours.map_or(1.0, |(open, close)| {
+                let day = crate::time::DAY_US as f64;
+                let len = (close.0 as f64 - open.0 as f64).rem_euclid(day);
+                if len == 0.0 { 1.0 } else { len / day }
+            });
+            f64::from(self.officers) * open_share
+        } else {
+            self.shifts
+                .iter()
+                .map(|s| f64::from(s.officers) * s.length.as_secs() / crate::time::DAY_S)
+                .sum()
+        }
+    }
 }
 
 impl Scenario {

@@ -33,10 +33,12 @@ pub fn offered_load(scenario: &Scenario) -> Load {
             .iter()
             .map(|&i| per_second(scenario.channels[i].rate_per_hour))
             .sum::<f64>()
-            * t.handle_time.mean_s()
+            * t.mean_handle_s()
     });
     let intercept_share = match &scenario.triage {
-        Some(t) if t.policy == TriagePolicy::WhenFree => 1.0 - erlang_b(t.officers, triage_erlangs),
+        Some(t) if t.policy == TriagePolicy::WhenFree => {
+            1.0 - erlang_b(t.officers_for_load(), triage_erlangs)
+        }
         _ => 1.0,
     };
     let resolve = scenario.triage.as_ref().map_or(0.0, |t| t.resolve_fraction);

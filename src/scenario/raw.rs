@@ -214,4 +214,25 @@ pub struct RawTriage {
     pub open: Option<Spanned<String>>,
     pub close: Option<Spanned<String>>,
     pub cost_per_officer: Option<Spanned<f64>>,
+    pub shifts: Option<Spanned<Vec<Spanned<RawTriageShift>>>>,
+    pub shrinkage: Option<Spanned<f64>>,
+    pub handle_time_resolved: Option<Spanned<RawDist>>,
+    pub pulled_to: Option<Spanned<RawTriagePull>>,
+}
+
+/// One of `[triage] shifts = [{ start = "08:00", hours = 10, officers = 4 }, …]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTriageShift {
+    pub start: Option<Spanned<String>>,
+    pub hours: Option<Spanned<f64>>,
+    pub officers: Option<Spanned<i64>>,
+}
+
+/// `[triage] pulled_to = { channel = "999", queue_over = 2 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTriagePull {
+    pub channel: Option<Spanned<String>>,
+    pub queue_over: Option<Spanned<i64>>,
 }

@@ -63,15 +63,20 @@ pub enum Event {
         /// True when the handler joins, false when they leave.
         joins: bool,
     },
-    /// The triage team opens for the day.
-    TriageOpen,
+    /// A triage shift starts (`starts`) or ends (the opening hours are one such shift).
+    TriageShift {
+        /// The shift's index in the engine's triage rota.
+        shift: u16,
+        /// True at the start, false at the end.
+        starts: bool,
+    },
+    /// A triage officer pulled onto another channel finishes that call.
+    OfficerFree,
     /// A group's flex window opens for the day: its idle handlers look for callers it allows.
     FlexOpens {
         /// The shift group's index.
         group: u16,
     },
-    /// The triage team closes for the day.
-    TriageClose,
     /// A waiting caller has waited long enough for an overflow group to take them.
     Overflow(CallerId),
     /// A waiting caller's patience runs out (ignored if the caller was answered meanwhile).
@@ -123,15 +128,15 @@ impl Event {
     /// This event's rung on the ladder for simultaneous events.
     pub fn rung(self) -> Rung {
         match self {
-            Event::HandlerFree { .. } | Event::ChatEnd { .. } | Event::TriageDone(_) => {
-                Rung::Release
-            }
+            Event::HandlerFree { .. }
+            | Event::ChatEnd { .. }
+            | Event::TriageDone(_)
+            | Event::OfficerFree => Rung::Release,
             Event::ShiftStart { .. }
             | Event::ShiftEnd { .. }
             | Event::Roster { .. }
-            | Event::TriageOpen
-            | Event::FlexOpens { .. }
-            | Event::TriageClose => Rung::CapacityChange,
+            | Event::TriageShift { .. }
+            | Event::FlexOpens { .. } => Rung::CapacityChange,
             Event::Overflow(_) => Rung::Dispatch,
             Event::Abandon(_) => Rung::Abandonment,
             Event::BurstStart { .. }

@@ -234,6 +234,8 @@ pub struct Tally {
     pub overtime: Micros,
     /// Most chats any handler held at once.
     pub max_chats_per_handler: u32,
+    /// Callers answered by triage officers pulled onto their channel.
+    pub officers_pulled: u64,
     /// Events the engine processed.
     pub events: u64,
     /// Distribution of the number in system per hour of the week, when asked for.
@@ -319,6 +321,7 @@ impl Tally {
             officers_on_duty: Level::new(months, weeks),
             overtime: Micros::default(),
             max_chats_per_handler: 0,
+            officers_pulled: 0,
             events: 0,
             in_system_by_hour: None,
             warmup,

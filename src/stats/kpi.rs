@@ -287,6 +287,12 @@ pub const KPIS: &[Kpi] = &[
         Lower,
         "mean time from arrival until a call-back reached the caller",
     ),
+    kpi(
+        "pulled_calls",
+        Count,
+        Neither,
+        "callers answered by triage officers pulled onto their channel under load",
+    ),
     kpi("mean_staffed", Level, Neither, "mean handlers on duty"),
     kpi("mean_busy", Level, Neither, "mean handlers busy"),
     kpi("occupancy", Share, Neither, "busy time ÷ on-duty time"),

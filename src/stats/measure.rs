@@ -322,7 +322,10 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
             f64::from(tally.max_chats_per_handler),
         ),
     ]);
-    let triage = s.triage.as_ref().map(|tr| triage_kpis(tr, tally));
+    let triage = s
+        .triage
+        .as_ref()
+        .map(|tr| triage_kpis(tr, tally, observed_s));
     let intervals = interval_kpis(s, tally);
     let wait_quantiles = tally
         .channels
@@ -348,7 +351,7 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
 }
 
 /// The triage team's KPIs, over the channels it triages.
-fn triage_kpis(tr: &Triage, tally: &Tally) -> Kpis<f64> {
+fn triage_kpis(tr: &Triage, tally: &Tally, observed_s: f64) -> Kpis<f64> {
     let sum = |f: fn(&ChannelTally) -> u64| {
         tr.channels
             .iter()
@@ -357,10 +360,14 @@ fn triage_kpis(tr: &Triage, tally: &Tally) -> Kpis<f64> {
     };
     let offered = sum(|c| c.all.offered);
     let intercepted = sum(|c| c.intercepted);
-    vec![
+    let mut k = vec![
         (
             "occupancy",
             area_ratio(tally.officers_busy.area.0, tally.officers_on_duty.area.0),
+        ),
+        (
+            "mean_staffed",
+            micros_to_secs(tally.officers_on_duty.area.0) / observed_s,
         ),
         ("offered", offered as f64),
         ("intercepted", intercepted as f64),
@@ -372,7 +379,11 @@ fn triage_kpis(tr: &Triage, tally: &Tally) -> Kpis<f64> {
             "resolved_rate",
             ratio(sum(|c| c.resolved_at_triage), offered),
         ),
-    ]
+    ];
+    if tr.pulled_to.is_some() {
+        k.push(("pulled_calls", tally.officers_pulled as f64));
+    }
+    k
 }
 
 /// Per-interval KPIs: hour of week, month, week, and the hour of day folded from the week.

@@ -22,4 +22,5 @@ mod scenario_errors;
 mod shipped_scenarios;
 mod support;
 mod time_varying;
+mod triage_team;
 mod workforce;

@@ -376,3 +376,44 @@ count = 5
         assert!(e.contains(expected), "missing {expected:?} in:\n{e}");
     }
 }
+
+#[test]
+fn triage_rota_and_pull_errors() {
+    let base = format!(
+        "horizon_hours = 10\n{GOOD_CHANNEL}\n[handlers]\ncount = 20\n[triage]\nchannels = [\"calls\"]\npolicy = \"when_free\"\nhandle_time = {{ dist = \"exponential\", mean_s = 60 }}\nresolve_fraction = 0.5\n"
+    );
+    let cases = [
+        (
+            "officers = 3\nshifts = [{ start = \"08:00\", hours = 8, officers = 2 }]\n",
+            "triage.shifts: give officers (on duty in the opening hours) or shifts (a daily rota), not both",
+        ),
+        (
+            "officers = 3\nshrinkage = 0.2\n",
+            "triage.shrinkage: shrinkage thins a rota's shifts; expected it only beside triage.shifts",
+        ),
+        (
+            "shifts = [{ start = \"08:00\", hours = 8, officers = 2 }]\nopen = \"07:00\"\nclose = \"20:00\"\n",
+            "triage.open: a rota of shifts sets when officers are on duty",
+        ),
+        (
+            "shifts = [{ start = \"25:00\", hours = 30, officers = -1 }]\n",
+            "triage.shifts.0.hours: got 30; expected a number of hours above 0 and at most 24",
+        ),
+        (
+            "officers = 2\npulled_to = { channel = \"999\", queue_over = 1 }\n",
+            "triage.pulled_to.channel: no channel named \"999\"",
+        ),
+        (
+            "officers = 2\npulled_to = { channel = \"calls\" }\n",
+            "triage.pulled_to.queue_over: missing key",
+        ),
+        (
+            "",
+            "triage.officers: missing key; expected the number of triage officers, or shifts",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let e = errors(&format!("{base}{extra}"));
+        assert!(e.contains(expected), "missing {expected:?} in:\n{e}");
+    }
+}

@@ -9,6 +9,7 @@ mod callback;
 mod channel;
 mod stability;
 mod triage;
+mod triage_rota;
 mod workforce;
 
 use std::ops::Range;
@@ -22,12 +23,13 @@ use jiff::civil::Date;
 
 use super::raw::{
     RawArrivals, RawBursts, RawCallback, RawChannel, RawDist, RawDrops, RawGroup, RawHandlers,
-    RawHire, RawProfile, RawRedial, RawScenario, RawTarget, RawTriage,
+    RawHire, RawProfile, RawRedial, RawScenario, RawTarget, RawTriage, RawTriagePull,
+    RawTriageShift,
 };
 use super::{
     Bursts, CallbackOffer, Channel, ChannelKind, Demand, Diagnostic, Drops, Group, Handlers, Hire,
     Overflow, Redial, Reserve, Scenario, ScenarioError, Shift, Target, Triage, TriagePolicy,
-    offered_load,
+    TriagePull, TriageShift, offered_load,
 };
 use crate::calendar::{Calendar, HOURS_PER_WEEK, days_in_first_year};
 use crate::dist::Dist;

@@ -9,15 +9,7 @@ impl Validator {
         channels: &[Channel],
     ) -> Option<Triage> {
         let (path, span, r) = ("triage", raw.span(), raw.get_ref());
-        let officers = self
-            .required(
-                &r.officers,
-                path,
-                "officers",
-                &span,
-                "the number of triage officers",
-            )
-            .and_then(|o| self.integer(o, "triage.officers".into(), 0, MAX_STAFF));
+        let staffing = self.triage_staffing(r, &span);
         let indices = self.triage_channels(r, &span, channels);
         let policy = self
             .required(
@@ -50,6 +42,7 @@ impl Validator {
             .and_then(|d| self.dist(d, "triage.handle_time"));
         let (resolve, escalate) = self.triage_outcomes(r, path, &span)?;
         let hours = self.opening_hours(r);
+        let (shrinkage, handle_time_resolved, pulled_to) = self.triage_extras(r, channels);
         let cost = self.optional_number(
             &r.cost_per_officer,
             "triage.cost_per_officer".into(),
@@ -57,10 +50,15 @@ impl Validator {
             |x| x >= 0.0,
             "a cost of at least 0",
         );
+        let (officers, shifts) = staffing?;
         Some(Triage {
             cost_per_officer: cost?,
             hours: hours?,
-            officers: officers? as u32,
+            officers,
+            shifts,
+            shrinkage: shrinkage?,
+            handle_time_resolved: handle_time_resolved?,
+            pulled_to: pulled_to?,
             channels: indices?,
             policy: policy?,
             handle_time: handle_time?,

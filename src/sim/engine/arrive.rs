@@ -74,7 +74,6 @@ impl Engine<'_> {
             dropped: false,
         };
         if let (true, Some(t)) = (self.triaged[channel], &self.s.triage) {
-            d.triage = sample(&t.handle_time, &mut st.triage_time);
             d.patience_after_triage = c
                 .patience
                 .as_ref()
@@ -87,6 +86,11 @@ impl Engine<'_> {
             } else {
                 Outcome::Forward
             };
+            let time = match (&t.handle_time_resolved, d.outcome) {
+                (Some(resolved), Outcome::Resolve) => resolved,
+                _ => &t.handle_time,
+            };
+            d.triage = sample(time, &mut st.triage_time);
         }
         if let Some(t) = &c.transfer {
             d.transfer = sample(t, &mut st.transfer);

@@ -102,6 +102,11 @@ impl Engine<'_> {
                 break;
             }
         }
+        if self.busy_officers < self.officers_on_duty
+            && let Some(id) = self.pulled_caller()
+        {
+            self.officer_serves(id);
+        }
     }
 
     /// How many of `channel`'s callers wait for a handler (first contacts and escalated).

@@ -27,7 +27,9 @@ use super::workforce::{HandlerState, Workforce, next_shift};
 use crate::calendar::Calendar;
 use crate::dist::Dist;
 use crate::rng::{SimRng, StreamKind, stream};
-use crate::scenario::{ChannelKind, Group, Overflow, Reserve, Scenario, TriagePolicy};
+use crate::scenario::{
+    ChannelKind, Group, Overflow, Reserve, Scenario, Triage, TriagePolicy, TriageShift,
+};
 use crate::sim::tally::{LONG_WAIT, Tally};
 use crate::time::{DAY_US, SimTime};
 use queue_id::QueueId;
@@ -133,6 +135,11 @@ struct Engine<'s> {
     queue_priority: Vec<i64>,
     triage_queue: VecDeque<CallerId>,
     triage_live: u32,
+    /// The triage team's daily shifts (the opening hours are one shift), and how many of each
+    /// shift's officers came in today.
+    triage_rota: Vec<TriageShift>,
+    officers_present: Vec<u32>,
+    triage_shrinkage: SimRng,
     wf: Workforce,
     /// Groups serving each channel.
     groups_for_channel: Vec<Vec<usize>>,
@@ -289,6 +296,12 @@ impl<'s> Engine<'s> {
             queue_priority,
             triage_queue: VecDeque::new(),
             triage_live: 0,
+            triage_rota: s.triage.as_ref().map_or_else(Vec::new, triage::triage_rota),
+            officers_present: s
+                .triage
+                .as_ref()
+                .map_or_else(Vec::new, |t| vec![0; triage::triage_rota(t).len()]),
+            triage_shrinkage: stream(s.seed, replication, "triage", StreamKind::TriageShrinkage),
             wf: Workforce::new(s, &groups, replication),
             groups_for_channel,
             group_queues,
@@ -379,20 +392,7 @@ impl<'s> Engine<'s> {
                 self.schedule_capacity(from, Event::FlexOpens { group: g as u16 });
             }
         }
-        if let Some(t) = &self.s.triage {
-            match t.hours {
-                None => self.officers_on_duty = t.officers,
-                Some((open, close)) => {
-                    if Self::open_at(SimTime::ZERO, open, close) {
-                        self.officers_on_duty = t.officers;
-                    }
-                    self.schedule_capacity(open, Event::TriageOpen);
-                    self.schedule_capacity(close, Event::TriageClose);
-                }
-            }
-            self.tally
-                .set_officers_on_duty(SimTime::ZERO, self.officers_on_duty);
-        }
+        self.start_triage_rota();
     }
 
     fn run_until_horizon(&mut self, stop: Option<&AtomicBool>) {
@@ -419,9 +419,11 @@ impl<'s> Engine<'s> {
                     self.shift_end(usize::from(group), usize::from(team))
                 }
                 Event::Roster { handler, joins } => self.roster(handler, joins),
-                Event::TriageOpen => self.triage_open(),
+                Event::TriageShift { shift, starts } => {
+                    self.triage_shift(usize::from(shift), starts)
+                }
+                Event::OfficerFree => self.officer_free(),
                 Event::FlexOpens { group } => self.flex_opens(usize::from(group)),
-                Event::TriageClose => self.triage_close(),
                 Event::Overflow(id) => self.overflow(id),
                 Event::Abandon(id) => self.abandon(id),
                 Event::CallbackRetry(id) => self.callback_retry(id),

@@ -2,6 +2,22 @@
 
 use super::*;
 
+/// The triage team's daily shifts: its rota, or its opening hours as one shift of every
+/// officer; none when it never closes.
+pub(super) fn triage_rota(t: &Triage) -> Vec<TriageShift> {
+    if !t.shifts.is_empty() {
+        return t.shifts.clone();
+    }
+    t.hours
+        .map(|(open, close)| TriageShift {
+            start: open,
+            length: SimTime((close.0 + DAY_US - open.0) % DAY_US),
+            officers: t.officers,
+        })
+        .into_iter()
+        .collect()
+}
+
 impl Engine<'_> {
     pub(super) fn open_at(time_of_day: SimTime, open: SimTime, close: SimTime) -> bool {
         if open <= close {
@@ -18,18 +34,82 @@ impl Engine<'_> {
             .set_officers_on_duty(self.now, self.officers_on_duty.max(self.busy_officers));
     }
 
-    pub(super) fn triage_open(&mut self) {
-        if let Some(t) = &self.s.triage {
+    /// Puts the triage rota on the calendar: officers of a shift that spans midnight into
+    /// the first day are on duty from time zero; a team without a rota is always on duty.
+    pub(super) fn start_triage_rota(&mut self) {
+        let Some(t) = &self.s.triage else { return };
+        if self.triage_rota.is_empty() {
             self.officers_on_duty = t.officers;
-            self.sync_officers();
         }
-        self.schedule_capacity(self.now.after(SimTime(DAY_US)), Event::TriageOpen);
+        for i in 0..self.triage_rota.len() {
+            let shift = self.triage_rota[i];
+            let end = shift.start.0 + shift.length.0;
+            if end > DAY_US {
+                self.officers_present[i] = self.officers_coming_in(shift.officers);
+                self.officers_on_duty += self.officers_present[i];
+            }
+            // A shift ending at 24:00 first ends at the end of day one, not at time zero.
+            let first_end = if end > DAY_US { end - DAY_US } else { end };
+            let (starts, ends) = (shift.start, SimTime(first_end));
+            let shift = i as u16;
+            self.schedule_capacity(
+                starts,
+                Event::TriageShift {
+                    shift,
+                    starts: true,
+                },
+            );
+            self.schedule_capacity(
+                ends,
+                Event::TriageShift {
+                    shift,
+                    starts: false,
+                },
+            );
+        }
+        self.tally
+            .set_officers_on_duty(SimTime::ZERO, self.officers_on_duty);
     }
 
-    pub(super) fn triage_close(&mut self) {
-        self.officers_on_duty = 0;
-        self.sync_officers();
-        // Callers still waiting for triage go to the handlers, keeping their place in time.
+    /// How many of a shift's `rostered` officers come in, after shrinkage.
+    fn officers_coming_in(&mut self, rostered: u32) -> u32 {
+        let shrinkage = self.s.triage.as_ref().map_or(0.0, |t| t.shrinkage);
+        if shrinkage == 0.0 {
+            return rostered;
+        }
+        (0..rostered)
+            .filter(|_| self.triage_shrinkage.random::<f64>() >= shrinkage)
+            .count() as u32
+    }
+
+    /// Triage shift `i` starts or ends; each recurs a day later. When the last officer's shift
+    /// ends, callers still waiting for triage go to the handlers, keeping their place in time.
+    pub(super) fn triage_shift(&mut self, i: usize, starts: bool) {
+        if starts {
+            let rostered = self.triage_rota[i].officers;
+            self.officers_present[i] = self.officers_coming_in(rostered);
+            self.officers_on_duty += self.officers_present[i];
+            self.sync_officers();
+            self.officers_take_work();
+        } else {
+            self.officers_on_duty -= self.officers_present[i];
+            self.officers_present[i] = 0;
+            self.sync_officers();
+            if self.officers_on_duty == 0 {
+                self.send_triage_queue_to_handlers();
+            }
+        }
+        self.schedule_capacity(
+            self.now.after(SimTime(DAY_US)),
+            Event::TriageShift {
+                shift: i as u16,
+                starts,
+            },
+        );
+    }
+
+    /// The triage team has closed: its queue joins the handlers'.
+    fn send_triage_queue_to_handlers(&mut self) {
         while let Some(id) = self.triage_queue.pop_front() {
             if !self
                 .live(id)
@@ -49,7 +129,77 @@ impl Engine<'_> {
                 self.serve_waiting(h, id);
             }
         }
-        self.schedule_capacity(self.now.after(SimTime(DAY_US)), Event::TriageClose);
+    }
+
+    /// Idle officers take work: first the channel they are pulled onto while its rule fires,
+    /// then callers waiting for triage.
+    pub(super) fn officers_take_work(&mut self) {
+        while self.busy_officers < self.officers_on_duty {
+            if let Some(id) = self.pulled_caller() {
+                self.officer_serves(id);
+                continue;
+            }
+            let Some(next) = self.next_waiting_for_triage() else {
+                break;
+            };
+            self.start_triage(next, false);
+        }
+    }
+
+    /// The oldest caller of the channel officers are pulled onto, while its rule fires.
+    pub(super) fn pulled_caller(&mut self) -> Option<CallerId> {
+        let pull = self.s.triage.as_ref()?.pulled_to?;
+        if self.waiting_on(pull.channel) <= pull.queue_over {
+            return None;
+        }
+        self.oldest_waiting(pull.channel)
+    }
+
+    /// The caller at the head of the triage queue, dropping stale entries on the way.
+    fn next_waiting_for_triage(&mut self) -> Option<CallerId> {
+        if self.triage_live == 0 {
+            return None;
+        }
+        while let Some(next) = self.triage_queue.pop_front() {
+            if self
+                .live(next)
+                .is_some_and(|c| c.stage == Stage::WaitingTriage)
+            {
+                return Some(next);
+            }
+        }
+        None
+    }
+
+    /// An idle officer, pulled onto another channel, answers waiting caller `id` and handles
+    /// the call as a call handler would.
+    pub(super) fn officer_serves(&mut self, id: CallerId) {
+        let c = self.slots[id.slot as usize];
+        let queued = self.leave_queue(id);
+        let channel = usize::from(c.channel);
+        let answer = Answer {
+            offered: false,
+            first: !c.answered_once,
+            handler: true,
+            queued,
+        };
+        self.record_answer(channel, c.counted, c.arrival, c.transfer, answer);
+        if c.counted {
+            self.tally.officers_pulled += 1;
+        }
+        self.release(id);
+        self.busy_officers += 1;
+        self.sync_officers();
+        self.events
+            .schedule(self.now.after(c.handle), Event::OfficerFree);
+    }
+
+    /// A pulled officer finishes the call in hand.
+    pub(super) fn officer_free(&mut self) {
+        self.tally.in_system_change(self.now, -1);
+        self.busy_officers -= 1;
+        self.sync_officers();
+        self.officers_take_work();
     }
 
     /// An officer takes caller `id`: on arrival (`offered`), or from the triage queue.
@@ -124,20 +274,7 @@ impl Engine<'_> {
                 }
             },
         }
-        if self.busy_officers < self.officers_on_duty {
-            while self.triage_live > 0 {
-                let Some(next) = self.triage_queue.pop_front() else {
-                    break;
-                };
-                if self
-                    .live(next)
-                    .is_some_and(|c| c.stage == Stage::WaitingTriage)
-                {
-                    self.start_triage(next, false);
-                    break;
-                }
-            }
-        }
+        self.officers_take_work();
     }
 
     pub(super) fn enqueue_triage(&mut self, id: CallerId, patience: SimTime) {
