@@ -51,6 +51,9 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
             t.escalate_fraction * 100.0
         ));
     }
+    for c in &s.changes {
+        lines.push(format!("from {}: {}", c.from, c.sets.join(", ")));
+    }
     lines.push(String::new());
     lines.join("\n")
 }

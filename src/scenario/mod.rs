@@ -3,6 +3,7 @@
 //! `scenario.toml ──toml+serde──► RawScenario (spans kept) ──validate──► Scenario`.
 //! A [`Scenario`] is proven sound by construction: downstream code never re-checks it.
 
+mod changes;
 mod error;
 mod handlers;
 mod offered_load;
@@ -12,6 +13,7 @@ mod validate;
 
 pub use handlers::{POOL_GROUP_NAME, mean_staffed};
 
+pub use changes::Change;
 pub use error::{Diagnostic, ScenarioError, line_col};
 pub use offered_load::{Load, offered_load};
 pub use overrides::{Override, apply as apply_overrides};
@@ -45,6 +47,10 @@ pub struct Scenario {
     pub handlers: Handlers,
     /// The triage team in front of some channels, if any.
     pub triage: Option<Triage>,
+    /// Dated changes (`[[changes]]`), earliest first: from each one's date the run follows
+    /// its scenario. Those scenarios have the same channels and workforce structure as this
+    /// one and no changes of their own.
+    pub changes: Vec<Change>,
 }
 
 /// How contacts on a channel behave while they wait and are served.
@@ -398,6 +404,11 @@ impl Scenario {
         self.triage
             .as_ref()
             .is_some_and(|t| t.channels.contains(&index))
+    }
+
+    /// Whether `f` holds for this scenario or for any of its dated changes' scenarios.
+    pub fn in_any_part(&self, f: impl Fn(&Scenario) -> bool) -> bool {
+        f(self) || self.changes.iter().any(|c| f(&c.scenario))
     }
 
     /// Seconds of simulated time over which statistics are collected.

@@ -72,6 +72,24 @@ impl Override {
     }
 }
 
+/// Removes the top-level key `key` from scenario `text`, then applies `overrides`; `None` when
+/// the text does not parse (the normal parser reports that).
+pub fn apply_without(
+    text: &str,
+    key: &str,
+    overrides: &[Override],
+) -> Option<Result<String, (Override, String)>> {
+    let mut doc = text.parse::<DocumentMut>().ok()?;
+    doc.as_table_mut().remove(key);
+    for o in overrides {
+        let parts: Vec<&str> = o.key.split('.').map(str::trim).collect();
+        if let Err(why) = set_path(doc.as_table_mut(), &parts, 0, o.parsed_value()) {
+            return Some(Err((o.clone(), why)));
+        }
+    }
+    Some(Ok(doc.to_string()))
+}
+
 /// Applies `overrides` to scenario `text`. Returns the new text, or the override that could not
 /// be applied (its path runs through a value that is not a table) with the reason.
 pub fn apply(text: &str, overrides: &[Override]) -> Result<String, (Override, String)> {

@@ -23,6 +23,8 @@ pub struct RawScenario {
     pub channels: Option<Spanned<BTreeMap<String, Spanned<RawChannel>>>>,
     pub handlers: Option<Spanned<RawHandlers>>,
     pub triage: Option<Spanned<RawTriage>>,
+    /// `[[changes]]`: each a `from` date and scenario keys, checked in `scenario::changes`.
+    pub changes: Option<Spanned<Vec<Spanned<toml::Table>>>>,
 }
 
 /// One `[channels.NAME]` table.

@@ -68,6 +68,24 @@ impl ArrivalProcess {
         }
     }
 
+    /// Follows `channel`'s demand from now on (a dated change), keeping the random streams and
+    /// today's day multiplier.
+    pub fn retune(&mut self, channel: &Channel, seed: u64, replication: u32) {
+        let fresh = ArrivalProcess::new(channel, seed, replication);
+        self.hour_of_week = fresh.hour_of_week;
+        self.month = fresh.month;
+        self.scale_per_s = fresh.scale_per_s;
+        self.mean_gap_s = fresh.mean_gap_s;
+        self.growth_per_hour = fresh.growth_per_hour;
+        self.day_gamma = fresh.day_gamma;
+        self.flat = fresh.flat;
+        self.surge = match (self.surge.take(), fresh.surge) {
+            (Some((_, _, rng)), Some((p, factor, _))) => Some((p, factor, rng)),
+            (_, new) => new,
+        };
+        self.hour = u64::MAX;
+    }
+
     /// The rate (per second) in force during hour `hour` of the run.
     fn rate_in_hour(&mut self, hour: u64, calendar: &Calendar) -> f64 {
         if hour != self.hour {
@@ -155,6 +173,11 @@ impl BurstProcess {
             active: Vec::new(),
             free: Vec::new(),
         }
+    }
+
+    /// Follows new burst settings from now on (a dated change); bursts under way go on.
+    pub fn retune(&mut self, spec: &Bursts) {
+        self.spec = spec.clone();
     }
 
     /// Time from one burst to the next (exponential), or `None` for a zero rate.

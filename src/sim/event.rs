@@ -69,6 +69,13 @@ pub enum Event {
         shift: u16,
         /// True at the start, false at the end.
         starts: bool,
+        /// The rota it belongs to (a dated change may replace the rota).
+        generation: u16,
+    },
+    /// A dated change takes effect: from now the run follows its scenario.
+    Change {
+        /// The change's index in `Scenario::changes`.
+        index: u16,
     },
     /// A triage officer pulled onto another channel finishes that call.
     OfficerFree,
@@ -136,6 +143,7 @@ impl Event {
             | Event::ShiftEnd { .. }
             | Event::Roster { .. }
             | Event::TriageShift { .. }
+            | Event::Change { .. }
             | Event::FlexOpens { .. } => Rung::CapacityChange,
             Event::Overflow(_) => Rung::Dispatch,
             Event::Abandon(_) => Rung::Abandonment,

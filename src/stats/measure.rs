@@ -8,7 +8,7 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::scenario::{Channel, Scenario, Triage};
+use crate::scenario::{Scenario, Triage};
 use crate::sim::histogram::Histogram;
 use crate::sim::tally::{Cell, ChannelTally, Micros, Tally};
 use crate::time::{DAY_S, HOURS_PER_DAY, SECS_PER_HOUR, micros_to_secs};
@@ -136,6 +136,25 @@ fn area_ratio(num: u128, den: u128) -> f64 {
     }
 }
 
+/// Which optional KPIs a channel reports: those of every part of the run (a dated change may
+/// add triage, a call-back offer, drops or a transfer leg).
+#[derive(Clone, Copy, Debug)]
+struct Reported {
+    drops: bool,
+    transfer: bool,
+    callback: bool,
+    triaged: bool,
+}
+
+fn reported(s: &Scenario, i: usize) -> Reported {
+    Reported {
+        drops: s.in_any_part(|p| p.channels[i].drops.is_some()),
+        transfer: s.in_any_part(|p| p.channels[i].transfer.is_some()),
+        callback: s.in_any_part(|p| p.channels[i].callback.is_some()),
+        triaged: s.in_any_part(|p| p.is_triaged(i)),
+    }
+}
+
 /// The KPIs every cell has (whole run or one interval).
 fn cell_kpis(c: &Cell) -> Kpis<f64> {
     // Rates are over the contacts that could be answered: calls that dropped at once never
@@ -153,7 +172,7 @@ fn cell_kpis(c: &Cell) -> Kpis<f64> {
     ]
 }
 
-fn channel_kpis(ch: &Channel, t: &ChannelTally, triaged: bool, observed_s: f64) -> Kpis<f64> {
+fn channel_kpis(r: Reported, t: &ChannelTally, observed_s: f64) -> Kpis<f64> {
     let q = |h: &Histogram, p| h.quantile_s(p).unwrap_or(f64::NAN);
     let c = &t.all;
     let mut k = cell_kpis(c);
@@ -175,14 +194,14 @@ fn channel_kpis(ch: &Channel, t: &ChannelTally, triaged: bool, observed_s: f64) 
         ("redials", t.redials as f64),
         ("unique_callers", t.first_attempts as f64),
     ]);
-    if ch.drops.is_some() {
+    if r.drops {
         k.push(("dropped", t.dropped as f64));
     }
-    if ch.transfer.is_some() {
+    if r.transfer {
         k.extend(national_kpis(c));
         k.push(("national_p90_wait_s", q(&t.national_wait, 0.90)));
     }
-    if triaged {
+    if r.triaged {
         k.extend([
             ("intercepted", t.intercepted as f64),
             ("resolved_at_triage", t.resolved_at_triage as f64),
@@ -196,7 +215,7 @@ fn channel_kpis(ch: &Channel, t: &ChannelTally, triaged: bool, observed_s: f64) 
             ("p99_handler_wait_s", q(&t.handler_wait, 0.99)),
         ]);
     }
-    if ch.callback.is_some() {
+    if r.callback {
         k.extend([
             ("callbacks_offered", t.callbacks_offered as f64),
             ("callbacks_accepted", t.callbacks_accepted as f64),
@@ -233,16 +252,16 @@ fn level_kpis(on_duty: u128, busy: u128, seconds: f64) -> Kpis<f64> {
 /// The KPIs of one interval cell of channel `ch`: the cell KPIs every channel has, then the
 /// published bases — the share waiting over 15 minutes, the wait to a call handler (triaged
 /// channels) and the national clock (channels with a transfer leg).
-fn interval_cell_kpis(ch: &Channel, triaged: bool, c: &Cell) -> Kpis<f64> {
+fn interval_cell_kpis(r: Reported, c: &Cell) -> Kpis<f64> {
     let mut k = cell_kpis(c);
     k.push((
         "waited_over_15min_rate",
         ratio(c.waited_long, c.offered - c.dropped),
     ));
-    if triaged {
+    if r.triaged {
         k.push(("mean_handler_wait_s", mean(c.handler_wait_sum, c.answered)));
     }
-    if ch.transfer.is_some() {
+    if r.transfer {
         k.extend(national_kpis(c));
     }
     k
@@ -274,11 +293,8 @@ fn series(
             .iter()
             .enumerate()
             .map(|(i, per_cell)| {
-                let (ch, triaged) = (&s.channels[i], s.is_triaged(i));
-                per_cell
-                    .iter()
-                    .map(|c| interval_cell_kpis(ch, triaged, c))
-                    .collect()
+                let r = reported(s, i);
+                per_cell.iter().map(|c| interval_cell_kpis(r, c)).collect()
             })
             .collect(),
         handlers: (0..seconds.len())
@@ -311,7 +327,7 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
         .channels
         .iter()
         .enumerate()
-        .map(|(i, t)| channel_kpis(&s.channels[i], t, s.is_triaged(i), observed_s))
+        .map(|(i, t)| channel_kpis(reported(s, i), t, observed_s))
         .collect();
     let (on, busy) = (&tally.handlers_on_duty, &tally.handlers_busy);
     let mut handlers = level_kpis(on.area.0, busy.area.0, observed_s);
@@ -322,10 +338,12 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
             f64::from(tally.max_chats_per_handler),
         ),
     ]);
+    let pulled = s.in_any_part(|p| p.triage.as_ref().is_some_and(|t| t.pulled_to.is_some()));
     let triage = s
         .triage
         .as_ref()
-        .map(|tr| triage_kpis(tr, tally, observed_s));
+        .or_else(|| s.changes.iter().find_map(|c| c.scenario.triage.as_ref()))
+        .map(|tr| triage_kpis(tr, tally, observed_s, pulled));
     let intervals = interval_kpis(s, tally);
     let wait_quantiles = tally
         .channels
@@ -351,7 +369,7 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
 }
 
 /// The triage team's KPIs, over the channels it triages.
-fn triage_kpis(tr: &Triage, tally: &Tally, observed_s: f64) -> Kpis<f64> {
+fn triage_kpis(tr: &Triage, tally: &Tally, observed_s: f64, pulled: bool) -> Kpis<f64> {
     let sum = |f: fn(&ChannelTally) -> u64| {
         tr.channels
             .iter()
@@ -380,7 +398,7 @@ fn triage_kpis(tr: &Triage, tally: &Tally, observed_s: f64) -> Kpis<f64> {
             ratio(sum(|c| c.resolved_at_triage), offered),
         ),
     ];
-    if tr.pulled_to.is_some() {
+    if pulled {
         k.push(("pulled_calls", tally.officers_pulled as f64));
     }
     k

@@ -2,6 +2,7 @@
 
 mod analytic;
 mod callbacks;
+mod changes;
 mod charts;
 mod cli;
 mod conservation;

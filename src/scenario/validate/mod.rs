@@ -60,7 +60,7 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Scenario, S
     let mut v = Validator::default();
     let scenario = v.scenario(&raw);
     match scenario {
-        Some(s) if v.diags.is_empty() => Ok(s),
+        Some(s) if v.diags.is_empty() => super::changes::with_changes(s, &raw, text, origin),
         _ => Err(ScenarioError::new(origin, text, v.diags)),
     }
 }
@@ -350,6 +350,7 @@ impl Validator {
             channels: channels?,
             handlers: handlers?,
             triage: triage?,
+            changes: Vec::new(),
         };
         if self.diags.is_empty() {
             self.check_stability(&scenario, raw);

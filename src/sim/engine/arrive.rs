@@ -4,10 +4,9 @@ use super::*;
 
 impl Engine<'_> {
     pub(super) fn schedule_next_arrival(&mut self, channel: usize) {
-        if let Some(at) =
-            self.arrivals[channel].next_after(self.now, self.s.horizon, &self.calendar)
-        {
-            self.events.schedule_arrival(channel, at);
+        match self.arrivals[channel].next_after(self.now, self.s.horizon, &self.calendar) {
+            Some(at) => self.events.schedule_arrival(channel, at),
+            None => self.events.schedule_arrival(channel, SimTime::NEVER),
         }
     }
 

@@ -11,8 +11,10 @@
 
 mod arrive;
 mod callback;
+mod changes;
 mod dispatch;
 mod queue_id;
+mod routing;
 mod shifts;
 mod triage;
 
@@ -33,6 +35,7 @@ use crate::scenario::{
 use crate::sim::tally::{LONG_WAIT, Tally};
 use crate::time::{DAY_US, SimTime};
 use queue_id::QueueId;
+use routing::{Pullers, overflow_routing, queue_routing};
 
 /// Where a caller with a slot is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,7 +126,13 @@ struct Draw {
 }
 
 struct Engine<'s> {
+    /// The scenario in force now: `base`, or the latest dated change that has taken effect.
     s: &'s Scenario,
+    base: &'s Scenario,
+    replication: u32,
+    ever_triaged: Vec<bool>,
+    /// Bumped when a change replaces the triage rota: older shift events are then stale.
+    rota_generation: u16,
     now: SimTime,
     events: EventQueue,
     calendar: Calendar,
@@ -184,62 +193,6 @@ impl ChannelStreams {
     }
 }
 
-/// Per queue: its priority (escalated callers wait with the best priority of any channel);
-/// per channel: the groups serving it; per group: the queues it serves, best priority first.
-#[allow(clippy::type_complexity)]
-fn queue_routing(s: &Scenario, groups: &[Group]) -> (Vec<i64>, Vec<Vec<usize>>, Vec<Vec<QueueId>>) {
-    let n = s.channels.len();
-    let best_priority = s.channels.iter().map(|c| c.priority).min().unwrap_or(0);
-    let queue_priority: Vec<i64> = s
-        .channels
-        .iter()
-        .flat_map(|c| [c.priority, best_priority])
-        .collect();
-    let groups_for_channel: Vec<Vec<usize>> = (0..n)
-        .map(|c| {
-            (0..groups.len())
-                .filter(|&g| groups[g].channels.contains(&c))
-                .collect()
-        })
-        .collect();
-    // Escalation queues exist only for triaged channels; nobody scans the others.
-    let group_queues = groups
-        .iter()
-        .map(|g| {
-            let mut qs: Vec<QueueId> = g
-                .channels
-                .iter()
-                .flat_map(|&c| {
-                    if s.is_triaged(c) {
-                        QueueId::both(c).to_vec()
-                    } else {
-                        vec![QueueId::first_contact(c)]
-                    }
-                })
-                .collect();
-            qs.sort_by_key(|&q| (queue_priority[q.index()], q));
-            qs
-        })
-        .collect();
-    (queue_priority, groups_for_channel, group_queues)
-}
-
-/// The groups that may be pulled onto one channel, each with its flex rule.
-type Pullers = Vec<(usize, Overflow)>;
-
-/// Per group: its flex rule (the channel it is pulled onto, and when); per channel: the groups
-/// that may be pulled onto it, with their rules.
-fn overflow_routing(groups: &[Group], n: usize) -> (Vec<Option<Overflow>>, Vec<Pullers>) {
-    let group_overflow: Vec<Option<Overflow>> = groups.iter().map(|g| g.overflow).collect();
-    let mut overflow_for_channel = vec![Vec::new(); n];
-    for (g, o) in group_overflow.iter().enumerate() {
-        if let Some(o) = o {
-            overflow_for_channel[o.channel].push((g, *o));
-        }
-    }
-    (group_overflow, overflow_for_channel)
-}
-
 /// Simulates replication `replication` of `scenario` and returns what it observed.
 pub fn run(scenario: &Scenario, replication: u32) -> Tally {
     run_with(scenario, replication, RunOptions::default())
@@ -276,7 +229,12 @@ impl<'s> Engine<'s> {
         let days = (s.horizon.0 / DAY_US + 2) as usize;
         let calendar = Calendar::new(s.start_date, days);
         let groups = s.handlers.effective_groups(s.channels.len());
-        let (queue_priority, groups_for_channel, group_queues) = queue_routing(s, &groups);
+        // A channel triaged in any part of the run keeps its escalation queue in the routing.
+        let ever_triaged: Vec<bool> = (0..n)
+            .map(|i| s.is_triaged(i) || s.changes.iter().any(|c| c.scenario.is_triaged(i)))
+            .collect();
+        let (queue_priority, groups_for_channel, group_queues) =
+            queue_routing(s, &groups, &ever_triaged);
         let (group_overflow, overflow_for_channel) = overflow_routing(&groups, n);
         let streams = s
             .channels
@@ -285,6 +243,10 @@ impl<'s> Engine<'s> {
             .collect();
         Engine {
             s,
+            base: s,
+            replication,
+            ever_triaged,
+            rota_generation: 0,
             now: SimTime::ZERO,
             events: EventQueue::new(n),
             tally: Tally::new(n, s.warmup, s.horizon, calendar.clone()),
@@ -393,6 +355,9 @@ impl<'s> Engine<'s> {
             }
         }
         self.start_triage_rota();
+        for (i, c) in self.s.changes.iter().enumerate() {
+            self.schedule_capacity(c.at, Event::Change { index: i as u16 });
+        }
     }
 
     fn run_until_horizon(&mut self, stop: Option<&AtomicBool>) {
@@ -419,9 +384,16 @@ impl<'s> Engine<'s> {
                     self.shift_end(usize::from(group), usize::from(team))
                 }
                 Event::Roster { handler, joins } => self.roster(handler, joins),
-                Event::TriageShift { shift, starts } => {
-                    self.triage_shift(usize::from(shift), starts)
+                Event::TriageShift {
+                    shift,
+                    starts,
+                    generation,
+                } => {
+                    if generation == self.rota_generation {
+                        self.triage_shift(usize::from(shift), starts)
+                    }
                 }
+                Event::Change { index } => self.apply_change(usize::from(index)),
                 Event::OfficerFree => self.officer_free(),
                 Event::FlexOpens { group } => self.flex_opens(usize::from(group)),
                 Event::Overflow(id) => self.overflow(id),

@@ -34,41 +34,55 @@ impl Engine<'_> {
             .set_officers_on_duty(self.now, self.officers_on_duty.max(self.busy_officers));
     }
 
-    /// Puts the triage rota on the calendar: officers of a shift that spans midnight into
-    /// the first day are on duty from time zero; a team without a rota is always on duty.
+    /// Puts the triage rota on the calendar at the start of the run.
     pub(super) fn start_triage_rota(&mut self) {
+        self.put_triage_rota_on_calendar();
+        self.tally
+            .set_officers_on_duty(SimTime::ZERO, self.officers_on_duty);
+    }
+
+    /// From now: officers of shifts under way are on duty (drawn for shrinkage) and every
+    /// shift's next start and end are on the calendar; a team without a rota is always on
+    /// duty. A shift starting exactly now is left to its start event.
+    pub(super) fn put_triage_rota_on_calendar(&mut self) {
         let Some(t) = &self.s.triage else { return };
         if self.triage_rota.is_empty() {
             self.officers_on_duty = t.officers;
         }
+        let now_of_day = self.now.0 % DAY_US;
+        let until = |time_of_day: u64| (time_of_day + DAY_US - now_of_day) % DAY_US;
         for i in 0..self.triage_rota.len() {
             let shift = self.triage_rota[i];
-            let end = shift.start.0 + shift.length.0;
-            if end > DAY_US {
+            let since_start = (now_of_day + DAY_US - shift.start.0) % DAY_US;
+            if since_start > 0 && since_start < shift.length.0 {
                 self.officers_present[i] = self.officers_coming_in(shift.officers);
                 self.officers_on_duty += self.officers_present[i];
             }
-            // A shift ending at 24:00 first ends at the end of day one, not at time zero.
-            let first_end = if end > DAY_US { end - DAY_US } else { end };
-            let (starts, ends) = (shift.start, SimTime(first_end));
-            let shift = i as u16;
+            // An end due exactly now (a shift of 24 hours, or one ending at 24:00 seen from
+            // midnight) is a day away.
+            let to_end = match until(shift.start.0 + shift.length.0) {
+                0 => DAY_US,
+                d => d,
+            };
+            let to_start = until(shift.start.0);
+            let (shift, generation) = (i as u16, self.rota_generation);
             self.schedule_capacity(
-                starts,
+                self.now.after(SimTime(to_start)),
                 Event::TriageShift {
                     shift,
                     starts: true,
+                    generation,
                 },
             );
             self.schedule_capacity(
-                ends,
+                self.now.after(SimTime(to_end)),
                 Event::TriageShift {
                     shift,
                     starts: false,
+                    generation,
                 },
             );
         }
-        self.tally
-            .set_officers_on_duty(SimTime::ZERO, self.officers_on_duty);
     }
 
     /// How many of a shift's `rostered` officers come in, after shrinkage.
@@ -104,12 +118,13 @@ impl Engine<'_> {
             Event::TriageShift {
                 shift: i as u16,
                 starts,
+                generation: self.rota_generation,
             },
         );
     }
 
     /// The triage team has closed: its queue joins the handlers'.
-    fn send_triage_queue_to_handlers(&mut self) {
+    pub(super) fn send_triage_queue_to_handlers(&mut self) {
         while let Some(id) = self.triage_queue.pop_front() {
             if !self
                 .live(id)
