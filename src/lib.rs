@@ -8,6 +8,8 @@
 //! - [`sim`]: one replication of a scenario → its [`sim::Tally`];
 //! - [`stats`]: KPIs of a tally, replications, means with confidence intervals, paired
 //!   differences, and the one table of every KPI;
+//! - [`data`]: a force's own records in and out — the per-call CSV that `run --calls`
+//!   writes;
 //! - [`planning`]: the staffing search, interval staffing, sweeps and the work budget;
 //! - [`report`]: tables, JSON, CSV, HTML and charts of results;
 //! - [`cli`]: the command line, the only layer that does I/O beyond rendering.
@@ -25,6 +27,8 @@ pub mod scenario;
 pub mod sim;
 
 pub mod stats;
+
+pub mod data;
 
 pub mod planning;
 

@@ -7,6 +7,7 @@ use anyhow::Context;
 
 use super::atomic_file;
 use super::interrupt;
+use crate::data::CallsCsv;
 use crate::erlang::ErlangInput;
 use crate::planning::budget::Work;
 use crate::planning::published;
@@ -27,12 +28,18 @@ pub(super) fn run_default() -> Result<(), Failure> {
 
 pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     let (format, out, chart) = args.output.checked()?;
+    if let Some(path) = &args.calls {
+        check_output_dir(path)?;
+    }
     let mut scenario = load_scenario(&args.file, &args.set.set, args.replications)?;
     if let Some(s) = args.seed {
         scenario.seed = s;
     }
     args.limits.allow(&Work::of(&scenario), cores())?;
     let results = runner().replicate(&scenario);
+    if let Some(path) = &args.calls {
+        write_calls(path, &scenario)?;
+    }
     let picks = crate::report::chart::ChartChannels::of(&scenario);
     let cohorts = crate::report::chart::cohort_weeks(&scenario);
     let picture = match args.chart_kind {
@@ -53,6 +60,41 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     write_chart(chart, picture)?;
     emit(&render(&results, format)?, out)
+}
+
+/// Simulates replication 0 of `scenario` again, streaming each call's record to `path` (written
+/// whole or not at all; memory does not grow with the number of calls).
+fn write_calls(path: &Path, scenario: &Scenario) -> Result<(), Failure> {
+    not_interrupted()?;
+    atomic_file::write_atomic_with(path, |w| {
+        let mut csv = CallsCsv::new(w, scenario)?;
+        let mut failed: Option<std::io::Error> = None;
+        let options = crate::sim::RunOptions {
+            stop: Some(interrupt::flag()),
+            ..Default::default()
+        };
+        crate::sim::run_logging(
+            scenario,
+            0,
+            options,
+            Box::new(|r| {
+                if failed.is_none()
+                    && let Err(e) = csv.write(r)
+                {
+                    failed = Some(e);
+                }
+            }),
+        );
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        if interrupt::requested() {
+            return Err(std::io::Error::other("interrupted"));
+        }
+        csv.finish().map(|_| ())
+    })
+    .with_context(|| format!("cannot write {}", path.display()))?;
+    not_interrupted()
 }
 
 /// The replication runner of every command: Ctrl-C stops its runs.

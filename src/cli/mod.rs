@@ -260,6 +260,10 @@ struct RunArgs {
     seed: Option<u64>,
     #[command(flatten)]
     output: OutputArgs,
+    /// Also write every call of the first replication to this CSV file, one row per call
+    /// attempt, in the per-call format `docs/data.md` describes.
+    #[arg(long, value_name = "PATH")]
+    calls: Option<PathBuf>,
     /// Which chart --chart writes: service level by hour of week, the wait distribution, or the
     /// year week by week (first two channels; hiring cohorts marked).
     #[arg(long, value_enum, default_value_t = RunChart::HourOfWeek)]

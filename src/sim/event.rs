@@ -108,6 +108,8 @@ pub enum Event {
         channel: u16,
         /// How many attempts came before this one.
         attempt: u8,
+        /// The caller's number (see `CallRecord::caller`).
+        caller: u32,
     },
     /// The next fresh caller arrives on a channel.
     Arrival {
@@ -392,6 +394,7 @@ mod tests {
             Event::Redial {
                 channel: 0,
                 attempt: 1,
+                caller: 0,
             },
         ];
         let rungs: Vec<Rung> = one_per_rung.iter().map(|e| e.rung()).collect();

@@ -5,12 +5,14 @@
 //! It does no I/O, reads no global state and cannot fail on a validated scenario.
 
 mod arrivals;
+mod calls;
 mod engine;
 mod event;
 pub mod histogram;
 pub mod tally;
 mod workforce;
 
-pub use engine::{RunOptions, run, run_with};
+pub use calls::{Agent, CallLog, CallOutcome, CallRecord};
+pub use engine::{RunOptions, run, run_logging, run_with};
 pub use event::{CallerId, Event, EventQueue, Rung};
 pub use tally::Tally;

@@ -14,6 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("scenario", &["scenario"]),
     ("sim", &["sim"]),
     ("stats", &["stats"]),
+    ("data", &["data"]),
     ("planning", &["planning"]),
     ("report", &["report"]),
     ("cli", &["cli"]),

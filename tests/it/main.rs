@@ -2,6 +2,7 @@
 
 mod analytic;
 mod callbacks;
+mod calls_out;
 mod changes;
 mod charts;
 mod cli;

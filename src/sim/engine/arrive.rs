@@ -36,7 +36,8 @@ impl Engine<'_> {
     }
 
     pub(super) fn burst_call(&mut self, channel: usize, burst: u16) {
-        self.arrive(channel, 0);
+        let caller = self.next_caller();
+        self.arrive(channel, 0, caller);
         if let Some(b) = &mut self.bursts[channel]
             && let Some(at) = b.next_call(burst, self.now)
             && at < self.s.horizon
@@ -100,7 +101,22 @@ impl Engine<'_> {
         d
     }
 
-    pub(super) fn arrive(&mut self, channel: usize, attempt: u8) {
+    /// The number of a new fresh caller.
+    #[inline]
+    pub(super) fn next_caller(&mut self) -> u32 {
+        self.callers = self.callers.wrapping_add(1);
+        self.callers
+    }
+
+    /// Hands a call's record to the log, if there is one.
+    #[inline]
+    pub(super) fn log_call(&mut self, record: CallRecord) {
+        if let Some(log) = &mut self.log {
+            log(&record);
+        }
+    }
+
+    pub(super) fn arrive(&mut self, channel: usize, attempt: u8, caller: u32) {
         let d = self.draw(channel);
         let counted = self.now >= self.s.warmup;
         if counted {
@@ -113,23 +129,13 @@ impl Engine<'_> {
         }
         let immediate = self.find_handler_unless_triaged(channel, &d);
         if d.dropped {
-            if counted {
-                self.tally.count(channel, self.now, |c| {
-                    c.offered += 1;
-                    c.dropped += 1;
-                });
-                self.tally.channels[channel].dropped += 1;
-            }
-            if let Some(drops) = &self.s.channels[channel].drops {
-                self.arrive(drops.callback_channel, 0);
-            }
-            return;
+            return self.drop_call(channel, counted, (attempt, caller));
         }
         if let (true, Some(t)) = (self.triaged[channel], &self.s.triage) {
             let free = self.busy_officers < self.officers_on_duty;
             let queue = t.policy == TriagePolicy::Queue && self.officers_on_duty > 0;
             if free || queue {
-                let id = self.new_caller(channel, counted, attempt, &d);
+                let id = self.new_caller(channel, counted, (attempt, caller), &d);
                 if free {
                     self.start_triage(id, true);
                 } else {
@@ -149,13 +155,51 @@ impl Engine<'_> {
                     queued: SimTime::ZERO,
                 };
                 self.record_answer(channel, counted, self.now, d.transfer, all);
-                self.start_service(h, channel, d.handle);
+                let ended = self.start_service(h, channel, d.handle);
+                if counted {
+                    self.log_call(CallRecord {
+                        channel,
+                        caller,
+                        attempt,
+                        arrived: self.now,
+                        outcome: CallOutcome::Answered,
+                        answered: Some(self.now),
+                        ended,
+                        agent: Agent::Handler(h),
+                    });
+                }
             }
             None => {
-                let id = self.new_caller(channel, counted, attempt, &d);
+                let id = self.new_caller(channel, counted, (attempt, caller), &d);
                 self.note_arrival_that_waits(id);
                 self.enqueue_handler(id, QueueId::first_contact(channel), d.patience);
             }
+        }
+    }
+
+    /// A call that ends at once (misdial, pocket call): counted, and its welfare call-back
+    /// joins the call-back channel.
+    fn drop_call(&mut self, channel: usize, counted: bool, (attempt, caller): (u8, u32)) {
+        if counted {
+            self.tally.count(channel, self.now, |c| {
+                c.offered += 1;
+                c.dropped += 1;
+            });
+            self.tally.channels[channel].dropped += 1;
+            self.log_call(CallRecord {
+                channel,
+                caller,
+                attempt,
+                arrived: self.now,
+                outcome: CallOutcome::Dropped,
+                answered: None,
+                ended: self.now,
+                agent: Agent::Nobody,
+            });
+        }
+        if let Some(drops) = &self.s.channels[channel].drops {
+            let work = self.next_caller();
+            self.arrive(drops.callback_channel, 0, work);
         }
     }
 
@@ -172,7 +216,7 @@ impl Engine<'_> {
         &mut self,
         channel: usize,
         counted: bool,
-        attempt: u8,
+        (attempt, caller): (u8, u32),
         d: &Draw,
     ) -> CallerId {
         let caller = Caller {
@@ -181,6 +225,7 @@ impl Engine<'_> {
             channel: channel as u16,
             queue: QueueId::first_contact(channel),
             attempt,
+            caller,
             counted,
             answered_once: false,
             arrival: self.now,
@@ -220,7 +265,7 @@ impl Engine<'_> {
     }
 
     /// A caller who hung up may try again later, on the same channel or another.
-    pub(super) fn maybe_redial(&mut self, channel: usize, attempt: u8) {
+    pub(super) fn maybe_redial(&mut self, channel: usize, attempt: u8, caller: u32) {
         let Some(r) = &self.s.channels[channel].redial else {
             return;
         };
@@ -239,6 +284,7 @@ impl Engine<'_> {
                 Event::Redial {
                     channel: target as u16,
                     attempt: attempt + 1,
+                    caller,
                 },
             );
         }

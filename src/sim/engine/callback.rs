@@ -66,7 +66,8 @@ impl Engine<'_> {
             };
             self.record_answer(channel, c.counted, c.arrival, c.transfer, answer);
             self.release(id);
-            self.start_service(h, channel, c.handle);
+            let ended = self.start_service(h, channel, c.handle);
+            self.log_answer(&c, Agent::Handler(h), ended);
             return;
         }
         let attempt_time = sample(&offer.attempt_time, &mut st.callback);
@@ -83,6 +84,7 @@ impl Engine<'_> {
             if c.counted {
                 self.tally.channels[channel].callbacks_failed += 1;
             }
+            self.log_unanswered(&c, CallOutcome::CallbackFailed);
             self.release(id);
             return;
         }

@@ -261,8 +261,9 @@ impl Engine<'_> {
         self.tally.set_handlers_busy(self.now, busy);
     }
 
-    /// Starts handler `h` on a contact of `channel` with base handle time `handle`.
-    pub(super) fn start_service(&mut self, h: u32, channel: usize, handle: SimTime) {
+    /// Starts handler `h` on a contact of `channel` with base handle time `handle`; returns when
+    /// it will end.
+    pub(super) fn start_service(&mut self, h: u32, channel: usize, handle: SimTime) -> SimTime {
         let factor = self.wf.handlers[h as usize].handle_factor(self.now);
         let duration = if factor == 1.0 {
             handle
@@ -289,6 +290,7 @@ impl Engine<'_> {
             self.events
                 .schedule(done, Event::HandlerFree { handler: h });
         }
+        done
     }
 
     /// The best waiting caller handler `h` may take (chats only if it already holds chats).
@@ -358,7 +360,41 @@ impl Engine<'_> {
         };
         self.record_answer(channel, c.counted, c.arrival, c.transfer, answer);
         self.release(id);
-        self.start_service(h, channel, c.handle);
+        let ended = self.start_service(h, channel, c.handle);
+        self.log_answer(&c, Agent::Handler(h), ended);
+    }
+
+    /// Logs waiting caller `c`'s call as answered now by `agent`, ending at `ended`.
+    #[inline]
+    pub(super) fn log_answer(&mut self, c: &Caller, agent: Agent, ended: SimTime) {
+        if c.counted {
+            self.log_call(CallRecord {
+                channel: usize::from(c.channel),
+                caller: c.caller,
+                attempt: c.attempt,
+                arrived: c.arrival,
+                outcome: CallOutcome::Answered,
+                answered: Some(self.now),
+                ended,
+                agent,
+            });
+        }
+    }
+
+    /// Logs caller `c`'s call as ended now with `outcome`, unanswered.
+    pub(super) fn log_unanswered(&mut self, c: &Caller, outcome: CallOutcome) {
+        if c.counted {
+            self.log_call(CallRecord {
+                channel: usize::from(c.channel),
+                caller: c.caller,
+                attempt: c.attempt,
+                arrived: c.arrival,
+                outcome,
+                answered: None,
+                ended: self.now,
+                agent: Agent::Nobody,
+            });
+        }
     }
 
     /// Handler `h` has nothing in hand: leave if the shift is over, else take work or idle.
@@ -465,7 +501,8 @@ impl Engine<'_> {
                 self.tally.channels[channel].abandoned_after_triage += 1;
             }
         }
+        self.log_unanswered(&c, CallOutcome::Abandoned);
         self.release(id);
-        self.maybe_redial(channel, c.attempt);
+        self.maybe_redial(channel, c.attempt, c.caller);
     }
 }

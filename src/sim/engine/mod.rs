@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rand::RngExt;
 
 use super::arrivals::{ArrivalProcess, BurstProcess};
+use super::calls::{Agent, CallLog, CallOutcome, CallRecord};
 use super::event::{CallerId, Event, EventQueue};
 use super::workforce::{HandlerState, Workforce, next_shift};
 use crate::calendar::Calendar;
@@ -75,6 +76,7 @@ struct Caller {
     channel: u16,
     queue: QueueId,
     attempt: u8,
+    caller: u32,
     counted: bool,
     answered_once: bool,
     arrival: SimTime,
@@ -133,6 +135,10 @@ struct Engine<'s> {
     ever_triaged: Vec<bool>,
     /// Bumped when a change replaces the triage rota: older shift events are then stale.
     rota_generation: u16,
+    /// Fresh callers so far (their numbers in per-call records).
+    callers: u32,
+    /// Where per-call records go (`run --calls`); none by default.
+    log: Option<CallLog<'s>>,
     now: SimTime,
     events: EventQueue,
     calendar: Calendar,
@@ -208,6 +214,21 @@ pub struct RunOptions {
     pub stop: Option<&'static AtomicBool>,
 }
 
+/// [`run_with`], handing every counted call attempt's record to `log` as it leaves the system
+/// (callers still in the system at the horizon have none).
+pub fn run_logging<'s>(
+    scenario: &'s Scenario,
+    replication: u32,
+    options: RunOptions,
+    log: CallLog<'s>,
+) -> Tally {
+    let mut engine = Engine::new(scenario, replication);
+    engine.log = Some(log);
+    engine.start();
+    engine.run_until_horizon(options.stop);
+    engine.tally
+}
+
 /// [`run`] with extra recording or a stop request.
 pub fn run_with(scenario: &Scenario, replication: u32, options: RunOptions) -> Tally {
     let mut engine = Engine::new(scenario, replication);
@@ -247,6 +268,8 @@ impl<'s> Engine<'s> {
             replication,
             ever_triaged,
             rota_generation: 0,
+            callers: 0,
+            log: None,
             now: SimTime::ZERO,
             events: EventQueue::new(n),
             tally: Tally::new(n, s.warmup, s.horizon, calendar.clone()),
@@ -401,10 +424,15 @@ impl<'s> Engine<'s> {
                 Event::CallbackRetry(id) => self.callback_retry(id),
                 Event::BurstStart { channel } => self.burst_start(usize::from(channel)),
                 Event::BurstCall { channel, burst } => self.burst_call(usize::from(channel), burst),
-                Event::Redial { channel, attempt } => self.arrive(usize::from(channel), attempt),
+                Event::Redial {
+                    channel,
+                    attempt,
+                    caller,
+                } => self.arrive(usize::from(channel), attempt, caller),
                 Event::Arrival { channel } => {
                     self.schedule_next_arrival(usize::from(channel));
-                    self.arrive(usize::from(channel), 0);
+                    let caller = self.next_caller();
+                    self.arrive(usize::from(channel), 0, caller);
                 }
             }
         }
@@ -458,6 +486,7 @@ mod tests {
                 Event::Redial {
                     channel: 0,
                     attempt: 0,
+                    caller: 0,
                 },
             );
         }
@@ -524,6 +553,7 @@ mod tests {
                 Event::Redial {
                     channel: 0,
                     attempt: 0,
+                    caller: 0,
                 },
             );
         }

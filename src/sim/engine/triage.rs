@@ -205,8 +205,9 @@ impl Engine<'_> {
         self.release(id);
         self.busy_officers += 1;
         self.sync_officers();
-        self.events
-            .schedule(self.now.after(c.handle), Event::OfficerFree);
+        let ended = self.now.after(c.handle);
+        self.events.schedule(ended, Event::OfficerFree);
+        self.log_answer(&c, Agent::Officer, ended);
     }
 
     /// A pulled officer finishes the call in hand.
@@ -271,7 +272,21 @@ impl Engine<'_> {
             }
         };
         match queue {
-            None => self.release(id),
+            None => {
+                if c.counted {
+                    self.log_call(CallRecord {
+                        channel,
+                        caller: c.caller,
+                        attempt: c.attempt,
+                        arrived: c.arrival,
+                        outcome: CallOutcome::ResolvedAtTriage,
+                        answered: Some(SimTime(self.now.0 - c.triage.0.min(self.now.0))),
+                        ended: self.now,
+                        agent: Agent::Officer,
+                    });
+                }
+                self.release(id);
+            }
             Some(q) => match self.find_handler(channel) {
                 Some(h) => {
                     self.tally.in_system_change(self.now, 1);
@@ -281,7 +296,8 @@ impl Engine<'_> {
                     };
                     self.record_answer(channel, c.counted, c.arrival, c.transfer, answer);
                     self.release(id);
-                    self.start_service(h, channel, c.handle);
+                    let ended = self.start_service(h, channel, c.handle);
+                    self.log_answer(&c, Agent::Handler(h), ended);
                 }
                 None => {
                     self.slots[id.slot as usize].queued_at = self.now;
