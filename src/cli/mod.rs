@@ -6,6 +6,7 @@
 
 mod atomic_file;
 mod commands;
+mod fit;
 pub mod interrupt;
 mod sink;
 
@@ -59,6 +60,9 @@ enum Command {
     /// Analytic Erlang C (or, with --patience-s, Erlang A) answer-time figures.
     #[command(allow_negative_numbers = true)]
     Erlang(ErlangArgs),
+    /// Fit a scenario to a per-call CSV (docs/data.md): volumes, hour-of-week profile,
+    /// day-to-day spread, handle time and patience per channel.
+    Fit(fit::FitArgs),
 }
 
 /// `--format`: the command line's name for a [`Format`].
@@ -435,6 +439,7 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
             limits,
         })) => sweep(&file, &set.set, &vary, &kpi, replications, &output, limits),
         Some(Command::Published(args)) => published(&args),
+        Some(Command::Fit(args)) => fit::fit_command(&args),
         Some(Command::Erlang(ErlangArgs {
             rate_per_hour,
             aht_s,

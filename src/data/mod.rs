@@ -1,6 +1,12 @@
-//! A force's own records, in and out: the per-call CSV (`docs/data.md`), which `run --calls`
-//! writes from a simulated run.
+//! A force's own records, in and out: the per-call CSV (`docs/data.md`) that `run --calls`
+//! writes from a simulated run and `fit` reads to build a scenario.
 
 pub mod calls;
+pub mod fit;
+pub mod fitted_scenario;
+pub mod read;
 
 pub use calls::{CALL_COLUMNS, CallsCsv};
+pub use fit::{Fit, Gathered, fit};
+pub use fitted_scenario::fitted_toml;
+pub use read::{ReadOptions, ReadReport, read_calls};

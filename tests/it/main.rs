@@ -8,6 +8,7 @@ mod charts;
 mod cli;
 mod conservation;
 mod determinism;
+mod fit;
 mod flags;
 mod flex_rules;
 mod fuzz_corpus;

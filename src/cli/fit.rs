@@ -1,0 +1,185 @@
+//! `triage-sim fit CALLS.csv -o fitted.toml`: a scenario from a force's own call records.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use jiff::civil::Date;
+
+use super::atomic_file;
+use super::sink::{check_output_dir, emit};
+use super::{Failure, FormatArg};
+use crate::data::{self, Gathered, ReadOptions, ReadReport};
+use crate::scenario::Scenario;
+
+/// `triage-sim fit`.
+#[derive(clap::Args, Clone, Debug)]
+#[command(
+    after_help = "Example:\n  triage-sim fit calls.csv -o fitted.toml --from 2024-01-01 --to 2024-06-30\n  triage-sim fit export.csv -o fitted.toml --map arrived=call_start --map channel=queue"
+)]
+pub(super) struct FitArgs {
+    /// The per-call CSV (columns in docs/data.md).
+    calls: PathBuf,
+    /// Write the fitted scenario to this file (atomically) instead of standard output.
+    #[arg(short = 'o', long = "out")]
+    out: Option<PathBuf>,
+    /// Only calls that arrived on or after this date (YYYY-MM-DD).
+    #[arg(long)]
+    from: Option<Date>,
+    /// Only calls that arrived on or before this date (YYYY-MM-DD).
+    #[arg(long)]
+    to: Option<Date>,
+    /// Make any messy row an error naming its line, instead of counting and reporting it.
+    #[arg(long)]
+    strict: bool,
+    /// Read one of our columns from a column of another name: --map arrived=call_start
+    /// (repeatable).
+    #[arg(long = "map", value_name = "OURS=THEIRS")]
+    map: Vec<String>,
+    /// The summary's format: a table on standard error, or JSON on standard output (then the
+    /// scenario needs -o).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+}
+
+/// Runs `fit`.
+pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
+    if let Some(out) = &args.out {
+        check_output_dir(out)?;
+    }
+    let json = matches!(args.format, FormatArg::Json);
+    if json && args.out.is_none() {
+        return Err(Failure::Input(
+            "--format json prints the summary on standard output; expected -o FILE for the fitted scenario".into(),
+        ));
+    }
+    if matches!(args.format, FormatArg::Csv) {
+        return Err(Failure::Input(
+            "--format: fit prints its summary as a table or JSON; expected table or json".into(),
+        ));
+    }
+    let map = args
+        .map
+        .iter()
+        .map(|m| match m.split_once('=') {
+            Some((ours, theirs)) if !ours.trim().is_empty() && !theirs.trim().is_empty() => {
+                Ok((ours.trim().to_owned(), theirs.trim().to_owned()))
+            }
+            _ => Err(Failure::Input(format!(
+                "--map {m}: expected OURS=THEIRS, e.g. --map arrived=call_start"
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = ReadOptions {
+        strict: args.strict,
+        map,
+        from: args.from,
+        to: args.to,
+    };
+    let mut gathered = Gathered::default();
+    let report = data::read_calls(&args.calls, &options, |row| gathered.add(row))
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    let source = args.calls.display().to_string();
+    let Some(fit) = data::fit(&gathered) else {
+        return Err(Failure::Input(format!(
+            "{source}: no answered or abandoned calls to fit ({} rows read)",
+            report.rows
+        )));
+    };
+    let text = data::fitted_toml(&fit, &source, &report);
+    Scenario::from_toml_str(&text, "the fitted scenario").map_err(|e| {
+        Failure::Runtime(anyhow::anyhow!(
+            "the fitted scenario is not valid (a bug):\n{e}"
+        ))
+    })?;
+    match &args.out {
+        Some(path) => atomic_file::write_atomic(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => emit(&text, None)?,
+    }
+    if json {
+        emit(&summary_json(&fit, &report), None)
+    } else {
+        eprint!("{}", summary_table(&fit, &report));
+        Ok(())
+    }
+}
+
+/// The summary as a table.
+fn summary_table(fit: &data::Fit, report: &ReadReport) -> String {
+    let mut out = format!(
+        "{} rows read, {} used ({} days from {})\n",
+        report.rows, report.used, fit.days, fit.start
+    );
+    for (class, n) in &report.classes {
+        out.push_str(&format!("  {n} rows: {class}\n"));
+    }
+    for (value, n) in &report.other_outcomes {
+        out.push_str(&format!("  {n} rows with outcome {value:?}, skipped\n"));
+    }
+    out.push_str(&format!(
+        "\n{:<12} {:>9} {:>9} {:>9} {:>24} {:>16}\n",
+        "channel", "calls", "per hour", "day_cv", "handle time", "patience"
+    ));
+    for c in &fit.channels {
+        let handle = c.handle.first().map_or("—".to_owned(), |h| {
+            format!("{} {:.0}±{:.0} s", h.kind, h.mean_s, h.sd_s)
+        });
+        let patience = c.patience_mean_s.map_or("—".to_owned(), |m| {
+            format!("{m:.0} ± {:.0} s", c.patience_se_s)
+        });
+        out.push_str(&format!(
+            "{:<12} {:>9} {:>9.2} {:>9.3} {:>24} {:>16}\n",
+            c.name, c.calls, c.rate_per_hour, c.day_cv, handle, patience
+        ));
+        for w in &c.warnings {
+            out.push_str(&format!("  warning: {w}\n"));
+        }
+    }
+    out
+}
+
+/// The summary as JSON.
+fn summary_json(fit: &data::Fit, report: &ReadReport) -> String {
+    let channels: serde_json::Map<String, serde_json::Value> = fit
+        .channels
+        .iter()
+        .map(|c| {
+            let handle: Vec<serde_json::Value> = c
+                .handle
+                .iter()
+                .map(|h| {
+                    serde_json::json!({"dist": h.kind, "mean_s": h.mean_s, "sd_s": h.sd_s, "log_likelihood": h.log_likelihood})
+                })
+                .collect();
+            (
+                c.name.clone(),
+                serde_json::json!({
+                    "calls": c.calls,
+                    "rate_per_hour": c.rate_per_hour,
+                    "day_cv": c.day_cv,
+                    "hour_of_week": c.hour_of_week,
+                    "handle_time": handle,
+                    "patience_mean_s": c.patience_mean_s,
+                    "patience_se_s": if c.patience_se_s.is_finite() { Some(c.patience_se_s) } else { None },
+                    "patience_median_km_s": c.patience_median_km_s,
+                    "abandonment_rate": c.abandonment_rate,
+                    "mean_wait_s": c.mean_wait_s,
+                    "warnings": c.warnings,
+                }),
+            )
+        })
+        .collect();
+    let value = serde_json::json!({
+        "rows": report.rows,
+        "used": report.used,
+        "outside_dates": report.outside_dates,
+        "messy_rows": report.classes,
+        "other_outcomes": report.other_outcomes,
+        "start_date": fit.start.to_string(),
+        "days": fit.days,
+        "channels": channels,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}

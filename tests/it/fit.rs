@@ -1,0 +1,239 @@
+//! `fit` (issue #13): a round trip — simulate with known parameters, write the calls, fit them —
+//! recovers what was put in, each within its sampling error; and every messy-data class is
+//! counted and reported (or, with --strict, refused at its line).
+
+use std::process::Command;
+
+use triage_sim::Scenario;
+
+fn triage_sim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_triage-sim"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Eight weeks, an evening-heavy hour-of-day profile, exponential patience under heavy
+/// censoring on one channel, lognormal handle times on the other.
+const TRUTH: &str = r#"name = "truth"
+horizon_hours = 1344
+replications = 1
+seed = 8
+start_date = 2024-04-01
+[channels.a]
+kind = "call"
+priority = 0
+arrivals = { rate_per_hour = 30, hour_of_day = [0.3, 0.3, 0.3, 0.3, 0.3, 0.4, 0.6, 0.8, 1.0, 1.2, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.4, 1.5, 1.6, 1.6, 1.5, 1.2, 0.8, 0.5] }
+handle_time = { dist = "exponential", mean_s = 240 }
+patience = { dist = "exponential", mean_s = 300 }
+target = { answer_within_s = 10, fraction = 0.9 }
+[channels.b]
+kind = "call"
+priority = 1
+arrivals = { rate_per_hour = 20 }
+handle_time = { dist = "lognormal", mean_s = 420, sd_s = 300 }
+patience = { dist = "exponential", mean_s = 600 }
+target = { answer_within_s = 60, fraction = 0.8 }
+[handlers]
+count = 5
+"#;
+
+#[test]
+fn a_round_trip_recovers_volumes_profiles_handle_times_and_patience() {
+    let dir = tempfile::tempdir().unwrap();
+    let (truth, calls, fitted) = (
+        dir.path().join("truth.toml"),
+        dir.path().join("calls.csv"),
+        dir.path().join("fitted.toml"),
+    );
+    std::fs::write(&truth, TRUTH).unwrap();
+    let ran = triage_sim(&[
+        "run",
+        truth.to_str().unwrap(),
+        "--calls",
+        calls.to_str().unwrap(),
+    ]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let out = triage_sim(&[
+        "fit",
+        calls.to_str().unwrap(),
+        "-o",
+        fitted.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = Scenario::load(&fitted).expect("the fitted scenario is valid");
+    let truth = Scenario::from_toml_str(TRUTH, "truth.toml").unwrap();
+    for (name, handle_mean, handle_sd, patience) in
+        [("a", 240.0, 240.0, 300.0), ("b", 420.0, 300.0, 600.0)]
+    {
+        let c = &summary["channels"][name];
+        let n = c["calls"].as_f64().unwrap();
+        let days = summary["days"].as_f64().unwrap();
+        let rate = c["rate_per_hour"].as_f64().unwrap();
+        let true_rate = truth
+            .channels
+            .iter()
+            .find(|x| x.name == name)
+            .unwrap()
+            .rate_per_hour;
+        // Poisson count over the days covered: within 4 standard errors.
+        let se = (true_rate * days * 24.0).sqrt() / (days * 24.0);
+        assert!(
+            (rate - true_rate).abs() < 4.0 * se,
+            "{name}: rate {rate} vs {true_rate} ± {se}"
+        );
+        // Handle time: the best fit's mean within 4 standard errors (of answered calls).
+        let best = &c["handle_time"][0];
+        let answered = n * (1.0 - c["abandonment_rate"].as_f64().unwrap());
+        let mean = best["mean_s"].as_f64().unwrap();
+        assert!(
+            (mean - handle_mean).abs() < 4.0 * handle_sd / answered.sqrt(),
+            "{name}: handle mean {mean} vs {handle_mean}"
+        );
+        let sd = best["sd_s"].as_f64().unwrap();
+        assert!(
+            (sd / handle_sd - 1.0).abs() < 0.05,
+            "{name}: handle sd {sd} vs {handle_sd}"
+        );
+        // Patience: exponential MLE under censoring; its own standard error.
+        let p = c["patience_mean_s"].as_f64().unwrap();
+        let p_se = c["patience_se_s"].as_f64().unwrap();
+        assert!(
+            (p - patience).abs() < 4.0 * p_se,
+            "{name}: patience {p} ± {p_se} vs {patience}"
+        );
+        assert!(
+            p_se < 0.15 * patience,
+            "{name}: too few abandonments to test ({p_se})"
+        );
+    }
+    assert_eq!(
+        summary["channels"]["b"]["handle_time"][0]["dist"],
+        "lognormal"
+    );
+    assert_eq!(
+        summary["channels"]["a"]["handle_time"][0]["dist"],
+        "exponential"
+    );
+    // The hour-of-week profile: counts per hour against the truth, χ² with 167 degrees of
+    // freedom (99.9% point 228).
+    let a = s.channels.iter().find(|c| c.name == "a").unwrap();
+    let true_a = truth.channels.iter().find(|c| c.name == "a").unwrap();
+    let weeks = 8.0;
+    let (mut chi2, total) = (0.0, summary["channels"]["a"]["calls"].as_f64().unwrap());
+    let true_sum: f64 = true_a.demand.hour_of_week.iter().sum();
+    for h in 0..168 {
+        let expected = total * true_a.demand.hour_of_week[h] / true_sum;
+        let observed = a.demand.hour_of_week[h] * a.rate_per_hour * weeks;
+        chi2 += (observed - expected).powi(2) / expected;
+    }
+    assert!(chi2 < 228.0, "hour-of-week χ² = {chi2}");
+    // No day-to-day spread was put in.
+    assert!(summary["channels"]["a"]["day_cv"].as_f64().unwrap() < 0.05);
+}
+
+const HEADER: &str = "channel,arrived,outcome,answered,ended,wait_s,handle_s\n";
+
+#[test]
+fn messy_rows_are_counted_reported_and_refused_when_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("messy.csv");
+    let rows = [
+        "101,2024-03-01 08:00:00,answered,2024-03-01 08:00:10,2024-03-01 08:05:10,,",
+        "101,2024-03-01 08:00:00,answered,2024-03-01 08:00:10,2024-03-01 08:05:10,,", // duplicate
+        "101,2024-03-01T08:01:00.5,abandoned,,,30,",
+        "101,not a time,answered,,,5,100",
+        "101,2024-03-01 08:02:00,answered,2024-03-01 08:01:59,2024-03-01 08:04:00,,", // skew
+        "101,2024-03-01 07:59:00,answered,,,4,0", // out of order, zero
+        "101,2024-03-01 08:03:00,answered,,,2,20000", // 5.6 hours
+        "101,2024-03-01 08:04:00,phantom,,,,",
+        "101,2024-03-01 08:05:00,ANSWERED,,,5,",
+    ];
+    std::fs::write(&path, format!("{HEADER}{}\n", rows.join("\n"))).unwrap();
+    let out = triage_sim(&[
+        "fit",
+        path.to_str().unwrap(),
+        "-o",
+        dir.path().join("f.toml").to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "9 rows read, 6 used",
+        "1 rows: duplicate of the previous row, skipped",
+        "1 rows: missing or unparsable arrival time, skipped",
+        "1 rows: negative wait (clock skew), clamped to 0",
+        "1 rows: arrived before the previous row (out of order), kept",
+        "1 rows: zero-second service, kept",
+        "1 rows: service over 4 hours, kept",
+        "1 rows: answered without a handle time, kept for volume and waits",
+        "1 rows with outcome \"phantom\", skipped",
+    ] {
+        assert!(
+            report.contains(expected),
+            "missing {expected:?} in:\n{report}"
+        );
+    }
+    let strict = triage_sim(&["fit", path.to_str().unwrap(), "--strict"]);
+    assert_eq!(strict.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&strict.stderr);
+    assert!(
+        err.contains("messy.csv:3: duplicate of the previous row, skipped (--strict)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn other_headers_are_mapped_and_missing_columns_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.csv");
+    std::fs::write(
+        &path,
+        "queue,call_start,result,wait,talk\nq1,2024-03-01 08:00:00,answered,3,200\nq1,2024-03-01 09:00:00,abandoned,40,\n",
+    )
+    .unwrap();
+    let plain = triage_sim(&["fit", path.to_str().unwrap()]);
+    assert_eq!(plain.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&plain.stderr).contains("export.csv:1: no `channel` column"),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    let mapped = triage_sim(&[
+        "fit",
+        path.to_str().unwrap(),
+        "--map",
+        "channel=queue",
+        "--map",
+        "arrived=call_start",
+        "--map",
+        "outcome=result",
+        "--map",
+        "wait_s=wait",
+        "--map",
+        "handle_s=talk",
+    ]);
+    assert!(
+        mapped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&mapped.stderr)
+    );
+    let text = String::from_utf8_lossy(&mapped.stdout);
+    assert!(text.contains("[channels.\"q1\"]"), "{text}");
+    Scenario::from_toml_str(&text, "fitted").expect("valid");
+}
