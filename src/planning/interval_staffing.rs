@@ -64,6 +64,7 @@ pub fn staffed_by_hour(s: &Scenario, staff: &[u32]) -> Scenario {
             channels: (0..s.channels.len()).collect(),
             reserve: None,
             overflow: None,
+            removed: 0,
         })
         .collect();
     out

@@ -5,5 +5,6 @@
 pub mod budget;
 pub mod interval_staffing;
 pub mod published;
+pub mod roster_change;
 pub mod staffing;
 pub mod sweep;

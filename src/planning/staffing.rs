@@ -11,10 +11,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::scenario::{Hire, Scenario, Target};
+use crate::scenario::{Scenario, Target};
+
+pub use super::roster_change::{
+    removable, roster_size, stable_floor, with_added, with_delta, with_removed,
+};
 use crate::stats::{Estimate, get};
 use crate::stats::{Results, Runner};
-use crate::time::SimTime;
 
 /// What the search may change and which targets count.
 #[derive(Clone, Debug, Default)]
@@ -86,8 +89,8 @@ pub struct ChannelCheck {
 pub struct Candidate {
     /// Total handlers (the scenario's roster plus those added).
     pub handlers: u32,
-    /// Handlers added to the scenario's own.
-    pub added: u32,
+    /// Handlers added to the scenario's own (negative: removed).
+    pub added: i32,
     /// Every target met on average.
     pub met: bool,
     /// Share of replications in which every target was met.
@@ -103,12 +106,17 @@ pub struct Candidate {
 /// The answer of a search.
 #[derive(Clone, Debug, Serialize)]
 pub struct StaffAnswer {
-    /// The total pool size that meets every target.
+    /// The fewest handlers in all that meet every target.
     pub handlers_needed: u32,
-    /// Handlers beyond the scenario's own.
-    pub handlers_added: u32,
-    /// The scenario's own roster size.
+    /// Handlers the scenario has now (its roster, hires included).
+    pub handlers_current: u32,
+    /// `handlers_needed − handlers_current`: a shortfall when positive, a surplus when negative.
+    pub handlers_added: i32,
+    /// The scenario's own roster size (the same as `handlers_current`, kept for older readers).
     pub base_handlers: u32,
+    /// True when even the fewest handlers that keep the queues stable meet every target (the
+    /// answer is then that stable minimum, not a target-driven one).
+    pub at_stable_minimum: bool,
     /// Every candidate evaluated, by number of handlers.
     pub curve: Vec<Candidate>,
     /// Number of candidates simulated.
@@ -117,72 +125,6 @@ pub struct StaffAnswer {
     pub replications: u32,
     /// Seed shared by every candidate.
     pub seed: u64,
-}
-
-/// The scenario's own roster size: the pool's count, or every group's teams, plus hires.
-pub fn roster_size(s: &Scenario) -> u32 {
-    s.handlers.roster_size()
-}
-
-/// `s` with `added` more handlers: on the always-on pool, in `group`, or spread over the groups
-/// in proportion to their size. Added handlers join as a cohort already in post.
-pub fn with_added(s: &Scenario, added: u32, group: Option<usize>) -> Scenario {
-    let mut out = s.clone();
-    if added == 0 {
-        return out;
-    }
-    if out.handlers.is_pool() {
-        out.handlers.count += added;
-        return out;
-    }
-    let sizes: Vec<u32> = out
-        .handlers
-        .groups
-        .iter()
-        .map(|g| g.headcount * g.teams)
-        .collect();
-    let shares: Vec<u32> = match group {
-        Some(g) => (0..sizes.len())
-            .map(|i| if i == g { added } else { 0 })
-            .collect(),
-        None => largest_remainder(added, &sizes),
-    };
-    for (g, count) in shares.into_iter().enumerate().filter(|(_, c)| *c > 0) {
-        out.handlers.hires.push(Hire {
-            group: g,
-            start_day: -1,
-            count,
-            training: SimTime::ZERO,
-            ramp: SimTime::ZERO,
-            initial_aht_factor: 1.0,
-        });
-    }
-    out
-}
-
-/// Splits `total` in proportion to `weights`, rounding by largest remainder.
-fn largest_remainder(total: u32, weights: &[u32]) -> Vec<u32> {
-    let sum: u64 = weights.iter().map(|&w| u64::from(w)).sum::<u64>().max(1);
-    let exact: Vec<f64> = weights
-        .iter()
-        .map(|&w| f64::from(total) * w as f64 / sum as f64)
-        .collect();
-    let mut out: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| {
-        (exact[b] - exact[b].floor())
-            .total_cmp(&(exact[a] - exact[a].floor()))
-            .then(a.cmp(&b))
-    });
-    let mut left = total - out.iter().sum::<u32>();
-    for i in order.into_iter().cycle().take(weights.len() * 2) {
-        if left == 0 {
-            break;
-        }
-        out[i] += 1;
-        left -= 1;
-    }
-    out
 }
 
 /// Wilson score 95% interval of a proportion `k / n`.
@@ -252,7 +194,7 @@ fn worst_interval(results: &Results, c: usize, kind: IntervalKind) -> Option<(St
 
 fn assess(
     s: &Scenario,
-    added: u32,
+    added: i32,
     base: u32,
     counted: &[usize],
     every: Option<IntervalKind>,
@@ -299,7 +241,7 @@ fn assess(
         .is_none_or(|cap| at_least(cap, occupancy.mean));
     let k = all_met_by_rep.iter().filter(|m| **m).count();
     Candidate {
-        handlers: base + added,
+        handlers: (i64::from(base) + i64::from(added)).max(0) as u32,
         added,
         met,
         p_met: k as f64 / reps.len().max(1) as f64,
@@ -337,6 +279,31 @@ fn fewest_meeting(max_added: u32, mut met: impl FnMut(u32) -> bool) -> Option<u3
     Some(hi)
 }
 
+/// The most negative `delta` in `floor..=0` for which `met(delta)` holds, given that `met(0)`
+/// does and that `met` is monotone: probes −1, −2, −4, … down to `floor` until a miss, then
+/// bisects between the miss and the last hit.
+fn fewest_meeting_below(floor: i32, mut met: impl FnMut(i32) -> bool) -> i32 {
+    let (mut hit, mut step) = (0i32, 1i32);
+    let miss = loop {
+        if hit == floor {
+            return floor;
+        }
+        let probe = (-step).max(floor);
+        if met(probe) {
+            hit = probe;
+            step = step.saturating_mul(2);
+        } else {
+            break probe;
+        }
+    };
+    let mut miss = miss;
+    while hit - miss > 1 {
+        let mid = miss + (hit - miss) / 2;
+        if met(mid) { hit = mid } else { miss = mid }
+    }
+    hit
+}
+
 /// Finds the fewest handlers to add to `s` so that every counted target is met on average.
 ///
 /// `evaluate` runs a candidate scenario (normally [`Runner::replicate`]); it is a parameter so
@@ -348,29 +315,39 @@ pub fn search_with(
 ) -> Result<StaffAnswer, StaffError> {
     let (group, counted) = resolve(s, opts)?;
     let base = roster_size(s);
-    let mut seen: BTreeMap<u32, Candidate> = BTreeMap::new();
-    let mut check = |added: u32, seen: &mut BTreeMap<u32, Candidate>| -> bool {
-        if let Some(c) = seen.get(&added) {
+    let floor = stable_floor(s, group);
+    let mut seen: BTreeMap<i32, Candidate> = BTreeMap::new();
+    let mut check = |delta: i32, seen: &mut BTreeMap<i32, Candidate>| -> bool {
+        if let Some(c) = seen.get(&delta) {
             return c.met;
         }
         let candidate = assess(
             s,
-            added,
+            delta,
             base,
             &counted,
             opts.every_interval,
-            &evaluate(&with_added(s, added, group)),
+            &evaluate(&with_delta(s, delta, group)),
         );
         let met = candidate.met;
-        seen.insert(added, candidate);
+        seen.insert(delta, candidate);
         met
     };
-    let hi = fewest_meeting(opts.max_added, |added| check(added, &mut seen))
-        .ok_or(StaffError::NotReached(opts.max_added))?;
+    // A base that meets every target searches downwards for its surplus (never below the
+    // stable minimum); one that misses searches upwards for its shortfall.
+    let best = if check(0, &mut seen) {
+        fewest_meeting_below(floor, |d| check(d, &mut seen))
+    } else {
+        fewest_meeting(opts.max_added, |a| check(a as i32, &mut seen))
+            .ok_or(StaffError::NotReached(opts.max_added))? as i32
+    };
     let evaluations = seen.len();
+    let needed = (i64::from(base) + i64::from(best)).max(0) as u32;
     Ok(StaffAnswer {
-        handlers_needed: base + hi,
-        handlers_added: hi,
+        handlers_needed: needed,
+        handlers_current: base,
+        handlers_added: best,
+        at_stable_minimum: best == floor && floor < 0,
         base_handlers: base,
         curve: seen.into_values().collect(),
         evaluations,
@@ -413,7 +390,7 @@ pub fn evaluate(s: &Scenario, opts: &StaffOptions, added: u32) -> Result<Candida
     let results = Runner::default().replicate(&with_added(s, added, group));
     Ok(assess(
         s,
-        added,
+        added as i32,
         roster_size(s),
         &counted,
         opts.every_interval,
@@ -442,8 +419,8 @@ pub struct Combination {
 pub struct MixAnswer {
     /// Total handlers of the cheapest mix.
     pub handlers_needed: u32,
-    /// Handlers added in the cheapest mix.
-    pub handlers_added: u32,
+    /// Handlers added in the cheapest mix (negative: removed).
+    pub handlers_added: i32,
     /// Officers of the cheapest mix.
     pub officers_needed: u32,
     /// Cost of the cheapest mix.
@@ -532,13 +509,18 @@ mod tests {
     }
 
     #[test]
-    fn largest_remainder_splits_exactly() {
-        // 4.44, 3.11, 2.44: the tied remainders go to the lower index first.
-        assert_eq!(largest_remainder(10, &[40, 28, 22]), vec![5, 3, 2]);
-        assert_eq!(largest_remainder(10, &[50, 30, 20]), vec![5, 3, 2]);
-        assert_eq!(largest_remainder(5, &[1, 1, 1]), vec![2, 2, 1]);
-        assert_eq!(largest_remainder(1, &[1, 1]), vec![1, 0]);
-        assert_eq!(largest_remainder(7, &[0, 5]).iter().sum::<u32>(), 7);
+    fn the_downward_search_finds_every_threshold() {
+        for floor in [-1i32, -7, -40] {
+            for threshold in floor..=0 {
+                let mut calls = 0;
+                let got = fewest_meeting_below(floor, |d| {
+                    calls += 1;
+                    d >= threshold
+                });
+                assert_eq!(got, threshold, "floor {floor}");
+                assert!(calls <= 2 * 6 + 2, "{calls} evaluations");
+            }
+        }
     }
 
     #[test]

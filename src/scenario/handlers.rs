@@ -41,6 +41,7 @@ impl Handlers {
             channels: (0..n_channels).collect(),
             reserve: None,
             overflow: None,
+            removed: 0,
         }]
     }
 
@@ -49,7 +50,7 @@ impl Handlers {
         if self.is_pool() {
             return self.count;
         }
-        let rostered: u32 = self.groups.iter().map(|g| g.headcount * g.teams).sum();
+        let rostered: u32 = self.groups.iter().map(Group::rostered).sum();
         rostered + self.hires.iter().map(|h| h.count).sum::<u32>()
     }
 
@@ -61,7 +62,7 @@ impl Handlers {
         self.groups
             .iter()
             .map(|g| {
-                let base = f64::from(g.headcount * g.teams);
+                let base = f64::from(g.rostered());
                 match &g.shift {
                     None => base,
                     Some(sh) => {

@@ -15,7 +15,7 @@ pub use handlers::{POOL_GROUP_NAME, mean_staffed};
 
 pub use changes::Change;
 pub use error::{Diagnostic, ScenarioError, line_col};
-pub use offered_load::{Load, offered_load};
+pub use offered_load::{Load, offered_load, patient_demand};
 pub use overrides::{Override, apply as apply_overrides};
 
 use jiff::civil::Date;
@@ -226,6 +226,24 @@ pub struct Group {
     pub reserve: Option<Reserve>,
     /// A channel the group is pulled onto when its callers have waited long.
     pub overflow: Option<Overflow>,
+    /// Handlers taken off the rostered `headcount × teams` (the staffing search's surplus;
+    /// never set from a file), one per team in turn from the last team.
+    pub removed: u32,
+}
+
+impl Group {
+    /// Handlers rostered on team `team`: the headcount, less those removed from it.
+    pub fn team_size(&self, team: u32) -> u32 {
+        let teams = self.teams.max(1);
+        let from_last = teams - 1 - team.min(teams - 1);
+        let removed = self.removed / teams + u32::from(from_last < self.removed % teams);
+        self.headcount.saturating_sub(removed)
+    }
+
+    /// Handlers rostered over every team.
+    pub fn rostered(&self) -> u32 {
+        (self.headcount * self.teams).saturating_sub(self.removed)
+    }
 }
 
 /// A daily shift on a repeating pattern of days.

@@ -84,3 +84,23 @@ pub fn offered_load(scenario: &Scenario) -> Load {
         intercept_share,
     }
 }
+
+/// The infinitely patient handler load per channel (Erlangs), channels without any left out:
+/// channels without patience (deferred work), and the share `accept` of a channel whose callers
+/// accept call-backs (once queues are long every caller is offered one). If it reaches the
+/// long-run staffed level, queues grow without bound.
+pub fn patient_demand(s: &Scenario, load: &Load) -> Vec<(usize, f64)> {
+    s.channels
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let share = match (&c.patience, &c.callback) {
+                (None, _) => 1.0,
+                (Some(_), Some(offer)) => offer.accept,
+                (Some(_), None) => 0.0,
+            };
+            (i, share * load.handler_erlangs[i])
+        })
+        .filter(|(_, e)| *e > 0.0)
+        .collect()
+}

@@ -199,7 +199,7 @@ impl Workforce {
         };
         for (gi, g) in groups.iter().enumerate() {
             for team in 0..g.teams as usize {
-                for _ in 0..g.headcount {
+                for _ in 0..g.team_size(team as u32) {
                     add(gi, team, SimTime::ZERO, SimTime::ZERO, 1.0, SimTime::ZERO);
                 }
             }

@@ -55,18 +55,72 @@ fn staff_matches_erlang_c_and_erlang_a_staffing() {
             above > 0.01 && below > 0.01,
             "case too close to call: {rate} {aht} {patience:?}"
         );
-        // Start from the smallest stable pool (infinitely patient callers need load < agents).
-        let base = (rate / 3600.0 * aht).floor() as u32 + 1;
-        let mut s = mmn(rate, aht, base, within, patience, 150_000.0);
-        s.channels[0].target.fraction = fraction;
-        s.replications = 8;
-        let answer = search(&s, &opts()).unwrap();
-        assert_eq!(
-            answer.handlers_needed, want,
-            "λ={rate}/h AHT={aht} patience={patience:?}: Erlang says {want}"
-        );
-        assert_eq!(answer.handlers_added, want - base);
+        // From below: the smallest stable pool (infinitely patient callers need load <
+        // agents); from above: seven more than needed, so the search removes handlers.
+        let smallest = (rate / 3600.0 * aht).floor() as u32 + 1;
+        for base in [smallest, want + 7] {
+            let mut s = mmn(rate, aht, base, within, patience, 150_000.0);
+            s.channels[0].target.fraction = fraction;
+            s.replications = 8;
+            let answer = search(&s, &opts()).unwrap();
+            assert_eq!(
+                answer.handlers_needed, want,
+                "λ={rate}/h AHT={aht} patience={patience:?} from {base}: Erlang says {want}"
+            );
+            assert_eq!(answer.handlers_current, base);
+            assert_eq!(answer.handlers_added, want as i32 - base as i32);
+            assert!(!answer.at_stable_minimum);
+        }
     }
+}
+
+#[test]
+fn an_overstaffed_shift_rota_sheds_its_surplus_down_to_the_stable_minimum() {
+    // Two groups of ten on 24/7 rotas; a light load that a handful would meet: the search
+    // removes handlers, spread over the groups by size, until a target would be missed or the
+    // patient load would outgrow the staff.
+    let s = triage_sim::Scenario::from_toml_str(
+        r#"horizon_hours = 2000
+replications = 6
+[channels.c]
+kind = "call"
+priority = 0
+arrivals = { rate_per_hour = 30 }
+handle_time = { dist = "exponential", mean_s = 300 }
+patience = { dist = "exponential", mean_s = 600 }
+target = { answer_within_s = 60, fraction = 0.8 }
+[channels.work]
+kind = "deferred"
+priority = 1
+arrivals = { rate_per_hour = 6 }
+handle_time = { dist = "exponential", mean_s = 600 }
+target = { answer_within_hours = 24, fraction = 0.9 }
+[handlers.groups.a]
+headcount = 5
+teams = 2
+channels = ["c", "work"]
+[handlers.groups.b]
+headcount = 10
+channels = ["c", "work"]
+"#,
+        "s.toml",
+    )
+    .unwrap();
+    let answer = search(&s, &opts()).unwrap();
+    assert_eq!(answer.handlers_current, 20);
+    assert!(answer.handlers_added < 0, "{}", answer.handlers_added);
+    // The answer meets every target, one fewer does not (or is the stable minimum).
+    let at = |h: u32| answer.curve.iter().find(|c| c.handlers == h);
+    assert!(at(answer.handlers_needed).unwrap().met);
+    if !answer.at_stable_minimum {
+        assert!(!at(answer.handlers_needed - 1).unwrap().met);
+    }
+    // 3.5 Erlangs in all: Erlang C for the calls alone needs about 5; never below the load.
+    assert!(
+        (4..=8).contains(&answer.handlers_needed),
+        "{}",
+        answer.handlers_needed
+    );
 }
 
 #[test]

@@ -11,20 +11,7 @@ impl Validator {
     /// offered one, so a channel with call-backs brings `accept` × its load as patient demand.
     pub(super) fn check_stability(&mut self, s: &Scenario, raw: &RawScenario) {
         let load = offered_load(s);
-        let patient: Vec<(usize, f64)> = s
-            .channels
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let share = match (&c.patience, &c.callback) {
-                    (None, _) => 1.0,
-                    (Some(_), Some(offer)) => offer.accept,
-                    (Some(_), None) => 0.0,
-                };
-                (i, share * load.handler_erlangs[i])
-            })
-            .filter(|(_, e)| *e > 0.0)
-            .collect();
+        let patient = super::super::offered_load::patient_demand(s, &load);
         let need: f64 = patient.iter().map(|(_, e)| e).sum();
         let have = s.handlers.mean_staffed();
         if need >= have && need > 0.0 {

@@ -275,6 +275,7 @@ impl Validator {
             channels: served?,
             reserve: reserve?,
             overflow: overflow?,
+            removed: 0,
         })
     }
 

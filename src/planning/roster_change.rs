@@ -1,0 +1,175 @@
+//! The candidates of the staffing search: a scenario with handlers added (an in-post cohort)
+//! or removed (off the rostered teams), and the fewest it may keep and stay stable.
+
+use crate::scenario::{Group, Hire, Scenario, offered_load, patient_demand};
+use crate::time::SimTime;
+
+/// The scenario's own roster size: the pool's count, or every group's teams, plus hires.
+pub fn roster_size(s: &Scenario) -> u32 {
+    s.handlers.roster_size()
+}
+
+/// `s` with `added` more handlers: on the always-on pool, in `group`, or spread over the groups
+/// in proportion to their size. Added handlers join as a cohort already in post.
+pub fn with_added(s: &Scenario, added: u32, group: Option<usize>) -> Scenario {
+    let mut out = s.clone();
+    if added == 0 {
+        return out;
+    }
+    if out.handlers.is_pool() {
+        out.handlers.count += added;
+        return out;
+    }
+    let sizes: Vec<u32> = out
+        .handlers
+        .groups
+        .iter()
+        .map(|g| g.headcount * g.teams)
+        .collect();
+    let shares: Vec<u32> = match group {
+        Some(g) => (0..sizes.len())
+            .map(|i| if i == g { added } else { 0 })
+            .collect(),
+        None => largest_remainder(added, &sizes),
+    };
+    for (g, count) in shares.into_iter().enumerate().filter(|(_, c)| *c > 0) {
+        out.handlers.hires.push(Hire {
+            group: g,
+            start_day: -1,
+            count,
+            training: SimTime::ZERO,
+            ramp: SimTime::ZERO,
+            initial_aht_factor: 1.0,
+        });
+    }
+    out
+}
+
+/// `s` with `removed` fewer rostered handlers: off the always-on pool, off `group`, or spread
+/// over the groups in proportion to their rosters (hires are never removed).
+pub fn with_removed(s: &Scenario, removed: u32, group: Option<usize>) -> Scenario {
+    let mut out = s.clone();
+    if removed == 0 {
+        return out;
+    }
+    if out.handlers.is_pool() {
+        out.handlers.count = out.handlers.count.saturating_sub(removed);
+        return out;
+    }
+    let sizes: Vec<u32> = out.handlers.groups.iter().map(Group::rostered).collect();
+    let shares: Vec<u32> = match group {
+        Some(g) => (0..sizes.len())
+            .map(|i| if i == g { removed } else { 0 })
+            .collect(),
+        None => largest_remainder(removed.min(sizes.iter().sum()), &sizes),
+    };
+    for (g, share) in out.handlers.groups.iter_mut().zip(shares) {
+        g.removed += share.min(g.rostered());
+    }
+    out
+}
+
+/// `s` with `delta` handlers more (positive) or fewer (negative).
+pub fn with_delta(s: &Scenario, delta: i32, group: Option<usize>) -> Scenario {
+    if delta >= 0 {
+        with_added(s, delta.unsigned_abs(), group)
+    } else {
+        with_removed(s, delta.unsigned_abs(), group)
+    }
+}
+
+/// Handlers the search may remove: the pool's, or the rostered heads of `group` (of every
+/// group when none is named), less one so that someone is left.
+pub fn removable(s: &Scenario, group: Option<usize>) -> u32 {
+    let h = &s.handlers;
+    let heads = if h.is_pool() {
+        h.count
+    } else {
+        match group {
+            Some(g) => h.groups[g].rostered(),
+            None => h.groups.iter().map(Group::rostered).sum(),
+        }
+    };
+    heads.saturating_sub(1)
+}
+
+/// The most negative change that keeps the queues stable: the long-run staffed level stays
+/// above the infinitely patient load (the validator's stability test), and one handler stays.
+pub fn stable_floor(s: &Scenario, group: Option<usize>) -> i32 {
+    let need: f64 = patient_demand(s, &offered_load(s))
+        .iter()
+        .map(|(_, e)| e)
+        .sum();
+    let stable = |d: i32| with_delta(s, d, group).handlers.mean_staffed() > need;
+    let (mut lo, mut hi) = (-(removable(s, group) as i64) as i32, 0i32);
+    if !stable(hi) {
+        return 0;
+    }
+    if stable(lo) {
+        return lo;
+    }
+    // stable(hi) and not stable(lo): bisect for the most negative stable change.
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if stable(mid) { hi = mid } else { lo = mid }
+    }
+    hi
+}
+
+/// Splits `total` in proportion to `weights`, rounding by largest remainder.
+fn largest_remainder(total: u32, weights: &[u32]) -> Vec<u32> {
+    let sum: u64 = weights.iter().map(|&w| u64::from(w)).sum::<u64>().max(1);
+    let exact: Vec<f64> = weights
+        .iter()
+        .map(|&w| f64::from(total) * w as f64 / sum as f64)
+        .collect();
+    let mut out: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    let mut left = total - out.iter().sum::<u32>();
+    for i in order.into_iter().cycle().take(weights.len() * 2) {
+        if left == 0 {
+            break;
+        }
+        out[i] += 1;
+        left -= 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removal_comes_off_the_last_teams_first() {
+        let g = Group {
+            name: "g".into(),
+            headcount: 5,
+            teams: 4,
+            shift: None,
+            channels: vec![0],
+            reserve: None,
+            overflow: None,
+            removed: 6,
+        };
+        let sizes: Vec<u32> = (0..4).map(|t| g.team_size(t)).collect();
+        assert_eq!(sizes, [4, 4, 3, 3]);
+        assert_eq!(g.rostered(), 14);
+        assert_eq!(sizes.iter().sum::<u32>(), g.rostered());
+    }
+
+    #[test]
+    fn largest_remainder_splits_exactly() {
+        // 4.44, 3.11, 2.44: the tied remainders go to the lower index first.
+        assert_eq!(largest_remainder(10, &[40, 28, 22]), vec![5, 3, 2]);
+        assert_eq!(largest_remainder(10, &[50, 30, 20]), vec![5, 3, 2]);
+        assert_eq!(largest_remainder(5, &[1, 1, 1]), vec![2, 2, 1]);
+        assert_eq!(largest_remainder(1, &[1, 1]), vec![1, 0]);
+        assert_eq!(largest_remainder(7, &[0, 5]).iter().sum::<u32>(), 7);
+    }
+}
