@@ -167,7 +167,12 @@ pub(super) fn staff(
     limits: LimitArgs,
 ) -> Result<(), Failure> {
     let (format, out, chart) = output.checked()?;
-    let scenario = load_scenario(file, overrides, replications)?;
+    // The planner with too few handlers is the one asking how many are needed: an unstable
+    // base is accepted, and the search starts from its stable minimum.
+    let mut scenario = Scenario::load_allowing_unstable(file, overrides)?;
+    if let Some(r) = replications {
+        scenario.replications = r;
+    }
     let searches = vary.map_or(1, |v| v.values.len()) as f64;
     let evaluations = f64::from(staffing::max_evaluations(opts.max_added));
     limits.allow(&Work::of(&scenario).times(searches * evaluations), cores())?;

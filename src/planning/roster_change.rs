@@ -93,9 +93,11 @@ pub fn removable(s: &Scenario, group: Option<usize>) -> u32 {
     heads.saturating_sub(1)
 }
 
-/// The most negative change that keeps the queues stable: the long-run staffed level stays
-/// above the infinitely patient load (the validator's stability test), and one handler stays.
-pub fn stable_floor(s: &Scenario, group: Option<usize>) -> i32 {
+/// The smallest change that keeps the queues stable — the long-run staffed level above the
+/// infinitely patient load (the validator's stability test), one handler at least: negative
+/// for a stable scenario with handlers to spare, positive for an unstable one (at most
+/// `max_added + 1`, meaning not within reach).
+pub fn stable_floor(s: &Scenario, group: Option<usize>, max_added: u32) -> i32 {
     let need: f64 = patient_demand(s, &offered_load(s))
         .iter()
         .map(|(_, e)| e)
@@ -103,7 +105,17 @@ pub fn stable_floor(s: &Scenario, group: Option<usize>) -> i32 {
     let stable = |d: i32| with_delta(s, d, group).handlers.mean_staffed() > need;
     let (mut lo, mut hi) = (-(removable(s, group) as i64) as i32, 0i32);
     if !stable(hi) {
-        return 0;
+        // Unstable now: the first stable number added, by bisection over 1..=max_added.
+        let top = max_added.min(i32::MAX as u32) as i32;
+        if !stable(top) {
+            return top.saturating_add(1);
+        }
+        let (mut miss, mut hit) = (0i32, top);
+        while hit - miss > 1 {
+            let mid = miss + (hit - miss) / 2;
+            if stable(mid) { hit = mid } else { miss = mid }
+        }
+        return hit;
     }
     if stable(lo) {
         return lo;

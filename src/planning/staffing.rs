@@ -315,7 +315,10 @@ pub fn search_with(
 ) -> Result<StaffAnswer, StaffError> {
     let (group, counted) = resolve(s, opts)?;
     let base = roster_size(s);
-    let floor = stable_floor(s, group);
+    let floor = stable_floor(s, group, opts.max_added);
+    if floor > opts.max_added as i32 {
+        return Err(StaffError::NotReached(opts.max_added));
+    }
     let mut seen: BTreeMap<i32, Candidate> = BTreeMap::new();
     let mut check = |delta: i32, seen: &mut BTreeMap<i32, Candidate>| -> bool {
         if let Some(c) = seen.get(&delta) {
@@ -334,12 +337,20 @@ pub fn search_with(
         met
     };
     // A base that meets every target searches downwards for its surplus (never below the
-    // stable minimum); one that misses searches upwards for its shortfall.
-    let best = if check(0, &mut seen) {
-        fewest_meeting_below(floor, |d| check(d, &mut seen))
+    // stable minimum); one that misses searches upwards for its shortfall — from the stable
+    // minimum when the base itself cannot keep up.
+    let start = floor.max(0);
+    let best = if check(start, &mut seen) {
+        if start == 0 {
+            fewest_meeting_below(floor, |d| check(d, &mut seen))
+        } else {
+            start
+        }
     } else {
-        fewest_meeting(opts.max_added, |a| check(a as i32, &mut seen))
-            .ok_or(StaffError::NotReached(opts.max_added))? as i32
+        let room = opts.max_added - start.unsigned_abs();
+        let found = fewest_meeting(room, |a| check(start + a as i32, &mut seen))
+            .ok_or(StaffError::NotReached(opts.max_added))?;
+        start + found as i32
     };
     let evaluations = seen.len();
     let needed = (i64::from(base) + i64::from(best)).max(0) as u32;
@@ -347,7 +358,7 @@ pub fn search_with(
         handlers_needed: needed,
         handlers_current: base,
         handlers_added: best,
-        at_stable_minimum: best == floor && floor < 0,
+        at_stable_minimum: best == floor,
         base_handlers: base,
         curve: seen.into_values().collect(),
         evaluations,

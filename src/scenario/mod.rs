@@ -485,11 +485,35 @@ impl Scenario {
         origin: &str,
         overrides: &[Override],
     ) -> Result<Scenario, LoadError> {
+        Scenario::parse_with(text, origin, overrides, false)
+    }
+
+    /// Like [`Scenario::load_with`], but a scenario whose infinitely patient demand outgrows
+    /// its staff is accepted: the staffing search is how a planner finds out how many more
+    /// handlers it needs. Every other check applies.
+    pub fn load_allowing_unstable(
+        path: &std::path::Path,
+        overrides: &[Override],
+    ) -> Result<Scenario, LoadError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        Scenario::parse_with(&text, &shown, overrides, true)
+    }
+
+    fn parse_with(
+        text: &str,
+        origin: &str,
+        overrides: &[Override],
+        allow_unstable: bool,
+    ) -> Result<Scenario, LoadError> {
         let changed = apply_overrides(text, overrides).map_err(|(o, why)| LoadError::Override {
             flag: o.to_string(),
             why,
         })?;
-        Scenario::from_toml_str(&changed, origin)
+        validate::parse_and_validate_with(&changed, origin, allow_unstable)
             .map_err(|e| LoadError::Invalid(e.attribute_to_flags(overrides)))
     }
 }

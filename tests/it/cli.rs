@@ -615,3 +615,29 @@ fn an_error_written_to_a_full_stderr_still_exits_2() {
         .expect("binary runs");
     assert_eq!(status.code(), Some(2), "it used to panic (exit 101)");
 }
+
+#[test]
+fn staff_answers_for_a_base_too_small_to_keep_up() {
+    // 20 Erlangs of infinitely patient work on 15 handlers: `run` refuses it as unstable, `staff`
+    // says how many are needed.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("short.toml");
+    std::fs::write(
+        &file,
+        "horizon_hours = 500\nreplications = 4\n[channels.work]\nkind = \"deferred\"\npriority = 0\narrivals = { rate_per_hour = 240 }\nhandle_time = { dist = \"exponential\", mean_s = 300 }\ntarget = { answer_within_s = 600, fraction = 0.8 }\n[handlers]\ncount = 15\n",
+    )
+    .unwrap();
+    let run = triage_sim(&["run", file.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    let staff = triage_sim(&["staff", file.to_str().unwrap(), "--format", "json"]);
+    assert!(
+        staff.status.success(),
+        "{}",
+        String::from_utf8_lossy(&staff.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&staff.stdout).unwrap();
+    assert_eq!(v["handlers_current"], 15);
+    let needed = v["handlers_needed"].as_u64().unwrap();
+    assert!((21..=24).contains(&needed), "{needed}");
+    assert_eq!(v["handlers_added"].as_i64().unwrap(), needed as i64 - 15);
+}

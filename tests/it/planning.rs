@@ -58,8 +58,14 @@ fn staff_matches_erlang_c_and_erlang_a_staffing() {
         // From below: the smallest stable pool (infinitely patient callers need load <
         // agents); from above: seven more than needed, so the search removes handlers.
         let smallest = (rate / 3600.0 * aht).floor() as u32 + 1;
-        for base in [smallest, want + 7] {
-            let mut s = mmn(rate, aht, base, within, patience, 150_000.0);
+        // And, for infinitely patient callers, from an unstable base three short of stable.
+        let unstable = patience.is_none().then(|| smallest - 3);
+        for base in [Some(smallest), Some(want + 7), unstable]
+            .into_iter()
+            .flatten()
+        {
+            let mut s = mmn(rate, aht, smallest, within, patience, 150_000.0);
+            s.handlers.count = base;
             s.channels[0].target.fraction = fraction;
             s.replications = 8;
             let answer = search(&s, &opts()).unwrap();
@@ -70,6 +76,10 @@ fn staff_matches_erlang_c_and_erlang_a_staffing() {
             assert_eq!(answer.handlers_current, base);
             assert_eq!(answer.handlers_added, want as i32 - base as i32);
             assert!(!answer.at_stable_minimum);
+            assert!(
+                answer.curve.iter().all(|c| c.handlers >= smallest),
+                "no unstable candidate is simulated"
+            );
         }
     }
 }

@@ -56,8 +56,20 @@ const MAX_CHANNELS: usize = 10_000;
 const MAX_GROUPS: usize = 10_000;
 
 pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    parse_and_validate_with(text, origin, false)
+}
+
+/// [`parse_and_validate`], optionally accepting a scenario too understaffed to be stable.
+pub(super) fn parse_and_validate_with(
+    text: &str,
+    origin: &str,
+    allow_unstable: bool,
+) -> Result<Scenario, ScenarioError> {
     let raw = parse(text).map_err(|d| ScenarioError::new(origin, text, vec![d]))?;
-    let mut v = Validator::default();
+    let mut v = Validator {
+        allow_unstable,
+        ..Validator::default()
+    };
     let scenario = v.scenario(&raw);
     match scenario {
         Some(s) if v.diags.is_empty() => super::changes::with_changes(s, &raw, text, origin),
@@ -141,6 +153,8 @@ fn key_path(path: &serde_path_to_error::Path) -> String {
 #[derive(Default)]
 struct Validator {
     diags: Vec<Diagnostic>,
+    /// Accept a scenario whose patient demand outgrows its staff (for the staffing search).
+    allow_unstable: bool,
 }
 
 fn join(parent: &str, key: &str) -> String {
@@ -352,7 +366,7 @@ impl Validator {
             triage: triage?,
             changes: Vec::new(),
         };
-        if self.diags.is_empty() {
+        if self.diags.is_empty() && !self.allow_unstable {
             self.check_stability(&scenario, raw);
         }
         Some(scenario)
