@@ -54,6 +54,12 @@ pub enum ErlangError {
     /// A rate, time or patience that is not a positive finite number.
     #[error("{0} must be a finite number above 0")]
     NotPositive(&'static str),
+    /// No number of agents within reach meets the goal (e.g. a service level of 1 with a
+    /// positive target time can only be approached).
+    #[error(
+        "no number of agents up to {0} beyond the load meets the goal; expected a reachable service level or occupancy cap"
+    )]
+    Unreachable(u32),
 }
 
 /// Erlang B blocking probability for `n` servers and offered load `a` Erlangs.
@@ -224,6 +230,68 @@ impl ErlangInput {
             // Rounding can put an overloaded queue's occupancy a hair above 1.
             occupancy: (lambda * (1.0 - p_abandon) / (nf * mu)).min(1.0),
         }
+    }
+}
+
+/// What a staffing level must achieve, for [`ErlangInput::agents_needed`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AgentsGoal {
+    /// Required service level: the share of arrivals answered within the target.
+    pub fraction: f64,
+    /// Highest acceptable occupancy, if any.
+    pub max_occupancy: Option<f64>,
+    /// Share of rostered agents unavailable (leave, training, sickness), in `[0, 1)`.
+    pub shrinkage: f64,
+}
+
+/// The fewest agents meeting a goal, like the calculators planners use.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct AgentsAnswer {
+    /// Agents on duty needed.
+    pub agents_needed: u32,
+    /// Rostered positions: agents ÷ (1 − shrinkage), rounded up.
+    pub positions_needed: u32,
+    /// Performance at `agents_needed`.
+    pub result: ErlangResult,
+}
+
+/// Fewest agents [`ErlangInput::agents_needed`] tries beyond the first stable number (it
+/// tries ten times the load when that is more).
+const MAX_EXTRA_AGENTS: u32 = 1_000;
+
+impl ErlangInput {
+    /// The fewest agents (from the smallest stable number up) whose service level reaches
+    /// `goal.fraction` and whose occupancy stays within `goal.max_occupancy`.
+    pub fn agents_needed(&self, goal: AgentsGoal) -> Result<AgentsAnswer, ErlangError> {
+        positive(self.rate_per_hour, "rate_per_hour")?;
+        positive(self.aht_s, "aht_s")?;
+        if !(0.0..=1.0).contains(&goal.fraction) {
+            return Err(ErlangError::NotPositive("fraction (at most 1)"));
+        }
+        if !(0.0..1.0).contains(&goal.shrinkage) {
+            return Err(ErlangError::NotPositive("1 − shrinkage"));
+        }
+        let load = self.load();
+        let first = if self.patience_s.is_some() {
+            1
+        } else {
+            load.floor() as u32 + 1
+        };
+        let extra = MAX_EXTRA_AGENTS.max((10.0 * load).min(f64::from(u32::MAX / 2)) as u32);
+        let last = first.saturating_add(extra);
+        for agents in first..=last {
+            let result = ErlangInput { agents, ..*self }.solve()?;
+            let occupancy_ok = goal.max_occupancy.is_none_or(|m| result.occupancy <= m);
+            if result.service_level >= goal.fraction && occupancy_ok {
+                let positions = (f64::from(agents) / (1.0 - goal.shrinkage) - 1e-9).ceil();
+                return Ok(AgentsAnswer {
+                    agents_needed: agents,
+                    positions_needed: positions as u32,
+                    result,
+                });
+            }
+        }
+        Err(ErlangError::Unreachable(extra))
     }
 }
 

@@ -523,7 +523,29 @@ pub(super) fn erlang(input: ErlangInput, format: Format) -> Result<(), Failure> 
     let view = report::ErlangView {
         input: &input,
         result: &r,
+        staffing: None,
     };
     let text = report::render(&view, format)?;
     emit(&text, None)
+}
+
+/// `erlang` without `--agents`: the fewest agents meeting `goal`, and the positions to roster.
+pub(super) fn erlang_agents(
+    input: ErlangInput,
+    goal: crate::erlang::AgentsGoal,
+    format: Format,
+) -> Result<(), Failure> {
+    let answer = input
+        .agents_needed(goal)
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    let at = ErlangInput {
+        agents: answer.agents_needed,
+        ..input
+    };
+    let view = report::ErlangView {
+        input: &at,
+        result: &answer.result,
+        staffing: Some((&answer, &goal)),
+    };
+    emit(&report::render(&view, format)?, None)
 }

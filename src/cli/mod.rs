@@ -183,16 +183,25 @@ struct ErlangArgs {
     /// Mean (exponential) handle time, seconds.
     #[arg(long)]
     aht_s: f64,
-    /// Number of agents.
+    /// Number of agents; leave out and give --fraction to find the fewest agents needed.
     #[arg(long)]
-    agents: u32,
+    agents: Option<u32>,
     /// Answer-time threshold for the service level, seconds.
     #[arg(long)]
     target_s: f64,
     /// Mean (exponential) patience, seconds: switches to Erlang A.
     #[arg(long)]
     patience_s: Option<f64>,
-    /// Output format (table or json).
+    /// Without --agents: the service level to reach (share answered within --target-s).
+    #[arg(long)]
+    fraction: Option<f64>,
+    /// Without --agents: share of rostered agents unavailable, for the positions needed.
+    #[arg(long, default_value_t = 0.0)]
+    shrinkage: f64,
+    /// Without --agents: the highest acceptable occupancy.
+    #[arg(long)]
+    max_occupancy: Option<f64>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
 }
@@ -440,23 +449,30 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
         })) => sweep(&file, &set.set, &vary, &kpi, replications, &output, limits),
         Some(Command::Published(args)) => published(&args),
         Some(Command::Fit(args)) => fit::fit_command(&args),
-        Some(Command::Erlang(ErlangArgs {
-            rate_per_hour,
-            aht_s,
-            agents,
-            target_s,
-            patience_s,
-            format,
-        })) => erlang(
-            ErlangInput {
-                rate_per_hour,
-                aht_s,
-                agents,
-                target_s,
-                patience_s,
-            },
-            format.into(),
-        ),
+        Some(Command::Erlang(a)) => {
+            let goal = a.fraction.map(|fraction| crate::erlang::AgentsGoal {
+                fraction,
+                max_occupancy: a.max_occupancy,
+                shrinkage: a.shrinkage,
+            });
+            let input = ErlangInput {
+                rate_per_hour: a.rate_per_hour,
+                aht_s: a.aht_s,
+                agents: a.agents.unwrap_or(0),
+                target_s: a.target_s,
+                patience_s: a.patience_s,
+            };
+            match (a.agents, goal) {
+                (Some(_), None) => erlang(input, a.format.into()),
+                (None, Some(goal)) => erlang_agents(input, goal, a.format.into()),
+                (Some(_), Some(_)) => Err(Failure::Input(
+                    "--agents and --fraction: give the agents to evaluate, or the service level to staff for, not both".into(),
+                )),
+                (None, None) => Err(Failure::Input(
+                    "expected --agents N (evaluate a staffing level) or --fraction F (find the agents needed)".into(),
+                )),
+            }
+        }
     }
 }
 

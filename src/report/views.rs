@@ -1,7 +1,7 @@
 //! Each command's output as a [`Render`] value: what the table, JSON and CSV of that output are.
 
 use super::{Render, RenderError, json::pretty_json};
-use crate::erlang::{ErlangInput, ErlangResult};
+use crate::erlang::{AgentsAnswer, AgentsGoal, ErlangInput, ErlangResult};
 use crate::planning::interval_staffing::IntervalStaffing;
 use crate::planning::staffing::{MixAnswer, StaffAnswer};
 use crate::planning::sweep::Point;
@@ -135,18 +135,71 @@ pub struct ErlangView<'a> {
     pub input: &'a ErlangInput,
     /// The answer.
     pub result: &'a ErlangResult,
+    /// When the agents were solved for: the answer and the goal.
+    pub staffing: Option<(&'a AgentsAnswer, &'a AgentsGoal)>,
+}
+
+impl ErlangView<'_> {
+    /// Every figure as (name, value): the result's, then the staffing answer's.
+    fn figures(&self) -> Vec<(&'static str, f64)> {
+        let r = self.result;
+        let mut out = vec![
+            ("p_wait", r.p_wait),
+            ("service_level", r.service_level),
+            ("asa_s", r.asa_s),
+            ("p_abandon", r.p_abandon),
+            ("occupancy", r.occupancy),
+        ];
+        if let Some((a, goal)) = self.staffing {
+            out.extend([
+                ("agents_needed", f64::from(a.agents_needed)),
+                ("positions_needed", f64::from(a.positions_needed)),
+                ("shrinkage", goal.shrinkage),
+            ]);
+        }
+        out
+    }
 }
 
 impl Render for ErlangView<'_> {
     fn table(&self) -> String {
-        super::erlang_table(self.input, self.result)
+        let mut out = super::erlang_table(self.input, self.result);
+        if let Some((a, goal)) = self.staffing {
+            let cap = goal
+                .max_occupancy
+                .map_or(String::new(), |m| format!(" and occupancy at most {m}"));
+            out.push_str(&format!(
+                "\nagents needed  {}  (fewest for service level {} within {} s{cap})\npositions      {}  (rostered: agents ÷ (1 − shrinkage {}), rounded up)\n",
+                a.agents_needed, goal.fraction, self.input.target_s, a.positions_needed, goal.shrinkage
+            ));
+        }
+        out
     }
     fn json(&self) -> String {
-        pretty_json(self.result)
+        /// The result's keys first, in their order, then the staffing answer's.
+        #[derive(serde::Serialize)]
+        struct ErlangJson<'a> {
+            #[serde(flatten)]
+            result: &'a ErlangResult,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            agents_needed: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            positions_needed: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            shrinkage: Option<f64>,
+        }
+        pretty_json(&ErlangJson {
+            result: self.result,
+            agents_needed: self.staffing.map(|(a, _)| a.agents_needed),
+            positions_needed: self.staffing.map(|(a, _)| a.positions_needed),
+            shrinkage: self.staffing.map(|(_, g)| g.shrinkage),
+        })
     }
     fn csv(&self) -> Result<String, RenderError> {
-        Err(RenderError::Unsupported(
-            "erlang supports --format table or json",
-        ))
+        let mut out = String::from("kpi,value\n");
+        for (k, v) in self.figures() {
+            out.push_str(&format!("{k},{v}\n"));
+        }
+        Ok(out)
     }
 }

@@ -641,3 +641,51 @@ fn staff_answers_for_a_base_too_small_to_keep_up() {
     assert!((21..=24).contains(&needed), "{needed}");
     assert_eq!(v["handlers_added"].as_i64().unwrap(), needed as i64 - 15);
 }
+
+#[test]
+fn erlang_solves_for_agents_with_shrinkage_and_an_occupancy_cap() {
+    let base = [
+        "erlang",
+        "--rate-per-hour",
+        "200",
+        "--aht-s",
+        "180",
+        "--target-s",
+        "20",
+        "--fraction",
+        "0.8",
+    ];
+    let csv = triage_sim(&[&base[..], &["--shrinkage", "0.35", "--format", "csv"]].concat());
+    assert!(
+        csv.status.success(),
+        "{}",
+        String::from_utf8_lossy(&csv.stderr)
+    );
+    let text = String::from_utf8_lossy(&csv.stdout);
+    // Erlang C: 14 agents reach 88.8% within 20 s (13 reach 77.5%); 14 ÷ 0.65 = 21.5 → 22.
+    assert!(text.starts_with("kpi,value\n"), "{text}");
+    assert!(
+        text.contains("agents_needed,14\n") && text.contains("positions_needed,22\n"),
+        "{text}"
+    );
+    // A 65% occupancy cap needs 16 (10 Erlangs ÷ 16 = 62.5%; ÷ 15 = 66.7%).
+    let capped =
+        triage_sim(&[&base[..], &["--max-occupancy", "0.65", "--format", "json"]].concat());
+    let v: serde_json::Value = serde_json::from_slice(&capped.stdout).unwrap();
+    assert_eq!(v["agents_needed"], 16);
+    assert!(v["occupancy"].as_f64().unwrap() <= 0.65);
+    // Neither --agents nor --fraction, or both: exit 2 saying what is expected.
+    let neither = triage_sim(&[
+        "erlang",
+        "--rate-per-hour",
+        "200",
+        "--aht-s",
+        "180",
+        "--target-s",
+        "20",
+    ]);
+    assert_eq!(neither.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&neither.stderr).contains("expected --agents N"));
+    let both = triage_sim(&[&base[..], &["--agents", "14"]].concat());
+    assert_eq!(both.status.code(), Some(2));
+}

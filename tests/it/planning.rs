@@ -51,6 +51,21 @@ fn staff_matches_erlang_c_and_erlang_a_staffing() {
     ];
     for (rate, aht, within, patience, fraction) in cases {
         let (want, above, below) = erlang_staffing(rate, aht, within, patience, fraction);
+        // `erlang --fraction` gives the same number the simulated search finds below.
+        let solved = ErlangInput {
+            rate_per_hour: rate,
+            aht_s: aht,
+            agents: 0,
+            target_s: within,
+            patience_s: patience,
+        }
+        .agents_needed(triage_sim::erlang::AgentsGoal {
+            fraction,
+            max_occupancy: None,
+            shrinkage: 0.0,
+        })
+        .unwrap();
+        assert_eq!(solved.agents_needed, want);
         assert!(
             above > 0.01 && below > 0.01,
             "case too close to call: {rate} {aht} {patience:?}"
