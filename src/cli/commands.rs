@@ -27,9 +27,16 @@ pub(super) fn run_default() -> Result<(), Failure> {
 }
 
 pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
-    let (format, out, chart) = args.output.checked()?;
+    let (format, out, chart) = args.output.checked(&[&args.file])?;
     if let Some(path) = &args.calls {
         check_output_dir(path)?;
+        let others = [Some(args.file.as_path()), out, chart];
+        if others.into_iter().flatten().any(|o| same_file(o, path)) {
+            return Err(Failure::Input(format!(
+                "--calls {}: the same file as the scenario, --out or --chart; expected a path of its own",
+                path.display()
+            )));
+        }
     }
     let mut scenario = load_scenario(&args.file, &args.set.set, args.replications)?;
     if let Some(s) = args.seed {
@@ -166,7 +173,7 @@ pub(super) fn staff(
     output: &OutputArgs,
     limits: LimitArgs,
 ) -> Result<(), Failure> {
-    let (format, out, chart) = output.checked()?;
+    let (format, out, chart) = output.checked(&[file])?;
     // The planner with too few handlers is the one asking how many are needed: an unstable
     // base is accepted, and the search starts from its stable minimum.
     let mut scenario = Scenario::load_allowing_unstable(file, overrides)?;
@@ -274,7 +281,7 @@ pub(super) fn staff_by_interval(
     output: &OutputArgs,
     limits: LimitArgs,
 ) -> Result<(), Failure> {
-    let (format, out, chart) = output.checked()?;
+    let (format, out, chart) = output.checked(&[file])?;
     let scenario = load_scenario(file, overrides, replications)?;
     let alpha =
         alpha.unwrap_or_else(|| 1.0 - scenario.channels.first().map_or(0.9, |c| c.target.fraction));
@@ -310,7 +317,7 @@ pub(super) fn staff_by_interval(
 
 /// `published`: every figure of a figures file beside its simulated counterpart.
 pub(super) fn published(args: &PublishedArgs) -> Result<(), Failure> {
-    let (format, out, chart) = args.output.checked()?;
+    let (format, out, chart) = args.output.checked(&[&args.file])?;
     if chart.is_some() {
         return Err(Failure::Input(
             "published draws no chart; expected no --chart".into(),
@@ -344,7 +351,7 @@ pub(super) fn compare(
     output: &OutputArgs,
     limits: LimitArgs,
 ) -> Result<(), Failure> {
-    let (format, out, chart) = output.checked()?;
+    let (format, out, chart) = output.checked(&[a, b])?;
     let mut sa = Scenario::load_with(a, overrides)?;
     let mut sb = Scenario::load_with(b, overrides)?;
     if let Some(r) = replications {
@@ -385,7 +392,7 @@ pub(super) fn sweep(
     output: &OutputArgs,
     limits: LimitArgs,
 ) -> Result<(), Failure> {
-    let (format, out, chart) = output.checked()?;
+    let (format, out, chart) = output.checked(&[file])?;
     if vary.len() > 2 {
         return Err(Failure::Input(
             "sweep varies one or two parameters; got more --vary flags".into(),

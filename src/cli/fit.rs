@@ -45,6 +45,12 @@ pub(super) struct FitArgs {
 pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     if let Some(out) = &args.out {
         check_output_dir(out)?;
+        if super::same_file(out, &args.calls) {
+            return Err(Failure::Input(format!(
+                "-o {}: that is the calls file being read; expected another path",
+                out.display()
+            )));
+        }
     }
     let json = matches!(args.format, FormatArg::Json);
     if json && args.out.is_none() {

@@ -268,8 +268,8 @@ struct RunArgs {
     /// Number of replications (overrides the file).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     replications: Option<u32>,
-    /// Master seed (overrides the file).
-    #[arg(long)]
+    /// Master seed (overrides the file), 0 to 9223372036854775807 as in the file.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
     #[command(flatten)]
     output: OutputArgs,
@@ -313,15 +313,41 @@ struct OutputArgs {
 }
 
 impl OutputArgs {
-    /// Format, output path and chart path, with the chart's format checked before anything runs.
-    fn checked(&self) -> Result<(Format, Option<&Path>, Option<&Path>), Failure> {
+    /// Format, output path and chart path, with the chart's format checked before anything
+    /// runs, and neither the same file as the other nor as one of `inputs` (which writing
+    /// would silently destroy).
+    fn checked(&self, inputs: &[&Path]) -> Result<(Format, Option<&Path>, Option<&Path>), Failure> {
         let chart = self.chart.as_deref();
         check_chart_path(chart)?;
         for path in [self.out.as_deref(), chart].into_iter().flatten() {
             check_output_dir(path)?;
+            if let Some(input) = inputs.iter().find(|i| same_file(i, path)) {
+                return Err(Failure::Input(format!(
+                    "{}: that is the input {}; expected another path for the output",
+                    path.display(),
+                    input.display()
+                )));
+            }
+        }
+        if let (Some(out), Some(chart)) = (self.out.as_deref(), chart)
+            && same_file(out, chart)
+        {
+            return Err(Failure::Input(format!(
+                "--out and --chart are both {}; expected two paths, or one of the two",
+                out.display()
+            )));
         }
         Ok((self.format.into(), self.out.as_deref(), chart))
     }
+}
+
+/// Whether two paths name the same file: equal as written, or resolving to the same file.
+pub(super) fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
 }
 
 /// `--set KEY.PATH=VALUE`, repeatable, on every command that reads a scenario.

@@ -8,6 +8,7 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
+use super::kpi::Unit;
 use crate::scenario::{Scenario, Triage};
 use crate::sim::histogram::Histogram;
 use crate::sim::tally::{Cell, ChannelTally, Micros, Tally};
@@ -59,6 +60,27 @@ impl Estimate {
             ci_low: mean - half,
             ci_high: mean + half,
         }
+    }
+}
+
+impl Estimate {
+    /// The interval cut to the values the quantity can take (`[lo, hi]`): a share's interval
+    /// within [0, 1], a count's or a time's above 0. Cutting never drops a possible value, so
+    /// the interval's coverage of the truth is unchanged.
+    pub fn within(self, lo: f64, hi: f64) -> Estimate {
+        Estimate {
+            mean: self.mean,
+            ci_low: self.ci_low.clamp(lo, hi),
+            ci_high: self.ci_high.clamp(lo, hi),
+        }
+    }
+}
+
+/// The values a KPI of `unit` can take.
+fn possible(unit: Unit) -> (f64, f64) {
+    match unit {
+        Unit::Share => (0.0, 1.0),
+        Unit::Seconds | Unit::Hours | Unit::Count | Unit::Level => (0.0, f64::INFINITY),
     }
 }
 
@@ -497,7 +519,8 @@ pub fn summarise(per_rep: &[&Kpis<f64>]) -> Kpis<Estimate> {
         .enumerate()
         .map(|(j, (name, _))| {
             let xs: Vec<f64> = per_rep.iter().map(|k| k[j].1).collect();
-            (*name, Estimate::from_samples(&xs))
+            let (lo, hi) = possible(super::kpi::unit_of(name));
+            (*name, Estimate::from_samples(&xs).within(lo, hi))
         })
         .collect()
 }

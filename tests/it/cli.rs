@@ -689,3 +689,114 @@ fn erlang_solves_for_agents_with_shrinkage_and_an_occupancy_cap() {
     let both = triage_sim(&[&base[..], &["--agents", "14"]].concat());
     assert_eq!(both.status.code(), Some(2));
 }
+
+#[test]
+fn outputs_never_overwrite_inputs_or_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::copy(scenario_path("mm14-patience.toml"), &file).unwrap();
+    let before = std::fs::read(&file).unwrap();
+    let f = file.to_str().unwrap();
+    let twin = dir.path().join("./s.toml");
+    for (args, expected) in [
+        (vec!["run", f, "--out", f], "that is the input"),
+        (
+            vec!["run", f, "--out", twin.to_str().unwrap()],
+            "that is the input",
+        ),
+        (vec!["run", f, "--chart", f], "expected a chart file"),
+        (vec!["run", f, "--calls", f], "--calls"),
+        (
+            vec!["sweep", f, "--vary", "handlers.count=14..15", "--out", f],
+            "that is the input",
+        ),
+    ] {
+        let out = triage_sim(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "the scenario is untouched"
+    );
+    let svg = dir.path().join("x.svg");
+    let both = triage_sim(&[
+        "run",
+        f,
+        "--out",
+        svg.to_str().unwrap(),
+        "--chart",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("--out and --chart are both"));
+    assert!(!svg.exists());
+}
+
+#[test]
+fn seeds_beyond_what_a_file_can_hold_are_refused() {
+    let f = scenario_path("mm14-patience.toml");
+    let out = triage_sim(&["run", &f, "--seed", "9223372036854775808"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--seed"));
+}
+
+#[test]
+fn profile_weights_near_the_largest_float_keep_their_volume() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.toml");
+    let w = vec!["1e308"; 24].join(", ");
+    std::fs::write(&file, format!("horizon_hours = 100\nreplications = 2\n[channels.c]\nkind = \"call\"\npriority = 0\narrivals = {{ rate_per_hour = 100, hour_of_day = [{w}] }}\nhandle_time = {{ dist = \"exponential\", mean_s = 60 }}\npatience = {{ dist = \"exponential\", mean_s = 60 }}\ntarget = {{ answer_within_s = 20, fraction = 0.8 }}\n[handlers]\ncount = 5\n")).unwrap();
+    let out = triage_sim(&["run", file.to_str().unwrap(), "--format", "json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let offered = v["channels"]["c"]["offered"]["mean"].as_f64().unwrap();
+    assert!((offered - 10_000.0).abs() < 500.0, "{offered}");
+}
+
+#[test]
+fn confidence_intervals_stay_within_the_possible_values() {
+    // Two replications give wide Student-t intervals: shares must stay in [0, 1] and counts,
+    // times and levels at or above 0, per channel, pool and interval cell.
+    let f = scenario_path("staffordshire-2024.toml");
+    let out = triage_sim(&[
+        "run",
+        &f,
+        "--replications",
+        "2",
+        "--set",
+        "horizon_hours=336",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut checked = 0;
+    fn walk(name: &str, v: &serde_json::Value, checked: &mut usize) {
+        match v {
+            serde_json::Value::Object(m) if m.contains_key("ci_low") => {
+                let (lo, hi) = (m["ci_low"].as_f64(), m["ci_high"].as_f64());
+                if let (Some(lo), Some(hi)) = (lo, hi) {
+                    *checked += 1;
+                    assert!(lo >= 0.0, "{name}: {v}");
+                    let share = triage_sim::stats::kpi::lookup(name)
+                        .is_some_and(|k| k.unit == triage_sim::stats::kpi::Unit::Share);
+                    if share {
+                        assert!(hi <= 1.0, "{name}: {v}");
+                    }
+                }
+            }
+            serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| walk(k, x, checked)),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(name, x, checked)),
+            _ => {}
+        }
+    }
+    walk("", &v, &mut checked);
+    assert!(checked > 1000, "{checked}");
+}

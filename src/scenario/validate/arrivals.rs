@@ -3,7 +3,9 @@
 use super::*;
 
 impl Validator {
-    /// Relative weights: `len` finite values ≥ 0 with a positive sum, scaled to mean 1.
+    /// Relative weights: `len` finite values ≥ 0, not all 0, scaled to mean 1. They are
+    /// divided by the largest first, so that weights near the largest float (1e308) do not
+    /// overflow their sum and vanish.
     pub(super) fn weights(
         &mut self,
         value: &Spanned<Vec<f64>>,
@@ -11,15 +13,18 @@ impl Validator {
         len: usize,
         what: &str,
     ) -> Option<Vec<f64>> {
-        let w = value.get_ref();
+        let raw = value.get_ref();
+        let largest = raw.iter().copied().fold(0.0, f64::max);
+        let w: Vec<f64> = raw.iter().map(|x| x / largest).collect();
         let sum: f64 = w.iter().sum();
-        if w.len() != len || w.iter().any(|x| !x.is_finite() || *x < 0.0) || sum <= 0.0 {
+        let positive = sum.is_finite() && sum > 0.0;
+        if raw.len() != len || raw.iter().any(|x| !x.is_finite() || *x < 0.0) || !positive {
             self.error(
                 key,
                 Some(value.span()),
                 format!(
                     "got {} values; expected {len} weights ({what}), each at least 0, not all 0",
-                    w.len()
+                    raw.len()
                 ),
             );
             return None;
