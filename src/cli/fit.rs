@@ -162,6 +162,7 @@ fn summary_json(fit: &data::Fit, report: &ReadReport) -> String {
                 serde_json::json!({
                     "calls": c.calls,
                     "rate_per_hour": c.rate_per_hour,
+                    "redial": c.redial.map(|(p, se, delay)| serde_json::json!({"probability": p, "probability_se": se, "mean_delay_s": delay})),
                     "day_cv": c.day_cv,
                     "hour_of_week": c.hour_of_week,
                     "handle_time": handle,

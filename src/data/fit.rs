@@ -137,6 +137,13 @@ pub struct ChannelData {
     censor_bins: Vec<u64>,
     /// Sum of waits, for the mean wait.
     wait_sum_s: f64,
+    /// Abandonments by a known caller, and of them those followed by another call.
+    abandoned_known: u64,
+    redials: u64,
+    /// Calls on this channel that were redials.
+    redials_in: u64,
+    /// Sum of times from hanging up to calling again.
+    redial_delay_sum_s: f64,
 }
 
 impl Default for ChannelData {
@@ -151,9 +158,20 @@ impl Default for ChannelData {
             abandon_bins: vec![0; BINS + 1],
             censor_bins: vec![0; BINS + 1],
             wait_sum_s: 0.0,
+            abandoned_known: 0,
+            redials: 0,
+            redials_in: 0,
+            redial_delay_sum_s: 0.0,
         }
     }
 }
+
+/// A caller who hung up and has not called again yet: channel and when it hung up.
+type PendingRedial = (String, DateTime);
+
+/// Callers who hung up longer ago than this (by arrival time) are taken not to redial, and
+/// forgotten, so that memory stays bounded by a day's abandoners.
+const REDIAL_WINDOW_S: i64 = 24 * 3600;
 
 /// What the fit gathers from the rows, per channel.
 #[derive(Clone, Debug, Default)]
@@ -164,11 +182,58 @@ pub struct Gathered {
     pub first: Option<DateTime>,
     /// Last arrival.
     pub last: Option<DateTime>,
+    /// Abandoners with a caller id who may still call again.
+    pending: std::collections::HashMap<String, PendingRedial>,
+    rows_since_sweep: u64,
 }
 
 impl Gathered {
+    /// Links a known caller's call to its abandonment before: a redial on the channel it hung
+    /// up on. Returns whether `row` is a redial.
+    fn link_redial(&mut self, row: &CallRow, caller: &str) -> bool {
+        let Some((channel, hung_up)) = self.pending.remove(caller) else {
+            return false;
+        };
+        let delay = hung_up.duration_until(row.arrived).as_secs_f64();
+        if !(0.0..=REDIAL_WINDOW_S as f64).contains(&delay) {
+            return false;
+        }
+        if let Some(c) = self.channels.get_mut(&channel) {
+            c.redials += 1;
+            c.redial_delay_sum_s += delay;
+        }
+        true
+    }
+
+    /// Forgets abandoners who hung up more than the redial window before `now`.
+    fn sweep_pending(&mut self, now: DateTime) {
+        self.rows_since_sweep += 1;
+        if self.rows_since_sweep < 100_000 {
+            return;
+        }
+        self.rows_since_sweep = 0;
+        self.pending
+            .retain(|_, (_, t)| t.duration_until(now).as_secs() <= REDIAL_WINDOW_S);
+    }
+
     /// Adds one row.
     pub fn add(&mut self, row: &CallRow) {
+        let redial = match &row.caller {
+            Some(caller) => {
+                let linked = self.link_redial(row, caller);
+                if row.ended == Ended::Abandoned {
+                    let hung_up = row
+                        .arrived
+                        .checked_add(jiff::SignedDuration::from_secs_f64(row.wait_s))
+                        .unwrap_or(row.arrived);
+                    self.pending
+                        .insert(caller.clone(), (row.channel.clone(), hung_up));
+                }
+                self.sweep_pending(row.arrived);
+                linked
+            }
+            None => false,
+        };
         self.first = Some(self.first.map_or(row.arrived, |f| f.min(row.arrived)));
         self.last = Some(self.last.map_or(row.arrived, |l| l.max(row.arrived)));
         let c = match self.channels.get_mut(&row.channel) {
@@ -176,6 +241,10 @@ impl Gathered {
             None => self.channels.entry(row.channel.clone()).or_default(),
         };
         c.calls += 1;
+        if row.caller.is_some() && row.ended == Ended::Abandoned {
+            c.abandoned_known += 1;
+        }
+        c.redials_in += u64::from(redial);
         let date = row.arrived.date();
         let weekday = date.weekday().to_monday_zero_offset() as usize;
         c.hour_of_week[weekday * 24 + row.arrived.hour() as usize] += 1;
@@ -205,8 +274,12 @@ pub struct ChannelFit {
     pub name: String,
     /// Calls in the data.
     pub calls: u64,
-    /// Mean arrivals per hour over the data's days.
+    /// Mean fresh arrivals per hour over the data's days (redials, when the `caller` column
+    /// links them, left out: the simulator adds them back).
     pub rate_per_hour: f64,
+    /// Redials, when callers are known: the share of abandonments followed by another call
+    /// within a day, its standard error, and the mean delay in seconds.
+    pub redial: Option<(f64, f64, f64)>,
     /// Hour-of-week weights (mean 1), or `None` when the data covers less than a week.
     pub hour_of_week: Option<Vec<f64>>,
     /// Day-level over-dispersion: the coefficient of variation of the day multiplier.
@@ -258,7 +331,17 @@ pub fn fit(g: &Gathered) -> Option<Fit> {
 
 fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFit {
     let hours = days as f64 * 24.0;
-    let rate_per_hour = c.calls as f64 / hours;
+    let rate_per_hour = (c.calls - c.redials_in) as f64 / hours;
+    let redial = (c.abandoned_known > 0).then(|| {
+        let n = c.abandoned_known as f64;
+        let p = c.redials as f64 / n;
+        let delay = if c.redials > 0 {
+            c.redial_delay_sum_s / c.redials as f64
+        } else {
+            0.0
+        };
+        (p, (p * (1.0 - p) / n).sqrt(), delay)
+    });
     let mut warnings = Vec::new();
     // Each weekday's occurrences in the span, for per-hour rates.
     let mut weekdays = [0u64; 7];
@@ -304,6 +387,7 @@ fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFi
         name: name.to_owned(),
         calls: c.calls,
         rate_per_hour,
+        redial,
         hour_of_week,
         day_cv,
         handle,

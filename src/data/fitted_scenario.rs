@@ -90,6 +90,21 @@ fn arrivals(c: &ChannelFit) -> String {
     arrivals
 }
 
+/// Writes a channel's fitted redials, if any were seen.
+fn redial(t: &mut String, c: &ChannelFit) {
+    if let Some((p, se, delay)) = c.redial.filter(|(p, _, _)| *p > 0.0) {
+        let _ = writeln!(
+            t,
+            "# redials: the share of known callers' abandonments followed by a call within a day (± {se:.4}); the\n# export has no attempt numbers, so max_attempts is generous rather than fitted"
+        );
+        let _ = writeln!(
+            t,
+            "redial = {{ probability = {p:.4}, delay = {{ dist = \"exponential\", mean_s = {:.3} }}, max_attempts = 10 }}",
+            delay.max(1.0)
+        );
+    }
+}
+
 /// Writes one channel's table; returns its offered load in Erlangs.
 fn channel(t: &mut String, c: &ChannelFit, priority: usize) -> f64 {
     let _ = writeln!(t, "\n[channels.{}]", quoted(&c.name));
@@ -158,6 +173,7 @@ fn channel(t: &mut String, c: &ChannelFit, priority: usize) -> f64 {
             "patience = {{ dist = \"exponential\", mean_s = {m:.3} }}"
         );
     }
+    redial(t, c);
     let _ = writeln!(
         t,
         "target = {{ answer_within_s = 60, fraction = 0.8 }}   # not in the data: set the channel's target"

@@ -32,6 +32,8 @@ pub struct CallRow {
     pub wait_s: f64,
     /// Seconds of handling, for answered calls whose handling is known.
     pub handle_s: Option<f64>,
+    /// The anonymised caller, when the export has a `caller` column (links redials).
+    pub caller: Option<String>,
 }
 
 /// Options for reading.
@@ -96,6 +98,7 @@ struct Columns {
     ended: Option<usize>,
     wait_s: Option<usize>,
     handle_s: Option<usize>,
+    caller: Option<usize>,
 }
 
 fn columns(
@@ -129,6 +132,7 @@ fn columns(
         ended: find("ended"),
         wait_s: find("wait_s"),
         handle_s: find("handle_s"),
+        caller: find("caller"),
     };
     if cols.wait_s.is_none() && (cols.answered.is_none() || cols.ended.is_none()) {
         return Err(missing("wait_s"));
@@ -264,6 +268,11 @@ impl Rows<'_> {
             ended,
             wait_s,
             handle_s,
+            caller: self
+                .cols
+                .caller
+                .map(|i| field(i).to_owned())
+                .filter(|c| !c.is_empty()),
         }))
     }
 

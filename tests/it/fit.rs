@@ -34,6 +34,7 @@ arrivals = { rate_per_hour = 20 }
 handle_time = { dist = "lognormal", mean_s = 420, sd_s = 300 }
 patience = { dist = "exponential", mean_s = 600 }
 target = { answer_within_s = 60, fraction = 0.8 }
+redial = { probability = 0.5, delay = { dist = "exponential", mean_s = 300 }, max_attempts = 100 }
 [handlers]
 count = 5
 "#;
@@ -118,6 +119,33 @@ fn a_round_trip_recovers_volumes_profiles_handle_times_and_patience() {
             "{name}: too few abandonments to test ({p_se})"
         );
     }
+    // Redials, linked by the caller column: the share of abandonments followed by a call, and
+    // the delay; the fresh rate above already left them out.
+    let r = &summary["channels"]["b"]["redial"];
+    let (p, p_se) = (
+        r["probability"].as_f64().unwrap(),
+        r["probability_se"].as_f64().unwrap(),
+    );
+    assert!(
+        (p - 0.5).abs() < 4.0 * p_se && p_se < 0.02,
+        "redial probability {p} ± {p_se}"
+    );
+    let redials = p
+        * summary["channels"]["b"]["calls"].as_f64().unwrap()
+        * summary["channels"]["b"]["abandonment_rate"]
+            .as_f64()
+            .unwrap();
+    let delay = r["mean_delay_s"].as_f64().unwrap();
+    assert!(
+        (delay - 300.0).abs() < 4.0 * 300.0 / redials.sqrt(),
+        "redial delay {delay}"
+    );
+    assert!(
+        summary["channels"]["a"]["redial"]["probability"]
+            .as_f64()
+            .unwrap()
+            < 0.01
+    );
     assert_eq!(
         summary["channels"]["b"]["handle_time"][0]["dist"],
         "lognormal"
