@@ -471,11 +471,7 @@ impl Scenario {
         path: &std::path::Path,
         overrides: &[Override],
     ) -> Result<Scenario, LoadError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: shown.clone(),
-            source,
-        })?;
+        let (text, shown) = read_scenario(path)?;
         Scenario::from_toml_str_with(&text, &shown, overrides)
     }
 
@@ -495,11 +491,7 @@ impl Scenario {
         path: &std::path::Path,
         overrides: &[Override],
     ) -> Result<Scenario, LoadError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: shown.clone(),
-            source,
-        })?;
+        let (text, shown) = read_scenario(path)?;
         Scenario::parse_with(&text, &shown, overrides, true)
     }
 
@@ -516,4 +508,14 @@ impl Scenario {
         validate::parse_and_validate_with(&changed, origin, allow_unstable)
             .map_err(|e| LoadError::Invalid(e.attribute_to_flags(overrides)))
     }
+}
+
+/// The text of the scenario file at `path`, and the path as shown in messages.
+fn read_scenario(path: &std::path::Path) -> Result<(String, String), LoadError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    Ok((text, shown))
 }

@@ -57,18 +57,7 @@ impl Engine<'_> {
                 t.callbacks_completed += 1;
                 t.callback_time_sum.add(self.now.since(c.arrival));
             }
-            let queued = self.leave_queue(id);
-            let answer = Answer {
-                offered: false,
-                first: !c.answered_once,
-                handler: true,
-                queued,
-            };
-            self.record_answer(channel, c.counted, c.arrival, c.transfer, answer);
-            self.release(id);
-            let ended = self.start_service(h, channel, c.handle);
-            self.log_answer(&c, Agent::Handler(h), ended);
-            return;
+            return self.answer_waiting(h, id);
         }
         let attempt_time = sample(&offer.attempt_time, &mut st.callback);
         let retry_after = sample(&offer.retry_after, &mut st.callback);

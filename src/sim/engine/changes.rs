@@ -48,15 +48,7 @@ impl Engine<'_> {
         }
         // New routing may let idle handlers and officers take callers who were waiting.
         for g in 0..self.wf.groups.len() {
-            while let Some(h) = self.wf.take_idle(g) {
-                match self.best_waiting(h) {
-                    Some(id) => self.serve_waiting(h, id),
-                    None => {
-                        self.wf.make_idle(h);
-                        break;
-                    }
-                }
-            }
+            self.idle_handlers_take_work(g);
         }
         self.officers_take_work();
     }

@@ -158,15 +158,7 @@ impl Engine<'_> {
     /// Group `g`'s flex window opens: its idle handlers take the callers the rule now allows,
     /// one by one, until one finds none. The next opening is a day later.
     pub(super) fn flex_opens(&mut self, g: usize) {
-        while let Some(h) = self.wf.take_idle(g) {
-            match self.best_waiting(h) {
-                Some(id) => self.serve_waiting(h, id),
-                None => {
-                    self.wf.make_idle(h);
-                    break;
-                }
-            }
-        }
+        self.idle_handlers_take_work(g);
         self.schedule_capacity(
             self.now.after(SimTime(DAY_US)),
             Event::FlexOpens { group: g as u16 },
@@ -350,18 +342,52 @@ impl Engine<'_> {
         if let CallBack::Accepted { attempt } = c.callback {
             return self.call_back(h, id, attempt);
         }
+        self.answer_waiting(h, id);
+    }
+
+    /// Handler `h` answers waiting caller `id` (on the line, or reached by its call-back) and
+    /// handles the call.
+    pub(super) fn answer_waiting(&mut self, h: u32, id: CallerId) {
+        let c = self.take_from_queue(id);
+        let ended = self.start_service(h, usize::from(c.channel), c.handle);
+        self.log_answer(&c, Agent::Handler(h), ended);
+    }
+
+    /// Takes waiting caller `id` off its queue as answered now by someone who will handle the
+    /// call (a handler or a pulled officer), records the answer and frees its slot; returns the
+    /// caller as it was.
+    pub(super) fn take_from_queue(&mut self, id: CallerId) -> Caller {
+        let c = self.slots[id.slot as usize];
         let queued = self.leave_queue(id);
-        let channel = usize::from(c.channel);
         let answer = Answer {
             offered: false,
             first: !c.answered_once,
             handler: true,
             queued,
         };
-        self.record_answer(channel, c.counted, c.arrival, c.transfer, answer);
+        self.record_answer(
+            usize::from(c.channel),
+            c.counted,
+            c.arrival,
+            c.transfer,
+            answer,
+        );
         self.release(id);
-        let ended = self.start_service(h, channel, c.handle);
-        self.log_answer(&c, Agent::Handler(h), ended);
+        c
+    }
+
+    /// Group `g`'s idle handlers take the waiting callers they may, one by one, until one
+    /// finds none.
+    pub(super) fn idle_handlers_take_work(&mut self, g: usize) {
+        while let Some(h) = self.wf.take_idle(g) {
+            match self.best_waiting(h) {
+                Some(id) => self.serve_waiting(h, id),
+                None => {
+                    self.wf.make_idle(h);
+                    break;
+                }
+            }
+        }
     }
 
     /// Logs waiting caller `c`'s call as answered now by `agent`, ending at `ended`.

@@ -189,20 +189,10 @@ impl Engine<'_> {
     /// An idle officer, pulled onto another channel, answers waiting caller `id` and handles
     /// the call as a call handler would.
     pub(super) fn officer_serves(&mut self, id: CallerId) {
-        let c = self.slots[id.slot as usize];
-        let queued = self.leave_queue(id);
-        let channel = usize::from(c.channel);
-        let answer = Answer {
-            offered: false,
-            first: !c.answered_once,
-            handler: true,
-            queued,
-        };
-        self.record_answer(channel, c.counted, c.arrival, c.transfer, answer);
+        let c = self.take_from_queue(id);
         if c.counted {
             self.tally.officers_pulled += 1;
         }
-        self.release(id);
         self.busy_officers += 1;
         self.sync_officers();
         let ended = self.now.after(c.handle);
