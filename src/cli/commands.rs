@@ -206,7 +206,17 @@ pub(super) fn staff(
             report::render(&view, format)?
         }
         Some(v) if v.key == "triage.officers" => {
-            let officers: Vec<u32> = v.values.iter().map(|x| x.max(0.0).round() as u32).collect();
+            // The same bounds as the file's key: whole numbers of officers, 0 to a million.
+            if let Some(bad) = v
+                .values
+                .iter()
+                .find(|x| x.fract() != 0.0 || !(0.0..=1e6).contains(*x))
+            {
+                return Err(Failure::Input(format!(
+                    "--vary triage.officers: got {bad}; expected whole numbers of officers from 0 to 1000000"
+                )));
+            }
+            let officers: Vec<u32> = v.values.iter().map(|x| *x as u32).collect();
             let mix = staffing::search_officers_with(&scenario, &opts, &officers, &runner())
                 .map_err(|e| Failure::Input(e.to_string()))?;
             let view = report::MixView {
@@ -383,6 +393,30 @@ pub(super) fn compare(
 /// Most points one sweep may have (each is validated before the first runs).
 const MAX_SWEEP_POINTS: usize = 100_000;
 
+/// One or two `--vary` flags on different keys, and a grid of at most [`MAX_SWEEP_POINTS`].
+fn check_grid(vary: &[Vary]) -> Result<(), Failure> {
+    if vary.len() > 2 {
+        return Err(Failure::Input(
+            "sweep varies one or two parameters; got more --vary flags".into(),
+        ));
+    }
+    if let [a, b] = vary
+        && a.key == b.key
+    {
+        return Err(Failure::Input(format!(
+            "--vary {}: the same key twice (the second would overwrite the first and the rows would be mislabelled); expected two different keys, or one --vary with a range",
+            a.key
+        )));
+    }
+    let size: usize = vary.iter().map(|v| v.values.len()).product();
+    if size > MAX_SWEEP_POINTS {
+        return Err(Failure::Input(format!(
+            "a grid of {size} points; expected at most {MAX_SWEEP_POINTS} (split the sweep, or use a coarser :STEP)"
+        )));
+    }
+    Ok(())
+}
+
 pub(super) fn sweep(
     file: &Path,
     overrides: &[Override],
@@ -393,17 +427,7 @@ pub(super) fn sweep(
     limits: LimitArgs,
 ) -> Result<(), Failure> {
     let (format, out, chart) = output.checked(&[file])?;
-    if vary.len() > 2 {
-        return Err(Failure::Input(
-            "sweep varies one or two parameters; got more --vary flags".into(),
-        ));
-    }
-    let size: usize = vary.iter().map(|v| v.values.len()).product();
-    if size > MAX_SWEEP_POINTS {
-        return Err(Failure::Input(format!(
-            "a grid of {size} points; expected at most {MAX_SWEEP_POINTS} (split the sweep, or use a coarser :STEP)"
-        )));
-    }
+    check_grid(vary)?;
     let grid = crate::planning::sweep::grid(vary);
     let point = |settings: &[Override]| -> Result<Scenario, Failure> {
         let all: Vec<Override> = overrides.iter().chain(settings).cloned().collect();

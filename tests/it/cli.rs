@@ -800,3 +800,31 @@ fn confidence_intervals_stay_within_the_possible_values() {
     walk("", &v, &mut checked);
     assert!(checked > 1000, "{checked}");
 }
+
+#[test]
+fn varied_values_are_checked_like_the_file_s() {
+    let f = scenario_path("staffordshire-2024.toml");
+    for range in [
+        "triage.officers=-2..1",
+        "triage.officers=1..3:0.5",
+        "triage.officers=4294967295..4294967295",
+    ] {
+        let out = triage_sim(&["staff", &f, "--vary", range]);
+        assert_eq!(out.status.code(), Some(2), "{range}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("expected whole numbers of officers"),
+            "{range}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let twice = triage_sim(&[
+        "sweep",
+        &scenario_path("mm14-patience.toml"),
+        "--vary",
+        "handlers.count=14..15",
+        "--vary",
+        "handlers.count=16..17",
+    ]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("the same key twice"));
+}
