@@ -390,25 +390,16 @@ impl Engine<'_> {
         }
     }
 
-    /// Logs waiting caller `c`'s call as answered now by `agent`, ending at `ended`.
+    /// Logs caller `c`'s call, if it is counted: how it ended, when (and by whom) it was
+    /// answered, and when it ended.
     #[inline]
-    pub(super) fn log_answer(&mut self, c: &Caller, agent: Agent, ended: SimTime) {
-        if c.counted {
-            self.log_call(CallRecord {
-                channel: usize::from(c.channel),
-                caller: c.caller,
-                attempt: c.attempt,
-                arrived: c.arrival,
-                outcome: CallOutcome::Answered,
-                answered: Some(self.now),
-                ended,
-                agent,
-            });
-        }
-    }
-
-    /// Logs caller `c`'s call as ended now with `outcome`, unanswered.
-    pub(super) fn log_unanswered(&mut self, c: &Caller, outcome: CallOutcome) {
+    pub(super) fn log_caller(
+        &mut self,
+        c: &Caller,
+        outcome: CallOutcome,
+        (answered, agent): (Option<SimTime>, Agent),
+        ended: SimTime,
+    ) {
         if c.counted {
             self.log_call(CallRecord {
                 channel: usize::from(c.channel),
@@ -416,11 +407,23 @@ impl Engine<'_> {
                 attempt: c.attempt,
                 arrived: c.arrival,
                 outcome,
-                answered: None,
-                ended: self.now,
-                agent: Agent::Nobody,
+                answered,
+                ended,
+                agent,
             });
         }
+    }
+
+    /// Logs waiting caller `c`'s call as answered now by `agent`, ending at `ended`.
+    #[inline]
+    pub(super) fn log_answer(&mut self, c: &Caller, agent: Agent, ended: SimTime) {
+        let answered = (Some(self.now), agent);
+        self.log_caller(c, CallOutcome::Answered, answered, ended);
+    }
+
+    /// Logs caller `c`'s call as ended now with `outcome`, unanswered.
+    pub(super) fn log_unanswered(&mut self, c: &Caller, outcome: CallOutcome) {
+        self.log_caller(c, outcome, (None, Agent::Nobody), self.now);
     }
 
     /// Handler `h` has nothing in hand: leave if the shift is over, else take work or idle.

@@ -263,18 +263,11 @@ impl Engine<'_> {
         };
         match queue {
             None => {
-                if c.counted {
-                    self.log_call(CallRecord {
-                        channel,
-                        caller: c.caller,
-                        attempt: c.attempt,
-                        arrived: c.arrival,
-                        outcome: CallOutcome::ResolvedAtTriage,
-                        answered: Some(SimTime(self.now.0 - c.triage.0.min(self.now.0))),
-                        ended: self.now,
-                        agent: Agent::Officer,
-                    });
-                }
+                let answered = (
+                    Some(SimTime(self.now.0 - c.triage.0.min(self.now.0))),
+                    Agent::Officer,
+                );
+                self.log_caller(&c, CallOutcome::ResolvedAtTriage, answered, self.now);
                 self.release(id);
             }
             Some(q) => match self.find_handler(channel) {
