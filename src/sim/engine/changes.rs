@@ -26,9 +26,9 @@ impl Engine<'_> {
             .collect();
         (self.group_overflow, self.overflow_for_channel) = overflow_routing(&groups, n);
         self.group_reserve = groups.iter().map(|g| g.reserve).collect();
-        for g in 0..self.group_overflow.len() {
+        for (g, old) in old_windows.into_iter().enumerate() {
             if let Some((from, _)) = self.group_overflow[g].and_then(|o| o.window)
-                && old_windows[g].is_none_or(|(was, _)| was != from)
+                && old.is_none_or(|(was, _)| was != from)
             {
                 let wait = (from.0 + DAY_US - self.now.0 % DAY_US) % DAY_US;
                 self.schedule_capacity(
