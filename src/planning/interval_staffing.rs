@@ -64,6 +64,7 @@ pub fn staffed_by_hour(s: &Scenario, staff: &[u32]) -> Scenario {
             channels: (0..s.channels.len()).collect(),
             reserve: None,
             overflow: None,
+            non_call_work: 0.0,
             removed: 0,
         })
         .collect();

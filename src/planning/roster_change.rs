@@ -167,6 +167,7 @@ mod tests {
             channels: vec![0],
             reserve: None,
             overflow: None,
+            non_call_work: 0.0,
             removed: 6,
         };
         let sizes: Vec<u32> = (0..4).map(|t| g.team_size(t)).collect();

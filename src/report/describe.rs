@@ -107,8 +107,16 @@ fn describe_groups(s: &Scenario, groups: &[Group], lines: &mut Vec<String>) {
             .iter()
             .map(|&c| s.channels[c].name.as_str())
             .collect();
+        let non_call = if g.non_call_work > 0.0 {
+            format!(
+                "; {:.0}% of those on duty on non-call work",
+                g.non_call_work * 100.0
+            )
+        } else {
+            String::new()
+        };
         lines.push(format!(
-            "  group {:<10} {} team(s) of {}, {shift}, serves {}",
+            "  group {:<10} {} team(s) of {}, {shift}, serves {}{non_call}",
             g.name,
             g.teams,
             g.headcount,

@@ -41,6 +41,7 @@ impl Handlers {
             channels: (0..n_channels).collect(),
             reserve: None,
             overflow: None,
+            non_call_work: 0.0,
             removed: 0,
         }]
     }
@@ -68,7 +69,9 @@ impl Handlers {
                     Some(sh) => {
                         let on = sh.pattern.iter().filter(|d| **d).count() as f64
                             / sh.pattern.len() as f64;
-                        base * on * sh.length.as_secs() / DAY_S * (1.0 - self.shrinkage)
+                        base * on * sh.length.as_secs() / DAY_S
+                            * (1.0 - self.shrinkage)
+                            * (1.0 - g.non_call_work)
                     }
                 }
             })

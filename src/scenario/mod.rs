@@ -226,6 +226,10 @@ pub struct Group {
     pub reserve: Option<Reserve>,
     /// A channel the group is pulled onto when its callers have waited long.
     pub overflow: Option<Overflow>,
+    /// Share of the handlers who turn up for a shift that are put on non-call work (crime
+    /// recording, outbound call-backs, internal lines) for that shift: drawn per handler per
+    /// shift, after shrinkage. 0 = every handler who turns up takes calls.
+    pub non_call_work: f64,
     /// Handlers taken off the rostered `headcount × teams` (the staffing search's surplus;
     /// never set from a file), one per team in turn from the last team.
     pub removed: u32,

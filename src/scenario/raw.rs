@@ -169,6 +169,7 @@ pub struct RawGroup {
     pub channels: Option<Spanned<Vec<Spanned<String>>>>,
     pub overflow: Option<Spanned<RawOverflow>>,
     pub reserve: Option<Spanned<RawReserve>>,
+    pub non_call_work: Option<Spanned<f64>>,
 }
 
 /// `overflow = { channel, after_s, queue_over }`: a group pulled onto a channel whose callers

@@ -134,8 +134,10 @@ pub struct Workforce {
     pub groups: Vec<GroupState>,
     /// Random absences per shift, per group.
     pub shrink_rng: Vec<SimRng>,
-    /// Share of rostered handlers absent from a shift.
+    /// Share of rostered handlers absent from a shift, by calendar month.
     pub shrinkage: [f64; 12],
+    /// Per group: share of those who turn up put on non-call work for the shift.
+    pub non_call_work: Vec<f64>,
 }
 
 /// When a hiring cohort joins and when it has finished training. A cohort with a negative
@@ -228,14 +230,22 @@ impl Workforce {
             groups: states,
             shrink_rng,
             shrinkage: s.handlers.shrinkage_by_month,
+            non_call_work: groups.iter().map(|g| g.non_call_work).collect(),
         }
     }
 
-    /// Whether a handler of `group` turns up for a shift starting in calendar `month` (0 =
-    /// January): shrinkage drawn per handler per shift.
+    /// Whether a handler of `group` takes calls on a shift starting in calendar `month` (0 =
+    /// January): one draw per handler per shift, absent with the month's shrinkage and, if
+    /// present, on non-call work with the group's share.
     pub fn turns_up(&mut self, group: usize, month: usize) -> bool {
         let shrinkage = self.shrinkage[month];
-        shrinkage == 0.0 || self.shrink_rng[group].random::<f64>() >= shrinkage
+        let non_call = self.non_call_work[group];
+        let away = if non_call == 0.0 {
+            shrinkage
+        } else {
+            1.0 - (1.0 - shrinkage) * (1.0 - non_call)
+        };
+        away == 0.0 || self.shrink_rng[group].random::<f64>() >= away
     }
 
     /// Marks handler `h` idle and available.

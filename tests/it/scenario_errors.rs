@@ -417,3 +417,21 @@ fn triage_rota_and_pull_errors() {
         assert!(e.contains(expected), "missing {expected:?} in:\n{e}");
     }
 }
+
+#[test]
+fn non_call_work_is_a_fraction_of_a_shift_group() {
+    let e = errors(&format!(
+        "horizon_hours = 10\n{GOOD_CHANNEL}[handlers.groups.desk]\nheadcount = 20\nnon_call_work = 0.2\n\
+         [handlers.groups.late]\nheadcount = 20\nshift_start = \"14:00\"\nshift_hours = 10\nnon_call_work = 1.5\n"
+    ));
+    assert!(
+        e.contains("handlers.groups.desk.non_call_work: non-call work is drawn per shift; expected it only in a group with shift_start and shift_hours"),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "handlers.groups.late.non_call_work: got 1.5; expected a fraction from 0 to below 1"
+        ),
+        "{e}"
+    );
+}

@@ -81,6 +81,30 @@ fn shrinkage_removes_its_share_of_each_shift() {
 }
 
 #[test]
+fn non_call_work_takes_its_share_of_those_who_turn_up() {
+    // Two desks of 20 with 30% shrinkage; the 101-style desk also puts 25% of those present on
+    // non-call work: 20 × 0.7 + 20 × 0.7 × 0.75 = 24.5 on the phones (28 without it).
+    let text = |non_call: &str| {
+        format!(
+            "horizon_hours = 2688\nreplications = 6\n{CHANNEL}[handlers]\nshrinkage = 0.3\n\
+             [handlers.groups.a]\nheadcount = 20\nshift_start = \"00:00\"\nshift_hours = 24\n\
+             [handlers.groups.b]\nheadcount = 20\nshift_start = \"00:00\"\nshift_hours = 24\n{non_call}\n"
+        )
+    };
+    for (line, expected) in [("", 28.0), ("non_call_work = 0.25", 24.5)] {
+        let s = scenario(&text(line));
+        let results = replicate(&s);
+        assert_conserved(&s, &results);
+        assert_agrees(
+            line,
+            pool_kpi(&results.handlers, "mean_staffed"),
+            expected,
+            0.3,
+        );
+    }
+}
+
+#[test]
 fn monthly_shrinkage_follows_the_leave_calendar() {
     // Summer leave: 20% shrinkage most of the year, 45% in July and August.
     let months = "[0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.45, 0.45, 0.2, 0.2, 0.2, 0.2]";

@@ -267,6 +267,23 @@ impl Validator {
         let served = self.served(g, &path, channels);
         let overflow = self.overflow(g, &path, channels);
         let reserve = self.reserve(g, &path, channels);
+        let non_call_work = match &g.non_call_work {
+            None => Some(0.0),
+            Some(v) if g.shift_start.is_none() && g.shift_hours.is_none() => {
+                self.error(
+                    join(&path, "non_call_work"),
+                    Some(v.span()),
+                    "non-call work is drawn per shift; expected it only in a group with shift_start and shift_hours",
+                );
+                None
+            }
+            Some(v) => self.number(
+                v,
+                join(&path, "non_call_work"),
+                |x| (0.0..1.0).contains(&x),
+                "a fraction from 0 to below 1",
+            ),
+        };
         Some(Group {
             name: name.to_owned(),
             headcount: headcount?,
@@ -275,6 +292,7 @@ impl Validator {
             channels: served?,
             reserve: reserve?,
             overflow: overflow?,
+            non_call_work: non_call_work?,
             removed: 0,
         })
     }

@@ -38,6 +38,7 @@ impl Engine<'_> {
             }
         }
         self.wf.shrinkage = s.handlers.shrinkage_by_month;
+        self.wf.non_call_work = groups.iter().map(|g| g.non_call_work).collect();
         self.triaged = (0..n).map(|i| s.is_triaged(i)).collect();
         self.targets = s.channels.iter().map(|c| c.target.answer_within).collect();
         for c in 0..n {
