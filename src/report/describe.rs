@@ -42,12 +42,17 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
             )
         };
         lines.push(format!(
-            "triage {team}, policy {:?}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, escalates {:.0}%",
+            "triage {team}, policy {:?}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, {}escalates {:.0}%",
             t.policy,
             t.handle_time.describe(),
             load.triage_erlangs,
             load.intercept_share * 100.0,
             t.resolve_fraction * 100.0,
+            if t.redirect_fraction > 0.0 {
+                format!("redirects {:.0}%, ", t.redirect_fraction * 100.0)
+            } else {
+                String::new()
+            },
             t.escalate_fraction * 100.0
         ));
     }

@@ -337,6 +337,9 @@ pub struct Triage {
     pub handle_time: Dist,
     /// Probability a triaged call is resolved (advice, signposting) and leaves.
     pub resolve_fraction: f64,
+    /// Probability a triaged call is redirected (sent to report online, or transferred to
+    /// another department) and leaves the phone queues; counted apart from resolved calls.
+    pub redirect_fraction: f64,
     /// Probability a triaged call is escalated to the best priority (e.g. vulnerability found).
     pub escalate_fraction: f64,
     /// Daily opening hours (open, close) as times of day; `None` = always open.
@@ -369,15 +372,20 @@ pub struct TriagePull {
 }
 
 impl Triage {
-    /// Mean time an officer spends on a triaged call, resolved or not.
+    /// Mean time an officer spends on a triaged call, whatever its outcome.
     pub fn mean_handle_s(&self) -> f64 {
         match &self.handle_time_resolved {
             None => self.handle_time.mean_s(),
             Some(r) => {
-                self.resolve_fraction * r.mean_s()
-                    + (1.0 - self.resolve_fraction) * self.handle_time.mean_s()
+                let ended = self.ends_at_triage();
+                ended * r.mean_s() + (1.0 - ended) * self.handle_time.mean_s()
             }
         }
+    }
+
+    /// Probability a triaged call ends at triage (resolved or redirected).
+    pub fn ends_at_triage(&self) -> f64 {
+        self.resolve_fraction + self.redirect_fraction
     }
 
     /// Officers on duty for the Erlang B intercept estimate: the team during its opening hours,

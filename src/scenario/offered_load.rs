@@ -41,7 +41,7 @@ pub fn offered_load(scenario: &Scenario) -> Load {
         }
         _ => 1.0,
     };
-    let resolve = scenario.triage.as_ref().map_or(0.0, |t| t.resolve_fraction);
+    let resolve = scenario.triage.as_ref().map_or(0.0, |t| t.ends_at_triage());
     let forward_share: Vec<f64> = (0..scenario.channels.len())
         .map(|i| {
             if scenario.is_triaged(i) {

@@ -214,6 +214,7 @@ pub struct RawTriage {
     pub handle_time: Option<Spanned<RawDist>>,
     pub resolve_fraction: Option<Spanned<f64>>,
     pub escalate_fraction: Option<Spanned<f64>>,
+    pub redirect_fraction: Option<Spanned<f64>>,
     pub open: Option<Spanned<String>>,
     pub close: Option<Spanned<String>>,
     pub cost_per_officer: Option<Spanned<f64>>,

@@ -96,6 +96,8 @@ pub struct ChannelTally {
     pub abandoned_after_triage: u64,
     /// Callers resolved at triage (advice, signposting).
     pub resolved_at_triage: u64,
+    /// Callers triage redirected (online, another department): they leave the queues.
+    pub redirected_at_triage: u64,
     /// Callers triage forwarded to the handler queue at the channel's priority.
     pub forwarded: u64,
     /// Callers triage escalated to the best priority.

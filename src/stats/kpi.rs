@@ -204,6 +204,12 @@ pub const KPIS: &[Kpi] = &[
         "callers whose need triage resolved",
     ),
     kpi(
+        "redirected_at_triage",
+        Count,
+        Neither,
+        "callers triage sent elsewhere (to report online, to another department)",
+    ),
+    kpi(
         "resolved_rate",
         Share,
         Neither,

@@ -166,6 +166,7 @@ struct Reported {
     transfer: bool,
     callback: bool,
     triaged: bool,
+    redirect: bool,
 }
 
 fn reported(s: &Scenario, i: usize) -> Reported {
@@ -174,6 +175,9 @@ fn reported(s: &Scenario, i: usize) -> Reported {
         transfer: s.in_any_part(|p| p.channels[i].transfer.is_some()),
         callback: s.in_any_part(|p| p.channels[i].callback.is_some()),
         triaged: s.in_any_part(|p| p.is_triaged(i)),
+        redirect: s.in_any_part(|p| {
+            p.is_triaged(i) && p.triage.as_ref().is_some_and(|t| t.redirect_fraction > 0.0)
+        }),
     }
 }
 
@@ -236,6 +240,9 @@ fn channel_kpis(r: Reported, t: &ChannelTally, observed_s: f64) -> Kpis<f64> {
             ("p95_handler_wait_s", q(&t.handler_wait, 0.95)),
             ("p99_handler_wait_s", q(&t.handler_wait, 0.99)),
         ]);
+    }
+    if r.redirect {
+        k.push(("redirected_at_triage", t.redirected_at_triage as f64));
     }
     if r.callback {
         k.extend([
@@ -361,11 +368,12 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
         ),
     ]);
     let pulled = s.in_any_part(|p| p.triage.as_ref().is_some_and(|t| t.pulled_to.is_some()));
+    let redirect = s.in_any_part(|p| p.triage.as_ref().is_some_and(|t| t.redirect_fraction > 0.0));
     let triage = s
         .triage
         .as_ref()
         .or_else(|| s.changes.iter().find_map(|c| c.scenario.triage.as_ref()))
-        .map(|tr| triage_kpis(tr, tally, observed_s, pulled));
+        .map(|tr| triage_kpis(tr, tally, observed_s, (pulled, redirect)));
     let intervals = interval_kpis(s, tally);
     let wait_quantiles = tally
         .channels
@@ -391,7 +399,13 @@ pub fn replication_kpis(s: &Scenario, tally: &Tally) -> ReplicationKpis {
 }
 
 /// The triage team's KPIs, over the channels it triages.
-fn triage_kpis(tr: &Triage, tally: &Tally, observed_s: f64, pulled: bool) -> Kpis<f64> {
+/// `extras`: whether any part of the run pulls officers, and whether any redirects calls.
+fn triage_kpis(
+    tr: &Triage,
+    tally: &Tally,
+    observed_s: f64,
+    (pulled, redirect): (bool, bool),
+) -> Kpis<f64> {
     let sum = |f: fn(&ChannelTally) -> u64| {
         tr.channels
             .iter()
@@ -420,6 +434,12 @@ fn triage_kpis(tr: &Triage, tally: &Tally, observed_s: f64, pulled: bool) -> Kpi
             ratio(sum(|c| c.resolved_at_triage), offered),
         ),
     ];
+    if redirect {
+        k.push((
+            "redirected_at_triage",
+            sum(|c| c.redirected_at_triage) as f64,
+        ));
+    }
     if pulled {
         k.push(("pulled_calls", tally.officers_pulled as f64));
     }
@@ -538,6 +558,7 @@ pub fn accounted_for(channel: &Kpis<f64>) -> f64 {
         "answered",
         "abandoned",
         "resolved_at_triage",
+        "redirected_at_triage",
         "in_system",
         "dropped",
         "callbacks_failed",

@@ -435,3 +435,20 @@ fn non_call_work_is_a_fraction_of_a_shift_group() {
         "{e}"
     );
 }
+
+#[test]
+fn triage_outcomes_may_not_add_up_to_more_than_one() {
+    let e = errors(&format!(
+        "horizon_hours = 10\n{GOOD_CHANNEL}[handlers]\ncount = 20\n[triage]\nofficers = 2\nchannels = [\"calls\"]\n\
+         policy = \"queue\"\nhandle_time = {{ dist = \"exponential\", mean_s = 60 }}\nresolve_fraction = 0.6\nredirect_fraction = 0.5\n"
+    ));
+    assert!(
+        e.contains("triage.redirect_fraction: resolve_fraction + redirect_fraction = 1.1; expected at most 1"),
+        "{e}"
+    );
+    let e = errors(&format!(
+        "horizon_hours = 10\n{GOOD_CHANNEL}[handlers]\ncount = 20\n[triage]\nofficers = 2\nchannels = [\"calls\"]\n\
+         policy = \"queue\"\nhandle_time = {{ dist = \"exponential\", mean_s = 60 }}\nresolve_fraction = 0.5\nredirect_fraction = -0.1\n"
+    ));
+    assert!(e.contains("triage.redirect_fraction: got -0.1"), "{e}");
+}

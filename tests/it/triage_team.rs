@@ -250,3 +250,48 @@ resolve_fraction = 0.6
     let occupancy = pool_kpi(r.triage.as_ref().unwrap(), "occupancy");
     assert_agrees("officer occupancy", occupancy, busy / 50.0, 0.01);
 }
+
+#[test]
+fn redirected_calls_leave_at_triage_and_are_counted_apart() {
+    // 50 officers always free: every call is intercepted. 30% resolved and 20% redirected
+    // (both taking the resolved time), 10% escalated, 40% forwarded.
+    let s = scenario(
+        r#"horizon_hours = 2000
+replications = 8
+[channels.101]
+kind = "call"
+priority = 1
+arrivals = { rate_per_hour = 60 }
+handle_time = { dist = "exponential", mean_s = 300 }
+patience = { dist = "exponential", mean_s = 300 }
+target = { answer_within_s = 60, fraction = 0.8 }
+[handlers]
+count = 40
+[triage]
+officers = 50
+channels = ["101"]
+policy = "when_free"
+handle_time = { dist = "exponential", mean_s = 400 }
+handle_time_resolved = { dist = "exponential", mean_s = 100 }
+resolve_fraction = 0.3
+redirect_fraction = 0.2
+escalate_fraction = 0.1
+"#,
+    );
+    let r = replicate(&s);
+    assert_conserved(&s, &r);
+    let offered = kpi(&r, "101", "offered").mean;
+    for (name, share) in [
+        ("resolved_at_triage", 0.3),
+        ("redirected_at_triage", 0.2),
+        ("escalated", 0.1),
+        ("forwarded", 0.4),
+    ] {
+        assert_agrees(name, kpi(&r, "101", name), share * offered, 0.01 * offered);
+    }
+    let busy = 60.0 / 3600.0 * (0.5 * 100.0 + 0.5 * 400.0);
+    let occupancy = pool_kpi(r.triage.as_ref().unwrap(), "occupancy");
+    assert_agrees("officer occupancy", occupancy, busy / 50.0, 0.01);
+    let pool = pool_kpi(r.triage.as_ref().unwrap(), "redirected_at_triage");
+    assert_eq!(pool.mean, kpi(&r, "101", "redirected_at_triage").mean);
+}

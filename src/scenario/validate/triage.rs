@@ -40,7 +40,7 @@ impl Validator {
                 "a distribution of triage times",
             )
             .and_then(|d| self.dist(d, "triage.handle_time"));
-        let (resolve, escalate) = self.triage_outcomes(r, path, &span)?;
+        let (resolve, redirect, escalate) = self.triage_outcomes(r, path, &span)?;
         let hours = self.opening_hours(r);
         let (shrinkage, handle_time_resolved, pulled_to) = self.triage_extras(r, channels);
         let cost = self.optional_number(
@@ -63,6 +63,7 @@ impl Validator {
             policy: policy?,
             handle_time: handle_time?,
             resolve_fraction: resolve?,
+            redirect_fraction: redirect?,
             escalate_fraction: escalate?,
         })
     }
@@ -146,14 +147,14 @@ impl Validator {
         }
     }
 
-    /// `resolve_fraction` and `escalate_fraction`. `None` when they add up to more than 1,
-    /// which ends the triage table's validation.
+    /// `resolve_fraction`, `redirect_fraction` and `escalate_fraction`. `None` when they add
+    /// up to more than 1, which ends the triage table's validation.
     fn triage_outcomes(
         &mut self,
         r: &RawTriage,
         path: &str,
         span: &Range<usize>,
-    ) -> Option<(Option<f64>, Option<f64>)> {
+    ) -> Option<(Option<f64>, Option<f64>, Option<f64>)> {
         let resolve = self.required_probability(
             &r.resolve_fraction,
             path,
@@ -165,19 +166,38 @@ impl Validator {
             None => Some(0.0),
             Some(v) => self.probability(v, "triage.escalate_fraction".into()),
         };
-        if let (Some(a), Some(b), Some(s)) = (resolve, escalate, &r.escalate_fraction)
-            && a + b > 1.0 + 1e-12
+        let redirect = match &r.redirect_fraction {
+            None => Some(0.0),
+            Some(v) => self.probability(v, "triage.redirect_fraction".into()),
+        };
+        let last = r
+            .escalate_fraction
+            .as_ref()
+            .or(r.redirect_fraction.as_ref());
+        if let (Some(a), Some(b), Some(c), Some(s)) = (resolve, redirect, escalate, last)
+            && a + b + c > 1.0 + 1e-12
         {
+            let key = if r.escalate_fraction.is_some() {
+                "triage.escalate_fraction"
+            } else {
+                "triage.redirect_fraction"
+            };
+            let given: Vec<&str> = [
+                ("resolve_fraction", true),
+                ("redirect_fraction", r.redirect_fraction.is_some()),
+                ("escalate_fraction", r.escalate_fraction.is_some()),
+            ]
+            .iter()
+            .filter(|(_, given)| *given)
+            .map(|(name, _)| *name)
+            .collect();
             self.error(
-                "triage.escalate_fraction".into(),
+                key.into(),
                 Some(s.span()),
-                format!(
-                    "resolve_fraction + escalate_fraction = {}; expected at most 1",
-                    a + b
-                ),
+                format!("{} = {}; expected at most 1", given.join(" + "), a + b + c),
             );
             return None;
         }
-        Some((resolve, escalate))
+        Some((resolve, redirect, escalate))
     }
 }

@@ -81,13 +81,15 @@ impl Engine<'_> {
             let u: f64 = st.triage_outcome.random();
             d.outcome = if u < t.resolve_fraction {
                 Outcome::Resolve
-            } else if u < t.resolve_fraction + t.escalate_fraction {
+            } else if u < t.resolve_fraction + t.redirect_fraction {
+                Outcome::Redirect
+            } else if u < t.resolve_fraction + t.redirect_fraction + t.escalate_fraction {
                 Outcome::Escalate
             } else {
                 Outcome::Forward
             };
             let time = match (&t.handle_time_resolved, d.outcome) {
-                (Some(resolved), Outcome::Resolve) => resolved,
+                (Some(resolved), Outcome::Resolve | Outcome::Redirect) => resolved,
                 _ => &t.handle_time,
             };
             d.triage = sample(time, &mut st.triage_time);

@@ -64,6 +64,7 @@ enum CallBack {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outcome {
     Resolve,
+    Redirect,
     Escalate,
     Forward,
 }

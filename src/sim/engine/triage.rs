@@ -252,6 +252,10 @@ impl Engine<'_> {
                 t.resolved_at_triage += u64::from(c.counted);
                 None
             }
+            Outcome::Redirect => {
+                t.redirected_at_triage += u64::from(c.counted);
+                None
+            }
             Outcome::Escalate => {
                 t.escalated += u64::from(c.counted);
                 Some(QueueId::escalated(channel))
