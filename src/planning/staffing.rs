@@ -52,9 +52,10 @@ pub enum StaffError {
     /// `--channel` names no channel.
     #[error("no channel named \"{0}\"")]
     NoSuchChannel(String),
-    /// Even the largest candidate misses a target.
-    #[error("targets still missed with {0} handlers added (the --max-added limit)")]
-    NotReached(u32),
+    /// Even the largest candidate misses a target: the limit, and what was still missed there
+    /// (empty when nothing was simulated).
+    #[error("targets still missed with {0} handlers added (the --max-added limit){1}")]
+    NotReached(u32, String),
     /// Officers can only be varied when the scenario has a triage team.
     #[error("the scenario has no [triage] team whose officers could be varied")]
     NoTriage,
@@ -317,7 +318,10 @@ pub fn search_with(
     let base = roster_size(s);
     let floor = stable_floor(s, group, opts.max_added);
     if floor > opts.max_added as i32 {
-        return Err(StaffError::NotReached(opts.max_added));
+        return Err(StaffError::NotReached(
+            opts.max_added,
+            "; the stable minimum is above it".into(),
+        ));
     }
     let mut seen: BTreeMap<i32, Candidate> = BTreeMap::new();
     let mut check = |delta: i32, seen: &mut BTreeMap<i32, Candidate>| -> bool {
@@ -348,8 +352,11 @@ pub fn search_with(
         }
     } else {
         let room = opts.max_added - start.unsigned_abs();
-        let found = fewest_meeting(room, |a| check(start + a as i32, &mut seen))
-            .ok_or(StaffError::NotReached(opts.max_added))?;
+        let found =
+            fewest_meeting(room, |a| check(start + a as i32, &mut seen)).ok_or_else(|| {
+                let largest = seen.values().next_back();
+                StaffError::NotReached(opts.max_added, largest.map_or(String::new(), missed))
+            })?;
         start + found as i32
     };
     let evaluations = seen.len();
@@ -365,6 +372,42 @@ pub fn search_with(
         replications: s.replications,
         seed: s.seed,
     })
+}
+
+/// What a candidate still misses, for the error when even the largest one does: e.g.
+/// "; with 647 handlers chat is at 61.1% (target 80%)". Adding handlers cannot help a channel
+/// whose first answer is a triage queue, or one no group serves at some hours.
+fn missed(c: &Candidate) -> String {
+    let misses: Vec<String> = c
+        .channels
+        .iter()
+        .filter_map(|k| {
+            let sl = k.service_level.mean;
+            let abandon = k.abandonment_rate.mean;
+            if sl.is_nan() || sl < k.target {
+                Some(format!(
+                    "{} is at {:.1}% (target {:.0}%)",
+                    k.channel,
+                    100.0 * sl,
+                    100.0 * k.target
+                ))
+            } else {
+                k.max_abandonment.filter(|m| abandon > *m).map(|m| {
+                    format!(
+                        "{} abandons {:.1}% (at most {:.0}%)",
+                        k.channel,
+                        100.0 * abandon,
+                        100.0 * m
+                    )
+                })
+            }
+        })
+        .collect();
+    if misses.is_empty() {
+        String::new()
+    } else {
+        format!("; with {} handlers {}", c.handlers, misses.join(", "))
+    }
 }
 
 /// The group handlers are added to, and the channels whose targets count, named in `opts`.
@@ -479,14 +522,17 @@ pub fn search_officers_with(
                     cost,
                 });
             }
-            Err(StaffError::NotReached(_)) => continue,
+            Err(StaffError::NotReached(..)) => continue,
             Err(e) => return Err(e),
         }
     }
     let best = combinations
         .iter()
         .min_by(|a, b| a.cost.total_cmp(&b.cost).then(a.officers.cmp(&b.officers)))
-        .ok_or(StaffError::NotReached(opts.max_added))?;
+        .ok_or(StaffError::NotReached(
+            opts.max_added,
+            " at every team size tried".into(),
+        ))?;
     Ok(MixAnswer {
         handlers_needed: best.answer.handlers_needed,
         handlers_added: best.answer.handlers_added,

@@ -526,3 +526,45 @@ fn risk_of_missing_intervals_have_their_stated_coverage() {
     // Binomial(100, 0.979): fewer than 90 covered has probability below 1e-4.
     assert!(covered >= 90, "covered {covered} of {trials}");
 }
+
+#[test]
+fn a_target_handlers_cannot_reach_is_named_in_the_error() {
+    // Chat is served only 08:00-20:00: no number of handlers answers it at night.
+    let s = scenario(
+        r#"horizon_hours = 336
+replications = 2
+[channels.999]
+kind = "call"
+priority = 0
+arrivals = { rate_per_hour = 20 }
+handle_time = { dist = "exponential", mean_s = 120 }
+patience = { dist = "exponential", mean_s = 600 }
+target = { answer_within_s = 10, fraction = 0.8 }
+[channels.chat]
+kind = "chat"
+priority = 1
+arrivals = { rate_per_hour = 5 }
+handle_time = { dist = "exponential", mean_s = 300 }
+patience = { dist = "exponential", mean_s = 600 }
+target = { answer_within_s = 60, fraction = 0.8 }
+[handlers.groups.all]
+headcount = 10
+channels = ["999"]
+[handlers.groups.digital]
+headcount = 2
+shift_start = "08:00"
+shift_hours = 12
+channels = ["chat"]
+"#,
+    );
+    let options = StaffOptions {
+        max_added: 8,
+        ..opts()
+    };
+    let e = search(&s, &options).unwrap_err().to_string();
+    assert!(
+        e.starts_with("targets still missed with 8 handlers added (the --max-added limit); with 20 handlers chat is at"),
+        "{e}"
+    );
+    assert!(e.ends_with("(target 80%)"), "{e}");
+}
