@@ -29,11 +29,15 @@ impl FromStr for Vary {
         let bad =
             || format!("expected KEY=START..END[:STEP], e.g. handlers.count=10..20:2; got \"{s}\"");
         let (key, range) = s.split_once('=').ok_or_else(bad)?;
-        let (range, step) = match range.split_once(':') {
-            Some((r, st)) => (r, st.trim().parse::<f64>().map_err(|_| bad())?),
-            None => (range, 1.0),
+        let (range, step_text) = match range.split_once(':') {
+            Some((r, st)) => (r, st.trim()),
+            None => (range, "1"),
         };
+        let step = step_text.parse::<f64>().map_err(|_| bad())?;
         let (start, end) = range.split_once("..").ok_or_else(bad)?;
+        let places = decimal_places(start.trim())
+            .zip(decimal_places(step_text))
+            .map(|(a, b)| a.max(b));
         let (start, end): (f64, f64) = (
             start.trim().parse().map_err(|_| bad())?,
             end.trim().parse().map_err(|_| bad())?,
@@ -55,12 +59,36 @@ impl FromStr for Vary {
             ));
         }
         let n = count as usize;
-        let values = (0..n).map(|i| start + step * i as f64).collect();
+        // start + i·step, rounded to the decimals the user wrote (0.2..0.4:0.1 gives 0.3, not
+        // 0.30000000000000004); written with an exponent, the values are left as computed.
+        let values = (0..n)
+            .map(|i| {
+                let v = start + step * i as f64;
+                match places {
+                    Some(p) => {
+                        let scale = 10f64.powi(p);
+                        let r = (v * scale).round() / scale;
+                        if r.is_finite() { r } else { v }
+                    }
+                    None => v,
+                }
+            })
+            .collect();
         Ok(Vary {
             key: key.trim().to_owned(),
             values,
         })
     }
+}
+
+/// Digits after the decimal point of a number as written (`Some(0)` for "12"), or `None` for a
+/// number with an exponent or more than 15 decimals, whose values are not rounded.
+fn decimal_places(text: &str) -> Option<i32> {
+    if text.contains(['e', 'E']) {
+        return None;
+    }
+    let places = text.split_once('.').map_or(0, |(_, frac)| frac.len());
+    (places <= 15).then_some(places as i32)
 }
 
 impl fmt::Display for Vary {
@@ -119,6 +147,17 @@ mod tests {
             assert!(e.contains("expected at most 10000"), "{text}: {e}");
         }
         assert_eq!("k=1..3".parse::<Vary>().unwrap().values, [1.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    fn values_keep_the_decimals_written() {
+        let v: Vary = "k=0.2..0.4:0.1".parse().unwrap();
+        assert_eq!(v.values, [0.2, 0.3, 0.4]);
+        let v: Vary = "k=0.05..0.15:0.05".parse().unwrap();
+        assert_eq!(v.values, [0.05, 0.1, 0.15]);
+        // With an exponent nothing is rounded away.
+        let v: Vary = "k=1e-3..0.2:0.1".parse().unwrap();
+        assert_eq!(v.values, [1e-3, 1e-3 + 0.1]);
     }
 
     #[test]
