@@ -58,8 +58,15 @@ struct Document<'a> {
 
 impl Render for PublishedView<'_> {
     fn table(&self) -> String {
+        let width = self
+            .comparisons
+            .iter()
+            .map(|c| c.figure.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(48);
         let mut out = format!(
-            "{:<48} {:>12} {:>24}  {:<14}\n",
+            "{:<width$} {:>12} {:>24}  {:<14}\n",
             "figure", "published", "simulated (95% CI)", "within?"
         );
         for c in self.comparisons {
@@ -71,7 +78,7 @@ impl Render for PublishedView<'_> {
             );
             let _ = writeln!(
                 out,
-                "{:<48} {:>12} {:>24}  {:<14}",
+                "{:<width$} {:>12} {:>24}  {:<14}",
                 f.name,
                 value(&f.kpi, f.value),
                 sim,
