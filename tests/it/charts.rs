@@ -145,7 +145,7 @@ fn wait_distribution_and_trend_charts() {
     let cohorts = chart::cohort_weeks(&s);
     assert_eq!(
         cohorts,
-        vec![(31, "+16 (days), +15 (lates)".to_owned())],
+        vec![(31, "+16 (4 groups)".to_owned())],
         "recruited 15 May, 12 weeks' training"
     );
     let svg = chart::trend(&results, "999", "101", &cohorts).unwrap();
@@ -156,7 +156,7 @@ fn wait_distribution_and_trend_charts() {
             "999 service level (%)",
             "101 mean wait (s)",
             "week of the run",
-            "+16 (days), +15 (lates)",
+            "+16 (4 groups)",
             "target 90%",
         ],
     );

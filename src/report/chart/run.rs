@@ -348,26 +348,32 @@ fn mark_cohorts<'a, DB: DrawingBackend>(
 }
 
 /// The weeks of the run in which each hiring cohort reaches the phones (after training), with
-/// labels such as `+31 (days)`.
+/// labels such as `+31 (days, lates)`, or `+16 (4 groups)` when more than two groups share a week.
 pub fn cohort_weeks(s: &crate::Scenario) -> Vec<(usize, String)> {
     let groups = s.handlers.effective_groups(s.channels.len());
-    s.handlers
-        .hires
-        .iter()
-        .filter(|h| h.start_day >= 0)
-        .map(|h| {
-            let on_phones_h = h.start_day as f64 * 24.0 + h.training.as_hours();
-            (
-                (on_phones_h / 168.0).floor() as usize,
-                format!("+{} ({})", h.count, groups[h.group].name),
-            )
-        })
-        .fold(Vec::<(usize, String)>::new(), |mut acc, (week, label)| {
-            // Cohorts reaching the phones in the same week share one mark.
-            match acc.iter_mut().find(|(w, _)| *w == week) {
-                Some((_, l)) => *l = format!("{l}, {label}"),
-                None => acc.push((week, label)),
+    let mut weeks: Vec<(usize, u32, Vec<&str>)> = Vec::new();
+    for h in s.handlers.hires.iter().filter(|h| h.start_day >= 0) {
+        let on_phones_h = h.start_day as f64 * 24.0 + h.training.as_hours();
+        let week = (on_phones_h / 168.0).floor() as usize;
+        let group = groups[h.group].name.as_str();
+        // Cohorts reaching the phones in the same week share one mark.
+        match weeks.iter_mut().find(|(w, _, _)| *w == week) {
+            Some((_, count, names)) => {
+                *count += h.count;
+                names.push(group);
             }
-            acc
+            None => weeks.push((week, h.count, vec![group])),
+        }
+    }
+    weeks
+        .into_iter()
+        .map(|(week, count, names)| {
+            let label = if names.len() <= 2 {
+                format!("+{count} ({})", names.join(", "))
+            } else {
+                format!("+{count} ({} groups)", names.len())
+            };
+            (week, label)
         })
+        .collect()
 }
