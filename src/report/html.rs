@@ -52,7 +52,7 @@ pub fn html_report(
         s.warmup.as_hours(),
         s.seed
     );
-    scenario_section(&mut h, s);
+    scenario_section(&mut h, s, results);
     results_section(&mut h, results);
     let first = charts_section(&mut h, s, results, staffing);
     if let Some(a) = staffing {
@@ -81,7 +81,7 @@ pub fn html_report(
 }
 
 /// The scenario's channels and workforce.
-fn scenario_section(h: &mut String, s: &Scenario) {
+fn scenario_section(h: &mut String, s: &Scenario, results: &Results) {
     h.push_str("<h2>Scenario</h2><table><tr><th>channel</th><th>kind</th><th>priority</th><th>mean arrivals / h</th><th>mean handle time</th><th>target</th></tr>");
     for c in &s.channels {
         let _ = write!(
@@ -99,21 +99,49 @@ fn scenario_section(h: &mut String, s: &Scenario) {
     h.push_str("</table>");
     let _ = write!(
         h,
-        "<p>Call handlers: {:.1} on duty on average{}{}.</p>",
-        s.handlers.mean_staffed(),
+        "<p>Call handlers: {} rostered, {:.1} on the phones on average (simulated){}{}.</p>",
+        s.handlers.roster_size(),
+        get(&results.handlers, "mean_staffed").map_or(f64::NAN, |e| e.mean),
         if s.handlers.is_pool() {
             String::new()
         } else {
+            let non_call: Vec<f64> = s
+                .handlers
+                .groups
+                .iter()
+                .map(|g| g.non_call_work)
+                .filter(|n| *n > 0.0)
+                .collect();
+            let extra = match (
+                non_call.iter().copied().reduce(f64::min),
+                non_call.iter().copied().reduce(f64::max),
+            ) {
+                (Some(lo), Some(hi)) if lo == hi => {
+                    format!(" and {:.0}% on non-call work", 100.0 * lo)
+                }
+                (Some(lo), Some(hi)) => format!(
+                    " and {:.0}–{:.0}% on non-call work",
+                    100.0 * lo,
+                    100.0 * hi
+                ),
+                _ => String::new(),
+            };
             format!(
-                ", in {} shift groups with {:.0}% shrinkage",
+                ", in {} shift groups with {:.0}% shrinkage{extra}",
                 s.handlers.groups.len(),
                 100.0 * s.handlers.shrinkage
             )
         },
-        s.triage.as_ref().map_or(String::new(), |t| format!(
-            "; a triage team of {} officers",
-            t.officers
-        ))
+        s.triage.as_ref().map_or(String::new(), |t| if t.shifts.is_empty() {
+            format!("; a triage team of {} officers", t.officers)
+        } else {
+            format!(
+                "; a triage team of {} officers on a rota of {} shifts ({:.1} on duty on average)",
+                t.officers,
+                t.shifts.len(),
+                t.mean_rostered() * (1.0 - t.shrinkage)
+            )
+        })
     );
 }
 
