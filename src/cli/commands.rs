@@ -105,7 +105,7 @@ fn write_calls(path: &Path, scenario: &Scenario) -> Result<(), Failure> {
 }
 
 /// The replication runner of every command: Ctrl-C stops its runs.
-fn runner() -> Runner {
+pub(super) fn runner() -> Runner {
     Runner::stopped_by(interrupt::flag())
 }
 

@@ -5,6 +5,7 @@
 //! results go (standard output, atomic files, charts).
 
 mod atomic_file;
+mod calibrate;
 mod commands;
 mod fit;
 pub mod interrupt;
@@ -63,6 +64,9 @@ enum Command {
     /// Fit a scenario to a per-call CSV (docs/data.md): volumes, hour-of-week profile,
     /// day-to-day spread, handle time and patience per channel.
     Fit(fit::FitArgs),
+    /// Fit unobservable values (non-call work, patience, …) to a file of published or observed
+    /// figures: a grid with common random numbers, each value with the range that fits as well.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// `--format`: the command line's name for a [`Format`].
@@ -475,6 +479,7 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
         })) => sweep(&file, &set.set, &vary, &kpi, replications, &output, limits),
         Some(Command::Published(args)) => published(&args),
         Some(Command::Fit(args)) => fit::fit_command(&args),
+        Some(Command::Calibrate(args)) => calibrate::calibrate_command(&args),
         Some(Command::Erlang(a)) => {
             let goal = a.fraction.map(|fraction| crate::erlang::AgentsGoal {
                 fraction,

@@ -3,6 +3,7 @@
 //! every simulating command passes before it starts.
 
 pub mod budget;
+pub mod calibrate;
 pub mod interval_staffing;
 pub mod published;
 pub mod roster_change;
