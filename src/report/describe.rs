@@ -12,10 +12,10 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
     lines.push(format!("{}: valid scenario \"{}\"", file.display(), s.name));
     lines.push(format!(
-        "horizon {} h, warm-up {} h, {} replications, seed {}",
+        "horizon {} h, warm-up {} h, {}, seed {}",
         s.horizon.as_hours(),
         s.warmup.as_hours(),
-        s.replications,
+        super::counted(s.replications, "replication"),
         s.seed
     ));
     describe_channels(s, &load, &mut lines);
@@ -24,7 +24,7 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
     let staffed = s.handlers.mean_staffed();
     let groups = s.handlers.effective_groups(s.channels.len());
     lines.push(format!(
-        "handlers: {} group(s), {staffed:.1} on duty on average; offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
+        "handlers: {} group(s), {staffed:.1} on duty on average from the groups' rotas (recruits not counted); offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
         groups.len(),
         100.0 * total / staffed.max(1e-9)
     ));
@@ -42,8 +42,8 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
             )
         };
         lines.push(format!(
-            "triage {team}, policy {:?}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, {}escalates {:.0}%",
-            t.policy,
+            "triage {team}, policy {}, handle {}, load {:.2} Erlangs, intercepts {:.1}%, resolves {:.0}%, {}escalates {:.0}%",
+            t.policy.words(),
             t.handle_time.describe(),
             load.triage_erlangs,
             load.intercept_share * 100.0,
@@ -63,6 +63,17 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
     lines.join("\n")
 }
 
+/// A target's time as a planner writes it: "10 s", "3 min", "24 h".
+fn duration_text(secs: f64) -> String {
+    if secs >= 3600.0 && secs % 3600.0 == 0.0 {
+        format!("{} h", secs / 3600.0)
+    } else if secs >= 60.0 && secs % 60.0 == 0.0 {
+        format!("{} min", secs / 60.0)
+    } else {
+        format!("{secs} s")
+    }
+}
+
 /// One line per channel: kind, priority, rate, handle time, patience, target, offered load.
 fn describe_channels(s: &Scenario, load: &Load, lines: &mut Vec<String>) {
     for (i, c) in s.channels.iter().enumerate() {
@@ -73,14 +84,14 @@ fn describe_channels(s: &Scenario, load: &Load, lines: &mut Vec<String>) {
                 format!("patience {}", p.describe())
             });
         lines.push(format!(
-            "channel {:<10} {:?}, priority {}, {} /h, handle {}, {patience}, target {:.0}% within {} s; handler load {:.2} Erlangs{}",
+            "channel {:<10} {}, priority {}, {} /h, handle {}, {patience}, target {:.0}% within {}; handler load {:.2} Erlangs{}",
             c.name,
-            c.kind,
+            c.kind.words(),
             c.priority,
-            c.rate_per_hour,
+            super::rate_text(c.rate_per_hour),
             c.handle_time.describe(),
             c.target.fraction * 100.0,
-            c.target.answer_within.as_secs(),
+            duration_text(c.target.answer_within.as_secs()),
             load.handler_erlangs[i],
             if s.is_triaged(i) {
                 format!(

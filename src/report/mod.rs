@@ -62,6 +62,33 @@ pub trait Render {
     fn csv(&self) -> Result<String, RenderError>;
 }
 
+/// `n` and a noun, singular for one: "1 replication", "4 replications".
+pub fn counted(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// A rate for people: three significant figures, no trailing float noise (23.0, 0.104, 1,250).
+pub fn rate_text(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let a = x.abs();
+    if a >= 100.0 || a == 0.0 {
+        format!("{x:.0}")
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else if a >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
 /// Renders `output` in `format`: the one place that dispatches on [`Format`].
 pub fn render(output: &dyn Render, format: Format) -> Result<String, RenderError> {
     Ok(match format {

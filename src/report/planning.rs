@@ -60,8 +60,9 @@ fn staff_curve_rows(out: &mut String, a: &StaffAnswer, channels: &[&str]) {
 /// The staffing curve and the answer, as a table.
 pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
     let mut out = format!(
-        "{name} — staffing search, {} replications per candidate (common random numbers, seed {})\n\n",
-        a.replications, a.seed
+        "{name} — staffing search, {} per candidate (common random numbers, seed {})\n\n",
+        super::counted(a.replications, "replication"),
+        a.seed
     );
     let channels: Vec<&str> = a.curve.first().map_or(Vec::new(), |c| {
         c.channels.iter().map(|x| x.channel.as_str()).collect()
@@ -103,8 +104,8 @@ pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
     }
     let _ = writeln!(
         out,
-        ".\nRisk of missing = 1 − P(every target met). {} candidates simulated.",
-        a.evaluations
+        ".\nRisk of missing = 1 − P(every target met). {} simulated.",
+        super::counted(a.evaluations as u64, "candidate")
     );
     for ch in answer.map_or(&[][..], |c| &c.channels[..]) {
         if let Some((label, e)) = &ch.worst_interval {

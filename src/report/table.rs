@@ -82,8 +82,10 @@ fn section(out: &mut String, title: &str, columns: &[(&str, &Kpis<Estimate>)]) {
 /// The table for `results`.
 pub fn results_table(results: &Results) -> String {
     let mut out = format!(
-        "{} — {} replications, seed {}, mean ± 95% CI half-width\n\n",
-        results.scenario, results.replications, results.seed
+        "{} — {}, seed {}, mean ± 95% CI half-width\n\n",
+        results.scenario,
+        super::counted(results.replications, "replication"),
+        results.seed
     );
     let columns: Vec<(&str, &Kpis<Estimate>)> = results
         .channels

@@ -64,6 +64,17 @@ pub enum ChannelKind {
     Chat,
 }
 
+impl ChannelKind {
+    /// The kind in words, as a planner says it.
+    pub fn words(self) -> &'static str {
+        match self {
+            ChannelKind::Call => "calls",
+            ChannelKind::Deferred => "deferred work",
+            ChannelKind::Chat => "chats",
+        }
+    }
+}
+
 /// One contact channel (999, 101, web, chat, …).
 #[derive(Clone, Debug)]
 pub struct Channel {
@@ -312,6 +323,16 @@ pub enum TriagePolicy {
     WhenFree,
     /// Every call waits for an officer first (with its patience).
     Queue,
+}
+
+impl TriagePolicy {
+    /// The policy in words, as written in a scenario.
+    pub fn words(self) -> &'static str {
+        match self {
+            TriagePolicy::WhenFree => "when_free (only when an officer is free)",
+            TriagePolicy::Queue => "queue (every call waits for an officer)",
+        }
+    }
 }
 
 /// A triage team of experienced officers answering some channels first.

@@ -200,6 +200,21 @@ fn check_prints_the_resolved_scenario() {
         text.contains("valid scenario") && text.contains("intercepts"),
         "{text}"
     );
+    // Words and rounded numbers, not Rust's debug names and float noise (issue #16).
+    for words in [
+        "channel 999        calls, priority 0, 23.0 /h,",
+        "channel web        deferred work, priority 2, 5.69 /h,",
+        "target 90% within 24 h;",
+        "target 80% within 3 min;",
+        "policy queue (every call waits for an officer)",
+        "serves 999, 999-callbacks; 30% of those on duty on non-call work",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    assert!(
+        !text.contains("WhenFree") && !text.contains("Call,"),
+        "{text}"
+    );
 }
 
 #[test]
