@@ -353,22 +353,40 @@ pub(super) fn published(args: &PublishedArgs) -> Result<(), Failure> {
     emit(&report::render(&view, format)?, out)
 }
 
-pub(super) fn compare(
-    a: &Path,
-    b: &Path,
-    overrides: &[Override],
-    replications: Option<u32>,
-    output: &OutputArgs,
-    limits: LimitArgs,
-) -> Result<(), Failure> {
-    let (format, out, chart) = output.checked(&[a, b])?;
-    let mut sa = Scenario::load_with(a, overrides)?;
-    let mut sb = Scenario::load_with(b, overrides)?;
-    if let Some(r) = replications {
+/// A side of a comparison: its file loaded with `--set` and its own overrides, named with them.
+fn compare_side(file: &Path, common: &[Override], own: &[Override]) -> Result<Scenario, Failure> {
+    let all: Vec<Override> = common.iter().chain(own).cloned().collect();
+    let mut s = Scenario::load_with(file, &all)?;
+    if !own.is_empty() {
+        let settings: Vec<String> = own
+            .iter()
+            .map(|o| format!("{}={}", o.key, o.value))
+            .collect();
+        s.name = format!("{} with {}", s.name, settings.join(", "));
+    }
+    Ok(s)
+}
+
+pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
+    let a = args.a.as_path();
+    let b = match (&args.b, args.set_a.is_empty() && args.set_b.is_empty()) {
+        (Some(b), _) => b.as_path(),
+        (None, false) => a,
+        (None, true) => {
+            return Err(Failure::Input(
+                "compare needs scenario B, or --set-a/--set-b to compare A with a changed copy of itself".into(),
+            ));
+        }
+    };
+    let (format, out, chart) = args.output.checked(&[a, b])?;
+    let mut sa = compare_side(a, &args.set.set, &args.set_a)?;
+    let mut sb = compare_side(b, &args.set.set, &args.set_b)?;
+    if let Some(r) = args.replications {
         sa.replications = r;
     }
     (sb.replications, sb.seed) = (sa.replications, sa.seed);
-    limits.allow(&Work::of(&sa).then(Work::of(&sb)), cores())?;
+    args.limits
+        .allow(&Work::of(&sa).then(Work::of(&sb)), cores())?;
     let (ra, rb) = (runner().replicate(&sa), runner().replicate(&sb));
     let diffs = crate::stats::paired::compare(&ra, &rb);
     let title = format!("B − A: {} vs {}", sb.name, sa.name);

@@ -119,11 +119,20 @@ struct CheckArgs {
 
 /// The `compare` command's arguments.
 #[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  triage-sim compare scenarios/staffordshire-2023.toml scenarios/staffordshire-2024.toml\n  triage-sim compare scenarios/default.toml --set-b handlers.groups.days999.non_call_work=0.2"
+)]
 struct CompareArgs {
     /// Scenario A (the baseline).
     a: PathBuf,
-    /// Scenario B (the what-if).
-    b: PathBuf,
+    /// Scenario B (the what-if; default: A again, changed by --set-b).
+    b: Option<PathBuf>,
+    /// Override a value in A only (repeatable).
+    #[arg(long = "set-a", value_name = "KEY.PATH=VALUE")]
+    set_a: Vec<Override>,
+    /// Override a value in B only (repeatable): a what-if on one file without copying it.
+    #[arg(long = "set-b", value_name = "KEY.PATH=VALUE")]
+    set_b: Vec<Override>,
     /// Replications (overrides both files; A's seed is used for both).
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     replications: Option<u32>,
@@ -460,14 +469,7 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
             limits,
         })) => report_html(&file, &set.set, &out, replications, !no_staffing, limits),
         Some(Command::Staff(args)) => staff_command(args),
-        Some(Command::Compare(CompareArgs {
-            a,
-            b,
-            replications,
-            set,
-            output,
-            limits,
-        })) => compare(&a, &b, &set.set, replications, &output, limits),
+        Some(Command::Compare(args)) => compare(&args),
         Some(Command::Sweep(SweepArgs {
             file,
             vary,

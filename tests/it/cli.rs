@@ -843,3 +843,60 @@ fn varied_values_are_checked_like_the_file_s() {
     assert_eq!(twice.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&twice.stderr).contains("the same key twice"));
 }
+
+#[test]
+fn compare_a_file_with_a_changed_copy_of_itself() {
+    let path = scenario_path("mm14-patience.toml");
+    let out = triage_sim(&[
+        "compare",
+        &path,
+        "--set-b",
+        "handlers.count=16",
+        "--set",
+        "horizon_hours=200",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["b"], "M/M/14 with patience with handlers.count=16");
+    let sl = v["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["channel"] == "calls" && d["kpi"] == "service_level")
+        .unwrap();
+    // Two more agents: Erlang A goes from 91.7% to about 97.6% within 20 s.
+    assert_eq!(sl["significant"], true, "{sl}");
+    assert!(sl["difference"]["ci_low"].as_f64().unwrap() > 0.03, "{sl}");
+    // --set-a changes A only: both sides at 16 agents differ in nothing.
+    let same = triage_sim(&[
+        "compare",
+        &path,
+        "--set-a",
+        "handlers.count=16",
+        "--set-b",
+        "handlers.count=16",
+        "--set",
+        "horizon_hours=200",
+    ]);
+    let text = String::from_utf8(same.stdout).unwrap();
+    let line = text.lines().find(|l| l.contains("service_level")).unwrap();
+    assert!(
+        line.contains("97.") && line.contains("not significant"),
+        "{text}"
+    );
+    // Neither B nor --set-a/--set-b: nothing to compare.
+    let none = triage_sim(&["compare", &path]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&none.stderr)
+            .contains("compare needs scenario B, or --set-a/--set-b"),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
+}
