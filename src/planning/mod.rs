@@ -9,3 +9,4 @@ pub mod published;
 pub mod roster_change;
 pub mod staffing;
 pub mod sweep;
+mod target_check;

@@ -150,7 +150,7 @@ fn results_section(h: &mut String, results: &Results) {
     h.push_str("<h2>Results by channel</h2><table><tr><th>channel</th><th>offered</th><th>service level</th><th>mean wait</th><th>90th pct wait</th><th>abandoned</th><th>P(wait)</th></tr>");
     for (i, (name, k)) in results.channels.iter().enumerate() {
         let show = |kpi: &str| get(k, kpi).map_or("—".to_owned(), |e| cell(kpi, e));
-        let missed = get(k, "service_level").is_some_and(|e| e.mean < results.targets[i]);
+        let missed = get(k, results.target_kpis[i]).is_some_and(|e| e.mean < results.targets[i]);
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td{}>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -76,7 +76,14 @@ pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
         a.curve.first().map_or(String::new(), |c| c
             .channels
             .iter()
-            .map(|x| format!("{} {}", x.channel, pct(x.target)))
+            .map(|x| {
+                let clock = if x.service_level_kpi == "service_level" {
+                    ""
+                } else {
+                    " (national clock)"
+                };
+                format!("{} {}{clock}", x.channel, pct(x.target))
+            })
             .collect::<Vec<_>>()
             .join(", "))
     );

@@ -196,6 +196,29 @@ pub struct Target {
     pub fraction: f64,
     /// Highest acceptable abandonment rate, if the planner sets one.
     pub max_abandonment: Option<f64>,
+    /// The clock the threshold is measured on.
+    pub clock: TargetClock,
+}
+
+/// Where an answer time starts: when the call reaches the force, or when BT connected it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TargetClock {
+    /// From the call reaching the force (`service_level`).
+    #[default]
+    Force,
+    /// From BT connecting the call, the transfer leg included: the Home Office basis
+    /// (`national_service_level`).
+    National,
+}
+
+impl TargetClock {
+    /// The channel KPI that measures the target on this clock.
+    pub fn service_level_kpi(self) -> &'static str {
+        match self {
+            TargetClock::Force => "service_level",
+            TargetClock::National => "national_service_level",
+        }
+    }
 }
 
 /// The call handlers.

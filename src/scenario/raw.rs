@@ -141,6 +141,7 @@ pub struct RawTarget {
     pub answer_within_hours: Option<Spanned<f64>>,
     pub fraction: Option<Spanned<f64>>,
     pub max_abandonment: Option<Spanned<f64>>,
+    pub clock: Option<Spanned<String>>,
 }
 
 /// The `[handlers]` table.

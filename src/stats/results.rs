@@ -17,6 +17,9 @@ pub struct Results {
     pub channels: Vec<(String, Kpis<Estimate>)>,
     /// Per channel: the service-level target fraction.
     pub targets: Vec<f64>,
+    /// Per channel: the KPI the target is measured by (`service_level`, or
+    /// `national_service_level` for a target on the national clock).
+    pub target_kpis: Vec<&'static str>,
     /// Per channel: the answer-time threshold of the target, seconds.
     pub thresholds_s: Vec<f64>,
     /// Per channel: mean over replications of the wait quantiles at 1%, 2%, …, 100% (seconds).
@@ -146,6 +149,11 @@ impl Results {
                 .channels
                 .iter()
                 .map(|c| c.target.fraction)
+                .collect(),
+            target_kpis: scenario
+                .channels
+                .iter()
+                .map(|c| c.target.clock.service_level_kpi())
                 .collect(),
             seed: scenario.seed,
             replications: scenario.replications,

@@ -452,3 +452,27 @@ fn triage_outcomes_may_not_add_up_to_more_than_one() {
     ));
     assert!(e.contains("triage.redirect_fraction: got -0.1"), "{e}");
 }
+
+#[test]
+fn a_target_clock_is_force_or_national_and_national_needs_a_transfer_leg() {
+    let with = |target: &str| {
+        format!(
+            "horizon_hours = 10\n{}[handlers]\ncount = 14\n",
+            GOOD_CHANNEL.replace("target = { answer_within_s = 20, fraction = 0.8 }", target)
+        )
+    };
+    let e = errors(&with(
+        "target = { answer_within_s = 20, fraction = 0.8, clock = \"bt\" }",
+    ));
+    assert!(
+        e.contains("channels.calls.target.clock: got \"bt\"; expected \"force\""),
+        "{e}"
+    );
+    let e = errors(&with(
+        "target = { answer_within_s = 20, fraction = 0.8, clock = \"national\" }",
+    ));
+    assert!(
+        e.contains("channels.calls.target.clock: the national clock adds the BT transfer leg; expected channels.NAME.transfer with it"),
+        "{e}"
+    );
+}

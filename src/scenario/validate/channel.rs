@@ -168,6 +168,7 @@ impl Validator {
                 "target = { answer_within_s = …, fraction = … }",
             )
             .and_then(|t| self.target(t, &join(&path, "target")));
+        self.national_clock_has_a_transfer_leg(r, &path, target.as_ref());
         let concurrency = self.concurrency(r, &path, kind);
         let (redial, drops, transfer, bursts) = self.channel_extras(r, &path, name, priority);
         let callback_offer = self.optional_callback_offer(r, &path, kind);
@@ -336,6 +337,7 @@ impl Validator {
                 answer_within: SimTime::from_secs(SECS_PER_HOUR),
                 fraction: 0.9,
                 max_abandonment: None,
+                clock: TargetClock::Force,
             }),
             Some(t) => self.target(t, &join(path, "target")),
         };
@@ -370,6 +372,26 @@ impl Validator {
             },
             callback,
         ))
+    }
+
+    /// A target on the national clock needs the transfer leg it adds.
+    fn national_clock_has_a_transfer_leg(
+        &mut self,
+        r: &RawChannel,
+        path: &str,
+        target: Option<&Target>,
+    ) {
+        if let (Some(t), Some(raw_target)) = (target, &r.target)
+            && t.clock == TargetClock::National
+            && r.transfer.is_none()
+        {
+            let span = raw_target.get_ref().clock.as_ref().map(|c| c.span());
+            self.error(
+                join(path, "target.clock"),
+                span,
+                "the national clock adds the BT transfer leg; expected channels.NAME.transfer with it",
+            );
+        }
     }
 
     pub(super) fn target(&mut self, raw: &Spanned<RawTarget>, path: &str) -> Option<Target> {
@@ -413,10 +435,26 @@ impl Validator {
             None => Some(None),
             Some(v) => self.probability(v, join(path, "max_abandonment")).map(Some),
         };
+        let clock = match &r.clock {
+            None => Some(TargetClock::Force),
+            Some(c) => match c.get_ref().as_str() {
+                "force" => Some(TargetClock::Force),
+                "national" => Some(TargetClock::National),
+                other => {
+                    self.error(
+                        join(path, "clock"),
+                        Some(c.span()),
+                        format!("got \"{other}\"; expected \"force\" (from the call reaching the force) or \"national\" (from BT connecting it, the Home Office basis)"),
+                    );
+                    None
+                }
+            },
+        };
         Some(Target {
             answer_within: SimTime::from_secs(within?),
             fraction: fraction?,
             max_abandonment: max_abandonment?,
+            clock: clock?,
         })
     }
 
