@@ -5,6 +5,7 @@
 //! results go (standard output, atomic files, charts).
 
 mod atomic_file;
+mod backtest;
 mod calibrate;
 mod commands;
 mod fit;
@@ -67,6 +68,9 @@ enum Command {
     /// Fit unobservable values (non-call work, patience, …) to a file of published or observed
     /// figures: a grid with common random numbers, each value with the range that fits as well.
     Calibrate(calibrate::CalibrateArgs),
+    /// Simulate the dates of a per-call CSV and compare hour by hour: offered, service level,
+    /// mean wait, abandonment, with the simulated 95% band, bias, error and coverage.
+    Backtest(backtest::BacktestArgs),
 }
 
 /// `--format`: the command line's name for a [`Format`].
@@ -482,6 +486,7 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
         Some(Command::Published(args)) => published(&args),
         Some(Command::Fit(args)) => fit::fit_command(&args),
         Some(Command::Calibrate(args)) => calibrate::calibrate_command(&args),
+        Some(Command::Backtest(args)) => backtest::backtest_command(&args),
         Some(Command::Erlang(a)) => {
             let goal = a.fraction.map(|fraction| crate::erlang::AgentsGoal {
                 fraction,

@@ -2,6 +2,7 @@
 //! target, handlers per hour of the week, sweeps over parameters — and the work estimate that
 //! every simulating command passes before it starts.
 
+pub mod backtest;
 pub mod budget;
 pub mod calibrate;
 pub mod interval_staffing;

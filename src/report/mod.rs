@@ -5,6 +5,7 @@
 //! [`Format`]. KPIs are formatted by their unit in [`crate::stats::kpi`]. The report layer
 //! reads results, never engine state, and is the only one that draws (plotters, in [`chart`]).
 
+mod backtest;
 mod calibrate;
 pub mod chart;
 mod csv;
@@ -18,6 +19,7 @@ mod table;
 mod views;
 
 pub use self::csv::results_csv;
+pub use backtest::BacktestView;
 pub use calibrate::CalibrationView;
 pub use describe::describe_scenario;
 pub use html::html_report;

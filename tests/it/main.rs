@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per behaviour.
 
 mod analytic;
+mod backtest;
 mod calibrate;
 mod callbacks;
 mod calls_out;

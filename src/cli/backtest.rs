@@ -1,0 +1,146 @@
+//! `triage-sim backtest SCENARIO CALLS.csv`: the scenario simulated over the data's dates and
+//! compared with it hour by hour.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use super::commands::{load_scenario, runner};
+use super::sink::emit;
+use super::{Failure, LimitArgs, OutputArgs, SetArgs, cores, not_interrupted};
+use crate::data::{ReadOptions, read_calls};
+use crate::planning::backtest::{Actuals, compare, summarise};
+use crate::planning::budget::Work;
+use crate::report::{self, BacktestView};
+use crate::scenario::Override;
+
+/// `triage-sim backtest`.
+#[derive(clap::Args)]
+#[command(
+    after_help = "Example:\n  triage-sim run scenarios/mm14-patience.toml --calls calls.csv\n  triage-sim backtest scenarios/mm14-patience.toml calls.csv --seed 7 --replications 40"
+)]
+pub(super) struct BacktestArgs {
+    /// The scenario to test.
+    scenario: PathBuf,
+    /// The per-call CSV (docs/data.md); its channels are matched to the scenario's by name.
+    calls: PathBuf,
+    /// Only calls that arrived on or after this date (YYYY-MM-DD).
+    #[arg(long)]
+    from: Option<Date>,
+    /// Only calls that arrived on or before this date (YYYY-MM-DD).
+    #[arg(long)]
+    to: Option<Date>,
+    /// Make any messy row an error naming its line.
+    #[arg(long)]
+    strict: bool,
+    /// Read one of our columns from a column of another name (repeatable).
+    #[arg(long = "map", value_name = "OURS=THEIRS")]
+    map: Vec<String>,
+    /// Replications (overrides the file; more give a finer band).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    replications: Option<u32>,
+    /// Master seed (overrides the file); use another than the one that made a simulated log.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    seed: Option<u64>,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+fn read_options(args: &BacktestArgs) -> Result<ReadOptions, Failure> {
+    let map = args
+        .map
+        .iter()
+        .map(|m| match m.split_once('=') {
+            Some((ours, theirs)) if !ours.trim().is_empty() && !theirs.trim().is_empty() => {
+                Ok((ours.trim().to_owned(), theirs.trim().to_owned()))
+            }
+            _ => Err(Failure::Input(format!(
+                "--map {m}: expected OURS=THEIRS, e.g. --map arrived=call_start"
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ReadOptions {
+        strict: args.strict,
+        map,
+        from: args.from,
+        to: args.to,
+    })
+}
+
+pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
+    let (format, out, chart) = args
+        .output
+        .checked(&[args.scenario.as_path(), args.calls.as_path()])?;
+    if chart.is_some() {
+        return Err(Failure::Input(
+            "backtest draws no chart yet; expected no --chart".into(),
+        ));
+    }
+    let base = load_scenario(&args.scenario, &args.set.set, args.replications)?;
+    let mut actuals = Actuals::new(&base);
+    read_calls(&args.calls, &read_options(args)?, |row| actuals.add(row))
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    let (Some(first), Some(last)) = (actuals.first, actuals.last) else {
+        return Err(Failure::Input(format!(
+            "{}: no answered or abandoned calls to compare",
+            args.calls.display()
+        )));
+    };
+    let days = first.date().until(last.date()).map_or(0, |s| s.get_days()) as u64 + 1;
+    // The data's hours exactly: the run starts at midnight of the first day from an empty
+    // centre, counts from the hour of the first call (the hours before are its warm-up) and
+    // ends with the hour of the last, so that every interval covers what the data covers.
+    let warmup_h = u64::try_from(first.hour()).unwrap_or(0);
+    let horizon_h = (days - 1) * 24 + u64::try_from(last.hour()).unwrap_or(23) + 1;
+    let mut dated: Vec<Override> = args.set.set.clone();
+    dated.extend([
+        Override {
+            key: "start_date".into(),
+            value: first.date().to_string(),
+        },
+        Override {
+            key: "horizon_hours".into(),
+            value: horizon_h.to_string(),
+        },
+        Override {
+            key: "warmup_hours".into(),
+            value: warmup_h.to_string(),
+        },
+    ]);
+    let mut s = load_scenario(&args.scenario, &dated, args.replications)?;
+    if let Some(seed) = args.seed {
+        s.seed = seed;
+    }
+    args.limits.allow(&Work::of(&s), cores())?;
+    let results = runner().replicate(&s);
+    not_interrupted()?;
+    let hour_of_week = compare(&actuals, &results, false);
+    let hour_of_day = compare(&actuals, &results, true);
+    let summaries: Vec<_> = (0..s.channels.len())
+        .map(|c| summarise(&hour_of_week, c))
+        .collect();
+    let channels: Vec<String> = s.channels.iter().map(|c| c.name.clone()).collect();
+    let calls = display(&args.calls);
+    let view = BacktestView {
+        scenario: &s.name,
+        calls: &calls,
+        start: first.date().to_string(),
+        days,
+        replications: s.replications,
+        seed: s.seed,
+        channels: &channels,
+        hour_of_week: &hour_of_week,
+        hour_of_day: &hour_of_day,
+        summaries: &summaries,
+        unknown_channels: &actuals.unknown_channels,
+    };
+    emit(&report::render(&view, format)?, out)
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}

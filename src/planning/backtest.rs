@@ -1,0 +1,306 @@
+//! Back-testing a scenario against a force's own call records: the dates of the data are
+//! simulated, and every hour of the week (and of the day) is compared — offered, service level,
+//! mean wait, abandonment — with the simulation's mean and its 95% prediction band (the spread
+//! of the replications), with bias, mean absolute error and coverage per channel.
+
+use jiff::civil::DateTime;
+
+use crate::calendar::HOURS_PER_WEEK;
+use crate::data::read::{CallRow, Ended};
+use crate::scenario::Scenario;
+use crate::stats::{Estimate, Results, get};
+
+/// The KPIs compared in every interval.
+pub const COMPARED: [&str; 4] = [
+    "offered",
+    "service_level",
+    "mean_wait_s",
+    "abandonment_rate",
+];
+
+/// What the data shows in one interval of one channel.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ActualCell {
+    /// Calls offered (answered or abandoned).
+    pub offered: u64,
+    /// Answered within the channel's target threshold.
+    pub within: u64,
+    /// Answered.
+    pub answered: u64,
+    /// Abandoned.
+    pub abandoned: u64,
+    /// Sum of the answered calls' waits, seconds.
+    pub wait_sum_s: f64,
+}
+
+impl ActualCell {
+    fn add(&mut self, other: &ActualCell) {
+        self.offered += other.offered;
+        self.within += other.within;
+        self.answered += other.answered;
+        self.abandoned += other.abandoned;
+        self.wait_sum_s += other.wait_sum_s;
+    }
+
+    /// The cell's value of one of [`COMPARED`] (NaN where undefined, e.g. no calls).
+    pub fn value(&self, kpi: &str) -> f64 {
+        let ratio = |a: u64, b: u64| {
+            if b == 0 {
+                f64::NAN
+            } else {
+                a as f64 / b as f64
+            }
+        };
+        match kpi {
+            "offered" => self.offered as f64,
+            "service_level" => ratio(self.within, self.offered),
+            "mean_wait_s" if self.answered > 0 => self.wait_sum_s / self.answered as f64,
+            "abandonment_rate" => ratio(self.abandoned, self.offered),
+            _ => f64::NAN,
+        }
+    }
+}
+
+/// The data, per scenario channel, by hour of the week (Monday 00:00 first).
+#[derive(Clone, Debug)]
+pub struct Actuals {
+    /// `cells[channel][hour_of_week]`.
+    pub cells: Vec<Vec<ActualCell>>,
+    /// Rows of channels the scenario does not have, by name.
+    pub unknown_channels: std::collections::BTreeMap<String, u64>,
+    /// First and last arrival in the data.
+    pub first: Option<DateTime>,
+    /// Last arrival.
+    pub last: Option<DateTime>,
+    thresholds_s: Vec<f64>,
+    names: Vec<String>,
+}
+
+impl Actuals {
+    /// Empty actuals for the channels of `s`, each judged against its own target threshold.
+    pub fn new(s: &Scenario) -> Actuals {
+        Actuals {
+            cells: vec![vec![ActualCell::default(); HOURS_PER_WEEK]; s.channels.len()],
+            unknown_channels: Default::default(),
+            first: None,
+            last: None,
+            thresholds_s: s
+                .channels
+                .iter()
+                .map(|c| c.target.answer_within.as_secs())
+                .collect(),
+            names: s.channels.iter().map(|c| c.name.clone()).collect(),
+        }
+    }
+
+    /// Adds one call.
+    pub fn add(&mut self, row: &CallRow) {
+        self.first = Some(self.first.map_or(row.arrived, |f| f.min(row.arrived)));
+        self.last = Some(self.last.map_or(row.arrived, |l| l.max(row.arrived)));
+        let Some(c) = self.names.iter().position(|n| *n == row.channel) else {
+            *self
+                .unknown_channels
+                .entry(row.channel.clone())
+                .or_default() += 1;
+            return;
+        };
+        let weekday = row.arrived.weekday().to_monday_zero_offset() as usize;
+        let cell = &mut self.cells[c][weekday * 24 + row.arrived.hour() as usize];
+        cell.offered += 1;
+        match row.ended {
+            Ended::Answered => {
+                cell.answered += 1;
+                cell.wait_sum_s += row.wait_s;
+                cell.within += u64::from(row.wait_s <= self.thresholds_s[c]);
+            }
+            Ended::Abandoned => cell.abandoned += 1,
+        }
+    }
+
+    /// `cells` summed by hour of the day (24 cells, 00:00 first).
+    pub fn by_hour_of_day(&self, c: usize) -> Vec<ActualCell> {
+        let mut out = vec![ActualCell::default(); 24];
+        for (h, cell) in self.cells[c].iter().enumerate() {
+            out[h % 24].add(cell);
+        }
+        out
+    }
+}
+
+/// The simulation in one interval: the mean over replications and the 95% prediction band.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Band {
+    /// Mean over the replications.
+    pub mean: f64,
+    /// 2.5% quantile of the replications' values.
+    pub low: f64,
+    /// 97.5% quantile.
+    pub high: f64,
+}
+
+impl Band {
+    /// From the replications' values (undefined ones left out).
+    pub fn of(values: &[f64]) -> Band {
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        if v.is_empty() {
+            return Band {
+                mean: f64::NAN,
+                low: f64::NAN,
+                high: f64::NAN,
+            };
+        }
+        v.sort_by(f64::total_cmp);
+        let q = |p: f64| {
+            let pos = p * (v.len() - 1) as f64;
+            let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+            v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+        };
+        Band {
+            mean: Estimate::from_samples(&v).mean,
+            low: q(0.025),
+            high: q(0.975),
+        }
+    }
+
+    /// Whether `x` lies in the band.
+    pub fn covers(&self, x: f64) -> bool {
+        x >= self.low && x <= self.high
+    }
+}
+
+/// One interval of one channel, actual beside simulated.
+#[derive(Clone, Debug)]
+pub struct IntervalComparison {
+    /// The interval's label (`Mon 08`, or `08:00` by hour of day).
+    pub label: String,
+    /// The channel's index.
+    pub channel: usize,
+    /// The data's values of [`COMPARED`].
+    pub actual: [f64; 4],
+    /// The simulation's band for each of [`COMPARED`].
+    pub simulated: [Band; 4],
+}
+
+/// A channel's fit over the intervals with calls.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct ChannelSummary {
+    /// Intervals compared (those with calls in the data).
+    pub intervals: usize,
+    /// Mean |simulated − actual| service level.
+    pub mae_service_level: f64,
+    /// Mean (simulated − actual) service level.
+    pub bias_service_level: f64,
+    /// Mean |simulated − actual| abandonment rate.
+    pub mae_abandonment_rate: f64,
+    /// Mean (simulated − actual) offered per interval.
+    pub bias_offered: f64,
+    /// Share of intervals whose actual service level lies in the simulated band.
+    pub coverage: f64,
+    /// The same for offered calls.
+    pub coverage_offered: f64,
+}
+
+/// Per replication, channel `c`'s hour-of-week (or hour-of-day) cells.
+fn simulated_bands(results: &Results, c: usize, by_day: bool, cell: usize) -> [Band; 4] {
+    COMPARED.map(|kpi| {
+        let values: Vec<f64> = results
+            .per_replication
+            .iter()
+            .map(|rep| {
+                let series = if by_day {
+                    &rep.intervals.hour_of_day
+                } else {
+                    &rep.intervals.hour_of_week
+                };
+                get(&series.channels[c][cell], kpi).unwrap_or(f64::NAN)
+            })
+            .collect();
+        Band::of(&values)
+    })
+}
+
+/// Every interval of every channel: hour of the week (`by_day` false) or of the day.
+pub fn compare(actuals: &Actuals, results: &Results, by_day: bool) -> Vec<IntervalComparison> {
+    let mut out = Vec::new();
+    for c in 0..actuals.cells.len() {
+        let cells = if by_day {
+            actuals.by_hour_of_day(c)
+        } else {
+            actuals.cells[c].clone()
+        };
+        for (i, cell) in cells.iter().enumerate() {
+            let label = if by_day {
+                format!("{i:02}:00")
+            } else {
+                results.interval_labels.hour_of_week[i].clone()
+            };
+            out.push(IntervalComparison {
+                label,
+                channel: c,
+                actual: COMPARED.map(|k| cell.value(k)),
+                simulated: simulated_bands(results, c, by_day, i),
+            });
+        }
+    }
+    out
+}
+
+/// Bias, errors and coverage for channel `c` over the intervals with calls.
+pub fn summarise(intervals: &[IntervalComparison], c: usize) -> ChannelSummary {
+    let rows: Vec<&IntervalComparison> = intervals
+        .iter()
+        .filter(|i| i.channel == c && i.actual[0] > 0.0)
+        .collect();
+    let mean = |f: &dyn Fn(&IntervalComparison) -> f64| {
+        let v: Vec<f64> = rows
+            .iter()
+            .map(|r| f(r))
+            .filter(|x| x.is_finite())
+            .collect();
+        if v.is_empty() {
+            f64::NAN
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
+    };
+    let share = |k: usize| mean(&|r| f64::from(u8::from(r.simulated[k].covers(r.actual[k]))));
+    ChannelSummary {
+        intervals: rows.len(),
+        mae_service_level: mean(&|r| (r.simulated[1].mean - r.actual[1]).abs()),
+        bias_service_level: mean(&|r| r.simulated[1].mean - r.actual[1]),
+        mae_abandonment_rate: mean(&|r| (r.simulated[3].mean - r.actual[3]).abs()),
+        bias_offered: mean(&|r| r.simulated[0].mean - r.actual[0]),
+        coverage: share(1),
+        coverage_offered: share(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_band_is_the_central_95_percent_of_the_replications() {
+        let v: Vec<f64> = (0..=40).map(f64::from).collect();
+        let b = Band::of(&v);
+        assert_eq!(b.mean, 20.0);
+        assert_eq!((b.low, b.high), (1.0, 39.0));
+        assert!(b.covers(1.0) && !b.covers(0.5));
+        assert!(Band::of(&[f64::NAN]).mean.is_nan());
+    }
+
+    #[test]
+    fn an_actual_cell_gives_the_published_bases() {
+        let c = ActualCell {
+            offered: 10,
+            within: 6,
+            answered: 8,
+            abandoned: 2,
+            wait_sum_s: 80.0,
+        };
+        assert_eq!(c.value("service_level"), 0.6);
+        assert_eq!(c.value("mean_wait_s"), 10.0);
+        assert_eq!(c.value("abandonment_rate"), 0.2);
+        assert!(ActualCell::default().value("service_level").is_nan());
+    }
+}

@@ -1,0 +1,137 @@
+//! `triage-sim backtest`: a scenario against call records, hour by hour.
+
+use std::process::{Command, Output};
+
+fn triage_sim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_triage-sim"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_scenario_backtested_against_its_own_log_covers_it_and_a_wrong_one_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls.csv");
+    let scenario = format!(
+        "{}/scenarios/mm14-patience.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let logged = triage_sim(&[
+        "run",
+        &scenario,
+        "--set",
+        "horizon_hours=510",
+        "--replications",
+        "2",
+        "--calls",
+        calls.to_str().unwrap(),
+        "--out",
+        dir.path().join("run.txt").to_str().unwrap(),
+    ]);
+    assert!(
+        logged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&logged.stderr)
+    );
+    // Another seed than the log's: the log is then one more independent replication.
+    let backtest = |set: &[&str]| {
+        let mut args = vec![
+            "backtest",
+            &scenario,
+            calls.to_str().unwrap(),
+            "--seed",
+            "7",
+            "--replications",
+            "40",
+            "--format",
+            "json",
+        ];
+        args.extend(set);
+        json(&triage_sim(&args))
+    };
+    let v = backtest(&[]);
+    let s = &v["summary"]["calls"];
+    assert_eq!(s["intervals"], 168, "{s}");
+    // The band is the middle 95% of 40 replications: an independent replication falls in it
+    // about 90–95% of the time; 168 hours make 0.8 a floor no honest run misses.
+    let coverage = s["coverage"].as_f64().unwrap();
+    assert!(coverage >= 0.8, "{s}");
+    assert!(s["coverage_offered"].as_f64().unwrap() >= 0.8, "{s}");
+    // 200 calls/h over 500 hours: ~600 per hour of the week, each actual count off its mean
+    // by ~25 at random; their mean over 168 hours by ~2. A bias under 10 (under 2%).
+    assert!(s["bias_offered"].as_f64().unwrap().abs() < 10.0, "{s}");
+    assert!(
+        s["bias_service_level"].as_f64().unwrap().abs() < 0.01,
+        "{s}"
+    );
+    let first = &v["intervals"][0];
+    assert_eq!(first["start"], "Mon 00");
+    assert_eq!(first["channel"], "calls");
+    assert!(
+        first["actual"]["offered"].as_f64().unwrap() > 400.0,
+        "{first}"
+    );
+    let sl = &first["simulated"]["service_level"];
+    assert!(
+        sl["low"].as_f64() <= sl["mean"].as_f64() && sl["mean"].as_f64() <= sl["high"].as_f64()
+    );
+    assert_eq!(v["hour_of_day"].as_array().unwrap().len(), 24);
+
+    // Two handlers short: the service level falls out of the band in most hours (about three
+    // in four here, with ~600 calls an hour of the week).
+    let wrong = backtest(&["--set", "handlers.count=12"]);
+    let w = &wrong["summary"]["calls"];
+    assert!(w["coverage"].as_f64().unwrap() < 0.5, "{w}");
+    assert!(w["bias_service_level"].as_f64().unwrap() < -0.1, "{w}");
+}
+
+#[test]
+fn backtest_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "channel,arrived,outcome,wait_s,handle_s\n").unwrap();
+    let scenario = format!(
+        "{}/scenarios/mm14-patience.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = triage_sim(&["backtest", &scenario, empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no answered or abandoned calls to compare"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let other = dir.path().join("other.csv");
+    std::fs::write(
+        &other,
+        "channel,arrived,outcome,wait_s,handle_s\nphones,2024-03-01 08:00:00,answered,3,100\n",
+    )
+    .unwrap();
+    let out = triage_sim(&[
+        "backtest",
+        &scenario,
+        other.to_str().unwrap(),
+        "--replications",
+        "2",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("channels the scenario does not have (skipped): phones 1;"),
+        "{text}"
+    );
+}
