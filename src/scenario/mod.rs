@@ -109,7 +109,8 @@ pub struct Channel {
 }
 
 /// A call-back offer ("queue buster", virtual hold): a caller who joins the call handlers'
-/// queue behind more than `offer_when_waiting_over` others is offered a call-back; one who
+/// queue behind more than `offer_when_waiting_over` others (or whose expected wait passes a
+/// threshold, [`OfferWhen`]) is offered a call-back; one who
 /// accepts leaves the line but keeps its place, and no longer hangs up. When its turn comes a
 /// handler calls it back: the attempt reaches the caller with probability `success` and the
 /// call is then handled as usual; a failed attempt costs the handler `attempt_time`, and the
@@ -117,8 +118,8 @@ pub struct Channel {
 /// attempts in all.
 #[derive(Clone, Debug)]
 pub struct CallbackOffer {
-    /// Callers already waiting for a handler, beyond which a joining caller is offered one.
-    pub offer_when_waiting_over: u32,
+    /// When a joining caller is offered one.
+    pub offer_when: OfferWhen,
     /// Share of callers offered a call-back who accept it.
     pub accept: f64,
     /// Probability that one call-back attempt reaches the caller.
@@ -129,6 +130,18 @@ pub struct CallbackOffer {
     pub retry_after: Dist,
     /// Most attempts in all (the first included).
     pub max_attempts: u8,
+}
+
+/// When a caller joining the handlers' queue is offered a call-back.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum OfferWhen {
+    /// More than this many callers already wait for a handler (`offer_when_waiting_over`).
+    QueueOver(u32),
+    /// Its expected wait passes this (`offer_when_expected_wait_over_s`): the callers ahead of
+    /// it and itself, times the channel's mean handle time, over the handlers on duty whose
+    /// group serves the channel (the estimate a queue announcement gives; groups that only
+    /// flex onto the channel are not counted). With nobody on duty it is offered one.
+    ExpectedWaitOver(SimTime),
 }
 
 /// The shape of demand over the calendar. The rate in hour `h` of the run is

@@ -51,6 +51,7 @@ pub struct RawChannel {
 #[serde(deny_unknown_fields)]
 pub struct RawCallback {
     pub offer_when_waiting_over: Option<Spanned<i64>>,
+    pub offer_when_expected_wait_over_s: Option<Spanned<f64>>,
     pub accept: Option<Spanned<f64>>,
     pub success: Option<Spanned<f64>>,
     pub attempt_time: Option<Spanned<RawDist>>,

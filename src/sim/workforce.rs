@@ -138,6 +138,8 @@ pub struct Workforce {
     pub shrinkage: [f64; 12],
     /// Per group: share of those who turn up put on non-call work for the shift.
     pub non_call_work: Vec<f64>,
+    /// Per group: handlers on duty now (for call-back offers by expected wait).
+    pub on_duty_in_group: Vec<u32>,
 }
 
 /// When a hiring cohort joins and when it has finished training. A cohort with a negative
@@ -231,6 +233,7 @@ impl Workforce {
             shrink_rng,
             shrinkage: s.handlers.shrinkage_by_month,
             non_call_work: groups.iter().map(|g| g.non_call_work).collect(),
+            on_duty_in_group: vec![0; groups.len()],
         }
     }
 

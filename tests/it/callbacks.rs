@@ -225,3 +225,28 @@ escalate_fraction = 0.1
     assert!(kpi(&r, "101", "callbacks_failed").mean > 0.0);
     assert!(kpi(&r, "101", "callbacks_completed").mean > 100.0);
 }
+
+#[test]
+fn an_offer_by_expected_wait_is_the_position_rule_it_implies() {
+    // 10 handlers, mean handle 300 s: a caller with k ahead expects (k + 1) × 30 s. Over 90 s
+    // means more than 2 ahead, exactly offer_when_waiting_over = 2; over 89 s, more than 1.
+    // Same decisions, same random draws: every KPI must be identical.
+    let kpis = |rule: &str| {
+        let s = channel(
+            10,
+            115.0,
+            &format!("callback = {{ {rule}, accept = 0.5, success = 0.9 }}"),
+        );
+        let r = replicate(&s);
+        assert_conserved(&s, &r);
+        r.channels[0].1.clone()
+    };
+    let by_wait = kpis("offer_when_expected_wait_over_s = 90");
+    assert_eq!(by_wait, kpis("offer_when_waiting_over = 2"));
+    assert!(get(&by_wait, "callbacks_offered").unwrap().mean > 100.0);
+    assert_eq!(
+        kpis("offer_when_expected_wait_over_s = 89"),
+        kpis("offer_when_waiting_over = 1")
+    );
+    assert_ne!(by_wait, kpis("offer_when_waiting_over = 1"));
+}

@@ -476,3 +476,21 @@ fn a_target_clock_is_force_or_national_and_national_needs_a_transfer_leg() {
         "{e}"
     );
 }
+
+#[test]
+fn a_call_back_offer_has_one_rule() {
+    let e = errors(&format!(
+        "horizon_hours = 10\n{GOOD_CHANNEL}callback = {{ offer_when_waiting_over = 3, offer_when_expected_wait_over_s = 60, accept = 0.5 }}\n[handlers]\ncount = 20\n"
+    ));
+    assert!(
+        e.contains("channels.calls.callback.offer_when_expected_wait_over_s: give offer_when_waiting_over (callers ahead) or offer_when_expected_wait_over_s, not both"),
+        "{e}"
+    );
+    let e = errors(&format!(
+        "horizon_hours = 10\n{GOOD_CHANNEL}callback = {{ offer_when_expected_wait_over_s = -5, accept = 0.5 }}\n[handlers]\ncount = 20\n"
+    ));
+    assert!(
+        e.contains("offer_when_expected_wait_over_s: got -5; expected a number of seconds from 0"),
+        "{e}"
+    );
+}

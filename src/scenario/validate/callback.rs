@@ -42,15 +42,7 @@ impl Validator {
             );
             return None;
         }
-        let offer_when_waiting_over = self
-            .required_integer(
-                &r.offer_when_waiting_over,
-                (path, "offer_when_waiting_over"),
-                &span,
-                "the number of callers waiting beyond which a joining caller is offered a call-back",
-                (0, i64::from(u32::MAX)),
-            )
-            .map(|k| k as u32);
+        let offer_when = self.offer_when(r, path, &span);
         let accept = self.required_probability(
             &r.accept,
             path,
@@ -76,13 +68,50 @@ impl Validator {
                 .map(|m| m as u8),
         };
         Some(CallbackOffer {
-            offer_when_waiting_over: offer_when_waiting_over?,
+            offer_when: offer_when?,
             accept: accept?,
             success: success?,
             attempt_time: attempt_time?,
             retry_after: retry_after?,
             max_attempts: max_attempts?,
         })
+    }
+
+    /// `offer_when_waiting_over` (callers ahead) or `offer_when_expected_wait_over_s`: one of
+    /// the two.
+    fn offer_when(
+        &mut self,
+        r: &RawCallback,
+        path: &str,
+        span: &Range<usize>,
+    ) -> Option<OfferWhen> {
+        match (&r.offer_when_waiting_over, &r.offer_when_expected_wait_over_s) {
+            (Some(_), Some(w)) => {
+                self.error(
+                    join(path, "offer_when_expected_wait_over_s"),
+                    Some(w.span()),
+                    "give offer_when_waiting_over (callers ahead) or offer_when_expected_wait_over_s, not both",
+                );
+                None
+            }
+            (None, Some(w)) => self
+                .number(
+                    w,
+                    join(path, "offer_when_expected_wait_over_s"),
+                    |x| (0.0..=1e9).contains(&x),
+                    "a number of seconds from 0",
+                )
+                .map(|s| OfferWhen::ExpectedWaitOver(SimTime::from_secs(s))),
+            _ => self
+                .required_integer(
+                    &r.offer_when_waiting_over,
+                    (path, "offer_when_waiting_over"),
+                    span,
+                    "the number of callers waiting beyond which a joining caller is offered a call-back (or offer_when_expected_wait_over_s)",
+                    (0, i64::from(u32::MAX)),
+                )
+                .map(|k| OfferWhen::QueueOver(k as u32)),
+        }
     }
 
     /// An optional distribution, a fixed `default_s` seconds when left out.

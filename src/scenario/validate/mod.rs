@@ -28,8 +28,8 @@ use super::raw::{
 };
 use super::{
     Bursts, CallbackOffer, Channel, ChannelKind, Demand, Diagnostic, Drops, Group, Handlers, Hire,
-    Overflow, Redial, Reserve, Scenario, ScenarioError, Shift, Target, TargetClock, Triage,
-    TriagePolicy, TriagePull, TriageShift, offered_load,
+    OfferWhen, Overflow, Redial, Reserve, Scenario, ScenarioError, Shift, Target, TargetClock,
+    Triage, TriagePolicy, TriagePull, TriageShift, offered_load,
 };
 use crate::calendar::{Calendar, HOURS_PER_WEEK, days_in_first_year};
 use crate::dist::Dist;

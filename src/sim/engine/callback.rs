@@ -4,6 +4,7 @@
 //! [`Engine::offer_callback`].
 
 use super::*;
+use crate::scenario::OfferWhen;
 
 impl Engine<'_> {
     /// Caller `id` has just joined `channel`'s handler queue: offers it a call-back if more
@@ -25,7 +26,18 @@ impl Engine<'_> {
             CallBack::NotOffered => {}
         }
         let ahead = self.waiting_on(channel) - 1;
-        if ahead <= offer.offer_when_waiting_over {
+        let offered = match offer.offer_when {
+            OfferWhen::QueueOver(k) => ahead > k,
+            OfferWhen::ExpectedWaitOver(limit) => {
+                let serving: u32 = self.groups_for_channel[channel]
+                    .iter()
+                    .map(|&g| self.wf.on_duty_in_group[g])
+                    .sum();
+                let work_s = f64::from(ahead + 1) * self.s.channels[channel].handle_time.mean_s();
+                serving == 0 || work_s / f64::from(serving) > limit.as_secs()
+            }
+        };
+        if !offered {
             return patience;
         }
         let accepts = self.streams[channel].callback.random::<f64>() < offer.accept;

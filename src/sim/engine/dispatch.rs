@@ -434,6 +434,7 @@ impl Engine<'_> {
             handler.state = HandlerState::Off;
             self.tally.overtime.add(self.now.since(handler.shift_end));
             self.on_duty -= 1;
+            self.wf.on_duty_in_group[usize::from(handler.group)] -= 1;
             self.tally.set_on_duty(self.now, self.on_duty);
             return;
         }

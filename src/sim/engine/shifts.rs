@@ -31,6 +31,7 @@ impl Engine<'_> {
             handler.shift_end = end;
             if handler.state == HandlerState::Off {
                 self.on_duty += 1;
+                self.wf.on_duty_in_group[g] += 1;
                 arrived.push(h);
             } else {
                 handler.leaving = false; // still finishing the last shift: stays on
@@ -74,6 +75,7 @@ impl Engine<'_> {
         match handler.state {
             HandlerState::Idle => {
                 handler.state = HandlerState::Off;
+                self.wf.on_duty_in_group[usize::from(handler.group)] -= 1;
                 self.wf.remove_idle(h);
                 self.on_duty -= 1;
             }
@@ -86,6 +88,7 @@ impl Engine<'_> {
         let handler = &mut self.wf.handlers[h as usize];
         if joins {
             if handler.state == HandlerState::Off && self.now < handler.leaves_at {
+                self.wf.on_duty_in_group[usize::from(handler.group)] += 1;
                 self.on_duty += 1;
                 self.tally.set_on_duty(self.now, self.on_duty);
                 self.handler_available(h);
