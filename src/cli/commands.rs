@@ -273,11 +273,38 @@ pub(super) fn report_html(
             staffing::search_with(&scenario, &opts, |c| runner().replicate(c)).ok()
         })
         .flatten();
-    let html = report::html_report(&scenario, &results, staffing.as_ref(), &text);
+    let mut reproduce = format!(
+        "triage-sim report {} -o {} --replications {}",
+        shell_word(&file.display().to_string()),
+        shell_word(&out.display().to_string()),
+        scenario.replications
+    );
+    for o in overrides {
+        reproduce.push_str(&format!(
+            " --set {}",
+            shell_word(&format!("{}={}", o.key, o.value))
+        ));
+    }
+    if !with_staffing {
+        reproduce.push_str(" --no-staffing");
+    }
+    let html = report::html_report(&scenario, &results, staffing.as_ref(), &text, &reproduce);
     not_interrupted()?;
     atomic_file::write_atomic(out, html.as_bytes())
         .with_context(|| format!("cannot write {}", out.display()))?;
     Ok(())
+}
+
+/// A word as a POSIX shell reads it back: as is when plain, else in single quotes.
+fn shell_word(w: &str) -> String {
+    let plain = !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain {
+        w.to_owned()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
 }
 
 /// Most iterations of the iterative staffing algorithm.

@@ -64,7 +64,7 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
 }
 
 /// A target's time as a planner writes it: "10 s", "3 min", "24 h".
-fn duration_text(secs: f64) -> String {
+pub(crate) fn duration_text(secs: f64) -> String {
     if secs >= 3600.0 && secs % 3600.0 == 0.0 {
         format!("{} h", secs / 3600.0)
     } else if secs >= 60.0 && secs % 60.0 == 0.0 {

@@ -27,13 +27,14 @@ th:first-child,td:first-child{text-align:left}th{background:#eef4f9}.miss{color:
 svg{max-width:100%;height:auto;display:block;margin:.5em 0}pre{background:#f6f6f6;padding:.8em;font-size:.8em;overflow-x:auto}\
 .note{color:#555;font-size:.9em}@media print{body{margin:0;max-width:none}h2{break-after:avoid}svg{break-inside:avoid}}";
 
-/// The HTML report for `s` with its `results`, the `staffing` answer (if computed) and the
-/// scenario's own text (shown under assumptions).
+/// The HTML report for `s` with its `results`, the `staffing` answer (if computed), the
+/// scenario's own text (shown under assumptions) and the command that reproduces it.
 pub fn html_report(
     s: &Scenario,
     results: &Results,
     staffing: Option<&StaffAnswer>,
     scenario_text: &str,
+    reproduce: &str,
 ) -> String {
     let mut h = String::new();
     let _ = write!(
@@ -52,6 +53,7 @@ pub fn html_report(
         s.warmup.as_hours(),
         s.seed
     );
+    answer_section(&mut h, s, results, staffing);
     scenario_section(&mut h, s, results);
     results_section(&mut h, results);
     let first = charts_section(&mut h, s, results, staffing);
@@ -72,12 +74,77 @@ pub fn html_report(
     );
     let _ = writeln!(
         h,
-        "<p class=\"note\">Reproduce: triage-sim {} with seed {} and {} replications gives these figures exactly.</p></body></html>",
+        "<p class=\"note\">Reproduce: <code>{}</code> (triage-sim {}, seed {}) gives these figures exactly; the file shown above is before any <code>--set</code>.</p></body></html>",
+        esc(reproduce),
         env!("CARGO_PKG_VERSION"),
-        s.seed,
-        s.replications
+        s.seed
     );
     h
+}
+
+/// A channel's target in words: "90% within 10 s (national clock)".
+fn target_text(c: &crate::scenario::Channel) -> String {
+    let clock = match c.target.clock {
+        crate::scenario::TargetClock::Force => "",
+        crate::scenario::TargetClock::National => " (national clock)",
+    };
+    format!(
+        "{:.0}% within {}{clock}",
+        100.0 * c.target.fraction,
+        super::describe::duration_text(c.target.answer_within.as_secs())
+    )
+}
+
+/// The answer first: each target, met or not, with the figure and its interval; and the
+/// staffing answer when it was searched.
+fn answer_section(h: &mut String, s: &Scenario, results: &Results, staffing: Option<&StaffAnswer>) {
+    h.push_str("<h2>The answer</h2><table><tr><th>channel</th><th>target</th><th>achieved (95% CI)</th><th>met?</th></tr>");
+    for (i, (c, (_, k))) in s.channels.iter().zip(&results.channels).enumerate() {
+        let Some(e) = get(k, results.target_kpis[i]) else {
+            continue;
+        };
+        let (verdict, class) = if !e.mean.is_finite() {
+            ("no calls", "")
+        } else if e.ci_low >= c.target.fraction {
+            ("met", "")
+        } else if e.mean >= c.target.fraction {
+            ("met on average; the interval reaches below", "")
+        } else if e.ci_high >= c.target.fraction {
+            (
+                "missed on average; the interval reaches the target",
+                " class=\"miss\"",
+            )
+        } else {
+            ("missed", " class=\"miss\"")
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td{class}>{verdict}</td></tr>",
+            esc(&c.name),
+            target_text(c),
+            cell("service_level", e)
+        );
+    }
+    h.push_str("</table>");
+    if let Some(a) = staffing {
+        let _ = write!(
+            h,
+            "<p><b>Staffing:</b> {} call handlers meet the {} target on average — {} the scenario's {} (details below).</p>",
+            a.handlers_needed,
+            a.curve.first().map_or(String::new(), |c| c
+                .channels
+                .iter()
+                .map(|k| esc(&k.channel))
+                .collect::<Vec<_>>()
+                .join(", ")),
+            match a.handlers_added {
+                0 => "the same as".to_owned(),
+                n if n > 0 => format!("{n} more than"),
+                n => format!("{} fewer than", -n),
+            },
+            a.handlers_current
+        );
+    }
 }
 
 /// The scenario's channels and workforce.
@@ -86,14 +153,13 @@ fn scenario_section(h: &mut String, s: &Scenario, results: &Results) {
     for c in &s.channels {
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{:?}</td><td>{}</td><td>{:.2}</td><td>{}</td><td>{:.0}% within {} s</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&c.name),
-            c.kind,
+            c.kind.words(),
             c.priority,
-            c.rate_per_hour,
+            super::rate_text(c.rate_per_hour),
             esc(&c.handle_time.describe()),
-            100.0 * c.target.fraction,
-            c.target.answer_within.as_secs()
+            target_text(c)
         );
     }
     h.push_str("</table>");

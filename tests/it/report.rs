@@ -32,6 +32,26 @@ fn the_report_is_self_contained_and_loads_in_a_browser() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = std::fs::read_to_string(&html).unwrap();
+    // The answer comes first: the target, the figure and the verdict, then the staffing.
+    let answer = text.find("<h2>The answer</h2>").expect("an answer section");
+    assert!(answer < text.find("<h2>Scenario</h2>").unwrap());
+    assert!(
+        text.contains("<td>calls</td><td>80% within 20 s</td><td>"),
+        "the target in words"
+    );
+    assert!(
+        text.contains("<td>met</td>"),
+        "the verdict (91.7% against 80%)"
+    );
+    assert!(
+        text.contains("<b>Staffing:</b> "),
+        "the staffing answer up front"
+    );
+    // "Reproduce" gives the whole command, --set included.
+    assert!(
+        text.contains("--replications 3 --set horizon_hours=200</code>"),
+        "the command with its --set"
+    );
     for part in [
         "<h1>M/M/14 with patience",
         "Results by channel",
