@@ -10,6 +10,7 @@ mod calibrate;
 mod commands;
 mod fit;
 pub mod interrupt;
+mod report;
 mod sink;
 
 use std::path::{Path, PathBuf};
@@ -471,7 +472,7 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
             no_staffing,
             set,
             limits,
-        })) => report_html(&file, &set.set, &out, replications, !no_staffing, limits),
+        })) => report::report_html(&file, &set.set, &out, replications, !no_staffing, limits),
         Some(Command::Staff(args)) => staff_command(args),
         Some(Command::Compare(args)) => compare(&args),
         Some(Command::Sweep(SweepArgs {
