@@ -46,6 +46,8 @@ pub enum StreamKind {
     Callback = 15,
     /// Triage shrinkage: which rostered officers are absent from a shift.
     TriageShrinkage = 16,
+    /// IVR: time in the menu and whether the caller hangs up or serves itself there.
+    Ivr = 17,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits, good enough to decorrelate seeds.

@@ -3,6 +3,7 @@
 //! `scenario.toml ──toml+serde──► RawScenario (spans kept) ──validate──► Scenario`.
 //! A [`Scenario`] is proven sound by construction: downstream code never re-checks it.
 
+mod call_stages;
 mod changes;
 mod error;
 mod handlers;
@@ -13,6 +14,7 @@ mod validate;
 
 pub use handlers::{POOL_GROUP_NAME, mean_staffed};
 
+pub use call_stages::{CallbackOffer, Ivr, OfferWhen};
 pub use changes::Change;
 pub use error::{Diagnostic, ScenarioError, line_col};
 pub use offered_load::{Load, offered_load, patient_demand};
@@ -106,42 +108,8 @@ pub struct Channel {
     pub bursts: Option<Bursts>,
     /// Call-backs offered to callers who join a long queue ("queue buster", virtual hold).
     pub callback: Option<CallbackOffer>,
-}
-
-/// A call-back offer ("queue buster", virtual hold): a caller who joins the call handlers'
-/// queue behind more than `offer_when_waiting_over` others (or whose expected wait passes a
-/// threshold, [`OfferWhen`]) is offered a call-back; one who
-/// accepts leaves the line but keeps its place, and no longer hangs up. When its turn comes a
-/// handler calls it back: the attempt reaches the caller with probability `success` and the
-/// call is then handled as usual; a failed attempt costs the handler `attempt_time`, and the
-/// caller is tried again `retry_after` later, at the back of the queue, up to `max_attempts`
-/// attempts in all.
-#[derive(Clone, Debug)]
-pub struct CallbackOffer {
-    /// When a joining caller is offered one.
-    pub offer_when: OfferWhen,
-    /// Share of callers offered a call-back who accept it.
-    pub accept: f64,
-    /// Probability that one call-back attempt reaches the caller.
-    pub success: f64,
-    /// Handler time spent on an attempt that does not reach the caller.
-    pub attempt_time: Dist,
-    /// Time from a failed attempt's end to the caller's next turn in the queue.
-    pub retry_after: Dist,
-    /// Most attempts in all (the first included).
-    pub max_attempts: u8,
-}
-
-/// When a caller joining the handlers' queue is offered a call-back.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum OfferWhen {
-    /// More than this many callers already wait for a handler (`offer_when_waiting_over`).
-    QueueOver(u32),
-    /// Its expected wait passes this (`offer_when_expected_wait_over_s`): the callers ahead of
-    /// it and itself, times the channel's mean handle time, over the handlers on duty whose
-    /// group serves the channel (the estimate a queue announcement gives; groups that only
-    /// flex onto the channel are not counted). With nobody on duty it is offered one.
-    ExpectedWaitOver(SimTime),
+    /// An IVR stage before the queue, if the channel has one.
+    pub ivr: Option<Ivr>,
 }
 
 /// The shape of demand over the calendar. The rate in hour `h` of the run is

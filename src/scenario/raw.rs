@@ -43,6 +43,16 @@ pub struct RawChannel {
     pub transfer: Option<Spanned<RawDist>>,
     pub bursts: Option<Spanned<RawBursts>>,
     pub callback: Option<Spanned<RawCallback>>,
+    pub ivr: Option<Spanned<RawIvr>>,
+}
+
+/// `ivr = { time, abandon, self_service }`: a menu before the queue.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIvr {
+    pub time: Option<Spanned<RawDist>>,
+    pub abandon: Option<Spanned<f64>>,
+    pub self_service: Option<Spanned<f64>>,
 }
 
 /// `callback = { offer_when_waiting_over, accept, success, attempt_time, retry_after,

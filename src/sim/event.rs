@@ -90,6 +90,15 @@ pub enum Event {
     Abandon(CallerId),
     /// A caller whose call-back attempt failed rejoins the handlers' queue for another.
     CallbackRetry(CallerId),
+    /// A caller leaves the IVR menu for the queue.
+    IvrDone {
+        /// The caller's channel.
+        channel: u16,
+        /// How many attempts came before this one.
+        attempt: u8,
+        /// The caller's number.
+        caller: u32,
+    },
     /// An incident burst starts on a channel.
     BurstStart {
         /// The channel's index.
@@ -152,6 +161,7 @@ impl Event {
             Event::BurstStart { .. }
             | Event::BurstCall { .. }
             | Event::Redial { .. }
+            | Event::IvrDone { .. }
             | Event::CallbackRetry(_)
             | Event::Arrival { .. } => Rung::Arrival,
         }

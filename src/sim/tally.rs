@@ -98,6 +98,12 @@ pub struct ChannelTally {
     pub resolved_at_triage: u64,
     /// Callers triage redirected (online, another department): they leave the queues.
     pub redirected_at_triage: u64,
+    /// Callers who entered the IVR menu, who hung up there, and who served themselves there.
+    pub ivr_calls: u64,
+    /// Hung up in the IVR.
+    pub ivr_abandoned: u64,
+    /// Served by the IVR (self-service leakage).
+    pub ivr_self_served: u64,
     /// Callers triage forwarded to the handler queue at the channel's priority.
     pub forwarded: u64,
     /// Callers triage escalated to the best priority.

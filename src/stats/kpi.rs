@@ -204,6 +204,24 @@ pub const KPIS: &[Kpi] = &[
         "callers whose need triage resolved",
     ),
     kpi(
+        "ivr_calls",
+        Count,
+        Neither,
+        "callers who entered the IVR menu (offered counts those who went on to the queue)",
+    ),
+    kpi(
+        "ivr_abandoned",
+        Count,
+        Lower,
+        "callers who hung up in the IVR menu",
+    ),
+    kpi(
+        "ivr_self_served",
+        Count,
+        Neither,
+        "callers the IVR served (sent online, given information): self-service leakage",
+    ),
+    kpi(
         "redirected_at_triage",
         Count,
         Neither,

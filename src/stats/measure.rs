@@ -167,6 +167,7 @@ struct Reported {
     callback: bool,
     triaged: bool,
     redirect: bool,
+    ivr: bool,
 }
 
 fn reported(s: &Scenario, i: usize) -> Reported {
@@ -175,6 +176,7 @@ fn reported(s: &Scenario, i: usize) -> Reported {
         transfer: s.in_any_part(|p| p.channels[i].transfer.is_some()),
         callback: s.in_any_part(|p| p.channels[i].callback.is_some()),
         triaged: s.in_any_part(|p| p.is_triaged(i)),
+        ivr: s.in_any_part(|p| p.channels[i].ivr.is_some()),
         redirect: s.in_any_part(|p| {
             p.is_triaged(i) && p.triage.as_ref().is_some_and(|t| t.redirect_fraction > 0.0)
         }),
@@ -243,6 +245,13 @@ fn channel_kpis(r: Reported, t: &ChannelTally, observed_s: f64) -> Kpis<f64> {
     }
     if r.redirect {
         k.push(("redirected_at_triage", t.redirected_at_triage as f64));
+    }
+    if r.ivr {
+        k.extend([
+            ("ivr_calls", t.ivr_calls as f64),
+            ("ivr_abandoned", t.ivr_abandoned as f64),
+            ("ivr_self_served", t.ivr_self_served as f64),
+        ]);
     }
     if r.callback {
         k.extend([

@@ -66,3 +66,5 @@ capture chart-sweep-1d.log sweep scenarios/mm14-patience.toml --vary handlers.co
 capture chart-sweep-2d.log sweep scenarios/mm14-patience.toml --vary handlers.count=13..15 \
   --vary channels.calls.arrivals.rate_per_hour=180..220:20 --chart "$charts/sweep-2d.svg"
 capture report.log report "$s2024" --replications 2 -o "$charts/report.html"
+# The report names its own -o path in "Reproduce"; the two builds write to different folders.
+sed -i -E "s# -o [^ <]*/charts/report.html# -o OUT/charts/report.html#" "$charts/report.html"

@@ -16,6 +16,7 @@ mod flex_rules;
 mod fuzz_corpus;
 mod interrupts;
 mod invariants;
+mod ivr;
 mod layers;
 mod limits;
 mod planning;

@@ -171,7 +171,7 @@ impl Validator {
         self.national_clock_has_a_transfer_leg(r, &path, target.as_ref());
         let concurrency = self.concurrency(r, &path, kind);
         let (redial, drops, transfer, bursts) = self.channel_extras(r, &path, name, priority);
-        let callback_offer = self.optional_callback_offer(r, &path, kind);
+        let (callback_offer, ivr) = self.call_stages(r, &path, kind);
         let (rate_per_hour, demand) = arrivals?;
         let (drops, callback) = drops?.map_or((None, None), |(d, c)| (Some(d), Some(c)));
         let channel = Channel {
@@ -189,6 +189,7 @@ impl Validator {
             transfer: transfer?,
             bursts: bursts?,
             callback: callback_offer?,
+            ivr: ivr?,
         };
         Some((channel, callback))
     }
@@ -364,6 +365,7 @@ impl Validator {
             transfer: None,
             bursts: None,
             callback: None,
+            ivr: None,
         };
         Some((
             Drops {

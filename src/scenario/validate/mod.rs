@@ -7,6 +7,7 @@
 mod arrivals;
 mod callback;
 mod channel;
+mod ivr;
 mod stability;
 mod triage;
 mod triage_rota;

@@ -118,7 +118,16 @@ impl Engine<'_> {
         }
     }
 
+    /// A caller calls: through the IVR first when the channel has one, else to the queue.
     pub(super) fn arrive(&mut self, channel: usize, attempt: u8, caller: u32) {
+        if self.s.channels[channel].ivr.is_some() {
+            return self.enter_ivr(channel, attempt, caller);
+        }
+        self.reach_queue(channel, attempt, caller);
+    }
+
+    /// A caller is offered to the queue (or to triage): every attribute drawn at once.
+    pub(super) fn reach_queue(&mut self, channel: usize, attempt: u8, caller: u32) {
         let d = self.draw(channel);
         let counted = self.now >= self.s.warmup;
         if counted {

@@ -13,10 +13,14 @@ mod arrive;
 mod callback;
 mod changes;
 mod dispatch;
+mod ivr;
 mod queue_id;
 mod routing;
 mod shifts;
+mod streams;
 mod triage;
+
+use streams::ChannelStreams;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -94,19 +98,6 @@ struct Caller {
     callback: CallBack,
 }
 
-/// The random streams of one channel's callers.
-struct ChannelStreams {
-    handle: SimRng,
-    patience: SimRng,
-    patience_after_triage: SimRng,
-    triage_time: SimRng,
-    triage_outcome: SimRng,
-    redial: SimRng,
-    drops: SimRng,
-    transfer: SimRng,
-    callback: SimRng,
-}
-
 /// Which facts [`Engine::record_answer`] records.
 #[derive(Clone, Copy, Debug, Default)]
 struct Answer {
@@ -181,24 +172,6 @@ struct Engine<'s> {
 
 /// The engine looks for a stop request once every this many events (plus one).
 const STOP_POLL_MASK: u64 = (1 << 16) - 1;
-
-impl ChannelStreams {
-    /// The streams of `channel`'s callers in replication `replication`.
-    fn new(seed: u64, replication: u32, channel: &str) -> ChannelStreams {
-        let st = |k| stream(seed, replication, channel, k);
-        ChannelStreams {
-            handle: st(StreamKind::HandleTime),
-            patience: st(StreamKind::Patience),
-            patience_after_triage: st(StreamKind::PatienceAfterTriage),
-            triage_time: st(StreamKind::TriageTime),
-            triage_outcome: st(StreamKind::TriageOutcome),
-            redial: st(StreamKind::Redial),
-            drops: st(StreamKind::Drops),
-            transfer: st(StreamKind::Transfer),
-            callback: st(StreamKind::Callback),
-        }
-    }
-}
 
 /// Simulates replication `replication` of `scenario` and returns what it observed.
 pub fn run(scenario: &Scenario, replication: u32) -> Tally {
@@ -430,6 +403,11 @@ impl<'s> Engine<'s> {
                     attempt,
                     caller,
                 } => self.arrive(usize::from(channel), attempt, caller),
+                Event::IvrDone {
+                    channel,
+                    attempt,
+                    caller,
+                } => self.reach_queue(usize::from(channel), attempt, caller),
                 Event::Arrival { channel } => {
                     self.schedule_next_arrival(usize::from(channel));
                     let caller = self.next_caller();
