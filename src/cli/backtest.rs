@@ -51,21 +51,9 @@ pub(super) struct BacktestArgs {
 }
 
 fn read_options(args: &BacktestArgs) -> Result<ReadOptions, Failure> {
-    let map = args
-        .map
-        .iter()
-        .map(|m| match m.split_once('=') {
-            Some((ours, theirs)) if !ours.trim().is_empty() && !theirs.trim().is_empty() => {
-                Ok((ours.trim().to_owned(), theirs.trim().to_owned()))
-            }
-            _ => Err(Failure::Input(format!(
-                "--map {m}: expected OURS=THEIRS, e.g. --map arrived=call_start"
-            ))),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
     Ok(ReadOptions {
         strict: args.strict,
-        map,
+        map: super::fit::column_map(&args.map)?,
         from: args.from,
         to: args.to,
     })

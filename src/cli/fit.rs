@@ -41,6 +41,21 @@ pub(super) struct FitArgs {
     format: FormatArg,
 }
 
+/// The `--map OURS=THEIRS` flags of the commands that read call records.
+pub(super) fn column_map(flags: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    flags
+        .iter()
+        .map(|m| match m.split_once('=') {
+            Some((ours, theirs)) if !ours.trim().is_empty() && !theirs.trim().is_empty() => {
+                Ok((ours.trim().to_owned(), theirs.trim().to_owned()))
+            }
+            _ => Err(Failure::Input(format!(
+                "--map {m}: expected OURS=THEIRS, e.g. --map arrived=call_start"
+            ))),
+        })
+        .collect()
+}
+
 /// Runs `fit`.
 pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     if let Some(out) = &args.out {
@@ -63,18 +78,7 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
             "--format: fit prints its summary as a table or JSON; expected table or json".into(),
         ));
     }
-    let map = args
-        .map
-        .iter()
-        .map(|m| match m.split_once('=') {
-            Some((ours, theirs)) if !ours.trim().is_empty() && !theirs.trim().is_empty() => {
-                Ok((ours.trim().to_owned(), theirs.trim().to_owned()))
-            }
-            _ => Err(Failure::Input(format!(
-                "--map {m}: expected OURS=THEIRS, e.g. --map arrived=call_start"
-            ))),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let map = column_map(&args.map)?;
     let options = ReadOptions {
         strict: args.strict,
         map,

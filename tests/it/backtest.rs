@@ -1,13 +1,8 @@
 //! `triage-sim backtest`: a scenario against call records, hour by hour.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn triage_sim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_triage-sim"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
+use crate::support::triage_sim;
 
 fn json(out: &Output) -> serde_json::Value {
     assert!(

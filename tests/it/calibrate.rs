@@ -1,13 +1,8 @@
 //! `triage-sim calibrate`: a grid against figures finds the values that produced them.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn triage_sim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_triage-sim"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
+use crate::support::triage_sim;
 
 /// A figures file for the Erlang A reference case (mm14: 14 agents, patience 300 s), in a
 /// temporary folder beside a copy of the scenario.

@@ -122,3 +122,11 @@ pub fn stationary(out: &[Vec<(usize, f64)>]) -> Vec<f64> {
     }
     panic!("the chain did not converge");
 }
+
+/// Runs the built `triage-sim` binary with `args`.
+pub fn triage_sim(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_triage-sim"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
