@@ -1,7 +1,5 @@
 //! `triage-sim calibrate`: a grid against figures finds the values that produced them.
 
-use std::process::Output;
-
 use crate::support::triage_sim;
 
 /// A figures file for the Erlang A reference case (mm14: 14 agents, patience 300 s), in a
