@@ -235,6 +235,29 @@ const COMPARE_TABLE_KPIS: [&str; 7] = [
     "mean_staffed",
 ];
 
+/// A difference B − A with its sign: shares in percentage points ("+2.42 pp ± 0.40"), the rest
+/// in the KPI's unit.
+fn difference_cell(kpi: &str, e: Estimate) -> String {
+    if e.mean.is_nan() {
+        return "n/a".into();
+    }
+    let hw = e.half_width();
+    let (value, half) = match crate::stats::kpi::unit_of(kpi) {
+        crate::stats::kpi::Unit::Share => (
+            format!("{:+.2} pp", 100.0 * e.mean),
+            format!("{:.2}", 100.0 * hw),
+        ),
+        crate::stats::kpi::Unit::Seconds => (format!("{:+.1} s", e.mean), format!("{hw:.1}")),
+        crate::stats::kpi::Unit::Level => (format!("{:+.3}", e.mean), format!("{hw:.3}")),
+        _ => (format!("{:+.0}", e.mean), format!("{hw:.0}")),
+    };
+    if hw.is_nan() {
+        value
+    } else {
+        format!("{value} ± {half}")
+    }
+}
+
 /// Paired differences as a table.
 pub fn compare_table(a: &str, b: &str, reps: u32, diffs: &[KpiDifference]) -> String {
     let mut out = format!(
@@ -254,7 +277,7 @@ pub fn compare_table(a: &str, b: &str, reps: u32, diffs: &[KpiDifference]) -> St
         } else {
             d.channel.clone()
         };
-        let diff = cell(&d.kpi, d.difference);
+        let diff = difference_cell(&d.kpi, d.difference);
         let note = if d.significant {
             ""
         } else {

@@ -890,6 +890,8 @@ fn compare_a_file_with_a_changed_copy_of_itself() {
         line.contains("97.") && line.contains("not significant"),
         "{text}"
     );
+    // Differences of shares are in percentage points, signed.
+    assert!(line.contains("+0.00 pp ± 0.00"), "{text}");
     // Neither B nor --set-a/--set-b: nothing to compare.
     let none = triage_sim(&["compare", &path]);
     assert_eq!(none.status.code(), Some(2));
