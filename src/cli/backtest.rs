@@ -3,12 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
-
 use super::commands::{load_scenario, runner};
 use super::sink::emit;
 use super::{Failure, LimitArgs, OutputArgs, SetArgs, cores, not_interrupted};
-use crate::data::{ReadOptions, read_calls};
+use crate::data::read_calls;
 use crate::planning::backtest::{Actuals, compare, summarise};
 use crate::planning::budget::Work;
 use crate::report::{self, BacktestView};
@@ -24,18 +22,8 @@ pub(super) struct BacktestArgs {
     scenario: PathBuf,
     /// The per-call CSV (docs/data.md); its channels are matched to the scenario's by name.
     calls: PathBuf,
-    /// Only calls that arrived on or after this date (YYYY-MM-DD).
-    #[arg(long)]
-    from: Option<Date>,
-    /// Only calls that arrived on or before this date (YYYY-MM-DD).
-    #[arg(long)]
-    to: Option<Date>,
-    /// Make any messy row an error naming its line.
-    #[arg(long)]
-    strict: bool,
-    /// Read one of our columns from a column of another name (repeatable).
-    #[arg(long = "map", value_name = "OURS=THEIRS")]
-    map: Vec<String>,
+    #[command(flatten)]
+    read: super::fit::ReadArgs,
     /// Replications (overrides the file; more give a finer band).
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     replications: Option<u32>,
@@ -50,15 +38,6 @@ pub(super) struct BacktestArgs {
     limits: LimitArgs,
 }
 
-fn read_options(args: &BacktestArgs) -> Result<ReadOptions, Failure> {
-    Ok(ReadOptions {
-        strict: args.strict,
-        map: super::fit::column_map(&args.map)?,
-        from: args.from,
-        to: args.to,
-    })
-}
-
 pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     let (format, out, chart) = args
         .output
@@ -70,7 +49,7 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     }
     let base = load_scenario(&args.scenario, &args.set.set, args.replications)?;
     let mut actuals = Actuals::new(&base);
-    read_calls(&args.calls, &read_options(args)?, |row| actuals.add(row))
+    read_calls(&args.calls, &args.read.options()?, |row| actuals.add(row))
         .map_err(|e| Failure::Input(e.to_string()))?;
     let (Some(first), Some(last)) = (actuals.first, actuals.last) else {
         return Err(Failure::Input(format!(

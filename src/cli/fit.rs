@@ -22,6 +22,17 @@ pub(super) struct FitArgs {
     /// Write the fitted scenario to this file (atomically) instead of standard output.
     #[arg(short = 'o', long = "out")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    read: ReadArgs,
+    /// The summary's format: a table on standard error, or JSON on standard output (then the
+    /// scenario needs -o).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+}
+
+/// How call records are read: the flags `fit` and `backtest` share.
+#[derive(clap::Args, Clone, Debug)]
+pub(super) struct ReadArgs {
     /// Only calls that arrived on or after this date (YYYY-MM-DD).
     #[arg(long)]
     from: Option<Date>,
@@ -35,14 +46,22 @@ pub(super) struct FitArgs {
     /// (repeatable).
     #[arg(long = "map", value_name = "OURS=THEIRS")]
     map: Vec<String>,
-    /// The summary's format: a table on standard error, or JSON on standard output (then the
-    /// scenario needs -o).
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
+}
+
+impl ReadArgs {
+    /// The reader's options, the `--map` flags checked.
+    pub(super) fn options(&self) -> Result<ReadOptions, Failure> {
+        Ok(ReadOptions {
+            strict: self.strict,
+            map: column_map(&self.map)?,
+            from: self.from,
+            to: self.to,
+        })
+    }
 }
 
 /// The `--map OURS=THEIRS` flags of the commands that read call records.
-pub(super) fn column_map(flags: &[String]) -> Result<Vec<(String, String)>, Failure> {
+fn column_map(flags: &[String]) -> Result<Vec<(String, String)>, Failure> {
     flags
         .iter()
         .map(|m| match m.split_once('=') {
@@ -78,13 +97,7 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
             "--format: fit prints its summary as a table or JSON; expected table or json".into(),
         ));
     }
-    let map = column_map(&args.map)?;
-    let options = ReadOptions {
-        strict: args.strict,
-        map,
-        from: args.from,
-        to: args.to,
-    };
+    let options = args.read.options()?;
     let mut gathered = Gathered::default();
     let report = data::read_calls(&args.calls, &options, |row| gathered.add(row))
         .map_err(|e| Failure::Input(e.to_string()))?;
