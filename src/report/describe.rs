@@ -21,11 +21,23 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
     describe_channels(s, &load, &mut lines);
     lines.push(format!("work: {work}"));
     let total: f64 = load.handler_erlangs.iter().sum();
-    let staffed = s.handlers.mean_staffed();
+    let staffed = s.handlers.mean_staffed_with_recruits_in_post();
+    let later: u32 = s
+        .handlers
+        .hires
+        .iter()
+        .filter(|h| h.start_day as f64 * 86_400.0 + h.training.as_secs() > 0.0)
+        .map(|h| h.count)
+        .sum();
     let groups = s.handlers.effective_groups(s.channels.len());
     lines.push(format!(
-        "handlers: {} group(s), {staffed:.1} on duty on average from the groups' rotas (recruits not counted); offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
+        "handlers: {} group(s), {staffed:.1} on the phones on average at the start (the rotas and the recruits in post{}); offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
         groups.len(),
+        if later > 0 {
+            format!("; {later} more recruits join later")
+        } else {
+            String::new()
+        },
         100.0 * total / staffed.max(1e-9)
     ));
     describe_groups(s, &groups, &mut lines);

@@ -62,20 +62,36 @@ impl Handlers {
         }
         self.groups
             .iter()
-            .map(|g| {
-                let base = f64::from(g.rostered());
-                match &g.shift {
-                    None => base,
-                    Some(sh) => {
-                        let on = sh.pattern.iter().filter(|d| **d).count() as f64
-                            / sh.pattern.len() as f64;
-                        base * on * sh.length.as_secs() / DAY_S
-                            * (1.0 - self.shrinkage)
-                            * (1.0 - g.non_call_work)
-                    }
-                }
-            })
+            .map(|g| f64::from(g.rostered()) * self.on_duty_share(g))
             .sum()
+    }
+
+    /// [`Handlers::mean_staffed`] with the recruits already trained when the run starts (in
+    /// post), as `check` reports it. Later cohorts and attrition are still left out.
+    pub fn mean_staffed_with_recruits_in_post(&self) -> f64 {
+        let in_post: f64 = self
+            .hires
+            .iter()
+            .filter(|h| h.start_day as f64 * DAY_S + h.training.as_secs() <= 0.0)
+            .filter_map(|h| {
+                self.groups
+                    .get(h.group)
+                    .map(|g| f64::from(h.count) * self.on_duty_share(g))
+            })
+            .sum();
+        self.mean_staffed() + in_post
+    }
+
+    /// The share of a group's rostered handlers on the phones on average: its pattern's days
+    /// on, its shift's share of the day, less shrinkage and non-call work.
+    fn on_duty_share(&self, g: &Group) -> f64 {
+        match &g.shift {
+            None => 1.0,
+            Some(sh) => {
+                let on = sh.pattern.iter().filter(|d| **d).count() as f64 / sh.pattern.len() as f64;
+                on * sh.length.as_secs() / DAY_S * (1.0 - self.shrinkage) * (1.0 - g.non_call_work)
+            }
+        }
     }
 }
 

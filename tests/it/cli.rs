@@ -902,3 +902,54 @@ fn compare_a_file_with_a_changed_copy_of_itself() {
         String::from_utf8_lossy(&none.stderr)
     );
 }
+
+#[test]
+fn check_counts_the_recruits_in_post() {
+    // 2 teams of 10 on 12-hour 4-on/4-off shifts with 20% shrinkage, 4 recruits trained before
+    // the run and 6 joining later: (20 + 4) × ½ (days on) × ½ (of the day) × 0.8 = 4.8.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hires.toml");
+    std::fs::write(
+        &path,
+        r#"start_date = 2024-01-01
+horizon_hours = 2000
+[channels.calls]
+kind = "call"
+priority = 1
+arrivals = { rate_per_hour = 10 }
+handle_time = { dist = "exponential", mean_s = 180 }
+patience = { dist = "exponential", mean_s = 300 }
+target = { answer_within_s = 20, fraction = 0.8 }
+[handlers]
+shrinkage = 0.2
+[handlers.groups.days]
+headcount = 10
+teams = 2
+pattern = "4on4off"
+shift_start = "08:00"
+shift_hours = 12
+[[handlers.hires]]
+group = "days"
+start_date = 2023-06-01
+count = 4
+training_weeks = 8
+[[handlers.hires]]
+group = "days"
+start_date = 2024-02-01
+count = 6
+training_weeks = 8
+"#,
+    )
+    .unwrap();
+    let out = triage_sim(&["check", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("4.8 on the phones on average at the start (the rotas and the recruits in post; 6 more recruits join later)"),
+        "{text}"
+    );
+}
