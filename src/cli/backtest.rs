@@ -1,7 +1,7 @@
 //! `triage-sim backtest SCENARIO CALLS.csv`: the scenario simulated over the data's dates and
 //! compared with it hour by hour.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::commands::{load_scenario, runner};
 use super::sink::emit;
@@ -91,7 +91,7 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         .map(|c| summarise(&hour_of_week, c))
         .collect();
     let channels: Vec<String> = s.channels.iter().map(|c| c.name.clone()).collect();
-    let calls = display(&args.calls);
+    let calls = args.calls.display().to_string();
     let view = BacktestView {
         scenario: &s.name,
         calls: &calls,
@@ -106,8 +106,4 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         unknown_channels: &actuals.unknown_channels,
     };
     emit(&report::render(&view, format)?, out)
-}
-
-fn display(p: &Path) -> String {
-    p.display().to_string()
 }

@@ -26,7 +26,7 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
         .handlers
         .hires
         .iter()
-        .filter(|h| h.start_day as f64 * 86_400.0 + h.training.as_secs() > 0.0)
+        .filter(|h| !h.in_post_at_start())
         .map(|h| h.count)
         .sum();
     let groups = s.handlers.effective_groups(s.channels.len());

@@ -72,7 +72,7 @@ impl Handlers {
         let in_post: f64 = self
             .hires
             .iter()
-            .filter(|h| h.start_day as f64 * DAY_S + h.training.as_secs() <= 0.0)
+            .filter(|h| h.in_post_at_start())
             .filter_map(|h| {
                 self.groups
                     .get(h.group)

@@ -320,6 +320,13 @@ pub struct Hire {
     pub initial_aht_factor: f64,
 }
 
+impl Hire {
+    /// Whether the cohort has finished training when the run starts (it is in post).
+    pub fn in_post_at_start(&self) -> bool {
+        self.start_day as f64 * crate::time::DAY_S + self.training.as_secs() <= 0.0
+    }
+}
+
 /// When a triage officer takes a call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TriagePolicy {
