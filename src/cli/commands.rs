@@ -43,6 +43,9 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
         scenario.seed = s;
     }
     args.limits.allow(&Work::of(&scenario), cores())?;
+    if let Some(note) = scenario.start_up_bias_note() {
+        warn(&note);
+    }
     let results = runner().replicate(&scenario);
     if let Some(path) = &args.calls {
         write_calls(path, &scenario)?;
@@ -502,7 +505,7 @@ pub(super) fn sweep_interrupted(
             .collect();
         msg += &format!(" (the last: {})", settings.join(", "));
     }
-    match out {
+    match out.filter(|p| !atomic_file::is_stdout(p)) {
         None => msg += "; nothing was printed",
         Some(path) => {
             msg += &format!("; {} was not written", path.display());

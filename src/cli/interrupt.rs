@@ -17,6 +17,7 @@ pub const EXIT_CODE: u8 = 130;
 pub fn install_handler() -> Result<(), ctrlc::Error> {
     ctrlc::set_handler(|| {
         if REQUESTED.swap(true, Ordering::SeqCst) {
+            super::atomic_file::remove_unfinished();
             std::process::exit(i32::from(EXIT_CODE));
         }
     })

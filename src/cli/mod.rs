@@ -528,3 +528,10 @@ fn exit_code(outcome: Result<(), Failure>) -> ExitCode {
     let _ = writeln!(std::io::stderr(), "{message}");
     ExitCode::from(code)
 }
+
+/// Says `note` on standard error as a warning; the command goes on (a closed standard error
+/// is ignored).
+fn warn(note: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "warning: {note}");
+}

@@ -12,9 +12,26 @@ use crate::stats::Results;
 
 use super::*;
 
-/// Refuses an output path whose directory does not exist, before any simulation runs.
+/// Refuses, before any simulation runs, an output path that writing could not or should not
+/// replace: one whose directory does not exist, or one that is a device, pipe, socket or
+/// directory (through any symbolic links). `-` (standard output) is always accepted.
 pub(super) fn check_output_dir(path: &Path) -> Result<(), Failure> {
-    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if atomic_file::is_stdout(path) {
+        return Ok(());
+    }
+    let target = atomic_file::destination(path).map_err(|e| {
+        Failure::Input(format!(
+            "{}: {e}; expected a path to a plain file",
+            path.display()
+        ))
+    })?;
+    if let Some(kind) = atomic_file::not_plain_file(&target) {
+        return Err(Failure::Input(format!(
+            "{}: {kind}, not a plain file; expected a path to a file to write (or - for standard output)",
+            path.display()
+        )));
+    }
+    match target.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) if !dir.is_dir() => Err(Failure::Input(format!(
             "{}: the directory {} does not exist; expected an existing directory for the output",
             path.display(),
@@ -43,25 +60,19 @@ pub(super) fn write_chart(path: Option<&Path>, chart: Chart<'_>) -> Result<(), F
         Failure::Runtime(anyhow::anyhow!("{}: {e}", path.display()))
     };
     if path.extension().is_some_and(|e| e == "png") {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile::Builder::new()
-            .suffix(".png")
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        chart.write_png(tmp.path()).map_err(chart_failed)?;
-        let file = tmp
-            .persist(path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(std::fs::Permissions::from_mode(0o644))
-                .ok();
-        }
+        let mut drawn: Option<crate::report::chart::ChartError> = None;
+        atomic_file::write_atomic_via_path(path, |tmp| {
+            chart.write_png(tmp).map_err(|e| {
+                drawn = Some(e);
+                std::io::Error::other("the chart could not be drawn")
+            })
+        })
+        .map_err(|e| match drawn.take() {
+            Some(chart_error) => chart_failed(chart_error),
+            None => Failure::Runtime(
+                anyhow::Error::new(e).context(format!("cannot write {}", path.display())),
+            ),
+        })?;
         return Ok(());
     }
     let svg = chart.to_svg().map_err(chart_failed)?;
@@ -78,7 +89,7 @@ pub(super) fn render(results: &Results, format: Format) -> Result<String, report
 /// reader, such as `head`, has what it wanted) ends the command quietly rather than in a panic.
 pub(super) fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
     not_interrupted()?;
-    match out {
+    match out.filter(|p| !atomic_file::is_stdout(p)) {
         None => {
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();

@@ -31,14 +31,18 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
         .sum();
     let groups = s.handlers.effective_groups(s.channels.len());
     lines.push(format!(
-        "handlers: {} group(s), {staffed:.1} on the phones on average at the start (the rotas and the recruits in post{}); offered load {total:.2} Erlangs, utilisation if nobody hangs up {:.1}%",
+        "handlers: {} group(s), {staffed:.1} on the phones on average at the start (the rotas and the recruits in post{}); offered load {total:.2} Erlangs, utilisation if nobody hangs up {}",
         groups.len(),
         if later > 0 {
             format!("; {later} more recruits join later")
         } else {
             String::new()
         },
-        100.0 * total / staffed.max(1e-9)
+        if staffed > 0.0 {
+            format!("{:.1}%", 100.0 * total / staffed)
+        } else {
+            "n/a (nobody on the phones)".to_string()
+        }
     ));
     describe_groups(s, &groups, &mut lines);
     if let Some(t) = &s.triage {
@@ -72,6 +76,9 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
         lines.push(format!("from {}: {}", c.from, c.sets.join(", ")));
     }
     lines.push(String::new());
+    if let Some(note) = s.start_up_bias_note() {
+        lines.push(format!("warning: {note}"));
+    }
     lines.join("\n")
 }
 

@@ -164,8 +164,8 @@ fn out_writes_the_file_whole() {
         1,
         "no temporary file left behind"
     );
-    // A destination that cannot be replaced (a directory is in the way) fails after the run
-    // with exit code 1 and leaves no temporary file behind.
+    // A destination that cannot be replaced (a directory is in the way) is refused before the
+    // run with exit code 2 and leaves no temporary file behind.
     let occupied = dir.path().join("occupied");
     std::fs::create_dir(&occupied).unwrap();
     let out = triage_sim(&[
@@ -176,7 +176,7 @@ fn out_writes_the_file_whole() {
         "--out",
         occupied.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(occupied.is_dir());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     // A directory that does not exist is bad input, refused before running.

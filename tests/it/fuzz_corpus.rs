@@ -3,7 +3,7 @@
 //! fuzz/regressions holds inputs that once broke a promise.
 
 #[path = "../../fuzz/check.rs"]
-mod check;
+pub(crate) mod check;
 
 fn inputs(dir: &str) -> Vec<std::path::PathBuf> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);

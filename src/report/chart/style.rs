@@ -2,8 +2,8 @@
 
 use super::*;
 
-pub(super) fn draw_err<E: std::fmt::Debug>(e: E) -> ChartError {
-    ChartError::Draw(format!("{e:?}"))
+pub(super) fn draw_err<E: std::fmt::Display>(e: E) -> ChartError {
+    ChartError::Draw(e.to_string())
 }
 
 /// A colour on the viridis scale (colour-blind safe, readable in greyscale) for `t` in [0, 1].

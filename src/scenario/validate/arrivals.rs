@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The highest mean arrival rate a channel may have: a billion calls an hour.
+const MAX_RATE_PER_HOUR: f64 = 1e9;
+
 impl Validator {
     /// Relative weights: `len` finite values ≥ 0, not all 0, scaled to mean 1. They are
     /// divided by the largest first, so that weights near the largest float (1e308) do not
@@ -211,7 +214,11 @@ impl Validator {
             self.error(
                 join(path, "window_max_s"),
                 Some(s.span()),
-                format!("got {b}; expected at least window_min_s ({a})"),
+                format!(
+                    "got {}; expected at least window_min_s ({})",
+                    shown(b),
+                    shown(a)
+                ),
             );
             return None;
         }
@@ -260,6 +267,30 @@ impl Validator {
         }
     }
 
+    /// `value` if it is at most `max`, else an error naming the cap.
+    fn at_most(
+        &mut self,
+        raw: &Spanned<f64>,
+        value: f64,
+        max: f64,
+        key: String,
+        unit: &str,
+    ) -> Option<f64> {
+        if value <= max {
+            return Some(value);
+        }
+        self.error(
+            key,
+            Some(raw.span()),
+            format!(
+                "got {}; expected at most {} {unit} (a billion calls an hour: far beyond any contact centre, and loads beyond it overflow)",
+                shown(value),
+                shown(max)
+            ),
+        );
+        None
+    }
+
     /// `rate_per_hour` or `annual_volume` (exactly one), as contacts in the first year.
     fn volume(
         &mut self,
@@ -276,13 +307,32 @@ impl Validator {
                     |x| x >= 0.0,
                     "a rate of at least 0 per hour",
                 )
+                .and_then(|rate| {
+                    self.at_most(
+                        r,
+                        rate,
+                        MAX_RATE_PER_HOUR,
+                        join(path, "rate_per_hour"),
+                        "per hour",
+                    )
+                })
                 .map(|r| r * hours_in_year),
-            (None, Some(v)) => self.number(
-                v,
-                join(path, "annual_volume"),
-                |x| x >= 0.0,
-                "a number of contacts per year of at least 0",
-            ),
+            (None, Some(v)) => self
+                .number(
+                    v,
+                    join(path, "annual_volume"),
+                    |x| x >= 0.0,
+                    "a number of contacts per year of at least 0",
+                )
+                .and_then(|volume| {
+                    self.at_most(
+                        v,
+                        volume,
+                        MAX_RATE_PER_HOUR * 8766.0,
+                        join(path, "annual_volume"),
+                        "contacts per year",
+                    )
+                }),
             (Some(_), Some(v)) => {
                 self.error(
                     join(path, "annual_volume"),

@@ -24,6 +24,10 @@ impl Validator {
         let mut pending_redials = Vec::new();
         let mut ok = true;
         for (name, ch) in raw.get_ref() {
+            if !self.printable_name("channels", name, ch.span()) {
+                ok = false;
+                continue;
+            }
             match self.channel(name, ch, start, profiles) {
                 Some((c, callback)) => {
                     ok &= self.callback_name_free(raw.get_ref(), name, ch, callback.as_ref());

@@ -110,7 +110,13 @@ fn parse(text: &str) -> Result<RawScenario, Diagnostic> {
 
 /// serde's type names in words a planner reads: "expected i64" → "expected a whole number".
 fn plain_types(message: &str) -> String {
-    const WORDS: [(&str, &str); 8] = [
+    // Structs are the parser's own (`RawHandlers`): a user wrote a table.
+    if let Some(at) = message.find("expected struct ") {
+        return format!("{}expected a table of keys", &message[..at]);
+    }
+    const WORDS: [(&str, &str); 10] = [
+        ("expected a map", "expected a table of keys"),
+        ("expected a sequence", "expected a list, e.g. [1, 2]"),
         ("expected f64", "expected a number"),
         ("expected i64", "expected a whole number"),
         ("expected u64", "expected a whole number of at least 0"),
@@ -209,10 +215,25 @@ impl Validator {
             self.error(
                 key,
                 Some(value.span()),
-                format!("got {x}; expected {expected}"),
+                format!("got {}; expected {expected}", shown(x)),
             );
             None
         }
+    }
+
+    /// Whether `name`, a key of the `table` (`channels`, `handlers.groups`), can be printed as
+    /// it is: a newline or terminal escape in a name would split or colour every table and
+    /// message that shows it.
+    fn printable_name(&mut self, table: &str, name: &str, span: std::ops::Range<usize>) -> bool {
+        if !name.chars().any(char::is_control) {
+            return true;
+        }
+        self.error(
+            format!("{table}.\"{}\"", name.escape_debug()),
+            Some(span),
+            "a name with a control character (a newline, tab or terminal escape); expected printable characters only, e.g. \"101\"",
+        );
+        false
     }
 
     /// A number that may be left out (then `default`), else must pass `ok`.
@@ -557,5 +578,15 @@ impl Validator {
                 );
             })
             .ok()
+    }
+}
+
+/// A number as a message shows it: as written for everyday sizes, in scientific notation for
+/// the huge or tiny (`1e305`, not 306 digits).
+pub(crate) fn shown(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e12).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }

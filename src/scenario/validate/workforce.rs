@@ -203,6 +203,10 @@ impl Validator {
         let mut out = Vec::new();
         let mut ok = true;
         for (name, g) in raw.get_ref() {
+            if !self.printable_name("handlers.groups", name, g.span()) {
+                ok = false;
+                continue;
+            }
             match self.group(name, g, channels) {
                 Some(x) => out.push(x),
                 None => ok = false,
