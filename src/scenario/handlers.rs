@@ -60,10 +60,12 @@ impl Handlers {
         if self.is_pool() {
             return f64::from(self.count);
         }
-        self.groups
-            .iter()
-            .map(|g| f64::from(g.rostered()) * self.on_duty_share(g))
-            .sum()
+        self.groups.iter().map(|g| self.mean_staffed_in(g)).sum()
+    }
+
+    /// Long-run mean number of `g`'s handlers on duty (hires and attrition left out).
+    pub fn mean_staffed_in(&self, g: &Group) -> f64 {
+        f64::from(g.rostered()) * self.on_duty_share(g)
     }
 
     /// [`Handlers::mean_staffed`] with the recruits already trained when the run starts (in

@@ -10,6 +10,7 @@ mod handlers;
 mod offered_load;
 mod overrides;
 mod raw;
+pub mod skill_capacity;
 mod validate;
 
 pub use handlers::{POOL_GROUP_NAME, mean_staffed};

@@ -494,3 +494,40 @@ fn a_call_back_offer_has_one_rule() {
         "{e}"
     );
 }
+
+#[test]
+fn patient_demand_that_only_a_small_group_can_serve_is_refused_even_when_the_pool_could() {
+    let text = r#"
+horizon_hours = 168
+[handlers.groups.emergency]
+headcount = 50
+channels = ["999"]
+[handlers.groups.web_desk]
+headcount = 10
+channels = ["web"]
+[channels.999]
+kind = "call"
+priority = 0
+arrivals = { rate_per_hour = 10 }
+handle_time = { dist = "exponential", mean_s = 100 }
+target = { answer_within_s = 10, fraction = 0.9 }
+[channels.web]
+kind = "deferred"
+priority = 1
+arrivals = { rate_per_hour = 36 }
+handle_time = { dist = "exponential", mean_s = 10000 }
+target = { answer_within_hours = 24, fraction = 0.9 }
+"#;
+    // 100 Erlangs of web work against 60 handlers pooled would also fail; 30 Erlangs pass the
+    // pooled test (60 staffed) but not the web desk's 10.
+    let text = text.replace("mean_s = 10000", "mean_s = 3000");
+    let err = Scenario::from_toml_str(&text, "skills.toml").expect_err("web starves");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("handlers.groups: unstable: infinitely patient demand on web (30.00 Erlangs) can be answered only by group web_desk, which staffs 10.00 on average (short by 20.00)"),
+        "{msg}"
+    );
+    // Letting the emergency desk help with web work makes it serviceable.
+    let shared = text.replace("channels = [\"999\"]", "channels = [\"999\", \"web\"]");
+    assert!(Scenario::from_toml_str(&shared, "skills.toml").is_ok());
+}

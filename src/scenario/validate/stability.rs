@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// Most group–channel links for which the skill test runs (a maximum flow over them).
+const MAX_SKILL_LINKS: usize = 100_000;
+
 impl Validator {
     /// Refuses a scenario whose infinitely patient demand cannot be served in the long run.
     ///
@@ -37,6 +40,8 @@ impl Validator {
                     list.join(", ")
                 ),
             );
+        } else if !s.handlers.is_pool() {
+            self.check_skill_capacity(s, raw, &patient);
         }
         if let Some(t) = &s.triage {
             let patient_triaged = t.channels.iter().any(|&i| s.channels[i].patience.is_none());
@@ -61,5 +66,63 @@ impl Validator {
                 );
             }
         }
+    }
+
+    /// Refuses patient demand that the pool could serve but the groups able to serve it
+    /// cannot (skills): see [`crate::scenario::skill_capacity`].
+    fn check_skill_capacity(&mut self, s: &Scenario, raw: &RawScenario, patient: &[(usize, f64)]) {
+        let mut load = vec![0.0; s.channels.len()];
+        for &(c, e) in patient {
+            load[c] = e;
+        }
+        // The flow is cheap for any real centre; thousands of groups each serving thousands of
+        // channels are left to the pooled test.
+        let links: usize = s.handlers.groups.iter().map(|g| g.channels.len()).sum();
+        if links > MAX_SKILL_LINKS {
+            return;
+        }
+        let serves: Vec<Vec<usize>> = s
+            .handlers
+            .groups
+            .iter()
+            .map(|g| g.channels.clone())
+            .collect();
+        let staffed: Vec<f64> = s
+            .handlers
+            .groups
+            .iter()
+            .map(|g| s.handlers.mean_staffed_in(g))
+            .collect();
+        let Some(short) = crate::scenario::skill_capacity::shortfall(&load, &serves, &staffed)
+        else {
+            return;
+        };
+        let channels: Vec<String> = short
+            .channels
+            .iter()
+            .map(|&c| format!("{} ({:.2} Erlangs)", s.channels[c].name, load[c]))
+            .collect();
+        let groups: Vec<&str> = short
+            .groups
+            .iter()
+            .map(|&g| s.handlers.groups[g].name.as_str())
+            .collect();
+        let span = raw
+            .handlers
+            .as_ref()
+            .and_then(|h| h.get_ref().groups.as_ref().map(Spanned::span));
+        self.error(
+            "handlers.groups".into(),
+            span,
+            format!(
+                "unstable: infinitely patient demand on {} can be answered only by {}, which staff{} {:.2} on average (short by {:.2}); expected more handlers in {}, more groups serving these channels, or patience on them",
+                channels.join(", "),
+                if groups.is_empty() { "no group".to_string() } else { format!("group{} {}", if groups.len() == 1 { "" } else { "s" }, groups.join(", ")) },
+                if groups.len() == 1 { "s" } else { "" },
+                short.staffed,
+                short.load - short.staffed,
+                if groups.len() == 1 { "it" } else { "them" },
+            ),
+        );
     }
 }
