@@ -93,6 +93,19 @@ impl Work {
                 busiest = Some((format!("channels.{}", c.name), peak_rate));
             }
         }
+        // Attrition that runs the rota below its patient load piles callers up from then on:
+        // at most the end's deficit, in handle times, for the rest of the run.
+        let load = crate::scenario::offered_load(scenario);
+        if let Some(short) = crate::scenario::attrition_shortfall(scenario, &load) {
+            let shortest_handle_s = scenario
+                .channels
+                .iter()
+                .map(|c| c.handle_time.mean_s())
+                .fold(f64::INFINITY, f64::min);
+            let deficit = (short.patient_erlangs - short.staffed_at_end).max(0.0);
+            let rest_s = (hours / 24.0 - short.from_day) * DAY_S;
+            callers_at_peak += deficit / shortest_handle_s * rest_s;
+        }
         // Cells: 168 hours of week, months and weeks of the run, for each channel and the pool.
         let cells = (HOURS_PER_WEEK as f64 + hours / 730.0 + 2.0 + hours / 168.0 + 1.0)
             * (scenario.channels.len() as f64 + 2.0);

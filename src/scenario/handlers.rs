@@ -68,6 +68,25 @@ impl Handlers {
         f64::from(g.rostered()) * self.on_duty_share(g)
     }
 
+    /// Expected mean number on the phones `day` days into the run: the rota and every cohort
+    /// out of training by then, each thinned by attrition (exponential time to leaving) since
+    /// the run started or the cohort joined. Equals [`Handlers::mean_staffed_with_recruits_in_post`]
+    /// on day 0.
+    pub fn mean_staffed_on_day(&self, day: f64) -> f64 {
+        let kept = |days: f64| (-self.attrition_per_year * days.max(0.0) / 365.0).exp();
+        let recruits: f64 = self
+            .hires
+            .iter()
+            .filter(|h| h.start_day as f64 + h.training.as_secs() / DAY_S <= day)
+            .filter_map(|h| {
+                let g = self.groups.get(h.group)?;
+                let joined = (h.start_day as f64).max(0.0);
+                Some(f64::from(h.count) * self.on_duty_share(g) * kept(day - joined))
+            })
+            .sum();
+        self.mean_staffed() * kept(day) + recruits
+    }
+
     /// [`Handlers::mean_staffed`] with the recruits already trained when the run starts (in
     /// post), as `check` reports it. Later cohorts and attrition are still left out.
     pub fn mean_staffed_with_recruits_in_post(&self) -> f64 {

@@ -18,7 +18,9 @@ pub use handlers::{POOL_GROUP_NAME, mean_staffed};
 pub use call_stages::{CallbackOffer, Ivr, OfferWhen};
 pub use changes::Change;
 pub use error::{Diagnostic, ScenarioError, line_col};
-pub use offered_load::{Load, offered_load, patient_demand};
+pub use offered_load::{
+    AttritionShortfall, Load, attrition_shortfall, offered_load, patient_demand,
+};
 pub use overrides::{Override, apply as apply_overrides};
 
 use jiff::civil::Date;

@@ -104,3 +104,43 @@ pub fn patient_demand(s: &Scenario, load: &Load) -> Vec<(usize, f64)> {
         .filter(|(_, e)| *e > 0.0)
         .collect()
 }
+
+/// Where attrition runs the rota below its patient demand: the first day on which the
+/// expected mean number on the phones ([`Handlers::mean_staffed_on_day`]) is no more than the
+/// pooled infinitely patient load, with the staffing then and at the end of the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttritionShortfall {
+    /// Days into the run when staffing first falls to the patient load.
+    pub from_day: f64,
+    /// Expected mean on the phones on that day.
+    pub staffed_then: f64,
+    /// Expected mean on the phones when the run ends.
+    pub staffed_at_end: f64,
+    /// The pooled infinitely patient load in Erlangs.
+    pub patient_erlangs: f64,
+}
+
+/// Whether attrition (net of the scenario's hires) leaves fewer on the phones than its
+/// infinitely patient demand needs before the run ends: from then the queues grow without
+/// bound. `None` without attrition (validation has checked the start).
+///
+/// [`Handlers::mean_staffed_on_day`]: super::Handlers::mean_staffed_on_day
+pub fn attrition_shortfall(s: &Scenario, load: &Load) -> Option<AttritionShortfall> {
+    if s.handlers.attrition_per_year <= 0.0 || s.handlers.is_pool() {
+        return None;
+    }
+    let need: f64 = patient_demand(s, load).iter().map(|(_, e)| e).sum();
+    if need <= 0.0 {
+        return None;
+    }
+    let days = s.horizon.as_secs() / crate::time::DAY_S;
+    let from_day = (0..=days.ceil() as usize)
+        .map(|d| (d as f64).min(days))
+        .find(|&d| s.handlers.mean_staffed_on_day(d) <= need)?;
+    Some(AttritionShortfall {
+        from_day,
+        staffed_then: s.handlers.mean_staffed_on_day(from_day),
+        staffed_at_end: s.handlers.mean_staffed_on_day(days),
+        patient_erlangs: need,
+    })
+}

@@ -201,3 +201,49 @@ fn millions_of_handlers_are_in_the_estimate() {
         "{err}"
     );
 }
+
+#[test]
+fn check_foresees_attrition_running_the_rota_below_patient_demand() {
+    // 20 handlers, 15 Erlangs of patient web work, 25% leaving a year, no hires: the expected
+    // staffing 20·e^(−0.25 t) reaches 15 at t = 4 ln(4/3) years = 420.0 days (day 421 is the
+    // first whole day at or below), inside a two-year run.
+    let text = r#"
+horizon_hours = 17520
+[handlers]
+attrition_per_year = 0.25
+[handlers.groups.a]
+headcount = 20
+channels = ["999", "web"]
+[channels.999]
+kind = "call"
+priority = 0
+arrivals = { rate_per_hour = 10 }
+handle_time = { dist = "exponential", mean_s = 100 }
+patience = { dist = "exponential", mean_s = 100 }
+target = { answer_within_s = 10, fraction = 0.8 }
+[channels.web]
+kind = "deferred"
+priority = 1
+arrivals = { rate_per_hour = 18 }
+handle_time = { dist = "exponential", mean_s = 3000 }
+target = { answer_within_hours = 24, fraction = 0.8 }
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("attrition.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = triage_sim(&["check", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("warning: attrition of 25% a year, net of the hires, leaves about 15.0 on the phones by 2025-02-25 (day 421; 12.1 at the end)"),
+        "{said}"
+    );
+    // A one-year run ends before it: no warning.
+    let out = triage_sim(&[
+        "check",
+        file.to_str().unwrap(),
+        "--set",
+        "horizon_hours=8760",
+    ]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("attrition of"));
+}
