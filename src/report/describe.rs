@@ -76,12 +76,20 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
         lines.push(format!("from {}: {}", c.from, c.sets.join(", ")));
     }
     lines.push(String::new());
-    if let Some(short) = crate::scenario::attrition_shortfall(s, &load) {
+    lines.extend(warnings(s, &load));
+    lines.join("\n")
+}
+
+/// What the scenario will do that its author may not expect: queues that attrition lets grow
+/// without bound, waits biased low by a short run that starts empty.
+fn warnings(s: &Scenario, load: &crate::scenario::Load) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(short) = crate::scenario::attrition_shortfall(s, load) {
         let date = s
             .start_date
             .checked_add(jiff::Span::new().days(short.from_day as i64))
             .map_or_else(|_| format!("day {}", short.from_day), |d| d.to_string());
-        lines.push(format!(
+        out.push(format!(
             "warning: attrition of {:.0}% a year, net of the hires, leaves about {:.1} on the phones by {date} (day {:.0}; {:.1} at the end), no more than the {:.2} Erlangs of infinitely patient demand: from then its queues grow without bound; expected hires to replace leavers, or a shorter horizon",
             100.0 * s.handlers.attrition_per_year,
             short.staffed_then,
@@ -91,9 +99,9 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
         ));
     }
     if let Some(note) = s.start_up_bias_note() {
-        lines.push(format!("warning: {note}"));
+        out.push(format!("warning: {note}"));
     }
-    lines.join("\n")
+    out
 }
 
 /// A target's time as a planner writes it: "10 s", "3 min", "24 h".
