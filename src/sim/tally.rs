@@ -213,14 +213,20 @@ impl InSystemByHour {
 }
 
 /// Per-interval counts for every channel.
+///
+/// While the run goes on, a caller's facts are counted in two cells only, its hour of the week
+/// and its day of the run; [`Tally::close`] sums the days into weeks and months (and the hours
+/// of the week into the whole run). The sums are of integers, so they are exact.
 #[derive(Clone, Debug)]
 pub struct Intervals {
     /// `[channel][hour of week]`, Monday 00:00 first.
     pub hour_of_week: Vec<Vec<Cell>>,
-    /// `[channel][month of the run]`.
+    /// `[channel][month of the run]` (complete once the tally is closed).
     pub month: Vec<Vec<Cell>>,
-    /// `[channel][week of the run]`.
+    /// `[channel][week of the run]` (complete once the tally is closed).
     pub week: Vec<Vec<Cell>>,
+    /// `[channel][day of the run]`, summed into `month` and `week` at the close.
+    day: Vec<Vec<Cell>>,
 }
 
 /// Everything one replication observed.
@@ -250,7 +256,8 @@ pub struct Tally {
     pub in_system_by_hour: Option<InSystemByHour>,
     warmup: SimTime,
     calendar: Calendar,
-    cell_cache: (u64, (usize, usize, usize)),
+    /// The hour last counted, and its hour-of-week and day cells.
+    cell_cache: (u64, (usize, usize)),
 }
 
 /// Interval indices (hour of week, month of run, week of run) of an instant.
@@ -322,6 +329,7 @@ impl Tally {
                 hour_of_week: cells(HOURS_PER_WEEK),
                 month: cells(months),
                 week: cells(weeks),
+                day: cells(days),
             },
             handlers_on_duty: Level::new(months, weeks),
             handlers_busy: Level::new(months, weeks),
@@ -334,26 +342,42 @@ impl Tally {
             in_system_by_hour: None,
             warmup,
             calendar,
-            cell_cache: (u64::MAX, (0, 0, 0)),
+            cell_cache: (u64::MAX, (0, 0)),
         }
     }
 
-    /// Applies `f` to the whole-run cell and the three interval cells of a caller who arrived
-    /// at `arrival` on `channel`.
+    /// Applies `f` to the cells of a caller who arrived at `arrival` on `channel`: its hour of
+    /// the week and its day of the run, from which [`Tally::close`] makes the whole-run, month
+    /// and week cells.
     #[inline]
     pub fn count(&mut self, channel: usize, arrival: SimTime, f: impl Fn(&mut Cell)) {
         let hour = arrival.0 / HOUR_US;
         if hour != self.cell_cache.0 {
-            self.cell_cache = (hour, cells_of(&self.calendar, arrival));
+            let day = (hour / 24) as usize;
+            let how = cells_of(&self.calendar, arrival).0;
+            self.cell_cache = (hour, (how, day.min(self.intervals.day[0].len() - 1)));
         }
-        let (how, month, week) = self.cell_cache.1;
-        f(&mut self.channels[channel].all);
+        let (how, day) = self.cell_cache.1;
         let iv = &mut self.intervals;
         f(&mut iv.hour_of_week[channel][how]);
-        let m = month.min(iv.month[channel].len() - 1);
-        f(&mut iv.month[channel][m]);
-        let w = week.min(iv.week[channel].len() - 1);
-        f(&mut iv.week[channel][w]);
+        f(&mut iv.day[channel][day]);
+    }
+
+    /// Sums the day cells into months and weeks, and the hours of the week into the run.
+    fn roll_up(&mut self) {
+        let iv = &mut self.intervals;
+        for c in 0..self.channels.len() {
+            let (last_month, last_week) = (iv.month[c].len() - 1, iv.week[c].len() - 1);
+            for (d, cell) in iv.day[c].iter().enumerate() {
+                let month = usize::from(self.calendar.day(d).month_index).min(last_month);
+                iv.month[c][month].merge(cell);
+                iv.week[c][(d / 7).min(last_week)].merge(cell);
+            }
+            let all = &mut self.channels[c].all;
+            for cell in &iv.hour_of_week[c] {
+                all.merge(cell);
+            }
+        }
     }
 
     /// Changes the number of handlers on duty at `now`.
@@ -428,6 +452,7 @@ impl Tally {
         for c in &mut self.channels {
             c.integrate_queue(end, self.warmup);
         }
+        self.roll_up();
     }
 
     /// Observed seconds (after the warm-up) in each hour of the week, month and week of the run.

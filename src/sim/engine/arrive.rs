@@ -156,7 +156,14 @@ impl Engine<'_> {
                 return;
             }
         }
-        match immediate.or_else(|| self.find_handler(channel)) {
+        // A caller who was not looked for a handler above (triaged, but not taken by triage)
+        // is looked for now; one who was found none does not need a second search.
+        let handler = if self.triaged[channel] {
+            self.find_handler(channel)
+        } else {
+            immediate
+        };
+        match handler {
             Some(h) => {
                 self.tally.in_system_change(self.now, 1);
                 let all = Answer {

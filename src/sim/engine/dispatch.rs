@@ -79,6 +79,7 @@ impl Engine<'_> {
         let queued_at = c.queued_at;
         self.queues[queue.index()].push_back(id);
         self.queue_live[queue.index()] += 1;
+        self.handler_queues_live += 1;
         self.tally.queue_change(channel, self.now, true);
         let patience = self.offer_callback(id, channel, patience);
         self.schedule_abandonment(id, patience);
@@ -194,6 +195,7 @@ impl Engine<'_> {
             Stage::WaitingHandler => {
                 let q = c.queue.index();
                 self.queue_live[q] -= 1;
+                self.handler_queues_live -= 1;
                 if self.queue_live[q] == 0 {
                     self.queues[q].clear();
                 }
@@ -287,6 +289,9 @@ impl Engine<'_> {
 
     /// The best waiting caller handler `h` may take (chats only if it already holds chats).
     pub(super) fn best_waiting(&mut self, h: u32) -> Option<CallerId> {
+        if self.handler_queues_live == 0 {
+            return None; // Nobody waits for a handler: the common case at low load.
+        }
         let handler = &self.wf.handlers[h as usize];
         let g = usize::from(handler.group);
         let chats_only = handler.chats > 0;

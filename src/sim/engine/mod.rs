@@ -139,6 +139,8 @@ struct Engine<'s> {
     /// Waiting callers, one FIFO per [`QueueId`].
     queues: Vec<VecDeque<CallerId>>,
     queue_live: Vec<u32>,
+    /// Callers waiting in all handler queues together (the sum of `queue_live`).
+    handler_queues_live: u32,
     queue_priority: Vec<i64>,
     triage_queue: VecDeque<CallerId>,
     triage_live: u32,
@@ -252,6 +254,7 @@ impl<'s> Engine<'s> {
             free_slots: Vec::new(),
             queues: vec![VecDeque::new(); QueueId::count(n)],
             queue_live: vec![0; QueueId::count(n)],
+            handler_queues_live: 0,
             queue_priority,
             triage_queue: VecDeque::new(),
             triage_live: 0,

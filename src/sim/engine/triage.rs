@@ -139,6 +139,7 @@ impl Engine<'_> {
             (caller.stage, caller.queue) = (Stage::WaitingHandler, q);
             self.queues[q.index()].push_back(id);
             self.queue_live[q.index()] += 1;
+            self.handler_queues_live += 1;
             self.tally.in_system_change(self.now, 1);
             if let Some(h) = self.find_handler(channel) {
                 self.serve_waiting(h, id);
