@@ -470,6 +470,7 @@ fn run_points(grid: Vec<Vec<Override>>, scenarios: &[Scenario]) -> Vec<Point> {
         if interrupt::requested() {
             break; // This point was cut short.
         }
+        let results = results.into_summary(); // Memory flat in the size of the sweep.
         points.push(Point { settings, results });
         if bar.is_hidden() && started.elapsed().as_secs_f64() > 1.0 {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());

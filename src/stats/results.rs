@@ -165,6 +165,31 @@ impl Results {
             per_replication,
         }
     }
+
+    /// These results without what only a single run reports: the per-interval KPIs, the wait
+    /// quantiles and each replication's KPIs. A sweep keeps one such summary per point, so
+    /// its memory does not grow with its replications or the run's horizon.
+    pub fn into_summary(mut self) -> Results {
+        let empty = || super::measure::IntervalSeries {
+            channels: Vec::new(),
+            handlers: Vec::new(),
+        };
+        self.intervals = IntervalKpis {
+            hour_of_week: empty(),
+            month: empty(),
+            week: empty(),
+            hour_of_day: empty(),
+        };
+        self.interval_labels = IntervalLabels {
+            hour_of_week: Vec::new(),
+            month: Vec::new(),
+            week: Vec::new(),
+            hour_of_day: Vec::new(),
+        };
+        self.wait_quantiles = Vec::new();
+        self.per_replication = Vec::new();
+        self
+    }
 }
 
 impl Results {
@@ -283,5 +308,35 @@ impl Results {
                 "no interval kind \"{other}\"; expected hour_of_week, month, week or hour_of_day"
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_keeps_the_estimates_and_drops_what_grows_with_the_run() {
+        let mut s = Scenario::default_scenario();
+        s.horizon = crate::time::SimTime::from_secs(14.0 * 86_400.0);
+        s.warmup = crate::time::SimTime::ZERO;
+        s.replications = 3;
+        let full = crate::stats::replicate(&s);
+        let summary = full.clone().into_summary();
+        assert_eq!(
+            format!("{:?}", summary.channels),
+            format!("{:?}", full.channels)
+        );
+        assert_eq!(
+            format!("{:?}", summary.handlers),
+            format!("{:?}", full.handlers)
+        );
+        assert_eq!(
+            format!("{:?}", summary.triage),
+            format!("{:?}", full.triage)
+        );
+        assert!(summary.per_replication.is_empty() && full.per_replication.len() == 3);
+        assert!(summary.intervals.week.channels.is_empty());
+        assert!(!full.intervals.week.channels.is_empty());
     }
 }
