@@ -11,3 +11,4 @@ pub mod roster_change;
 pub mod staffing;
 pub mod sweep;
 mod target_check;
+pub mod units;

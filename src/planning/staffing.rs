@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::units::Units;
+
 use super::target_check::{assess, missed};
 use crate::scenario::Scenario;
 
@@ -122,6 +124,16 @@ pub struct StaffAnswer {
     /// True when even the fewest handlers that keep the queues stable meet every target (the
     /// answer is then that stable minimum, not a target-driven one).
     pub at_stable_minimum: bool,
+    /// Full-time equivalents the answer needs (see [`Units`]).
+    pub fte_needed: f64,
+    /// Heads the answer needs.
+    pub headcount_needed: u32,
+    /// Mean handlers on the phones at once the answer needs.
+    pub on_duty_needed: f64,
+    /// Full-time equivalents the scenario has now.
+    pub fte_current: f64,
+    /// The answer's workforce in heads, FTE and on duty, per group.
+    pub units: Units,
     /// Every candidate evaluated, by number of handlers.
     pub curve: Vec<Candidate>,
     /// Number of candidates simulated.
@@ -252,7 +264,13 @@ pub fn search_with(
     };
     let evaluations = seen.len();
     let needed = (i64::from(base) + i64::from(best)).max(0) as u32;
+    let units = Units::of(&with_delta(s, best, group));
     Ok(StaffAnswer {
+        fte_needed: units.fte,
+        headcount_needed: units.headcount,
+        on_duty_needed: units.on_duty,
+        fte_current: Units::of(s).fte,
+        units,
         handlers_needed: needed,
         handlers_current: base,
         handlers_added: best,

@@ -129,8 +129,12 @@ fn answer_section(h: &mut String, s: &Scenario, results: &Results, staffing: Opt
     if let Some(a) = staffing {
         let _ = write!(
             h,
-            "<p><b>Staffing:</b> {} call handlers meet the {} target on average — {} the scenario's {} (details below).</p>",
+            "<p><b>Staffing:</b> {} call handlers ({} heads, {:.1} FTE at {} h a week, {:.1} on the phones on average) meet the {} target on average — {} the scenario's {} (details below).</p>",
             a.handlers_needed,
+            a.headcount_needed,
+            a.fte_needed,
+            a.units.fte_hours_per_week,
+            a.on_duty_needed,
             a.curve.first().map_or(String::new(), |c| c
                 .channels
                 .iter()

@@ -114,6 +114,7 @@ pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
         ".\nRisk of missing = 1 − P(every target met). {} simulated.",
         super::counted(a.evaluations as u64, "candidate")
     );
+    out += &units_lines(a);
     for ch in answer.map_or(&[][..], |c| &c.channels[..]) {
         if let Some((label, e)) = &ch.worst_interval {
             let _ = writeln!(
@@ -121,6 +122,34 @@ pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
                 "{}: lowest interval service level {} in {label}",
                 ch.channel,
                 cell("service_level", *e)
+            );
+        }
+    }
+    out
+}
+
+/// The answer in a rota's units: heads, FTE and on the phones, in total and per group.
+fn units_lines(a: &StaffAnswer) -> String {
+    let u = &a.units;
+    let mut out = format!(
+        "In a rota's units: {} ({:.1} FTE at {} h a week; the scenario has {:.1}), {:.1} on the phones on average\n",
+        super::counted(u64::from(u.headcount), "head"),
+        u.fte,
+        u.fte_hours_per_week,
+        a.fte_current,
+        u.on_duty
+    );
+    if u.groups.len() > 1 {
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>6} {:>8} {:>9}",
+            "group", "heads", "FTE", "on duty"
+        );
+        for g in &u.groups {
+            let _ = writeln!(
+                out,
+                "  {:<12} {:>6} {:>8.1} {:>9.1}",
+                g.name, g.headcount, g.fte, g.on_duty
             );
         }
     }

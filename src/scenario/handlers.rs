@@ -105,7 +105,7 @@ impl Handlers {
 
     /// The share of a group's rostered handlers on the phones on average: its pattern's days
     /// on, its shift's share of the day, less shrinkage and non-call work.
-    fn on_duty_share(&self, g: &Group) -> f64 {
+    pub fn on_duty_share(&self, g: &Group) -> f64 {
         match &g.shift {
             None => 1.0,
             Some(sh) => {

@@ -225,6 +225,8 @@ pub struct Handlers {
     pub max_occupancy: Option<f64>,
     /// Cost of one handler (any unit, e.g. per year), for the staffing search.
     pub cost_per_handler: f64,
+    /// Hours in one full-time equivalent's week, for staffing answers in FTE.
+    pub fte_hours_per_week: f64,
 }
 
 /// A shift group: teams on a repeating on/off pattern, serving some channels.

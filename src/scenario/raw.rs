@@ -162,6 +162,7 @@ pub struct RawHandlers {
     pub count: Option<Spanned<i64>>,
     pub max_occupancy: Option<Spanned<f64>>,
     pub cost_per_handler: Option<Spanned<f64>>,
+    pub fte_hours_per_week: Option<Spanned<f64>>,
     pub shrinkage: Option<Spanned<f64>>,
     pub shrinkage_by_month: Option<Spanned<Vec<Spanned<f64>>>>,
     pub attrition_per_year: Option<Spanned<f64>>,

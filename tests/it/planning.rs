@@ -146,6 +146,13 @@ channels = ["c", "work"]
         "{}",
         answer.handlers_needed
     );
+    // In a rota's units: always-on seats, 168 h a week each at 37 h per FTE, no shrinkage.
+    let seats = f64::from(answer.handlers_needed);
+    assert_eq!(answer.on_duty_needed, seats);
+    assert!((answer.fte_needed - seats * 168.0 / 37.0).abs() < 1e-9);
+    assert!((answer.fte_current - 20.0 * 168.0 / 37.0).abs() < 1e-9);
+    assert!(f64::from(answer.headcount_needed) >= answer.fte_needed);
+    assert_eq!(answer.units.groups.len(), 2);
 }
 
 #[test]

@@ -2,6 +2,10 @@
 
 use super::*;
 
+/// A full-time week when the scenario gives none: 37 hours, the usual contract of police
+/// staff in England and Wales (an assumption, documented in docs/planning.md).
+const DEFAULT_FTE_HOURS_PER_WEEK: f64 = 37.0;
+
 impl Validator {
     pub(super) fn handlers(
         &mut self,
@@ -38,8 +42,16 @@ impl Validator {
                 "a cost of at least 0",
             ),
         };
+        let fte_hours = self.optional_number(
+            &h.fte_hours_per_week,
+            "handlers.fte_hours_per_week".into(),
+            DEFAULT_FTE_HOURS_PER_WEEK,
+            |x| x > 0.0 && x <= 168.0,
+            "hours in a full-time week, above 0 and at most 168",
+        );
         Some(Handlers {
             count: count?,
+            fte_hours_per_week: fte_hours?,
             groups: groups?,
             // The mean over the months; exactly the scalar when one was given.
             shrinkage: match (&h.shrinkage_by_month, shrinkage_by_month) {
