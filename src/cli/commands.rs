@@ -141,6 +141,7 @@ pub(super) fn staff_command(args: StaffArgs) -> Result<(), Failure> {
         every_interval,
         vary,
         by_interval,
+        grid,
         alpha,
         replications,
         output,
@@ -148,7 +149,12 @@ pub(super) fn staff_command(args: StaffArgs) -> Result<(), Failure> {
         limits,
     } = args;
     if by_interval {
-        return staff_by_interval(&file, &set.set, alpha, replications, &output, limits);
+        let how = IntervalHow {
+            alpha,
+            replications,
+            grid,
+        };
+        return staff_by_interval(&file, &set.set, how, &output, limits);
     }
     let opts = StaffOptions {
         group,
@@ -241,16 +247,32 @@ pub(super) fn staff(
 /// Most iterations of the iterative staffing algorithm.
 const ISA_MAX_ITERATIONS: usize = 12;
 
+/// How `staff --by-interval` is asked: its target P(wait), replications and layout.
+pub(super) struct IntervalHow {
+    alpha: Option<f64>,
+    replications: Option<u32>,
+    grid: bool,
+}
+
 pub(super) fn staff_by_interval(
     file: &Path,
     overrides: &[Override],
-    alpha: Option<f64>,
-    replications: Option<u32>,
+    IntervalHow {
+        alpha,
+        replications,
+        grid,
+    }: IntervalHow,
     output: &OutputArgs,
     limits: LimitArgs,
 ) -> Result<(), Failure> {
     let (format, out, chart) = output.checked(&[file])?;
     let scenario = load_scenario(file, overrides, replications)?;
+    let observed_h = scenario.observed_s() / 3600.0;
+    if observed_h < 168.0 {
+        return Err(Failure::Input(format!(
+            "--by-interval: the run observes {observed_h} h (horizon_hours − warmup_hours), so some hours of the week are never seen; expected at least 168 h (a year is usual)"
+        )));
+    }
     let alpha =
         alpha.unwrap_or_else(|| 1.0 - scenario.channels.first().map_or(0.9, |c| c.target.fraction));
     if !(alpha > 0.0 && alpha < 1.0) {
@@ -278,6 +300,7 @@ pub(super) fn staff_by_interval(
     let view = report::IntervalView {
         name: &scenario.name,
         result: &result,
+        grid,
     };
     let text = report::render(&view, format)?;
     emit(&text, out)

@@ -263,6 +263,10 @@ struct StaffArgs {
     /// stationary Erlang C answer and the rota's staffed level.
     #[arg(long)]
     by_interval: bool,
+    /// With --by-interval: lay the requirement out as a 24 × 7 grid (rows hours, columns days)
+    /// for a spreadsheet: handlers needed, the rota's supply and the gap (table and CSV).
+    #[arg(long, requires = "by_interval")]
+    grid: bool,
     /// With --by-interval: target probability of waiting (default 1 − the best-priority
     /// channel's target fraction).
     #[arg(long)]

@@ -36,7 +36,8 @@ pub struct StaffOptions {
 }
 
 /// Intervals in which a target can be required.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum IntervalKind {
     /// Every hour of the week (168 cells).
     HourOfWeek,
@@ -134,6 +135,8 @@ pub struct StaffAnswer {
     pub fte_current: f64,
     /// The answer's workforce in heads, FTE and on duty, per group.
     pub units: Units,
+    /// The intervals every target was required in (`--every-interval`), if any.
+    pub every_interval: Option<IntervalKind>,
     /// Every candidate evaluated, by number of handlers.
     pub curve: Vec<Candidate>,
     /// Number of candidates simulated.
@@ -271,6 +274,7 @@ pub fn search_with(
         on_duty_needed: units.on_duty,
         fte_current: Units::of(s).fte,
         units,
+        every_interval: opts.every_interval,
         handlers_needed: needed,
         handlers_current: base,
         handlers_added: best,

@@ -12,6 +12,7 @@ mod csv;
 mod csv_text;
 mod describe;
 mod html;
+mod interval_grid;
 mod json;
 mod planning;
 mod published;
@@ -23,6 +24,7 @@ pub use backtest::BacktestView;
 pub use calibrate::CalibrationView;
 pub use describe::describe_scenario;
 pub use html::html_report;
+pub use interval_grid::{interval_grid_csv, interval_grid_table};
 pub use json::results_json;
 pub use planning::{
     compare_csv, compare_json, compare_table, interval_csv, interval_table, mix_table, staff_csv,

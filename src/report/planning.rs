@@ -10,7 +10,7 @@ use super::json::pretty_json;
 
 use super::csv_text::{finish, num};
 use crate::planning::interval_staffing::IntervalStaffing;
-use crate::planning::staffing::{MixAnswer, StaffAnswer};
+use crate::planning::staffing::{IntervalKind, MixAnswer, StaffAnswer};
 use crate::planning::sweep::Point;
 use crate::report::table::cell;
 use crate::stats::paired::KpiDifference;
@@ -90,10 +90,21 @@ pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
     if let Some(c) = answer {
         let _ = write!(
             out,
-            "Answer: {} handlers ({:+} on the scenario's {}): every target met on average; met in every channel in {} of replications (95% CI {}–{})",
+            "Answer: {} handlers ({:+} on the scenario's {}): every target met on average{}; met in every channel{} in {} of replications (95% CI {}–{})",
             a.handlers_needed,
             a.handlers_added,
             a.base_handlers,
+            match a.every_interval {
+                Some(IntervalKind::HourOfWeek) => " in every hour of the week",
+                Some(IntervalKind::Week) => " in every week",
+                None => "",
+            },
+            match a.every_interval {
+                Some(IntervalKind::HourOfWeek) =>
+                    " and every hour of the week within one replication",
+                Some(IntervalKind::Week) => " and every week within one replication",
+                None => "",
+            },
             pct(c.p_met),
             pct(c.p_met_ci.0),
             pct(c.p_met_ci.1)
@@ -114,6 +125,9 @@ pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
         ".\nRisk of missing = 1 − P(every target met). {} simulated.",
         super::counted(a.evaluations as u64, "candidate")
     );
+    if a.every_interval.is_some() {
+        out += "(One replication's intervals are short samples, so all of them at once meet a target far less often than their means do: read the first figure for staffing, the second as the risk of some interval missing.)\n";
+    }
     out += &units_lines(a);
     for ch in answer.map_or(&[][..], |c| &c.channels[..]) {
         if let Some((label, e)) = &ch.worst_interval {

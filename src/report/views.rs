@@ -71,16 +71,24 @@ pub struct IntervalView<'a> {
     pub name: &'a str,
     /// The iterative staffing algorithm's answer.
     pub result: &'a IntervalStaffing,
+    /// Lay the table and CSV out as 24 × 7 grids (`--grid`).
+    pub grid: bool,
 }
 
 impl Render for IntervalView<'_> {
     fn table(&self) -> String {
+        if self.grid {
+            return super::interval_grid_table(self.name, self.result);
+        }
         super::interval_table(self.name, self.result)
     }
     fn json(&self) -> String {
         pretty_json(self.result)
     }
     fn csv(&self) -> Result<String, RenderError> {
+        if self.grid {
+            return Ok(super::interval_grid_csv(self.result)?);
+        }
         Ok(super::interval_csv(self.result)?)
     }
 }

@@ -27,6 +27,7 @@ mod queueing_theory;
 mod report;
 mod scenario_errors;
 mod shipped_scenarios;
+mod staff_units;
 mod structural;
 mod support;
 mod time_varying;

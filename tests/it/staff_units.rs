@@ -1,0 +1,110 @@
+//! `staff` in the units and layouts a planner builds rotas from: the 24 × 7 grid, and answers
+//! that say what they measured.
+
+use crate::support::triage_sim;
+
+fn default_scenario() -> String {
+    format!("{}/scenarios/default.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = triage_sim(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_grid_is_the_hourly_requirement_laid_out_by_hour_and_day() {
+    let d = default_scenario();
+    let base = [
+        "staff",
+        d.as_str(),
+        "--by-interval",
+        "--replications",
+        "2",
+        "--set",
+        "horizon_hours=1344",
+        "--set",
+        "warmup_hours=24",
+        "--format",
+        "csv",
+    ];
+    let list = stdout_of(&base);
+    let mut with_grid = base.to_vec();
+    with_grid.push("--grid");
+    let grid = stdout_of(&with_grid);
+    // The list: hour_of_week,offered_erlangs,isa,… in hour-of-week order, Monday 00:00 first.
+    let isa: Vec<u32> = list
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(isa.len(), 168);
+    let lines: Vec<&str> = grid.lines().collect();
+    assert_eq!(lines[0], "measure,hour,Mon,Tue,Wed,Thu,Fri,Sat,Sun");
+    assert_eq!(lines.len(), 1 + 3 * 24);
+    for (hour, line) in lines[1..25].iter().enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(
+            (cells[0], cells[1]),
+            ("needed", format!("{hour:02}:00").as_str())
+        );
+        for day in 0..7 {
+            assert_eq!(cells[2 + day].parse::<u32>().unwrap(), isa[day * 24 + hour]);
+        }
+    }
+    assert!(lines[25].starts_with("rota,00:00,") && lines[49].starts_with("gap,00:00,"));
+}
+
+#[test]
+fn interval_staffing_refuses_a_run_that_never_sees_some_hours() {
+    let d = default_scenario();
+    let out = triage_sim(&["staff", &d, "--by-interval", "--set", "horizon_hours=96"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--by-interval: the run observes 48 h"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_every_interval_answer_says_which_figure_is_per_interval() {
+    let m = format!(
+        "{}/scenarios/mm14-patience.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = stdout_of(&[
+        "staff",
+        &m,
+        "--every-interval",
+        "week",
+        "--replications",
+        "4",
+        "--set",
+        "horizon_hours=1000",
+    ]);
+    assert!(
+        text.contains("every target met on average in every week; met in every channel and every week within one replication in"),
+        "{text}"
+    );
+    let json = stdout_of(&[
+        "staff",
+        &m,
+        "--every-interval",
+        "week",
+        "--replications",
+        "4",
+        "--set",
+        "horizon_hours=1000",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["every_interval"], "week");
+    assert!(v["fte_needed"].as_f64().unwrap() > 0.0);
+}
