@@ -57,17 +57,9 @@ fn staff_curve_rows(out: &mut String, a: &StaffAnswer, channels: &[&str]) {
     }
 }
 
-/// The staffing curve and the answer, as a table.
-pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
-    let mut out = format!(
-        "{name} — staffing search, {} per candidate (common random numbers, seed {})\n\n",
-        super::counted(a.replications, "replication"),
-        a.seed
-    );
-    let channels: Vec<&str> = a.curve.first().map_or(Vec::new(), |c| {
-        c.channels.iter().map(|x| x.channel.as_str()).collect()
-    });
-    staff_curve_rows(&mut out, a, &channels);
+/// The targets and the answer in a sentence, with the risk one handler fewer would run.
+fn answer_sentence(a: &StaffAnswer) -> String {
+    let mut out = String::new();
     let answer = a.curve.iter().find(|c| c.added == a.handlers_added);
     let below = a.curve.iter().rev().find(|c| c.added < a.handlers_added);
     let _ = writeln!(
@@ -120,6 +112,22 @@ pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
             pct(b.p_met_ci.1)
         );
     }
+    out
+}
+
+/// The staffing curve and the answer, as a table.
+pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
+    let mut out = format!(
+        "{name} — staffing search, {} per candidate (common random numbers, seed {})\n\n",
+        super::counted(a.replications, "replication"),
+        a.seed
+    );
+    let channels: Vec<&str> = a.curve.first().map_or(Vec::new(), |c| {
+        c.channels.iter().map(|x| x.channel.as_str()).collect()
+    });
+    staff_curve_rows(&mut out, a, &channels);
+    let answer = a.curve.iter().find(|c| c.added == a.handlers_added);
+    out += &answer_sentence(a);
     let _ = writeln!(
         out,
         ".\nRisk of missing = 1 − P(every target met). {} simulated.",

@@ -5,8 +5,8 @@
 
 use crate::erlang::erlang_b;
 
-use super::{Scenario, TriagePolicy};
-use crate::time::per_second;
+use super::{Scenario, Triage, TriagePolicy};
+use crate::time::{DAY_S, per_second};
 
 /// The offered load of a scenario, in Erlangs (busy servers needed on average).
 #[derive(Clone, Debug, PartialEq)]
@@ -37,9 +37,10 @@ pub fn offered_load(scenario: &Scenario) -> Load {
     });
     let intercept_share = match &scenario.triage {
         Some(t) if t.policy == TriagePolicy::WhenFree => {
-            1.0 - erlang_b(t.officers_for_load(), triage_erlangs)
+            triage_open_share(scenario, t) * (1.0 - erlang_b(t.officers_for_load(), triage_erlangs))
         }
-        _ => 1.0,
+        Some(t) => triage_open_share(scenario, t),
+        None => 1.0,
     };
     let resolve = scenario.triage.as_ref().map_or(0.0, |t| t.ends_at_triage());
     let forward_share: Vec<f64> = (0..scenario.channels.len())
@@ -83,6 +84,57 @@ pub fn offered_load(scenario: &Scenario) -> Load {
         triage_erlangs,
         intercept_share,
     }
+}
+
+/// The share of triaged demand that arrives while an officer is on duty: each minute of the
+/// day is covered with probability 1 − Π shrinkage^officers over the shifts covering it (a
+/// shift whose every officer is absent leaves its hours uncovered), weighted by the triaged
+/// channels' demand by hour of the week. Outside the team's hours calls go straight to the
+/// handlers, so `check` must not count them as intercepted.
+fn triage_open_share(s: &Scenario, t: &Triage) -> f64 {
+    let shifts: Vec<(f64, f64, u32)> = if t.shifts.is_empty() {
+        match t.hours {
+            None => return 1.0, // Always open.
+            Some((open, close)) => {
+                let (o, c) = (open.as_secs(), close.as_secs());
+                let length = (c - o).rem_euclid(DAY_S);
+                vec![(o, if length == 0.0 { DAY_S } else { length }, t.officers)]
+            }
+        }
+    } else {
+        t.shifts
+            .iter()
+            .map(|sh| (sh.start.as_secs(), sh.length.as_secs(), sh.officers))
+            .collect()
+    };
+    // Coverage of each hour of the day, minute by minute.
+    let covered: Vec<f64> = (0..24)
+        .map(|hour| {
+            (0..60)
+                .map(|minute| {
+                    let at = f64::from(hour * 3600 + minute * 60) + 30.0;
+                    let nobody: f64 = shifts
+                        .iter()
+                        .filter(|(start, length, _)| (at - start).rem_euclid(DAY_S) < *length)
+                        .map(|(_, _, n)| t.shrinkage.powi(*n as i32))
+                        .product();
+                    1.0 - nobody
+                })
+                .sum::<f64>()
+                / 60.0
+        })
+        .collect();
+    let (mut weighted, mut total) = (0.0, 0.0);
+    for &c in &t.channels {
+        let ch = &s.channels[c];
+        let weights = &ch.demand.hour_of_week;
+        for (h, w) in weights.iter().enumerate() {
+            let w = w * ch.rate_per_hour;
+            weighted += w * covered[h % 24];
+            total += w;
+        }
+    }
+    if total > 0.0 { weighted / total } else { 1.0 }
 }
 
 /// The infinitely patient handler load per channel (Erlangs), channels without any left out:

@@ -108,3 +108,37 @@ fn an_every_interval_answer_says_which_figure_is_per_interval() {
     assert_eq!(v["every_interval"], "week");
     assert!(v["fte_needed"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn check_counts_only_the_calls_that_arrive_while_triage_is_on_duty() {
+    // 12 hours of triage a day, flat demand, no shrinkage: half the calls can be intercepted.
+    let text = r#"
+horizon_hours = 24
+[channels.c]
+kind = "call"
+priority = 0
+arrivals = { rate_per_hour = 10 }
+handle_time = { dist = "exponential", mean_s = 60 }
+patience = { dist = "exponential", mean_s = 600 }
+target = { answer_within_s = 10, fraction = 0.8 }
+[handlers]
+count = 5
+[triage]
+officers = 3
+channels = ["c"]
+policy = "queue"
+open = "08:00"
+close = "20:00"
+handle_time = { dist = "exponential", mean_s = 60 }
+resolve_fraction = 0.5
+"#;
+    let s = triage_sim::Scenario::from_toml_str(text, "t.toml").unwrap();
+    let load = triage_sim::scenario::offered_load(&s);
+    assert!(
+        (load.intercept_share - 0.5).abs() < 1e-12,
+        "{}",
+        load.intercept_share
+    );
+    // Half intercepted, half of those resolved: three quarters reach the handlers.
+    assert!((load.forward_share[0] - 0.75).abs() < 1e-12);
+}
