@@ -12,6 +12,7 @@ mod fit;
 pub mod interrupt;
 mod report;
 mod sink;
+mod staff;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ use crate::scenario::{LoadError, Override};
 
 use commands::*;
 use sink::{check_chart_path, check_output_dir};
+use staff::staff_command;
 
 /// Discrete-event simulation of a police contact centre (999, 101, web, triage).
 ///
@@ -259,6 +261,13 @@ struct StaffArgs {
     /// by the scenario's cost_per_handler and cost_per_officer.
     #[arg(long)]
     vary: Option<Vary>,
+    /// Answer at this risk of missing: the fewest handlers for which P(every target met over
+    /// the period) ≥ 1 − RISK (Wilson 95% interval), adding replications until it is clear.
+    #[arg(long, value_parser = parse_risk)]
+    risk: Option<f64>,
+    /// With --risk: the most replications one candidate may get (default 256).
+    #[arg(long, requires = "risk", value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    max_replications: Option<u32>,
     /// Handlers needed in each hour of the week (iterative staffing algorithm), beside the
     /// stationary Erlang C answer and the rota's staffed level.
     #[arg(long)]
@@ -538,4 +547,14 @@ fn exit_code(outcome: Result<(), Failure>) -> ExitCode {
 fn warn(note: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "warning: {note}");
+}
+
+/// `--risk`: a probability strictly between 0 and 1.
+fn parse_risk(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if r > 0.0 && r < 1.0 => Ok(r),
+        _ => Err(format!(
+            "expected a risk between 0 and 1 (exclusive), e.g. 0.1; got {text:?}"
+        )),
+    }
 }

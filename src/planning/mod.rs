@@ -7,6 +7,7 @@ pub mod budget;
 pub mod calibrate;
 pub mod interval_staffing;
 pub mod published;
+mod risk;
 pub mod roster_change;
 pub mod staffing;
 pub mod sweep;

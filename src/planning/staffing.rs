@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::risk::assess_at_risk;
 use super::units::Units;
 
 use super::target_check::{assess, missed};
@@ -33,7 +34,16 @@ pub struct StaffOptions {
     pub max_added: u32,
     /// Require the service level in every interval of this kind, not only over the period.
     pub every_interval: Option<IntervalKind>,
+    /// Answer at a stated risk: a candidate meets the targets when P(every target met over
+    /// the period) ≥ 1 − risk, decided by the Wilson interval of that share, with replications
+    /// doubled until the interval leaves no doubt or `max_replications` is reached.
+    pub risk: Option<f64>,
+    /// The most replications a candidate may get under `risk` (0: 256).
+    pub max_replications: u32,
 }
+
+/// Replications a candidate may get under `--risk` unless told otherwise.
+pub const DEFAULT_MAX_REPLICATIONS: u32 = 256;
 
 /// Intervals in which a target can be required.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -105,6 +115,12 @@ pub struct Candidate {
     pub p_met: f64,
     /// Wilson 95% interval of `p_met`.
     pub p_met_ci: (f64, f64),
+    /// Replications this candidate was simulated for.
+    pub replications: u32,
+    /// Under `--risk`: whether the Wilson interval settled the decision (false: the
+    /// replication cap was reached with 1 − risk inside the interval; decided by the point
+    /// estimate).
+    pub resolved: bool,
     /// Handler occupancy.
     pub occupancy: Estimate,
     /// Per channel whose target counts.
@@ -135,6 +151,8 @@ pub struct StaffAnswer {
     pub fte_current: f64,
     /// The answer's workforce in heads, FTE and on duty, per group.
     pub units: Units,
+    /// The risk the answer was sought at (`--risk`), if any.
+    pub risk: Option<f64>,
     /// The intervals every target was required in (`--every-interval`), if any.
     pub every_interval: Option<IntervalKind>,
     /// Every candidate evaluated, by number of handlers.
@@ -234,14 +252,12 @@ pub fn search_with(
         if let Some(c) = seen.get(&delta) {
             return c.met;
         }
-        let candidate = assess(
-            s,
-            delta,
-            base,
-            &counted,
-            opts.every_interval,
-            &evaluate(&with_delta(s, delta, group)),
-        );
+        let candidate = assess_at_risk(opts, s.replications, |reps| {
+            let mut candidate_scenario = with_delta(s, delta, group);
+            candidate_scenario.replications = reps;
+            let results = evaluate(&candidate_scenario);
+            assess(s, delta, base, &counted, opts.every_interval, &results)
+        });
         let met = candidate.met;
         seen.insert(delta, candidate);
         met
@@ -275,6 +291,7 @@ pub fn search_with(
         fte_current: Units::of(s).fte,
         units,
         every_interval: opts.every_interval,
+        risk: opts.risk,
         handlers_needed: needed,
         handlers_current: base,
         handlers_added: best,

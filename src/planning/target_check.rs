@@ -120,6 +120,8 @@ pub(super) fn assess(
         met,
         p_met: k as f64 / reps.len().max(1) as f64,
         p_met_ci: wilson(k, reps.len()),
+        replications: reps.len() as u32,
+        resolved: true,
         occupancy,
         channels,
     }

@@ -16,6 +16,7 @@ mod interval_grid;
 mod json;
 mod planning;
 mod published;
+mod staffing;
 mod table;
 mod views;
 
@@ -27,10 +28,11 @@ pub use html::html_report;
 pub use interval_grid::{interval_grid_csv, interval_grid_table};
 pub use json::results_json;
 pub use planning::{
-    compare_csv, compare_json, compare_table, interval_csv, interval_table, mix_table, staff_csv,
-    staff_json, staff_table, sweep_csv, sweep_json, sweep_table,
+    compare_csv, compare_json, compare_table, interval_csv, interval_table, sweep_csv, sweep_json,
+    sweep_table,
 };
 pub use published::PublishedView;
+pub use staffing::{mix_table, staff_csv, staff_json, staff_table};
 pub use table::{erlang_table, results_table};
 pub use views::{CompareView, ErlangView, IntervalView, MixView, RunView, StaffView, SweepView};
 

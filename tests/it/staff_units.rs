@@ -142,3 +142,34 @@ resolve_fraction = 0.5
     // Half intercepted, half of those resolved: three quarters reach the handlers.
     assert!((load.forward_share[0] - 0.75).abs() < 1e-12);
 }
+
+#[test]
+fn a_staffing_answer_at_a_stated_risk_adds_replications_where_it_is_close() {
+    let m = format!(
+        "{}/scenarios/mm14-patience.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let short = ["--set", "horizon_hours=500", "--set", "warmup_hours=10"];
+    let mut args = vec!["staff", m.as_str(), "--risk", "0.1", "--format", "json"];
+    args.extend(short);
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&args)).unwrap();
+    assert_eq!(v["risk"], 0.1);
+    let needed = v["handlers_needed"].as_u64().unwrap();
+    let curve = v["curve"].as_array().unwrap();
+    let at = |h: u64| curve.iter().find(|c| c["handlers"] == h).unwrap();
+    // The answer's Wilson interval lies at or above 90%; one fewer's lies below.
+    assert!(
+        at(needed)["p_met_ci"][0].as_f64().unwrap() >= 0.9,
+        "{}",
+        at(needed)
+    );
+    assert!(at(needed)["replications"].as_u64().unwrap() >= 32);
+    let fewer = at(needed - 1);
+    assert!(
+        fewer["p_met_ci"][1].as_f64().unwrap() < 0.9 || fewer["resolved"] == false,
+        "{fewer}"
+    );
+    let bad = triage_sim(&["staff", &m, "--risk", "1.5"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("expected a risk between 0 and 1"));
+}
