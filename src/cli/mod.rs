@@ -261,6 +261,10 @@ struct StaffArgs {
     /// by the scenario's cost_per_handler and cost_per_officer.
     #[arg(long)]
     vary: Option<Vary>,
+    /// Add recruits trained as the scenario's latest cohort (training, ramp-up, attrition),
+    /// starting on the run's first day, instead of handlers already in post.
+    #[arg(long)]
+    as_recruits: bool,
     /// Answer at this risk of missing: the fewest handlers for which P(every target met over
     /// the period) ≥ 1 − RISK (Wilson 95% interval), adding replications until it is clear.
     #[arg(long, value_parser = parse_risk)]

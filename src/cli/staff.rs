@@ -26,6 +26,7 @@ pub(super) fn staff_command(args: StaffArgs) -> Result<(), Failure> {
         grid,
         risk,
         max_replications,
+        as_recruits,
         alpha,
         replications,
         output,
@@ -47,6 +48,7 @@ pub(super) fn staff_command(args: StaffArgs) -> Result<(), Failure> {
         every_interval: every_interval.map(Into::into),
         risk,
         max_replications: max_replications.unwrap_or(0),
+        as_recruits,
     };
     staff(
         &file,

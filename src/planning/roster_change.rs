@@ -9,9 +9,49 @@ pub fn roster_size(s: &Scenario) -> u32 {
     s.handlers.roster_size()
 }
 
+/// How the handlers a candidate adds join.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Joining {
+    /// Already in post when the run starts, at full speed (clones of the staff).
+    #[default]
+    InPost,
+    /// Recruits starting on the run's first day, with this training and ramp-up (those of
+    /// the scenario's own latest cohort), and leaving with its attrition.
+    Recruits {
+        /// Time in training before taking calls.
+        training: SimTime,
+        /// Time over which handle times fall to normal after training.
+        ramp: SimTime,
+        /// Handle-time multiplier at the end of training.
+        initial_aht_factor: f64,
+    },
+}
+
+impl Joining {
+    /// Recruits trained as the scenario's latest cohort is, if it has one.
+    pub fn recruits_like(s: &Scenario) -> Option<Joining> {
+        s.handlers.hires.last().map(|h| Joining::Recruits {
+            training: h.training,
+            ramp: h.ramp,
+            initial_aht_factor: h.initial_aht_factor,
+        })
+    }
+}
+
 /// `s` with `added` more handlers: on the always-on pool, in `group`, or spread over the groups
 /// in proportion to their size. Added handlers join as a cohort already in post.
 pub fn with_added(s: &Scenario, added: u32, group: Option<usize>) -> Scenario {
+    with_added_joining(s, added, group, Joining::InPost)
+}
+
+/// [`with_added`], the handlers joining as `joining` says (recruits need shift groups: the
+/// pool has no cohorts, and gets in-post handlers).
+pub fn with_added_joining(
+    s: &Scenario,
+    added: u32,
+    group: Option<usize>,
+    joining: Joining,
+) -> Scenario {
     let mut out = s.clone();
     if added == 0 {
         return out;
@@ -33,13 +73,21 @@ pub fn with_added(s: &Scenario, added: u32, group: Option<usize>) -> Scenario {
         None => largest_remainder(added, &sizes),
     };
     for (g, count) in shares.into_iter().enumerate().filter(|(_, c)| *c > 0) {
+        let (start_day, training, ramp, initial_aht_factor) = match joining {
+            Joining::InPost => (-1, SimTime::ZERO, SimTime::ZERO, 1.0),
+            Joining::Recruits {
+                training,
+                ramp,
+                initial_aht_factor,
+            } => (0, training, ramp, initial_aht_factor),
+        };
         out.handlers.hires.push(Hire {
             group: g,
-            start_day: -1,
+            start_day,
             count,
-            training: SimTime::ZERO,
-            ramp: SimTime::ZERO,
-            initial_aht_factor: 1.0,
+            training,
+            ramp,
+            initial_aht_factor,
         });
     }
     out
@@ -71,8 +119,18 @@ pub fn with_removed(s: &Scenario, removed: u32, group: Option<usize>) -> Scenari
 
 /// `s` with `delta` handlers more (positive) or fewer (negative).
 pub fn with_delta(s: &Scenario, delta: i32, group: Option<usize>) -> Scenario {
+    with_delta_joining(s, delta, group, Joining::InPost)
+}
+
+/// [`with_delta`], added handlers joining as `joining` says.
+pub fn with_delta_joining(
+    s: &Scenario,
+    delta: i32,
+    group: Option<usize>,
+    joining: Joining,
+) -> Scenario {
     if delta >= 0 {
-        with_added(s, delta.unsigned_abs(), group)
+        with_added_joining(s, delta.unsigned_abs(), group, joining)
     } else {
         with_removed(s, delta.unsigned_abs(), group)
     }
@@ -184,5 +242,34 @@ mod tests {
         assert_eq!(largest_remainder(5, &[1, 1, 1]), vec![2, 2, 1]);
         assert_eq!(largest_remainder(1, &[1, 1]), vec![1, 0]);
         assert_eq!(largest_remainder(7, &[0, 5]).iter().sum::<u32>(), 7);
+    }
+
+    #[test]
+    fn recruits_join_on_the_first_day_trained_as_the_scenarios_cohort() {
+        let s = Scenario::default_scenario();
+        let last = s
+            .handlers
+            .hires
+            .last()
+            .expect("the 2024 scenario has recruits")
+            .clone();
+        let joining = Joining::recruits_like(&s).unwrap();
+        let out = with_added_joining(&s, 10, None, joining);
+        let added = &out.handlers.hires[s.handlers.hires.len()..];
+        assert_eq!(added.iter().map(|h| h.count).sum::<u32>(), 10);
+        for h in added {
+            assert_eq!(h.start_day, 0);
+            assert_eq!((h.training, h.ramp), (last.training, last.ramp));
+            assert_eq!(h.initial_aht_factor, last.initial_aht_factor);
+            assert!(!h.in_post_at_start() || h.training == SimTime::ZERO);
+        }
+        // In post: before the run, no training.
+        let in_post = with_added(&s, 10, None);
+        let added = &in_post.handlers.hires[s.handlers.hires.len()..];
+        assert!(
+            added
+                .iter()
+                .all(|h| h.start_day == -1 && h.in_post_at_start())
+        );
     }
 }

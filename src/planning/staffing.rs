@@ -18,7 +18,8 @@ use super::target_check::{assess, missed};
 use crate::scenario::Scenario;
 
 pub use super::roster_change::{
-    removable, roster_size, stable_floor, with_added, with_delta, with_removed,
+    Joining, removable, roster_size, stable_floor, with_added, with_added_joining, with_delta,
+    with_delta_joining, with_removed,
 };
 use crate::stats::Estimate;
 use crate::stats::{Results, Runner};
@@ -40,6 +41,9 @@ pub struct StaffOptions {
     pub risk: Option<f64>,
     /// The most replications a candidate may get under `risk` (0: 256).
     pub max_replications: u32,
+    /// Add recruits (trained as the scenario's latest cohort, starting on the run's first
+    /// day) instead of handlers already in post.
+    pub as_recruits: bool,
 }
 
 /// Replications a candidate may get under `--risk` unless told otherwise.
@@ -70,6 +74,11 @@ pub enum StaffError {
     /// (empty when nothing was simulated).
     #[error("targets still missed with {0} handlers added (the --max-added limit){1}")]
     NotReached(u32, String),
+    /// `--as-recruits` copies the training of the scenario's own recruits.
+    #[error(
+        "--as-recruits trains new handlers as the scenario's recruits are; expected a [[handlers.hires]] cohort (with training_weeks, ramp_weeks) to copy, in a scenario with shift groups"
+    )]
+    NoRecruitsToCopy,
     /// Officers can only be varied when the scenario has a triage team.
     #[error("the scenario has no [triage] team whose officers could be varied")]
     NoTriage,
@@ -239,6 +248,7 @@ pub fn search_with(
     mut evaluate: impl FnMut(&Scenario) -> Results,
 ) -> Result<StaffAnswer, StaffError> {
     let (group, counted) = resolve(s, opts)?;
+    let joining = joining_of(s, opts)?;
     let base = roster_size(s);
     let floor = stable_floor(s, group, opts.max_added);
     if floor > opts.max_added as i32 {
@@ -253,7 +263,7 @@ pub fn search_with(
             return c.met;
         }
         let candidate = assess_at_risk(opts, s.replications, |reps| {
-            let mut candidate_scenario = with_delta(s, delta, group);
+            let mut candidate_scenario = with_delta_joining(s, delta, group, joining);
             candidate_scenario.replications = reps;
             let results = evaluate(&candidate_scenario);
             assess(s, delta, base, &counted, opts.every_interval, &results)
@@ -283,7 +293,7 @@ pub fn search_with(
     };
     let evaluations = seen.len();
     let needed = (i64::from(base) + i64::from(best)).max(0) as u32;
-    let units = Units::of(&with_delta(s, best, group));
+    let units = Units::of(&with_delta_joining(s, best, group, joining));
     Ok(StaffAnswer {
         fte_needed: units.fte,
         headcount_needed: units.headcount,
@@ -302,6 +312,17 @@ pub fn search_with(
         replications: s.replications,
         seed: s.seed,
     })
+}
+
+/// How the handlers a search adds join: in post, or as recruits trained as the scenario's own.
+fn joining_of(s: &Scenario, opts: &StaffOptions) -> Result<Joining, StaffError> {
+    if !opts.as_recruits {
+        return Ok(Joining::InPost);
+    }
+    if s.handlers.is_pool() {
+        return Err(StaffError::NoRecruitsToCopy);
+    }
+    Joining::recruits_like(s).ok_or(StaffError::NoRecruitsToCopy)
 }
 
 /// The group handlers are added to, and the channels whose targets count, named in `opts`.
@@ -335,7 +356,8 @@ fn resolve(s: &Scenario, opts: &StaffOptions) -> Result<(Option<usize>, Vec<usiz
 /// Evaluates one candidate: `s` with `added` handlers, against the targets `opts` counts.
 pub fn evaluate(s: &Scenario, opts: &StaffOptions, added: u32) -> Result<Candidate, StaffError> {
     let (group, counted) = resolve(s, opts)?;
-    let results = Runner::default().replicate(&with_added(s, added, group));
+    let joining = joining_of(s, opts)?;
+    let results = Runner::default().replicate(&with_added_joining(s, added, group, joining));
     Ok(assess(
         s,
         added as i32,

@@ -173,3 +173,39 @@ fn a_staffing_answer_at_a_stated_risk_adds_replications_where_it_is_close() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("expected a risk between 0 and 1"));
 }
+
+#[test]
+fn recruits_in_training_are_worth_less_than_handlers_in_post() {
+    // A stricter 999 target on the 2024 scenario: the handlers added as recruits spend their
+    // first weeks in training, so more are needed than if they were in post on day one.
+    let d = default_scenario();
+    let args = |recruits: bool| {
+        let mut a = vec![
+            "staff",
+            d.as_str(),
+            "--replications",
+            "2",
+            "--channel",
+            "999",
+            "--set",
+            "channels.999.target.fraction=0.97",
+            "--format",
+            "json",
+        ];
+        if recruits {
+            a.push("--as-recruits");
+        }
+        let v: serde_json::Value = serde_json::from_str(&stdout_of(&a)).unwrap();
+        v["handlers_added"].as_i64().unwrap()
+    };
+    let (in_post, recruits) = (args(false), args(true));
+    assert!(in_post > 0, "{in_post}");
+    assert!(recruits > in_post, "recruits {recruits}, in post {in_post}");
+    let m = format!(
+        "{}/scenarios/mm14-patience.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = triage_sim(&["staff", &m, "--as-recruits"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--as-recruits trains new handlers"));
+}
