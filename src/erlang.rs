@@ -54,6 +54,9 @@ pub enum ErlangError {
     /// A rate, time or patience that is not a positive finite number.
     #[error("{0} must be a finite number above 0")]
     NotPositive(&'static str),
+    /// A probability outside (0, 1).
+    #[error("{0} must be a probability between 0 and 1 (exclusive), e.g. 0.01")]
+    NotProbability(&'static str),
     /// No number of agents within reach meets the goal (e.g. a service level of 1 with a
     /// positive target time can only be approached).
     #[error(
@@ -303,6 +306,69 @@ fn positive(x: f64, name: &'static str) -> Result<(), ErlangError> {
     }
 }
 
+/// A loss system (Erlang B, M/M/n/n): callers who find every agent busy are turned away, as a
+/// `when_free` triage team turns calls away to the handlers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct LossResult {
+    /// Offered load in Erlangs.
+    pub offered_erlangs: f64,
+    /// Number of agents.
+    pub agents: u32,
+    /// Probability an arriving caller finds every agent busy (is blocked).
+    pub p_block: f64,
+    /// Load carried by the agents, Erlangs: offered × (1 − p_block).
+    pub carried_erlangs: f64,
+    /// Mean share of agents busy.
+    pub occupancy: f64,
+}
+
+/// Erlang B for `agents` agents facing Poisson `rate_per_hour` with mean handle `aht_s`.
+pub fn loss(rate_per_hour: f64, aht_s: f64, agents: u32) -> Result<LossResult, ErlangError> {
+    for (name, x) in [("rate_per_hour", rate_per_hour), ("aht_s", aht_s)] {
+        if !(x.is_finite() && x > 0.0) {
+            return Err(ErlangError::NotPositive(name));
+        }
+    }
+    let offered = rate_per_hour * aht_s / 3600.0;
+    let p_block = erlang_b(agents, offered);
+    let carried = offered * (1.0 - p_block);
+    Ok(LossResult {
+        offered_erlangs: offered,
+        agents,
+        p_block,
+        carried_erlangs: carried,
+        occupancy: if agents == 0 {
+            f64::NAN
+        } else {
+            carried / f64::from(agents)
+        },
+    })
+}
+
+/// The fewest agents whose blocking probability is at most `max_blocking` (in (0, 1)).
+pub fn loss_agents(
+    rate_per_hour: f64,
+    aht_s: f64,
+    max_blocking: f64,
+) -> Result<LossResult, ErlangError> {
+    if !(max_blocking > 0.0 && max_blocking < 1.0) {
+        return Err(ErlangError::NotProbability("--max-blocking"));
+    }
+    let first = loss(rate_per_hour, aht_s, 0)?;
+    // Erlang B falls with every agent; by the load plus 50 standard deviations it is tiny.
+    let limit =
+        (first.offered_erlangs + 50.0 * first.offered_erlangs.sqrt() + 50.0).min(1e9) as u32;
+    let (mut n, mut b) = (0u32, 1.0);
+    while b > max_blocking {
+        if n >= limit {
+            return Err(ErlangError::Unreachable(limit));
+        }
+        n += 1;
+        b = first.offered_erlangs * b / (f64::from(n) + first.offered_erlangs * b);
+    }
+    loss(rate_per_hour, aht_s, n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,5 +429,18 @@ mod tests {
     fn erlang_b_small_case() {
         // B(2, 1) = (1/2) / (1 + 1 + 1/2) = 0.2
         assert!((erlang_b(2, 1.0) - 0.2).abs() < 1e-15);
+    }
+
+    #[test]
+    fn loss_systems_match_erlang_b_tables() {
+        // Erlang B tables: 10 Erlangs on 15 lines block 3.65%; 1% blocking needs 18 lines.
+        let r = loss(600.0, 60.0, 15).unwrap();
+        assert!((r.offered_erlangs - 10.0).abs() < 1e-12);
+        assert!((r.p_block - 0.036_496).abs() < 1e-6, "{}", r.p_block);
+        assert!((r.carried_erlangs - 10.0 * (1.0 - r.p_block)).abs() < 1e-12);
+        let r = loss_agents(600.0, 60.0, 0.01).unwrap();
+        assert_eq!(r.agents, 18);
+        assert!(r.p_block <= 0.01 && loss(600.0, 60.0, 17).unwrap().p_block > 0.01);
+        assert!(loss(0.0, 60.0, 3).is_err());
     }
 }

@@ -206,9 +206,9 @@ struct ErlangArgs {
     /// Number of agents; leave out and give --fraction to find the fewest agents needed.
     #[arg(long)]
     agents: Option<u32>,
-    /// Answer-time threshold for the service level, seconds.
-    #[arg(long)]
-    target_s: f64,
+    /// Answer-time threshold for the service level, seconds (not with --loss).
+    #[arg(long, required_unless_present = "loss")]
+    target_s: Option<f64>,
     /// Mean (exponential) patience, seconds: switches to Erlang A.
     #[arg(long)]
     patience_s: Option<f64>,
@@ -221,6 +221,14 @@ struct ErlangArgs {
     /// Without --agents: the highest acceptable occupancy.
     #[arg(long)]
     max_occupancy: Option<f64>,
+    /// Erlang B instead: a loss system whose blocked callers are turned away (as a
+    /// `when_free` triage team turns calls away to the handlers).
+    #[arg(long, conflicts_with_all = ["target_s", "patience_s", "fraction", "max_occupancy"])]
+    loss: bool,
+    /// With --loss and without --agents: the highest blocking probability allowed; finds the
+    /// fewest agents.
+    #[arg(long, requires = "loss")]
+    max_blocking: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
@@ -505,6 +513,7 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
         Some(Command::Fit(args)) => fit::fit_command(&args),
         Some(Command::Calibrate(args)) => calibrate::calibrate_command(&args),
         Some(Command::Backtest(args)) => backtest::backtest_command(&args),
+        Some(Command::Erlang(a)) if a.loss => erlang_loss(&a),
         Some(Command::Erlang(a)) => {
             let goal = a.fraction.map(|fraction| crate::erlang::AgentsGoal {
                 fraction,
@@ -515,7 +524,7 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
                 rate_per_hour: a.rate_per_hour,
                 aht_s: a.aht_s,
                 agents: a.agents.unwrap_or(0),
-                target_s: a.target_s,
+                target_s: a.target_s.unwrap_or(0.0),
                 patience_s: a.patience_s,
             };
             match (a.agents, goal) {
@@ -561,4 +570,24 @@ fn parse_risk(text: &str) -> Result<f64, String> {
             "expected a risk between 0 and 1 (exclusive), e.g. 0.1; got {text:?}"
         )),
     }
+}
+
+/// `erlang --loss`: Erlang B for the agents given, or the fewest agents for `--max-blocking`.
+fn erlang_loss(a: &ErlangArgs) -> Result<(), Failure> {
+    use crate::erlang::{loss, loss_agents};
+    let result = match (a.agents, a.max_blocking) {
+        (Some(n), None) => loss(a.rate_per_hour, a.aht_s, n),
+        (None, Some(max)) => loss_agents(a.rate_per_hour, a.aht_s, max),
+        _ => {
+            return Err(Failure::Input(
+                "erlang --loss expects --agents N (evaluate) or --max-blocking P (find the agents needed), one of the two".into(),
+            ));
+        }
+    }
+    .map_err(|e| Failure::Input(e.to_string()))?;
+    let view = crate::report::LossView {
+        result: &result,
+        max_blocking: a.max_blocking,
+    };
+    sink::emit(&crate::report::render(&view, a.format.into())?, None)
 }

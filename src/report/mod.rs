@@ -34,7 +34,9 @@ pub use planning::{
 pub use published::PublishedView;
 pub use staffing::{mix_table, staff_csv, staff_json, staff_table};
 pub use table::{erlang_table, results_table};
-pub use views::{CompareView, ErlangView, IntervalView, MixView, RunView, StaffView, SweepView};
+pub use views::{
+    CompareView, ErlangView, IntervalView, LossView, MixView, RunView, StaffView, SweepView,
+};
 
 /// An output format (the command line's `--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

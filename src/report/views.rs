@@ -211,3 +211,51 @@ impl Render for ErlangView<'_> {
         Ok(out)
     }
 }
+
+/// The loss-system answer of `erlang --loss` (Erlang B).
+pub struct LossView<'a> {
+    /// The answer.
+    pub result: &'a crate::erlang::LossResult,
+    /// When the agents were solved for: the blocking probability allowed.
+    pub max_blocking: Option<f64>,
+}
+
+impl LossView<'_> {
+    fn figures(&self) -> [(&'static str, f64); 5] {
+        let r = self.result;
+        [
+            ("offered_erlangs", r.offered_erlangs),
+            ("agents", f64::from(r.agents)),
+            ("p_block", r.p_block),
+            ("carried_erlangs", r.carried_erlangs),
+            ("occupancy", r.occupancy),
+        ]
+    }
+}
+
+impl Render for LossView<'_> {
+    fn table(&self) -> String {
+        let r = self.result;
+        let mut out = format!(
+            "Erlang B (M/M/n/n, blocked callers turned away): load {:.3} Erlangs, {} agents\np_block          {:.6}  (share of callers who find every agent busy)\ncarried_erlangs  {:.4}\noccupancy        {:.6}\n",
+            r.offered_erlangs, r.agents, r.p_block, r.carried_erlangs, r.occupancy
+        );
+        if let Some(max) = self.max_blocking {
+            out.push_str(&format!(
+                "\nagents needed    {}  (fewest blocking at most {max})\n",
+                r.agents
+            ));
+        }
+        out
+    }
+    fn json(&self) -> String {
+        pretty_json(self.result)
+    }
+    fn csv(&self) -> Result<String, RenderError> {
+        let mut out = String::from("kpi,value\n");
+        for (k, v) in self.figures() {
+            out.push_str(&format!("{k},{v}\n"));
+        }
+        Ok(out)
+    }
+}

@@ -209,3 +209,50 @@ fn recruits_in_training_are_worth_less_than_handlers_in_post() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--as-recruits trains new handlers"));
 }
+
+#[test]
+fn erlang_b_on_the_command_line() {
+    // 10 Erlangs on 15 lines block 3.65% (Erlang B tables); 1% blocking needs 18 lines.
+    let text = stdout_of(&[
+        "erlang",
+        "--loss",
+        "--rate-per-hour",
+        "600",
+        "--aht-s",
+        "60",
+        "--agents",
+        "15",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        (v["p_block"].as_f64().unwrap() - 0.036_497).abs() < 1e-5,
+        "{v}"
+    );
+    let csv = stdout_of(&[
+        "erlang",
+        "--loss",
+        "--rate-per-hour",
+        "600",
+        "--aht-s",
+        "60",
+        "--max-blocking",
+        "0.01",
+        "--format",
+        "csv",
+    ]);
+    assert!(csv.contains("agents,18\n"), "{csv}");
+    let bad = triage_sim(&[
+        "erlang",
+        "--loss",
+        "--rate-per-hour",
+        "600",
+        "--aht-s",
+        "60",
+        "--max-blocking",
+        "2",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--max-blocking must be a probability"));
+}
