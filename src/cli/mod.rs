@@ -11,6 +11,7 @@ mod commands;
 mod fit;
 pub mod interrupt;
 mod report;
+mod rota;
 mod sink;
 mod staff;
 
@@ -74,6 +75,9 @@ enum Command {
     /// Simulate the dates of a per-call CSV and compare hour by hour: offered, service level,
     /// mean wait, abandonment, with the simulated 95% band, bias, error and coverage.
     Backtest(backtest::BacktestArgs),
+    /// Design shifts (start, length, days) covering the hourly requirement at the fewest FTE,
+    /// check them by simulation, and write them as scenario groups.
+    Rota(rota::RotaArgs),
 }
 
 /// `--format`: the command line's name for a [`Format`].
@@ -513,6 +517,7 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
         Some(Command::Fit(args)) => fit::fit_command(&args),
         Some(Command::Calibrate(args)) => calibrate::calibrate_command(&args),
         Some(Command::Backtest(args)) => backtest::backtest_command(&args),
+        Some(Command::Rota(args)) => rota::rota_command(&args),
         Some(Command::Erlang(a)) if a.loss => erlang_loss(&a),
         Some(Command::Erlang(a)) => {
             let goal = a.fraction.map(|fraction| crate::erlang::AgentsGoal {

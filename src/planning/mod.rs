@@ -9,6 +9,7 @@ pub mod interval_staffing;
 pub mod published;
 mod risk;
 pub mod roster_change;
+pub mod rota;
 pub mod staffing;
 pub mod sweep;
 mod target_check;

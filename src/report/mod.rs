@@ -16,6 +16,7 @@ mod interval_grid;
 mod json;
 mod planning;
 mod published;
+mod rota;
 mod staffing;
 mod table;
 mod views;
@@ -32,6 +33,7 @@ pub use planning::{
     sweep_table,
 };
 pub use published::PublishedView;
+pub use rota::RotaView;
 pub use staffing::{mix_table, staff_csv, staff_json, staff_table};
 pub use table::{erlang_table, results_table};
 pub use views::{

@@ -25,6 +25,7 @@ mod published;
 mod published_bases;
 mod queueing_theory;
 mod report;
+mod rota;
 mod scenario_errors;
 mod shipped_scenarios;
 mod staff_units;

@@ -1,0 +1,168 @@
+//! `rota`'s answer: the designed shifts, how close to the LP bound, and the check by
+//! simulation of the rota as a scenario.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::json::pretty_json;
+use super::table::cell;
+use super::{Render, RenderError};
+use crate::planning::rota::RotaDesign;
+use crate::stats::{Estimate, Results, get};
+
+/// The answer of `rota`.
+pub struct RotaView<'a> {
+    /// The scenario's name.
+    pub name: &'a str,
+    /// The designed rota.
+    pub rota: &'a RotaDesign,
+    /// The rota simulated as a scenario.
+    pub results: &'a Results,
+    /// The probability of waiting the hourly requirement was set for.
+    pub alpha: f64,
+}
+
+/// One channel's check: its target's service level with the designed rota.
+#[derive(Serialize)]
+struct ChannelCheck<'a> {
+    channel: &'a str,
+    service_level: Estimate,
+    target: f64,
+    met: bool,
+    lowest_hour: Option<(&'a str, Estimate)>,
+}
+
+impl RotaView<'_> {
+    fn checks(&self) -> Vec<ChannelCheck<'_>> {
+        let r = self.results;
+        r.channels
+            .iter()
+            .enumerate()
+            .filter_map(|(c, (name, kpis))| {
+                let kpi = r.target_kpis[c];
+                let e = get(kpis, kpi).filter(|e| e.mean.is_finite())?;
+                let lowest_hour = r.intervals.hour_of_week.channels.get(c).and_then(|cells| {
+                    cells
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, k)| {
+                            get(k, kpi).filter(|e| e.mean.is_finite()).map(|e| (i, e))
+                        })
+                        .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean))
+                        .map(|(i, e)| (r.interval_labels.hour_of_week[i].as_str(), e))
+                });
+                Some(ChannelCheck {
+                    channel: name,
+                    service_level: e,
+                    target: r.targets[c],
+                    met: e.mean >= r.targets[c],
+                    lowest_hour,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Render for RotaView<'_> {
+    fn table(&self) -> String {
+        let d = self.rota;
+        let mut out = format!(
+            "{} — rota covering the handlers needed each hour for P(wait) ≤ {:.0}%\n\n",
+            self.name,
+            self.alpha * 100.0
+        );
+        let _ = writeln!(
+            out,
+            "{:<6} {:>5}  {:<22} {:>5} {:>10} {:>6} {:>7}",
+            "start", "hours", "days", "teams", "per team", "heads", "FTE"
+        );
+        for s in &d.shifts {
+            let heads = s.headcount * s.teams;
+            let _ = writeln!(
+                out,
+                "{:<6} {:>5}  {:<22} {:>5} {:>10} {:>6} {:>7.1}",
+                format!("{:02}:00", s.start_hour),
+                s.hours,
+                s.days,
+                s.teams,
+                s.headcount,
+                heads,
+                d.fte * f64::from(heads) / f64::from(d.heads.max(1)),
+            );
+        }
+        let gap = if d.lp_bound_fte > 0.0 {
+            100.0 * (d.fte / d.lp_bound_fte - 1.0)
+        } else {
+            0.0
+        };
+        let _ = writeln!(
+            out,
+            "\n{} heads, {:.1} FTE; no rota of these shifts needs fewer than {:.1} FTE (the LP bound): within {gap:.1}%.\nOver-coverage: {:.0} on-the-phone hours a week beyond the requirement ({:.0} required).",
+            d.heads,
+            d.fte,
+            d.lp_bound_fte,
+            d.over_coverage_hours,
+            d.required.iter().map(|r| f64::from(*r)).sum::<f64>()
+        );
+        let _ = writeln!(
+            out,
+            "\nChecked by simulating the rota ({} replications):",
+            self.results.replications
+        );
+        for c in self.checks() {
+            let _ = write!(
+                out,
+                "  {:<14} {} against {:.0}% — {}",
+                c.channel,
+                cell("service_level", c.service_level),
+                c.target * 100.0,
+                if c.met { "met" } else { "MISSED" }
+            );
+            if let Some((hour, e)) = c.lowest_hour {
+                let _ = write!(out, "; lowest hour {hour}: {}", cell("service_level", e));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn json(&self) -> String {
+        #[derive(Serialize)]
+        struct RotaJson<'a> {
+            rota: &'a RotaDesign,
+            alpha: f64,
+            check: Vec<ChannelCheck<'a>>,
+        }
+        pretty_json(&RotaJson {
+            rota: self.rota,
+            alpha: self.alpha,
+            check: self.checks(),
+        })
+    }
+
+    fn csv(&self) -> Result<String, RenderError> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "start_hour",
+            "hours",
+            "pattern",
+            "days",
+            "scenario_pattern",
+            "teams",
+            "headcount",
+        ])?;
+        for s in &self.rota.shifts {
+            w.write_record([
+                s.start_hour.to_string(),
+                s.hours.to_string(),
+                s.pattern.clone(),
+                s.days.clone(),
+                s.scenario_pattern.clone(),
+                s.teams.to_string(),
+                s.headcount.to_string(),
+            ])?;
+        }
+        Ok(super::csv_text::finish(w)?)
+    }
+}
