@@ -404,3 +404,23 @@ pub(super) fn erlang_agents(
     };
     emit(&report::render(&view, format)?, None)
 }
+
+/// `erlang --loss`: Erlang B for the agents given, or the fewest agents for `--max-blocking`.
+pub(super) fn erlang_loss(a: &ErlangArgs) -> Result<(), Failure> {
+    use crate::erlang::{loss, loss_agents};
+    let result = match (a.agents, a.max_blocking) {
+        (Some(n), None) => loss(a.rate_per_hour, a.aht_s, n),
+        (None, Some(max)) => loss_agents(a.rate_per_hour, a.aht_s, max),
+        _ => {
+            return Err(Failure::Input(
+                "erlang --loss expects --agents N (evaluate) or --max-blocking P (find the agents needed), one of the two".into(),
+            ));
+        }
+    }
+    .map_err(|e| Failure::Input(e.to_string()))?;
+    let view = crate::report::LossView {
+        result: &result,
+        max_blocking: a.max_blocking,
+    };
+    emit(&crate::report::render(&view, a.format.into())?, None)
+}

@@ -9,6 +9,7 @@ mod backtest;
 mod calibrate;
 mod commands;
 mod fit;
+mod hire;
 pub mod interrupt;
 mod report;
 mod rota;
@@ -78,6 +79,9 @@ enum Command {
     /// Design shifts (start, length, days) covering the hourly requirement at the fewest FTE,
     /// check them by simulation, and write them as scenario groups.
     Rota(rota::RotaArgs),
+    /// Plan recruitment: intakes (dates and sizes) so that every month meets its targets,
+    /// recruits trained as the scenario's own cohort.
+    Hire(hire::HireArgs),
 }
 
 /// `--format`: the command line's name for a [`Format`].
@@ -518,6 +522,7 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
         Some(Command::Calibrate(args)) => calibrate::calibrate_command(&args),
         Some(Command::Backtest(args)) => backtest::backtest_command(&args),
         Some(Command::Rota(args)) => rota::rota_command(&args),
+        Some(Command::Hire(args)) => hire::hire_command(&args),
         Some(Command::Erlang(a)) if a.loss => erlang_loss(&a),
         Some(Command::Erlang(a)) => {
             let goal = a.fraction.map(|fraction| crate::erlang::AgentsGoal {
@@ -575,24 +580,4 @@ fn parse_risk(text: &str) -> Result<f64, String> {
             "expected a risk between 0 and 1 (exclusive), e.g. 0.1; got {text:?}"
         )),
     }
-}
-
-/// `erlang --loss`: Erlang B for the agents given, or the fewest agents for `--max-blocking`.
-fn erlang_loss(a: &ErlangArgs) -> Result<(), Failure> {
-    use crate::erlang::{loss, loss_agents};
-    let result = match (a.agents, a.max_blocking) {
-        (Some(n), None) => loss(a.rate_per_hour, a.aht_s, n),
-        (None, Some(max)) => loss_agents(a.rate_per_hour, a.aht_s, max),
-        _ => {
-            return Err(Failure::Input(
-                "erlang --loss expects --agents N (evaluate) or --max-blocking P (find the agents needed), one of the two".into(),
-            ));
-        }
-    }
-    .map_err(|e| Failure::Input(e.to_string()))?;
-    let view = crate::report::LossView {
-        result: &result,
-        max_blocking: a.max_blocking,
-    };
-    sink::emit(&crate::report::render(&view, a.format.into())?, None)
 }

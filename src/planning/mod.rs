@@ -5,6 +5,7 @@
 pub mod backtest;
 pub mod budget;
 pub mod calibrate;
+pub mod hire;
 pub mod interval_staffing;
 pub mod published;
 mod risk;

@@ -187,7 +187,7 @@ pub fn stable_floor(s: &Scenario, group: Option<usize>, max_added: u32) -> i32 {
 }
 
 /// Splits `total` in proportion to `weights`, rounding by largest remainder.
-fn largest_remainder(total: u32, weights: &[u32]) -> Vec<u32> {
+pub(super) fn largest_remainder(total: u32, weights: &[u32]) -> Vec<u32> {
     let sum: u64 = weights.iter().map(|&w| u64::from(w)).sum::<u64>().max(1);
     let exact: Vec<f64> = weights
         .iter()

@@ -14,6 +14,7 @@ mod fit;
 mod flags;
 mod flex_rules;
 mod fuzz_corpus;
+mod hire;
 mod interrupts;
 mod invariants;
 mod ivr;

@@ -1,0 +1,363 @@
+//! Planning recruitment: the intakes (dates and sizes) that keep every month of the run on
+//! target, trained as the scenario's own recruits are.
+//!
+//! Month by month, earliest first: simulate the scenario with the intakes so far; at the first
+//! month that misses a target, add the intake that can still help it — on the latest allowed
+//! intake date (the first of a month) from which recruits are trained by that month's start —
+//! of the smallest size (bisection between the class limits) that brings the month on target.
+//! A month that no intake can reach in time (training is longer than the time left) is reported
+//! as such and left behind. Each added intake only adds handlers, so a month met stays met.
+
+use serde::Serialize;
+
+use super::roster_change::{Joining, largest_remainder};
+use crate::scenario::{Hire, Scenario, Target};
+use crate::stats::{Estimate, Results, get};
+use crate::time::DAY_S;
+
+/// What the planner may do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HireOptions {
+    /// Channels whose targets count (indices); every channel when empty.
+    pub channels: Vec<usize>,
+    /// The group recruits join, or spread over the groups by size.
+    pub group: Option<usize>,
+    /// Smallest and largest class.
+    pub class: (u32, u32),
+    /// Judge a month by P(every target met) ≥ 1 − risk across replications, not by its means.
+    pub risk: Option<f64>,
+    /// Most simulations the plan may take.
+    pub max_evaluations: usize,
+}
+
+/// One intake of recruits.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Intake {
+    /// First day, `YYYY-MM-DD`.
+    pub start_date: String,
+    /// Days from the run's start.
+    pub start_day: i64,
+    /// Recruits in the class.
+    pub count: u32,
+}
+
+/// One month of the plan's run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MonthOutcome {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Heads expected in post at the month's start (rota and trained recruits, less attrition).
+    pub in_post: f64,
+    /// Recruits in training at the month's start.
+    pub in_training: u32,
+    /// Mean handlers on the phones over the month (simulated).
+    #[serde(rename = "on_phones_fte")]
+    pub on_phones: f64,
+    /// The first counted channel's service level on its target's clock.
+    pub service_level: Estimate,
+    /// Share of replications in which some counted target was missed that month.
+    pub risk: f64,
+    /// Whether every counted target is met that month (by means, or at the risk asked).
+    pub met: bool,
+    /// Whether no intake could be trained in time for it.
+    pub unreachable: bool,
+}
+
+/// The plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HirePlan {
+    /// The intakes, in date order.
+    pub intakes: Vec<Intake>,
+    /// Recruits in all.
+    pub recruits_total: u32,
+    /// Month by month with the plan.
+    pub months: Vec<MonthOutcome>,
+    /// Simulations run.
+    pub evaluations: usize,
+    /// Whether the evaluation cap stopped the plan before every reachable month was met.
+    pub capped: bool,
+}
+
+/// Why no plan could be made.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum HireError {
+    /// Recruits are trained as the scenario's latest cohort.
+    #[error(
+        "hire trains recruits as the scenario's own are; expected a [[handlers.hires]] cohort (with training_weeks, ramp_weeks) to copy, in a scenario with shift groups"
+    )]
+    NoCohortToCopy,
+}
+
+/// Whether each month meets every counted target: by means, or at the risk asked.
+fn months_met(s: &Scenario, r: &Results, opts: &HireOptions) -> Vec<(bool, f64)> {
+    let counted: Vec<usize> = if opts.channels.is_empty() {
+        (0..s.channels.len()).collect()
+    } else {
+        opts.channels.clone()
+    };
+    let months = r.interval_labels.month.len();
+    (0..months)
+        .map(|m| {
+            let cell_met = |kpis: &crate::stats::Kpis<f64>, t: Target| {
+                get(kpis, t.clock.service_level_kpi())
+                    .is_none_or(|sl| sl.is_nan() || sl >= t.fraction - 1e-12)
+            };
+            let reps = &r.per_replication;
+            let missed = reps
+                .iter()
+                .filter(|rep| {
+                    counted.iter().any(|&c| {
+                        !cell_met(&rep.intervals.month.channels[c][m], s.channels[c].target)
+                    })
+                })
+                .count();
+            let risk = missed as f64 / reps.len().max(1) as f64;
+            let by_means = counted.iter().all(|&c| {
+                let t = s.channels[c].target;
+                get(
+                    &r.intervals.month.channels[c][m],
+                    t.clock.service_level_kpi(),
+                )
+                .is_none_or(|e| e.mean.is_nan() || e.mean >= t.fraction - 1e-12)
+            });
+            let met = match opts.risk {
+                Some(allowed) => risk <= allowed,
+                None => by_means,
+            };
+            (met, risk)
+        })
+        .collect()
+}
+
+/// Days from the run's start to the first day of each month of the run.
+fn month_starts(s: &Scenario, months: usize) -> Vec<i64> {
+    (0..months)
+        .map(|m| {
+            let first = s.start_date.first_of_month();
+            let date = first
+                .checked_add(jiff::Span::new().months(m as i64))
+                .unwrap_or(first);
+            date.since(s.start_date)
+                .map_or(0, |span| i64::from(span.get_days()))
+        })
+        .collect()
+}
+
+/// `s` with `intakes` joining as recruits like `joining`, spread as `opts` says.
+fn with_intakes(
+    s: &Scenario,
+    intakes: &[Intake],
+    joining: Joining,
+    opts: &HireOptions,
+) -> Scenario {
+    let Joining::Recruits {
+        training,
+        ramp,
+        initial_aht_factor,
+    } = joining
+    else {
+        return s.clone();
+    };
+    let mut out = s.clone();
+    let sizes: Vec<u32> = out
+        .handlers
+        .groups
+        .iter()
+        .map(|g| g.headcount * g.teams)
+        .collect();
+    for intake in intakes {
+        let shares: Vec<u32> = match opts.group {
+            Some(g) => (0..sizes.len())
+                .map(|i| if i == g { intake.count } else { 0 })
+                .collect(),
+            None => largest_remainder(intake.count, &sizes),
+        };
+        for (g, count) in shares.into_iter().enumerate().filter(|(_, c)| *c > 0) {
+            out.handlers.hires.push(Hire {
+                group: g,
+                start_day: intake.start_day,
+                count,
+                training,
+                ramp,
+                initial_aht_factor,
+            });
+        }
+    }
+    out
+}
+
+/// How recruits join (as the scenario's latest cohort) and their training in whole days.
+fn recruits_of(s: &Scenario) -> Result<(Joining, i64), HireError> {
+    let joining = if s.handlers.is_pool() {
+        None
+    } else {
+        Joining::recruits_like(s)
+    }
+    .ok_or(HireError::NoCohortToCopy)?;
+    let days = match joining {
+        Joining::Recruits { training, .. } => (training.as_secs() / DAY_S).ceil() as i64,
+        Joining::InPost => 0,
+    };
+    Ok((joining, days))
+}
+
+/// Plans the intakes for `s`, simulating candidates with `evaluate`.
+pub fn plan(
+    s: &Scenario,
+    opts: &HireOptions,
+    mut evaluate: impl FnMut(&Scenario) -> Results,
+) -> Result<HirePlan, HireError> {
+    let (joining, training_days) = recruits_of(s)?;
+    let mut intakes: Vec<Intake> = Vec::new();
+    let mut evaluations = 0;
+    let mut run = |intakes: &[Intake], evaluations: &mut usize| {
+        *evaluations += 1;
+        evaluate(&with_intakes(s, intakes, joining, opts))
+    };
+    let mut results = run(&intakes, &mut evaluations);
+    let months = results.interval_labels.month.len();
+    let starts = month_starts(s, months);
+    let mut unreachable = vec![false; months];
+    let mut capped = false;
+    loop {
+        let met = months_met(s, &results, opts);
+        let Some(m) = (0..months).find(|&m| !met[m].0 && !unreachable[m]) else {
+            break;
+        };
+        // The latest first-of-month from which recruits are trained by month m's start.
+        let Some(&start_day) = starts[..=m]
+            .iter()
+            .rev()
+            .find(|&&d| d + training_days <= starts[m].max(0) && d >= 0)
+        else {
+            unreachable[m] = true;
+            continue;
+        };
+        if evaluations + 2 > opts.max_evaluations {
+            capped = true;
+            break;
+        }
+        let date = s
+            .start_date
+            .checked_add(jiff::Span::new().days(start_day))
+            .map_or_else(|_| format!("day {start_day}"), |d| d.to_string());
+        let class = Class {
+            date: &date,
+            start_day,
+            month: m,
+        };
+        (intakes, results) =
+            smallest_class(s, opts, &intakes, &class, &mut |v| run(v, &mut evaluations));
+        if evaluations >= opts.max_evaluations {
+            capped = !months_met(s, &results, opts)
+                .iter()
+                .zip(&unreachable)
+                .all(|((met, _), u)| *met || *u);
+            break;
+        }
+    }
+    let met = months_met(s, &results, opts);
+    let months_out = outcomes(
+        s,
+        &results,
+        &intakes,
+        training_days,
+        &starts,
+        &met,
+        &unreachable,
+    );
+    Ok(HirePlan {
+        recruits_total: intakes.iter().map(|i| i.count).sum(),
+        intakes,
+        months: months_out,
+        evaluations,
+        capped,
+    })
+}
+
+/// Where and for which month an intake goes.
+struct Class<'a> {
+    date: &'a str,
+    start_day: i64,
+    month: usize,
+}
+
+/// `intakes` plus the smallest class on `class`'s date that brings its month on target (by
+/// bisection between the class limits), or the largest class when even that is not enough;
+/// with the results of the plan chosen.
+fn smallest_class(
+    s: &Scenario,
+    opts: &HireOptions,
+    intakes: &[Intake],
+    class: &Class<'_>,
+    run: &mut dyn FnMut(&[Intake]) -> Results,
+) -> (Vec<Intake>, Results) {
+    let with = |count: u32| {
+        let mut v = intakes.to_vec();
+        v.push(Intake {
+            start_date: class.date.to_owned(),
+            start_day: class.start_day,
+            count,
+        });
+        v
+    };
+    let (lo_size, hi_size) = opts.class;
+    let top = run(&with(hi_size));
+    if !months_met(s, &top, opts)[class.month].0 {
+        return (with(hi_size), top);
+    }
+    let (mut lo, mut hi, mut best) = (lo_size, hi_size, top);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let r = run(&with(mid));
+        if months_met(s, &r, opts)[class.month].0 {
+            (hi, best) = (mid, r);
+        } else {
+            lo = mid + 1;
+        }
+    }
+    (with(hi), best)
+}
+
+/// Each month of the plan's run, in words a planner reads.
+fn outcomes(
+    s: &Scenario,
+    r: &Results,
+    intakes: &[Intake],
+    training_days: i64,
+    starts: &[i64],
+    met: &[(bool, f64)],
+    unreachable: &[bool],
+) -> Vec<MonthOutcome> {
+    // Channels are in priority order: the months show the best-priority one.
+    let first = 0;
+    let kpi = s.channels[first].target.clock.service_level_kpi();
+    let kept = |days: f64| (-s.handlers.attrition_per_year * days.max(0.0) / 365.0).exp();
+    (0..r.interval_labels.month.len())
+        .map(|m| {
+            let day = starts[m].max(0);
+            let trained: f64 = intakes
+                .iter()
+                .filter(|i| i.start_day + training_days <= day)
+                .map(|i| f64::from(i.count) * kept((day - i.start_day) as f64))
+                .sum();
+            let in_training: u32 = intakes
+                .iter()
+                .filter(|i| i.start_day <= day && i.start_day + training_days > day)
+                .map(|i| i.count)
+                .sum();
+            MonthOutcome {
+                month: r.interval_labels.month[m].clone(),
+                in_post: f64::from(s.handlers.roster_size()) * kept(day as f64) + trained,
+                in_training,
+                on_phones: get(&r.intervals.month.handlers[m], "mean_staffed")
+                    .map_or(f64::NAN, |e| e.mean),
+                service_level: get(&r.intervals.month.channels[first][m], kpi)
+                    .unwrap_or(Estimate::from_samples(&[])),
+                risk: met[m].1,
+                met: met[m].0,
+                unreachable: unreachable[m],
+            }
+        })
+        .collect()
+}
