@@ -10,8 +10,8 @@
 
 use serde::Serialize;
 
-use super::roster_change::{Joining, largest_remainder};
-use crate::scenario::{Hire, Scenario, Target};
+use super::roster_change::{Joining, with_added_joining};
+use crate::scenario::{Scenario, Target};
 use crate::stats::{Estimate, Results, get};
 use crate::time::DAY_S;
 
@@ -150,40 +150,10 @@ fn with_intakes(
     joining: Joining,
     opts: &HireOptions,
 ) -> Scenario {
-    let Joining::Recruits {
-        training,
-        ramp,
-        initial_aht_factor,
-    } = joining
-    else {
-        return s.clone();
-    };
-    let mut out = s.clone();
-    let sizes: Vec<u32> = out
-        .handlers
-        .groups
-        .iter()
-        .map(|g| g.headcount * g.teams)
-        .collect();
-    for intake in intakes {
-        let shares: Vec<u32> = match opts.group {
-            Some(g) => (0..sizes.len())
-                .map(|i| if i == g { intake.count } else { 0 })
-                .collect(),
-            None => largest_remainder(intake.count, &sizes),
-        };
-        for (g, count) in shares.into_iter().enumerate().filter(|(_, c)| *c > 0) {
-            out.handlers.hires.push(Hire {
-                group: g,
-                start_day: intake.start_day,
-                count,
-                training,
-                ramp,
-                initial_aht_factor,
-            });
-        }
-    }
-    out
+    intakes.iter().fold(s.clone(), |out, intake| {
+        let at = joining.starting_on(intake.start_day);
+        with_added_joining(&out, intake.count, opts.group, at)
+    })
 }
 
 /// How recruits join (as the scenario's latest cohort) and their training in whole days.

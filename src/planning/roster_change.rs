@@ -15,9 +15,11 @@ pub enum Joining {
     /// Already in post when the run starts, at full speed (clones of the staff).
     #[default]
     InPost,
-    /// Recruits starting on the run's first day, with this training and ramp-up (those of
-    /// the scenario's own latest cohort), and leaving with its attrition.
+    /// Recruits starting on `start_day` (days from the run's start), with this training and
+    /// ramp-up (those of the scenario's own latest cohort), and leaving with its attrition.
     Recruits {
+        /// First day, in days from the run's start.
+        start_day: i64,
         /// Time in training before taking calls.
         training: SimTime,
         /// Time over which handle times fall to normal after training.
@@ -28,9 +30,30 @@ pub enum Joining {
 }
 
 impl Joining {
-    /// Recruits trained as the scenario's latest cohort is, if it has one.
+    /// The same recruits starting on `day` (days from the run's start); in-post handlers
+    /// unchanged.
+    pub fn starting_on(self, day: i64) -> Joining {
+        match self {
+            Joining::Recruits {
+                training,
+                ramp,
+                initial_aht_factor,
+                ..
+            } => Joining::Recruits {
+                start_day: day,
+                training,
+                ramp,
+                initial_aht_factor,
+            },
+            Joining::InPost => Joining::InPost,
+        }
+    }
+
+    /// Recruits starting on the run's first day, trained as the scenario's latest cohort is,
+    /// if it has one.
     pub fn recruits_like(s: &Scenario) -> Option<Joining> {
         s.handlers.hires.last().map(|h| Joining::Recruits {
+            start_day: 0,
             training: h.training,
             ramp: h.ramp,
             initial_aht_factor: h.initial_aht_factor,
@@ -76,10 +99,11 @@ pub fn with_added_joining(
         let (start_day, training, ramp, initial_aht_factor) = match joining {
             Joining::InPost => (-1, SimTime::ZERO, SimTime::ZERO, 1.0),
             Joining::Recruits {
+                start_day,
                 training,
                 ramp,
                 initial_aht_factor,
-            } => (0, training, ramp, initial_aht_factor),
+            } => (start_day, training, ramp, initial_aht_factor),
         };
         out.handlers.hires.push(Hire {
             group: g,
@@ -187,7 +211,7 @@ pub fn stable_floor(s: &Scenario, group: Option<usize>, max_added: u32) -> i32 {
 }
 
 /// Splits `total` in proportion to `weights`, rounding by largest remainder.
-pub(super) fn largest_remainder(total: u32, weights: &[u32]) -> Vec<u32> {
+fn largest_remainder(total: u32, weights: &[u32]) -> Vec<u32> {
     let sum: u64 = weights.iter().map(|&w| u64::from(w)).sum::<u64>().max(1);
     let exact: Vec<f64> = weights
         .iter()

@@ -101,33 +101,9 @@ struct Candidate {
     fte: f64,
 }
 
-/// Parses `5on2off` or `2off5on` into days on (true) and off.
+/// Parses `5on2off` or `2off5on` into days on (true) and off, as the scenario does.
 pub fn parse_pattern(text: &str) -> Result<Vec<bool>, RotaError> {
-    let bad = || RotaError::BadPattern(text.to_owned());
-    let mut days = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        let n: usize = rest[..digits].parse().map_err(|_| bad())?;
-        rest = &rest[digits..];
-        let on = if let Some(r) = rest.strip_prefix("on") {
-            rest = r;
-            true
-        } else if let Some(r) = rest.strip_prefix("off") {
-            rest = r;
-            false
-        } else {
-            return Err(bad());
-        };
-        if n == 0 || n > 366 {
-            return Err(bad());
-        }
-        days.extend(std::iter::repeat_n(on, n));
-    }
-    if days.is_empty() || !days.contains(&true) {
-        return Err(bad());
-    }
-    Ok(days)
+    crate::scenario::parse_day_pattern(text).ok_or_else(|| RotaError::BadPattern(text.to_owned()))
 }
 
 /// Days on and off as runs: `[on×5, off×2]` → `5on2off`.

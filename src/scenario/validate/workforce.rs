@@ -492,34 +492,11 @@ impl Validator {
 
     /// A rota pattern such as "4on4off" or "5on2off": runs of days on and off, repeating.
     pub(super) fn pattern(&mut self, value: &Spanned<String>, key: String) -> Option<Vec<bool>> {
-        let text = value.get_ref().replace(' ', "");
-        let mut out = Vec::new();
-        let mut rest = text.as_str();
-        while !rest.is_empty() {
-            let digits = rest.chars().take_while(char::is_ascii_digit).count();
-            let n: usize = rest[..digits].parse().unwrap_or(0);
-            rest = &rest[digits..];
-            let on = if let Some(r) = rest.strip_prefix("on") {
-                rest = r;
-                true
-            } else if let Some(r) = rest.strip_prefix("off") {
-                rest = r;
-                false
-            } else {
-                out.clear();
-                break;
-            };
-            if n == 0 || n > 366 {
-                out.clear();
-                break;
-            }
-            out.extend(std::iter::repeat_n(on, n));
-        }
-        if out.is_empty() || !out.contains(&true) {
+        let parsed = crate::scenario::parse_day_pattern(&value.get_ref().replace(' ', ""));
+        if parsed.is_none() {
             self.error(key, Some(value.span()), format!("got \"{}\"; expected runs of days on and off such as \"4on4off\" or \"5on2off\"", value.get_ref()));
-            return None;
         }
-        Some(out)
+        parsed
     }
 
     pub(super) fn hire(
