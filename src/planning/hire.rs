@@ -76,6 +76,8 @@ pub struct HirePlan {
     pub evaluations: usize,
     /// Whether the evaluation cap stopped the plan before every reachable month was met.
     pub capped: bool,
+    /// Two simple plans beside this one: the gap now, all at once; and replacing leavers.
+    pub baselines: Vec<super::hire_baselines::Baseline>,
 }
 
 /// Why no plan could be made.
@@ -89,7 +91,7 @@ pub enum HireError {
 }
 
 /// Whether each month meets every counted target: by means, or at the risk asked.
-fn months_met(s: &Scenario, r: &Results, opts: &HireOptions) -> Vec<(bool, f64)> {
+pub(super) fn months_met(s: &Scenario, r: &Results, opts: &HireOptions) -> Vec<(bool, f64)> {
     let counted: Vec<usize> = if opts.channels.is_empty() {
         (0..s.channels.len()).collect()
     } else {
@@ -130,7 +132,7 @@ fn months_met(s: &Scenario, r: &Results, opts: &HireOptions) -> Vec<(bool, f64)>
 }
 
 /// Days from the run's start to the first day of each month of the run.
-fn month_starts(s: &Scenario, months: usize) -> Vec<i64> {
+pub(super) fn month_starts(s: &Scenario, months: usize) -> Vec<i64> {
     (0..months)
         .map(|m| {
             let first = s.start_date.first_of_month();
@@ -144,7 +146,7 @@ fn month_starts(s: &Scenario, months: usize) -> Vec<i64> {
 }
 
 /// `s` with `intakes` joining as recruits like `joining`, spread as `opts` says.
-fn with_intakes(
+pub(super) fn with_intakes(
     s: &Scenario,
     intakes: &[Intake],
     joining: Joining,
@@ -157,7 +159,7 @@ fn with_intakes(
 }
 
 /// How recruits join (as the scenario's latest cohort) and their training in whole days.
-fn recruits_of(s: &Scenario) -> Result<(Joining, i64), HireError> {
+pub(super) fn recruits_of(s: &Scenario) -> Result<(Joining, i64), HireError> {
     let joining = if s.handlers.is_pool() {
         None
     } else {
@@ -236,12 +238,17 @@ pub fn plan(
         &met,
         &unreachable,
     );
+    let reachable: Vec<bool> = unreachable.iter().map(|u| !u).collect();
+    let baselines = super::hire_baselines::baselines(s, opts, &intakes, &reachable, &mut |v| {
+        run(v, &mut evaluations)
+    });
     Ok(HirePlan {
         recruits_total: intakes.iter().map(|i| i.count).sum(),
         intakes,
         months: months_out,
         evaluations,
         capped,
+        baselines,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod backtest;
 pub mod budget;
 pub mod calibrate;
 pub mod hire;
+pub mod hire_baselines;
 pub mod interval_staffing;
 pub mod published;
 mod risk;

@@ -36,7 +36,7 @@ impl Render for HireView<'_> {
         }
         let _ = writeln!(
             out,
-            "{} recruits in all ({} simulations){}\n",
+            "{} recruits in all ({} simulations){}",
             p.recruits_total,
             p.evaluations,
             if p.capped {
@@ -45,6 +45,20 @@ impl Render for HireView<'_> {
                 ""
             }
         );
+        for b in &p.baselines {
+            let _ = writeln!(
+                out,
+                "baseline {}: {} recruits, {} of {} reachable months met",
+                match b.name {
+                    "gap_now" => "the gap now, all at once",
+                    _ => "replace leavers only",
+                },
+                b.recruits_total,
+                b.months_met,
+                b.months_reachable
+            );
+        }
+        out.push('\n');
         let _ = writeln!(
             out,
             "{:<8} {:>8} {:>12} {:>10} {:>22} {:>6}  ",

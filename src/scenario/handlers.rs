@@ -120,3 +120,27 @@ impl Handlers {
 pub fn mean_staffed(h: &Handlers) -> f64 {
     h.mean_staffed()
 }
+
+/// A rota pattern such as `4on4off`, `5on2off` or `1off5on1off`: runs of days on and off,
+/// repeating. `None` unless it is runs of 1 to 366 days with at least one day on.
+pub fn parse_day_pattern(text: &str) -> Option<Vec<bool>> {
+    let mut days = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let n: usize = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let on = if let Some(r) = rest.strip_prefix("on") {
+            rest = r;
+            true
+        } else {
+            rest = rest.strip_prefix("off")?;
+            false
+        };
+        if n == 0 || n > 366 {
+            return None;
+        }
+        days.extend(std::iter::repeat_n(on, n));
+    }
+    days.contains(&true).then_some(days)
+}

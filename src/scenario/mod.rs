@@ -13,7 +13,7 @@ mod raw;
 pub mod skill_capacity;
 mod validate;
 
-pub use handlers::{POOL_GROUP_NAME, mean_staffed};
+pub use handlers::{POOL_GROUP_NAME, mean_staffed, parse_day_pattern};
 
 pub use call_stages::{CallbackOffer, Ivr, OfferWhen};
 pub use changes::Change;
@@ -30,30 +30,6 @@ use crate::time::SimTime;
 
 /// The built-in default scenario, also shipped as `scenarios/default.toml`.
 pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../scenarios/default.toml");
-
-/// A rota pattern such as `4on4off`, `5on2off` or `1off5on1off`: runs of days on and off,
-/// repeating. `None` unless it is runs of 1 to 366 days with at least one day on.
-pub fn parse_day_pattern(text: &str) -> Option<Vec<bool>> {
-    let mut days = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        let n: usize = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let on = if let Some(r) = rest.strip_prefix("on") {
-            rest = r;
-            true
-        } else {
-            rest = rest.strip_prefix("off")?;
-            false
-        };
-        if n == 0 || n > 366 {
-            return None;
-        }
-        days.extend(std::iter::repeat_n(on, n));
-    }
-    days.contains(&true).then_some(days)
-}
 
 /// A checked scenario, ready to simulate.
 #[derive(Clone, Debug)]
