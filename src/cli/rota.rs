@@ -5,15 +5,10 @@ use std::path::{Path, PathBuf};
 
 use super::commands::{load_scenario, runner};
 use super::sink::emit;
-use super::{Failure, LimitArgs, OutputArgs, SetArgs, cores};
-use crate::planning::budget::Work;
-use crate::planning::interval_staffing::iterative_staffing_with;
+use super::{Failure, LimitArgs, OutputArgs, SetArgs};
 use crate::planning::rota::{RotaDesign, RotaOptions, design};
 use crate::report::{self, RotaView};
 use crate::scenario::Scenario;
-
-/// Most iterations of the iterative staffing algorithm behind the requirement.
-const ISA_MAX_ITERATIONS: usize = 12;
 
 /// `triage-sim rota`.
 #[derive(clap::Args)]
@@ -74,26 +69,8 @@ pub(super) fn rota_command(args: &RotaArgs) -> Result<(), Failure> {
         super::sink::check_output_dir(path)?;
     }
     let scenario = load_scenario(&args.scenario, &args.set.set, args.replications)?;
-    if scenario.observed_s() < 168.0 * 3600.0 {
-        return Err(Failure::Input(
-            "rota: the run must observe at least a week (horizon_hours − warmup_hours ≥ 168)"
-                .into(),
-        ));
-    }
-    let alpha = args
-        .alpha
-        .unwrap_or_else(|| 1.0 - scenario.channels.first().map_or(0.9, |c| c.target.fraction));
-    if !(alpha > 0.0 && alpha < 1.0) {
-        return Err(Failure::Input(format!(
-            "--alpha must be between 0 and 1 (exclusive); got {alpha}"
-        )));
-    }
-    args.limits.allow(
-        &Work::of(&scenario).times(ISA_MAX_ITERATIONS as f64 + 1.0),
-        cores(),
-    )?;
-    let need = iterative_staffing_with(&scenario, alpha, ISA_MAX_ITERATIONS, &runner());
-    super::not_interrupted()?;
+    let (need, alpha) =
+        super::staff::hourly_requirement("rota", &scenario, args.alpha, &args.limits, 1.0)?;
     let opts = RotaOptions {
         lengths: args.shift_lengths.clone(),
         patterns: args.patterns.clone(),

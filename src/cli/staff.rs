@@ -135,6 +135,43 @@ pub(super) fn staff(
 /// Most iterations of the iterative staffing algorithm.
 const ISA_MAX_ITERATIONS: usize = 12;
 
+/// The handlers needed on the phones each hour of the week (the iterative staffing algorithm
+/// at P(wait) ≤ `alpha`, by default 1 − the best-priority channel's target), after checking
+/// that the run sees every hour and that the work (and `extra_runs` more) fits the limits.
+pub(super) fn hourly_requirement(
+    command: &str,
+    scenario: &Scenario,
+    alpha: Option<f64>,
+    limits: &LimitArgs,
+    extra_runs: f64,
+) -> Result<(crate::planning::interval_staffing::IntervalStaffing, f64), Failure> {
+    let observed_h = scenario.observed_s() / 3600.0;
+    if observed_h < 168.0 {
+        return Err(Failure::Input(format!(
+            "{command}: the run observes {observed_h} h (horizon_hours − warmup_hours), so some hours of the week are never seen; expected at least 168 h (a year is usual)"
+        )));
+    }
+    let alpha =
+        alpha.unwrap_or_else(|| 1.0 - scenario.channels.first().map_or(0.9, |c| c.target.fraction));
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(Failure::Input(format!(
+            "--alpha must be between 0 and 1 (exclusive); got {alpha}"
+        )));
+    }
+    limits.allow(
+        &Work::of(scenario).times(ISA_MAX_ITERATIONS as f64 + extra_runs),
+        cores(),
+    )?;
+    let result = crate::planning::interval_staffing::iterative_staffing_with(
+        scenario,
+        alpha,
+        ISA_MAX_ITERATIONS,
+        &runner(),
+    );
+    super::not_interrupted()?;
+    Ok((result, alpha))
+}
+
 /// How `staff --by-interval` is asked: its target P(wait), replications and layout.
 pub(super) struct IntervalHow {
     alpha: Option<f64>,
@@ -155,29 +192,7 @@ pub(super) fn staff_by_interval(
 ) -> Result<(), Failure> {
     let (format, out, chart) = output.checked(&[file])?;
     let scenario = load_scenario(file, overrides, replications)?;
-    let observed_h = scenario.observed_s() / 3600.0;
-    if observed_h < 168.0 {
-        return Err(Failure::Input(format!(
-            "--by-interval: the run observes {observed_h} h (horizon_hours − warmup_hours), so some hours of the week are never seen; expected at least 168 h (a year is usual)"
-        )));
-    }
-    let alpha =
-        alpha.unwrap_or_else(|| 1.0 - scenario.channels.first().map_or(0.9, |c| c.target.fraction));
-    if !(alpha > 0.0 && alpha < 1.0) {
-        return Err(Failure::Input(format!(
-            "--alpha must be between 0 and 1 (exclusive); got {alpha}"
-        )));
-    }
-    limits.allow(
-        &Work::of(&scenario).times(ISA_MAX_ITERATIONS as f64),
-        cores(),
-    )?;
-    let result = crate::planning::interval_staffing::iterative_staffing_with(
-        &scenario,
-        alpha,
-        ISA_MAX_ITERATIONS,
-        &runner(),
-    );
+    let (result, _) = hourly_requirement("--by-interval", &scenario, alpha, &limits, 0.0)?;
     write_chart(
         chart,
         Chart::IntervalStaffing {
