@@ -355,8 +355,9 @@ struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
-    /// Write the output to this file (atomically) instead of standard output.
-    #[arg(long)]
+    /// Write the output to this file (atomically) instead of standard output; `-` is
+    /// standard output.
+    #[arg(short = 'o', long)]
     out: Option<PathBuf>,
     /// Also write the chart that fits the command (format from the extension: .svg).
     #[arg(long)]

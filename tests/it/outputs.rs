@@ -87,6 +87,33 @@ fn a_named_pipe_or_a_device_is_refused_before_the_run_and_left_alone() {
 }
 
 #[test]
+fn dash_o_is_short_for_out_on_every_command_with_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.csv");
+    let y = yardstick();
+    let mut args = vec![
+        "run",
+        y.as_str(),
+        "--format",
+        "csv",
+        "-o",
+        file.to_str().unwrap(),
+    ];
+    args.extend(SHORT);
+    let out = triage_sim(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("scope,channel,kpi")
+    );
+}
+
+#[test]
 fn dash_writes_to_standard_output() {
     let out = run_to("-", &[]);
     assert!(out.status.success());
