@@ -89,25 +89,15 @@ pub(super) fn render(results: &Results, format: Format) -> Result<String, report
 /// reader, such as `head`, has what it wanted) ends the command quietly rather than in a panic.
 pub(super) fn emit(text: &str, out: Option<&Path>) -> Result<(), Failure> {
     not_interrupted()?;
-    match out.filter(|p| !atomic_file::is_stdout(p)) {
-        None => {
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    return Err(Failure::Runtime(
-                        anyhow::Error::new(e).context("cannot write to standard output"),
-                    ));
-                }
-                _ => {}
-            }
+    // Standard output is the path `-` to the one writer (a closed pipe is not an error there).
+    let path = out.unwrap_or(Path::new("-"));
+    atomic_file::write_atomic(path, text.as_bytes()).with_context(|| {
+        if atomic_file::is_stdout(path) {
+            "cannot write to standard output".to_owned()
+        } else {
+            format!("cannot write {}", path.display())
         }
-        Some(path) => atomic_file::write_atomic(path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?,
-    }
+    })?;
     Ok(())
 }
 
