@@ -2,7 +2,7 @@
 
 use std::process::Output;
 
-use crate::support::triage_sim;
+use crate::support::{stdout_of, triage_sim};
 
 fn json(out: &Output) -> serde_json::Value {
     assert!(
@@ -112,19 +112,13 @@ fn backtest_refusals() {
         "channel,arrived,outcome,wait_s,handle_s\nphones,2024-03-01 08:00:00,answered,3,100\n",
     )
     .unwrap();
-    let out = triage_sim(&[
+    let text = stdout_of(&[
         "backtest",
         &scenario,
         other.to_str().unwrap(),
         "--replications",
         "2",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("channels the scenario does not have (skipped): phones 1;"),
         "{text}"

@@ -1,6 +1,6 @@
 //! `triage-sim calibrate`: a grid against figures finds the values that produced them.
 
-use crate::support::triage_sim;
+use crate::support::{stdout_of, triage_sim};
 
 /// A figures file for the Erlang A reference case (mm14: 14 agents, patience 300 s), in a
 /// temporary folder beside a copy of the scenario.
@@ -29,7 +29,7 @@ fn erlang_a_figures() -> (tempfile::TempDir, String, String) {
 #[test]
 fn calibrate_recovers_the_agents_and_patience_behind_erlang_a_figures() {
     let (_dir, figures, _) = erlang_a_figures();
-    let out = triage_sim(&[
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&[
         "calibrate",
         "--target",
         &figures,
@@ -39,13 +39,8 @@ fn calibrate_recovers_the_agents_and_patience_behind_erlang_a_figures() {
         "channels.calls.patience.mean_s=200..400:100",
         "--format",
         "json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    ]))
+    .unwrap();
     assert_eq!(v["points"].as_array().unwrap().len(), 15);
     let agents = &v["fitted"]["handlers.count"];
     assert_eq!(agents["value"], 14.0, "{v}");
@@ -70,7 +65,7 @@ fn calibrate_recovers_the_agents_and_patience_behind_erlang_a_figures() {
 #[test]
 fn calibrate_tables_and_refusals() {
     let (_dir, figures, scenario) = erlang_a_figures();
-    let out = triage_sim(&[
+    let text = stdout_of(&[
         "calibrate",
         &scenario,
         "--target",
@@ -80,12 +75,6 @@ fn calibrate_tables_and_refusals() {
         "--replications",
         "4",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("3 figures): 3 points, common random numbers"),
         "{text}"

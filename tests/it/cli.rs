@@ -1,13 +1,8 @@
 //! The command line as a user runs it: commands, formats, exit codes, atomic output.
 
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn triage_sim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_triage-sim"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
+use crate::support::{stdout_of, triage_sim};
 
 /// The Erlang C reference case's flags: 200 calls/h, AHT 180 s, 14 agents, 20 s target.
 const ERLANG_14: [&str; 9] = [
@@ -38,7 +33,7 @@ fn no_arguments_runs_the_default_scenario() {
 
 #[test]
 fn run_json_has_the_documented_key_paths() {
-    let out = triage_sim(&[
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&[
         "run",
         &scenario_path("default.toml"),
         "--replications",
@@ -47,13 +42,8 @@ fn run_json_has_the_documented_key_paths() {
         "9",
         "--format",
         "json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    ]))
+    .unwrap();
     assert_eq!(v["replications"], 3);
     assert_eq!(v["seed"], 9);
     for kpi in [
@@ -270,7 +260,7 @@ fn erlang_command_prints_the_reference_values() {
 #[test]
 fn set_overrides_values_and_reports_bad_ones_against_the_flag() {
     let path = scenario_path("mm14-patience.toml");
-    let out = triage_sim(&[
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&[
         "run",
         &path,
         "--replications",
@@ -281,13 +271,8 @@ fn set_overrides_values_and_reports_bad_ones_against_the_flag() {
         "handlers.count=20",
         "--set",
         "horizon_hours=50",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    ]))
+    .unwrap();
     assert!(
         v["channels"]["calls"]["p_wait"]["mean"].as_f64().unwrap() < 0.05,
         "20 handlers hardly queue"
@@ -313,7 +298,7 @@ fn set_overrides_values_and_reports_bad_ones_against_the_flag() {
 #[test]
 fn staff_json_carries_the_answer_and_the_curve() {
     let path = scenario_path("mm14-patience.toml");
-    let out = triage_sim(&[
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&[
         "staff",
         &path,
         "--format",
@@ -322,13 +307,8 @@ fn staff_json_carries_the_answer_and_the_curve() {
         "horizon_hours=200",
         "--set",
         "handlers.count=10",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    ]))
+    .unwrap();
     let needed = v["handlers_needed"].as_u64().unwrap();
     assert_eq!(v["handlers_added"].as_u64().unwrap(), needed - 10);
     assert!((12..=14).contains(&needed), "{needed}");
@@ -364,7 +344,7 @@ fn compare_and_sweep_from_the_command_line() {
             .contains("not significant"),
         "identical scenarios"
     );
-    let out = triage_sim(&[
+    let text = stdout_of(&[
         "sweep",
         &path,
         "--vary",
@@ -376,12 +356,6 @@ fn compare_and_sweep_from_the_command_line() {
         "--set",
         "horizon_hours=100",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("handlers.count,scope,channel,kpi,mean,ci_low,ci_high\n"));
     for n in ["12", "13", "14"] {
         assert!(
@@ -776,7 +750,7 @@ fn confidence_intervals_stay_within_the_possible_values() {
     // Two replications give wide Student-t intervals: shares must stay in [0, 1] and counts,
     // times and levels at or above 0, per channel, pool and interval cell.
     let f = scenario_path("staffordshire-2024.toml");
-    let out = triage_sim(&[
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&[
         "run",
         &f,
         "--replications",
@@ -785,13 +759,8 @@ fn confidence_intervals_stay_within_the_possible_values() {
         "horizon_hours=336",
         "--format",
         "json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    ]))
+    .unwrap();
     let mut checked = 0;
     fn walk(name: &str, v: &serde_json::Value, checked: &mut usize) {
         match v {
@@ -847,7 +816,7 @@ fn varied_values_are_checked_like_the_file_s() {
 #[test]
 fn compare_a_file_with_a_changed_copy_of_itself() {
     let path = scenario_path("mm14-patience.toml");
-    let out = triage_sim(&[
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&[
         "compare",
         &path,
         "--set-b",
@@ -856,13 +825,8 @@ fn compare_a_file_with_a_changed_copy_of_itself() {
         "horizon_hours=200",
         "--format",
         "json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    ]))
+    .unwrap();
     assert_eq!(v["b"], "M/M/14 with patience with handlers.count=16");
     let sl = v["differences"]
         .as_array()
@@ -941,13 +905,7 @@ training_weeks = 8
 "#,
     )
     .unwrap();
-    let out = triage_sim(&["check", path.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout_of(&["check", path.to_str().unwrap()]);
     assert!(
         text.contains("4.8 on the phones on average at the start (the rotas and the recruits in post; 6 more recruits join later)"),
         "{text}"

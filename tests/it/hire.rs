@@ -1,6 +1,6 @@
 //! `hire`: recruitment plans month by month.
 
-use crate::support::triage_sim;
+use crate::support::stdout_of;
 
 /// Erlang C's 14-agent case (200 calls/h, AHT 180 s, 80% in 20 s) with 12 in post (11 and a
 /// past recruit, whose 4-week training is copied); three months, no attrition.
@@ -33,13 +33,13 @@ fn a_stationary_shortfall_is_recruited_once_as_early_as_training_allows() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("short.toml");
     std::fs::write(&file, SHORT_STAFFED).unwrap();
-    let out = triage_sim(&["hire", file.to_str().unwrap(), "--format", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "hire",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
     // Erlang C needs 14 against 12 in post: a gap of 2 (a month's mean may need one more).
     let total = v["recruits_total"].as_u64().unwrap();
     assert!((2..=3).contains(&total), "{v}");

@@ -1,20 +1,10 @@
 //! `staff` in the units and layouts a planner builds rotas from: the 24 × 7 grid, and answers
 //! that say what they measured.
 
-use crate::support::triage_sim;
+use crate::support::{stdout_of, triage_sim};
 
 fn default_scenario() -> String {
     format!("{}/scenarios/default.toml", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let out = triage_sim(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]

@@ -130,3 +130,14 @@ pub fn triage_sim(args: &[&str]) -> std::process::Output {
         .output()
         .expect("binary runs")
 }
+
+/// The command's standard output, after checking it succeeded (its standard error if not).
+pub fn stdout_of(args: &[&str]) -> String {
+    let out = triage_sim(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
