@@ -24,7 +24,8 @@ pub struct GroupUnits {
     pub headcount: u32,
     /// Full-time equivalents.
     pub fte: f64,
-    /// Mean number on the phones at once.
+    /// Mean number on the phones at once over the run (recruits from when they are trained;
+    /// attrition left out).
     pub on_duty: f64,
 }
 
@@ -47,13 +48,14 @@ impl Units {
     /// The staffing of `s`'s workforce (its rota, with every recruit in post).
     pub fn of(s: &Scenario) -> Units {
         let h = &s.handlers;
+        let run_days = s.horizon.as_secs() / DAY_S;
         let groups: Vec<GroupUnits> = if h.is_pool() {
             vec![always_on("handlers", h.count, h)]
         } else {
             h.groups
                 .iter()
                 .enumerate()
-                .map(|(i, g)| group_units(i, g, h))
+                .map(|(i, g)| group_units(i, g, h, run_days))
                 .collect()
         };
         Units {
@@ -77,18 +79,23 @@ fn always_on(name: &str, seats: u32, h: &Handlers) -> GroupUnits {
     }
 }
 
-/// A group: its rostered heads and recruits on their pattern's hours.
-fn group_units(index: usize, g: &Group, h: &Handlers) -> GroupUnits {
-    let recruits: u32 = h
-        .hires
-        .iter()
-        .filter(|r| r.group == index)
-        .map(|r| r.count)
-        .sum();
-    let Some(shift) = &g.shift else {
-        return always_on(&g.name, g.rostered() + recruits, h);
+/// A group: its rostered heads and recruits on their pattern's hours. On the phones counts
+/// each cohort for the share of the run it is out of training (attrition left out).
+fn group_units(index: usize, g: &Group, h: &Handlers, run_days: f64) -> GroupUnits {
+    let cohorts = || h.hires.iter().filter(|r| r.group == index);
+    let recruits: u32 = cohorts().map(|r| r.count).sum();
+    let in_post = |r: &crate::scenario::Hire| {
+        let from = (r.start_day as f64 + r.training.as_secs() / DAY_S).max(0.0);
+        f64::from(r.count) * ((run_days - from) / run_days.max(1e-9)).clamp(0.0, 1.0)
     };
+    let present = f64::from(g.rostered()) + cohorts().map(in_post).sum::<f64>();
     let heads = g.rostered() + recruits;
+    let Some(shift) = &g.shift else {
+        return GroupUnits {
+            on_duty: present,
+            ..always_on(&g.name, heads, h)
+        };
+    };
     let days_on = shift.pattern.iter().filter(|d| **d).count() as f64;
     let hours_per_week =
         days_on / shift.pattern.len() as f64 * 7.0 * shift.length.as_secs() / DAY_S * 24.0;
@@ -96,7 +103,7 @@ fn group_units(index: usize, g: &Group, h: &Handlers) -> GroupUnits {
         name: g.name.clone(),
         headcount: heads,
         fte: f64::from(heads) * hours_per_week / h.fte_hours_per_week,
-        on_duty: f64::from(heads) * h.on_duty_share(g),
+        on_duty: present * h.on_duty_share(g),
     }
 }
 
@@ -131,5 +138,14 @@ mod tests {
         ));
         assert!((u.fte - 28.0).abs() < 1e-9, "{u:?}");
         assert_eq!((u.headcount, u.on_duty), (28, 5.0));
+    }
+
+    #[test]
+    fn recruits_count_on_the_phones_from_when_they_are_trained() {
+        // 4 always on, 2 recruits in post from day 5 of a 10-day run: 4 + 2 × ½ = 5 on duty.
+        let text = "horizon_hours = 240\nstart_date = 2024-01-01\n[channels.c]\nkind = \"call\"\npriority = 0\narrivals = { rate_per_hour = 10 }\nhandle_time = { dist = \"exponential\", mean_s = 60 }\ntarget = { answer_within_s = 10, fraction = 0.8 }\n[handlers.groups.g]\nheadcount = 4\nchannels = [\"c\"]\n[[handlers.hires]]\ngroup = \"g\"\nstart_date = 2024-01-06\ncount = 2\ntraining_weeks = 0\n";
+        let u = Units::of(&Scenario::from_toml_str(text, "u.toml").expect("valid"));
+        assert!((u.on_duty - 5.0).abs() < 1e-9, "{u:?}");
+        assert!((u.fte - 6.0 * 168.0 / 37.0).abs() < 1e-9, "{u:?}");
     }
 }
