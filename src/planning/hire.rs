@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::roster_change::{Joining, with_added_joining};
+use super::roster_change::{Joining, with_added};
 use crate::scenario::{Scenario, Target};
 use crate::stats::{Estimate, Results, get};
 use crate::time::DAY_S;
@@ -154,7 +154,7 @@ pub(super) fn with_intakes(
 ) -> Scenario {
     intakes.iter().fold(s.clone(), |out, intake| {
         let at = joining.starting_on(intake.start_day);
-        with_added_joining(&out, intake.count, opts.group, at)
+        with_added(&out, intake.count, opts.group, at)
     })
 }
 

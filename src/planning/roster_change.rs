@@ -62,19 +62,9 @@ impl Joining {
 }
 
 /// `s` with `added` more handlers: on the always-on pool, in `group`, or spread over the groups
-/// in proportion to their size. Added handlers join as a cohort already in post.
-pub fn with_added(s: &Scenario, added: u32, group: Option<usize>) -> Scenario {
-    with_added_joining(s, added, group, Joining::InPost)
-}
-
-/// [`with_added`], the handlers joining as `joining` says (recruits need shift groups: the
-/// pool has no cohorts, and gets in-post handlers).
-pub fn with_added_joining(
-    s: &Scenario,
-    added: u32,
-    group: Option<usize>,
-    joining: Joining,
-) -> Scenario {
+/// in proportion to their size, joining as `joining` says (in post, or as recruits; the pool
+/// has no cohorts and always gets handlers in post).
+pub fn with_added(s: &Scenario, added: u32, group: Option<usize>, joining: Joining) -> Scenario {
     let mut out = s.clone();
     if added == 0 {
         return out;
@@ -141,20 +131,10 @@ pub fn with_removed(s: &Scenario, removed: u32, group: Option<usize>) -> Scenari
     out
 }
 
-/// `s` with `delta` handlers more (positive) or fewer (negative).
-pub fn with_delta(s: &Scenario, delta: i32, group: Option<usize>) -> Scenario {
-    with_delta_joining(s, delta, group, Joining::InPost)
-}
-
-/// [`with_delta`], added handlers joining as `joining` says.
-pub fn with_delta_joining(
-    s: &Scenario,
-    delta: i32,
-    group: Option<usize>,
-    joining: Joining,
-) -> Scenario {
+/// `s` with `delta` handlers more (positive, joining as `joining` says) or fewer (negative).
+pub fn with_delta(s: &Scenario, delta: i32, group: Option<usize>, joining: Joining) -> Scenario {
     if delta >= 0 {
-        with_added_joining(s, delta.unsigned_abs(), group, joining)
+        with_added(s, delta.unsigned_abs(), group, joining)
     } else {
         with_removed(s, delta.unsigned_abs(), group)
     }
@@ -184,7 +164,12 @@ pub fn stable_floor(s: &Scenario, group: Option<usize>, max_added: u32) -> i32 {
         .iter()
         .map(|(_, e)| e)
         .sum();
-    let stable = |d: i32| with_delta(s, d, group).handlers.mean_staffed() > need;
+    let stable = |d: i32| {
+        with_delta(s, d, group, Joining::InPost)
+            .handlers
+            .mean_staffed()
+            > need
+    };
     let (mut lo, mut hi) = (-(removable(s, group) as i64) as i32, 0i32);
     if !stable(hi) {
         // Unstable now: the first stable number added, by bisection over 1..=max_added.
@@ -278,7 +263,7 @@ mod tests {
             .expect("the 2024 scenario has recruits")
             .clone();
         let joining = Joining::recruits_like(&s).unwrap();
-        let out = with_added_joining(&s, 10, None, joining);
+        let out = with_added(&s, 10, None, joining);
         let added = &out.handlers.hires[s.handlers.hires.len()..];
         assert_eq!(added.iter().map(|h| h.count).sum::<u32>(), 10);
         for h in added {
@@ -288,7 +273,7 @@ mod tests {
             assert!(!h.in_post_at_start() || h.training == SimTime::ZERO);
         }
         // In post: before the run, no training.
-        let in_post = with_added(&s, 10, None);
+        let in_post = with_added(&s, 10, None, Joining::InPost);
         let added = &in_post.handlers.hires[s.handlers.hires.len()..];
         assert!(
             added

@@ -18,8 +18,7 @@ use super::target_check::{assess, missed};
 use crate::scenario::Scenario;
 
 pub use super::roster_change::{
-    Joining, removable, roster_size, stable_floor, with_added, with_added_joining, with_delta,
-    with_delta_joining, with_removed,
+    Joining, removable, roster_size, stable_floor, with_added, with_delta, with_removed,
 };
 use crate::stats::Estimate;
 use crate::stats::{Results, Runner};
@@ -263,7 +262,7 @@ pub fn search_with(
             return c.met;
         }
         let candidate = assess_at_risk(opts, s.replications, |reps| {
-            let mut candidate_scenario = with_delta_joining(s, delta, group, joining);
+            let mut candidate_scenario = with_delta(s, delta, group, joining);
             candidate_scenario.replications = reps;
             let results = evaluate(&candidate_scenario);
             assess(s, delta, base, &counted, opts.every_interval, &results)
@@ -293,7 +292,7 @@ pub fn search_with(
     };
     let evaluations = seen.len();
     let needed = (i64::from(base) + i64::from(best)).max(0) as u32;
-    let units = Units::of(&with_delta_joining(s, best, group, joining));
+    let units = Units::of(&with_delta(s, best, group, joining));
     Ok(StaffAnswer {
         fte_needed: units.fte,
         headcount_needed: units.headcount,
@@ -357,7 +356,7 @@ fn resolve(s: &Scenario, opts: &StaffOptions) -> Result<(Option<usize>, Vec<usiz
 pub fn evaluate(s: &Scenario, opts: &StaffOptions, added: u32) -> Result<Candidate, StaffError> {
     let (group, counted) = resolve(s, opts)?;
     let joining = joining_of(s, opts)?;
-    let results = Runner::default().replicate(&with_added_joining(s, added, group, joining));
+    let results = Runner::default().replicate(&with_added(s, added, group, joining));
     Ok(assess(
         s,
         added as i32,
