@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::commands::{load_scenario, runner};
+use super::commands::{load_scenario, runner, with_staffing};
 use super::sink::emit;
 use super::{Failure, LimitArgs, OutputArgs, SetArgs, cores, not_interrupted};
 use crate::data::read_calls;
@@ -24,6 +24,10 @@ pub(super) struct BacktestArgs {
     calls: PathBuf,
     #[command(flatten)]
     read: super::fit::ReadArgs,
+    /// Handlers on duty by dated interval from this CSV (`interval_start,on_duty[,group]`,
+    /// docs/data.md) instead of the scenario's rota, for the groups it names.
+    #[arg(long, value_name = "CSV")]
+    staffing: Option<PathBuf>,
     /// Replications (overrides the file; more give a finer band).
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     replications: Option<u32>,
@@ -42,6 +46,9 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     let (format, out, chart) = args
         .output
         .checked(&[args.scenario.as_path(), args.calls.as_path()])?;
+    if let Some(staffing) = &args.staffing {
+        args.output.checked(&[staffing.as_path()])?;
+    }
     if chart.is_some() {
         return Err(Failure::Input(
             "backtest draws no chart yet; expected no --chart".into(),
@@ -82,6 +89,7 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     if let Some(seed) = args.seed {
         s.seed = seed;
     }
+    let s = with_staffing(s, args.staffing.as_deref())?;
     args.limits.allow(&Work::of(&s), cores())?;
     let results = runner().replicate(&s);
     not_interrupted()?;

@@ -26,7 +26,10 @@ pub(super) fn run_default() -> Result<(), Failure> {
 }
 
 pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
-    let (format, out, chart) = args.output.checked(&[&args.file])?;
+    let inputs: Vec<&Path> = std::iter::once(args.file.as_path())
+        .chain(args.staffing.as_deref())
+        .collect();
+    let (format, out, chart) = args.output.checked(&inputs)?;
     if let Some(path) = &args.calls {
         check_output_dir(path)?;
         let others = [Some(args.file.as_path()), out, chart];
@@ -41,6 +44,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     if let Some(s) = args.seed {
         scenario.seed = s;
     }
+    let scenario = with_staffing(scenario, args.staffing.as_deref())?;
     args.limits.allow(&Work::of(&scenario), cores())?;
     if let Some(note) = scenario.start_up_bias_note() {
         warn(&note);
@@ -109,6 +113,27 @@ fn write_calls(path: &Path, scenario: &Scenario) -> Result<(), Failure> {
 /// The replication runner of every command: Ctrl-C stops its runs.
 pub(super) fn runner() -> Runner {
     Runner::stopped_by(interrupt::flag())
+}
+
+/// `s` with the handlers on duty that the staffing file at `path` gives (`--staffing`), if
+/// one is given: its groups' rotas replaced by the file's dated levels.
+pub(super) fn with_staffing(s: Scenario, path: Option<&Path>) -> Result<Scenario, Failure> {
+    let Some(path) = path else {
+        return Ok(s);
+    };
+    let staffing = crate::data::read_staffing(path, s.start_date)
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    if staffing.rounded > 0 {
+        warn(&format!(
+            "{}: {} of {} rows give a fraction of a handler on duty; rounded to the nearest whole handler",
+            path.display(),
+            staffing.rounded,
+            staffing.rows
+        ));
+    }
+    let shown = path.display().to_string();
+    s.with_on_duty(&staffing.groups, &shown)
+        .map_err(Failure::Input)
 }
 
 /// Loads `file` with the `--set` overrides, then the `--replications` override.

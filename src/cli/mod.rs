@@ -328,6 +328,10 @@ struct RunArgs {
     /// attempt, in the per-call format `docs/data.md` describes.
     #[arg(long, value_name = "PATH")]
     calls: Option<PathBuf>,
+    /// Handlers on duty by dated interval from this CSV (`interval_start,on_duty[,group]`,
+    /// docs/data.md), replacing the rota of each group it names.
+    #[arg(long, value_name = "CSV")]
+    staffing: Option<PathBuf>,
     /// Which chart --chart writes: service level by hour of week, the wait distribution, or the
     /// year week by week (first two channels; hiring cohorts marked).
     #[arg(long, value_enum, default_value_t = RunChart::HourOfWeek)]

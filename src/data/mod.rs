@@ -1,12 +1,15 @@
 //! A force's own records, in and out: the per-call CSV (`docs/data.md`) that `run --calls`
-//! writes from a simulated run and `fit` reads to build a scenario.
+//! writes from a simulated run and `fit` reads to build a scenario, and staffing files of
+//! handlers on duty by interval.
 
 pub mod calls;
 pub mod fit;
 pub mod fitted_scenario;
 pub mod read;
+pub mod staffing;
 
 pub use calls::{CALL_COLUMNS, CallsCsv};
 pub use fit::{Fit, Gathered, fit};
 pub use fitted_scenario::fitted_toml;
 pub use read::{ReadOptions, ReadReport, read_calls};
+pub use staffing::{Staffing, read_staffing};

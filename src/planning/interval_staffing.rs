@@ -14,10 +14,10 @@ use serde::Serialize;
 
 use crate::calendar::{HOURS_PER_WEEK, hour_of_week_label};
 use crate::erlang::erlang_c;
-use crate::scenario::{Group, Scenario, Shift, offered_load};
+use crate::scenario::{Group, OnDuty, Scenario, offered_load};
 use crate::sim::tally::IN_SYSTEM_CAP;
 use crate::stats::{Runner, get};
-use crate::time::{HOUR_S, HOURS_PER_DAY, SimTime};
+use crate::time::HOURS_PER_DAY;
 
 /// Handlers needed per hour of the week, by two methods, beside the rota.
 #[derive(Clone, Debug, Serialize)]
@@ -42,32 +42,29 @@ pub struct IntervalStaffing {
     pub rota: Vec<f64>,
 }
 
-/// `s` staffed by hour of the week: `staff[h]` handlers on duty in hour `h`, no shrinkage.
+/// `s` staffed by hour of the week: `staff[h]` handlers on duty in hour `h` (one group on
+/// duty by interval, serving every channel; no shrinkage, attrition or recruits).
 pub fn staffed_by_hour(s: &Scenario, staff: &[u32]) -> Scenario {
     let mut out = s.clone();
-    let first_weekday = s.start_date.weekday().to_monday_zero_offset() as usize;
+    let first_hour = s.start_date.weekday().to_monday_zero_offset() as usize * HOURS_PER_DAY;
+    let on_duty = OnDuty::by_hour_of_week(staff, first_hour);
     out.handlers.count = 0;
     out.handlers.hires.clear();
     out.handlers.shrinkage = 0.0;
     out.handlers.shrinkage_by_month = [0.0; 12];
     out.handlers.attrition_per_year = 0.0;
-    out.handlers.groups = (0..HOURS_PER_WEEK)
-        .map(|h| Group {
-            name: format!("hour-{h}"),
-            headcount: staff[h],
-            teams: 1,
-            shift: Some(Shift {
-                start: SimTime::from_whole_secs((h % HOURS_PER_DAY) as u64 * HOUR_S),
-                length: SimTime::from_hours(1.0),
-                pattern: (0..7).map(|k| (first_weekday + k) % 7 == h / 24).collect(),
-            }),
-            channels: (0..s.channels.len()).collect(),
-            reserve: None,
-            overflow: None,
-            non_call_work: 0.0,
-            removed: 0,
-        })
-        .collect();
+    out.handlers.groups = vec![Group {
+        name: "by-hour".into(),
+        headcount: on_duty.max(),
+        teams: 1,
+        shift: None,
+        channels: (0..s.channels.len()).collect(),
+        reserve: None,
+        overflow: None,
+        non_call_work: 0.0,
+        removed: 0,
+        on_duty: Some(on_duty),
+    }];
     out
 }
 

@@ -236,6 +236,7 @@ mod tests {
             overflow: None,
             non_call_work: 0.0,
             removed: 6,
+            on_duty: None,
         };
         let sizes: Vec<u32> = (0..4).map(|t| g.team_size(t)).collect();
         assert_eq!(sizes, [4, 4, 3, 3]);

@@ -7,6 +7,8 @@
 //! - **FTE**: contracted hours ÷ `handlers.fte_hours_per_week` (37 by default). A head on a
 //!   12-hour 4-on-4-off rota works 12 × 4 ÷ 8 × 7 = 42 hours a week: 1.14 FTE at 37 hours. A
 //!   seat staffed 24/7 needs 168 hours a week grossed up by shrinkage: 168 ÷ 37 ÷ (1 − s) FTE.
+//!   A group given on duty by interval (`on_duty_by_hour_of_week`, a staffing file) counts
+//!   as its mean seats.
 //! - **On duty**: the long-run mean number on the phones, after the rota pattern, shrinkage
 //!   and non-call work ([`Handlers::on_duty_share`]).
 
@@ -50,7 +52,7 @@ impl Units {
         let h = &s.handlers;
         let run_days = s.horizon.as_secs() / DAY_S;
         let groups: Vec<GroupUnits> = if h.is_pool() {
-            vec![always_on("handlers", h.count, h)]
+            vec![always_on("handlers", f64::from(h.count), h)]
         } else {
             h.groups
                 .iter()
@@ -68,14 +70,15 @@ impl Units {
     }
 }
 
-/// Seats staffed around the clock: 168 hours a week each, grossed up by shrinkage.
-fn always_on(name: &str, seats: u32, h: &Handlers) -> GroupUnits {
-    let fte = f64::from(seats) * 168.0 / h.fte_hours_per_week / (1.0 - h.shrinkage).max(1e-9);
+/// Seats staffed around the clock (a mean when the seats vary by interval): 168 hours a week
+/// each, grossed up by shrinkage.
+fn always_on(name: &str, seats: f64, h: &Handlers) -> GroupUnits {
+    let fte = seats * 168.0 / h.fte_hours_per_week / (1.0 - h.shrinkage).max(1e-9);
     GroupUnits {
         name: name.to_owned(),
         headcount: fte.ceil() as u32,
         fte,
-        on_duty: f64::from(seats),
+        on_duty: seats,
     }
 }
 
@@ -90,10 +93,18 @@ fn group_units(index: usize, g: &Group, h: &Handlers, run_days: f64) -> GroupUni
     };
     let present = f64::from(g.rostered()) + cohorts().map(in_post).sum::<f64>();
     let heads = g.rostered() + recruits;
+    if let Some(levels) = &g.on_duty {
+        // Seats given interval by interval: their mean, and the recruits always on.
+        let mean = levels.mean_less(g.removed);
+        return GroupUnits {
+            on_duty: mean + cohorts().map(in_post).sum::<f64>(),
+            ..always_on(&g.name, mean + f64::from(recruits), h)
+        };
+    }
     let Some(shift) = &g.shift else {
         return GroupUnits {
             on_duty: present,
-            ..always_on(&g.name, heads, h)
+            ..always_on(&g.name, f64::from(heads), h)
         };
     };
     let days_on = shift.pattern.iter().filter(|d| **d).count() as f64;

@@ -172,11 +172,19 @@ fn describe_groups(s: &Scenario, groups: &[Group], lines: &mut Vec<String>) {
         } else {
             String::new()
         };
+        let rostering = match &g.on_duty {
+            Some(levels) => format!(
+                "{} to {} on duty by interval ({}), {:.1} on average",
+                levels.min(),
+                levels.max(),
+                levels.source(),
+                levels.mean_less(g.removed)
+            ),
+            None => format!("{} team(s) of {}, {shift}", g.teams, g.headcount),
+        };
         lines.push(format!(
-            "  group {:<10} {} team(s) of {}, {shift}, serves {}{non_call}",
+            "  group {:<10} {rostering}, serves {}{non_call}",
             g.name,
-            g.teams,
-            g.headcount,
             serves.join(", ")
         ));
     }

@@ -221,16 +221,32 @@ fn structure_changes(base: &Scenario, s: &Scenario) -> Vec<(String, String)> {
         ));
     }
     let (a, b) = (&base.handlers, &s.handlers);
-    let groups = |h: &super::Handlers| -> Vec<(String, u32, u32, Option<super::Shift>)> {
+    type Rostering = (
+        String,
+        u32,
+        u32,
+        Option<super::Shift>,
+        Option<super::OnDuty>,
+    );
+    let groups = |h: &super::Handlers| -> Vec<Rostering> {
         h.groups
             .iter()
-            .map(|g| (g.name.clone(), g.headcount, g.teams, g.shift.clone()))
+            .map(|g| {
+                let on_duty = g.on_duty.clone();
+                (
+                    g.name.clone(),
+                    g.headcount,
+                    g.teams,
+                    g.shift.clone(),
+                    on_duty,
+                )
+            })
             .collect()
     };
     if a.count != b.count || groups(a) != groups(b) {
         out.push((
             "handlers".into(),
-            "a change may not alter the handlers' count, groups, headcounts, teams or shifts; expected recruits as [[handlers.hires]] with their start_date".into(),
+            "a change may not alter the handlers' count, groups, headcounts, teams, shifts or on-duty tables; expected recruits as [[handlers.hires]] with their start_date".into(),
         ));
     }
     if a.hires != b.hires || a.attrition_per_year != b.attrition_per_year {

@@ -43,6 +43,7 @@ impl Handlers {
             overflow: None,
             non_call_work: 0.0,
             removed: 0,
+            on_duty: None,
         }]
     }
 
@@ -65,7 +66,10 @@ impl Handlers {
 
     /// Long-run mean number of `g`'s handlers on duty (hires and attrition left out).
     pub fn mean_staffed_in(&self, g: &Group) -> f64 {
-        f64::from(g.rostered()) * self.on_duty_share(g)
+        match &g.on_duty {
+            Some(levels) => levels.mean_less(g.removed),
+            None => f64::from(g.rostered()) * self.on_duty_share(g),
+        }
     }
 
     /// Expected mean number on the phones `day` days into the run: the rota and every cohort
@@ -104,7 +108,9 @@ impl Handlers {
     }
 
     /// The share of a group's rostered handlers on the phones on average: its pattern's days
-    /// on, its shift's share of the day, less shrinkage and non-call work.
+    /// on, its shift's share of the day, less shrinkage and non-call work. 1 for an always-on
+    /// group, and for recruits into a group given on duty by interval (they come on top, on
+    /// the phones around the clock).
     pub fn on_duty_share(&self, g: &Group) -> f64 {
         match &g.shift {
             None => 1.0,

@@ -8,6 +8,7 @@ mod changes;
 mod error;
 mod handlers;
 mod offered_load;
+mod on_duty;
 mod overrides;
 mod raw;
 pub mod skill_capacity;
@@ -21,6 +22,7 @@ pub use error::{Diagnostic, ScenarioError, line_col};
 pub use offered_load::{
     AttritionShortfall, Load, attrition_shortfall, offered_load, patient_demand,
 };
+pub use on_duty::OnDuty;
 pub use overrides::{Override, apply as apply_overrides};
 
 use jiff::civil::Date;
@@ -253,6 +255,9 @@ pub struct Group {
     /// Handlers taken off the rostered `headcount × teams` (the staffing search's surplus;
     /// never set from a file), one per team in turn from the last team.
     pub removed: u32,
+    /// Handlers on duty interval by interval instead of a rota (`on_duty_by_hour_of_week` or a
+    /// staffing file); then `headcount` is the most on duty at once, `teams` 1 and `shift` none.
+    pub on_duty: Option<OnDuty>,
 }
 
 impl Group {

@@ -183,6 +183,7 @@ pub struct RawGroup {
     pub overflow: Option<Spanned<RawOverflow>>,
     pub reserve: Option<Spanned<RawReserve>>,
     pub non_call_work: Option<Spanned<f64>>,
+    pub on_duty_by_hour_of_week: Option<Spanned<Vec<Spanned<i64>>>>,
 }
 
 /// `overflow = { channel, after_s, queue_over }`: a group pulled onto a channel whose callers

@@ -63,6 +63,12 @@ pub enum Event {
         /// True when the handler joins, false when they leave.
         joins: bool,
     },
+    /// The on-duty level of a group given by interval changes (`on_duty_by_hour_of_week`, a
+    /// staffing file).
+    OnDutyLevel {
+        /// The group's index.
+        group: u16,
+    },
     /// A triage shift starts (`starts`) or ends (the opening hours are one such shift).
     TriageShift {
         /// The shift's index in the engine's triage rota.
@@ -153,6 +159,7 @@ impl Event {
             Event::ShiftStart { .. }
             | Event::ShiftEnd { .. }
             | Event::Roster { .. }
+            | Event::OnDutyLevel { .. }
             | Event::TriageShift { .. }
             | Event::Change { .. }
             | Event::FlexOpens { .. } => Rung::CapacityChange,

@@ -10,7 +10,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use crate::rng::{SimRng, StreamKind, stream};
-use crate::scenario::{Group, Hire, Scenario, Shift};
+use crate::scenario::{Group, Hire, OnDuty, Scenario, Shift};
 #[cfg(test)]
 use crate::time::HOUR_S;
 use crate::time::{DAY_S, DAY_US, DAYS_PER_YEAR, SimTime};
@@ -122,6 +122,31 @@ pub struct GroupState {
     pub teams: Vec<Vec<u32>>,
     /// The group's shift, if it works one.
     pub shift: Option<Shift>,
+    /// The group's handlers on duty by interval, if given so; then its own handlers are the
+    /// first `own` of team 0 and the rest are recruits, always on once trained.
+    pub on_duty: Option<OnDuty>,
+    /// Handlers of the group's own (not recruits): its rostered heads.
+    pub own: u32,
+    /// Handlers taken off every interval's level (the staffing search's surplus).
+    pub removed: u32,
+    /// Of the group's own handlers, how many the current interval puts on duty.
+    pub level: u32,
+}
+
+impl GroupState {
+    /// The state of group `g` before anyone is on duty, its teams still empty.
+    fn new(g: &Group) -> GroupState {
+        GroupState {
+            idle: IdleSet::default(),
+            chatting: IdleSet::default(),
+            teams: vec![Vec::new(); g.teams as usize],
+            shift: g.shift.clone(),
+            on_duty: g.on_duty.clone(),
+            own: g.rostered(),
+            removed: g.removed,
+            level: 0,
+        }
+    }
 }
 
 /// All handlers and their groups.
@@ -162,15 +187,7 @@ impl Workforce {
     /// Builds the handlers of `s` for replication `replication`.
     pub fn new(s: &Scenario, groups: &[Group], replication: u32) -> Workforce {
         let mut handlers = Vec::new();
-        let mut states: Vec<GroupState> = groups
-            .iter()
-            .map(|g| GroupState {
-                idle: IdleSet::default(),
-                chatting: IdleSet::default(),
-                teams: vec![Vec::new(); g.teams as usize],
-                shift: g.shift.clone(),
-            })
-            .collect();
+        let mut states: Vec<GroupState> = groups.iter().map(GroupState::new).collect();
         let attrition_per_s = s.handlers.attrition_per_year / (DAYS_PER_YEAR * DAY_S);
         let mut attrition: Vec<SimRng> = groups
             .iter()
@@ -181,8 +198,9 @@ impl Workforce {
                        trained_at: SimTime,
                        ramp: SimTime,
                        factor: f64,
-                       joined: SimTime| {
-            let leaves_at = if attrition_per_s > 0.0 {
+                       joined: SimTime,
+                       stays: bool| {
+            let leaves_at = if attrition_per_s > 0.0 && !stays {
                 let gap: f64 = Exp1.sample(&mut attrition[gi]);
                 joined.after(SimTime::from_secs(gap / attrition_per_s))
             } else {
@@ -204,7 +222,17 @@ impl Workforce {
         for (gi, g) in groups.iter().enumerate() {
             for team in 0..g.teams as usize {
                 for _ in 0..g.team_size(team as u32) {
-                    add(gi, team, SimTime::ZERO, SimTime::ZERO, 1.0, SimTime::ZERO);
+                    // On-duty levels are who was logged in: the group's own never leave.
+                    let stays = g.on_duty.is_some();
+                    add(
+                        gi,
+                        team,
+                        SimTime::ZERO,
+                        SimTime::ZERO,
+                        1.0,
+                        SimTime::ZERO,
+                        stays,
+                    );
                 }
             }
         }
@@ -219,6 +247,7 @@ impl Workforce {
                     hire.ramp,
                     hire.initial_aht_factor,
                     first_day,
+                    false,
                 );
             }
         }

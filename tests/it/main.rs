@@ -20,6 +20,7 @@ mod invariants;
 mod ivr;
 mod layers;
 mod limits;
+mod on_duty;
 mod outputs;
 mod planning;
 mod published;

@@ -8,6 +8,7 @@ mod arrivals;
 mod callback;
 mod channel;
 mod ivr;
+mod on_duty;
 mod stability;
 mod triage;
 mod triage_rota;
@@ -29,12 +30,14 @@ use super::raw::{
 };
 use super::{
     Bursts, CallbackOffer, Channel, ChannelKind, Demand, Diagnostic, Drops, Group, Handlers, Hire,
-    OfferWhen, Overflow, Redial, Reserve, Scenario, ScenarioError, Shift, Target, TargetClock,
-    Triage, TriagePolicy, TriagePull, TriageShift, offered_load,
+    OfferWhen, OnDuty, Overflow, Redial, Reserve, Scenario, ScenarioError, Shift, Target,
+    TargetClock, Triage, TriagePolicy, TriagePull, TriageShift, offered_load,
 };
 use crate::calendar::{Calendar, HOURS_PER_WEEK, days_in_first_year};
 use crate::dist::Dist;
-use crate::time::{DAY_US, DAYS_PER_YEAR, HOUR_S, MICROS_PER_S, SECS_PER_HOUR, SimTime};
+use crate::time::{
+    DAY_US, DAYS_PER_YEAR, HOUR_S, HOURS_PER_DAY, MICROS_PER_S, SECS_PER_HOUR, SimTime,
+};
 
 /// The start date when the file gives none: a Monday.
 const DEFAULT_START: (i16, i8, i8) = (2024, 1, 1);

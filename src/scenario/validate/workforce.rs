@@ -24,7 +24,7 @@ impl Validator {
                 "a yearly rate from 0 to 10",
             ),
         };
-        let (count, groups) = self.pool_or_groups(h, &span, channels);
+        let (count, groups) = self.pool_or_groups(h, &span, channels, start);
         let hires = self.hires(h, groups.as_deref(), start);
         self.every_channel_served(groups.as_deref(), channels, &span);
         let max_occupancy = match &h.max_occupancy {
@@ -116,6 +116,7 @@ impl Validator {
         h: &RawHandlers,
         span: &Range<usize>,
         channels: &[Channel],
+        start: Date,
     ) -> (Option<u32>, Option<Vec<Group>>) {
         match (&h.count, &h.groups) {
             (Some(c), None) => (
@@ -123,7 +124,7 @@ impl Validator {
                     .map(|c| c as u32),
                 Some(Vec::new()),
             ),
-            (None, Some(g)) => (Some(0), self.groups(g, channels)),
+            (None, Some(g)) => (Some(0), self.groups(g, channels, start)),
             (Some(c), Some(_)) => {
                 self.error(
                     "handlers.count".into(),
@@ -192,6 +193,7 @@ impl Validator {
         &mut self,
         raw: &Spanned<BTreeMap<String, Spanned<RawGroup>>>,
         channels: &[Channel],
+        start: Date,
     ) -> Option<Vec<Group>> {
         if raw.get_ref().is_empty() {
             self.error(
@@ -219,7 +221,7 @@ impl Validator {
                 ok = false;
                 continue;
             }
-            match self.group(name, g, channels) {
+            match self.group(name, g, channels, start) {
                 Some(x) => out.push(x),
                 None => ok = false,
             }
@@ -254,9 +256,13 @@ impl Validator {
         name: &str,
         raw: &Spanned<RawGroup>,
         channels: &[Channel],
+        start: Date,
     ) -> Option<Group> {
         let path = format!("handlers.groups.{name}");
         let (g, span) = (raw.get_ref(), raw.span());
+        if let Some(table) = &g.on_duty_by_hour_of_week {
+            return self.group_on_duty(name, g, table, channels, start);
+        }
         let headcount = self
             .required(
                 &g.headcount,
@@ -310,6 +316,7 @@ impl Validator {
             overflow: overflow?,
             non_call_work: non_call_work?,
             removed: 0,
+            on_duty: None,
         })
     }
 
@@ -361,7 +368,12 @@ impl Validator {
     }
 
     /// `channels` a group serves (all by default), with the call-backs of those that drop.
-    fn served(&mut self, g: &RawGroup, path: &str, channels: &[Channel]) -> Option<Vec<usize>> {
+    pub(super) fn served(
+        &mut self,
+        g: &RawGroup,
+        path: &str,
+        channels: &[Channel],
+    ) -> Option<Vec<usize>> {
         match &g.channels {
             None => Some((0..channels.len()).collect::<Vec<_>>()),
             Some(list) => {
@@ -389,7 +401,7 @@ impl Validator {
     }
 
     /// `overflow`: the channel a group is pulled onto after a wait, or when its queue is long.
-    fn overflow(
+    pub(super) fn overflow(
         &mut self,
         g: &RawGroup,
         path: &str,
@@ -458,7 +470,7 @@ impl Validator {
     }
 
     /// `reserve`: idle handlers kept free for a protected channel (trunk reservation).
-    fn reserve(
+    pub(super) fn reserve(
         &mut self,
         g: &RawGroup,
         path: &str,

@@ -326,8 +326,24 @@ impl<'s> Engine<'s> {
                     }
                 }
                 None => {
-                    let members: Vec<u32> =
-                        self.wf.groups[g].teams.iter().flatten().copied().collect();
+                    // A group on duty by interval: its own handlers follow the levels, its
+                    // recruits are always on once trained.
+                    let own = if self.wf.groups[g].on_duty.is_some() {
+                        self.schedule_capacity(
+                            SimTime::ZERO,
+                            Event::OnDutyLevel { group: g as u16 },
+                        );
+                        self.wf.groups[g].own as usize
+                    } else {
+                        0
+                    };
+                    let members: Vec<u32> = self.wf.groups[g]
+                        .teams
+                        .iter()
+                        .flatten()
+                        .skip(own)
+                        .copied()
+                        .collect();
                     for h in members {
                         let handler = &self.wf.handlers[h as usize];
                         let (joins_at, leaves_at) = (handler.trained_at, handler.leaves_at);
@@ -384,6 +400,7 @@ impl<'s> Engine<'s> {
                     self.shift_end(usize::from(group), usize::from(team))
                 }
                 Event::Roster { handler, joins } => self.roster(handler, joins),
+                Event::OnDutyLevel { group } => self.on_duty_level(usize::from(group)),
                 Event::TriageShift {
                     shift,
                     starts,

@@ -99,4 +99,45 @@ impl Engine<'_> {
             self.tally.set_on_duty(self.now, self.on_duty);
         }
     }
+
+    /// A group on duty by interval: its own handlers on duty now follow the level (the lowest
+    /// numbered on; those going off finish the contact in hand), then the next change.
+    pub(super) fn on_duty_level(&mut self, g: usize) {
+        let state = &self.wf.groups[g];
+        let Some(levels) = &state.on_duty else {
+            return;
+        };
+        let target = levels
+            .level_at(self.now)
+            .saturating_sub(state.removed)
+            .min(state.own);
+        let next = levels.next_change_after(self.now);
+        let was = state.level;
+        let own: Vec<u32> = state.teams[0][..state.own as usize].to_vec();
+        let mut arrived = Vec::new();
+        for &h in &own[target.min(was) as usize..target.max(was) as usize] {
+            let handler = &mut self.wf.handlers[h as usize];
+            if target > was {
+                handler.shift_end = SimTime::NEVER;
+                if handler.state == HandlerState::Off {
+                    self.on_duty += 1;
+                    self.wf.on_duty_in_group[g] += 1;
+                    arrived.push(h);
+                } else {
+                    handler.leaving = false; // still finishing before going off: stays on
+                }
+            } else {
+                handler.shift_end = self.now;
+                self.send_home(h);
+            }
+        }
+        self.wf.groups[g].level = target;
+        self.tally.set_on_duty(self.now, self.on_duty);
+        for h in arrived {
+            self.handler_available(h);
+        }
+        if let Some(at) = next {
+            self.schedule_capacity(at, Event::OnDutyLevel { group: g as u16 });
+        }
+    }
 }
