@@ -4,11 +4,12 @@
 use std::path::PathBuf;
 
 use super::commands::{load_scenario, runner, with_staffing};
-use super::sink::emit;
+use super::sink::{emit, write_chart};
 use super::{Failure, LimitArgs, OutputArgs, SetArgs, cores, not_interrupted};
 use crate::data::read_calls;
 use crate::planning::backtest::{Actuals, compare, summarise};
 use crate::planning::budget::Work;
+use crate::report::chart::Chart;
 use crate::report::{self, BacktestView};
 use crate::scenario::Override;
 
@@ -28,6 +29,10 @@ pub(super) struct BacktestArgs {
     /// docs/data.md) instead of the scenario's rota, for the groups it names.
     #[arg(long, value_name = "CSV")]
     staffing: Option<PathBuf>,
+    /// The channel --chart draws (default: the scenario's first channel with calls in the
+    /// data).
+    #[arg(long)]
+    channel: Option<String>,
     /// Replications (overrides the file; more give a finer band).
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     replications: Option<u32>,
@@ -49,11 +54,6 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     if let Some(staffing) = &args.staffing {
         args.output.checked(&[staffing.as_path()])?;
     }
-    if chart.is_some() {
-        return Err(Failure::Input(
-            "backtest draws no chart yet; expected no --chart".into(),
-        ));
-    }
     let base = load_scenario(&args.scenario, &args.set.set, args.replications)?;
     let mut actuals = Actuals::new(&base);
     read_calls(&args.calls, &args.read.options()?, |row| actuals.add(row))
@@ -63,6 +63,15 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
             "{}: no answered or abandoned calls to compare",
             args.calls.display()
         )));
+    };
+    let chart_of = match (chart, &args.channel) {
+        (Some(_), named) => chart_channel(named.as_deref(), &base, &actuals)?,
+        (None, Some(_)) => {
+            return Err(Failure::Input(
+                "--channel picks the channel --chart draws; expected --chart too".into(),
+            ));
+        }
+        (None, None) => None,
     };
     let days = first.date().until(last.date()).map_or(0, |s| s.get_days()) as u64 + 1;
     // The data's hours exactly: the run starts at midnight of the first day from an empty
@@ -113,5 +122,45 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         summaries: &summaries,
         unknown_channels: &actuals.unknown_channels,
     };
-    emit(&report::render(&view, format)?, out)
+    emit(&report::render(&view, format)?, out)?;
+    let Some(c) = chart_of else {
+        return Ok(());
+    };
+    let hours: Vec<_> = hour_of_week
+        .iter()
+        .filter(|i| i.channel == c)
+        .cloned()
+        .collect();
+    let picture = Chart::Backtest {
+        hours: &hours,
+        channel: &s.channels[c].name,
+        target: s.channels[c].target.fraction,
+    };
+    write_chart(chart, picture)
+}
+
+/// The channel `--chart` draws: the one `--channel` names, or the first with calls in the data.
+fn chart_channel(
+    named: Option<&str>,
+    s: &crate::scenario::Scenario,
+    actuals: &Actuals,
+) -> Result<Option<usize>, Failure> {
+    match named {
+        Some(name) => s
+            .channels
+            .iter()
+            .position(|c| c.name == name)
+            .map(Some)
+            .ok_or_else(|| {
+                let known: Vec<&str> = s.channels.iter().map(|c| c.name.as_str()).collect();
+                Failure::Input(format!(
+                    "--channel: no channel \"{name}\"; expected one of {}",
+                    known.join(", ")
+                ))
+            }),
+        None => {
+            Ok((0..s.channels.len())
+                .find(|&c| actuals.cells[c].iter().any(|cell| cell.offered > 0)))
+        }
+    }
 }

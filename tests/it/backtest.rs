@@ -124,3 +124,66 @@ fn backtest_refusals() {
         "{text}"
     );
 }
+
+#[test]
+fn the_backtest_chart_draws_the_band_and_the_data_and_refuses_an_unknown_channel() {
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls.csv");
+    let mut text = String::from("channel,arrived,outcome,wait_s,handle_s\n");
+    for h in 0..48 {
+        let (day, hour) = (1 + h / 24, h % 24);
+        text.push_str(&format!(
+            "calls,2024-01-{day:02} {hour:02}:10:00,answered,5,100\ncalls,2024-01-{day:02} {hour:02}:40:00,abandoned,90,\n"
+        ));
+    }
+    std::fs::write(&calls, text).unwrap();
+    let scenario = format!(
+        "{}/scenarios/mm14-patience.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let chart = dir.path().join("backtest.svg");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "backtest".to_owned(),
+            scenario.clone(),
+            calls.to_str().unwrap().to_owned(),
+            "--replications".into(),
+            "3".into(),
+            "--out".into(),
+            dir.path().join("table.txt").to_str().unwrap().to_owned(),
+        ];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        triage_sim(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let out = run(&["--chart", chart.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    crate::charts::assert_svg(
+        &svg,
+        &[
+            "Backtest of calls",
+            "service level (%)",
+            "calls offered",
+            "Mon",
+            "Sun",
+        ],
+    );
+    let out = run(&["--chart", chart.to_str().unwrap(), "--channel", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--channel: no channel \"nope\"; expected one of calls"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["--channel", "calls"]);
+    assert_eq!(out.status.code(), Some(2));
+}

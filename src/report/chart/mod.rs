@@ -1,16 +1,19 @@
 //! Charts as SVG or PNG (plotters): the staffing curve, handlers needed by hour, the
-//! hour-of-week heat map, the wait distribution, the trend by week, paired differences and
-//! sweeps. The only module that knows plotters: `style` holds the shared pieces, `run` the
-//! charts of one run and `planning` those of the planning commands.
+//! hour-of-week heat map, the wait distribution, the trend by week, paired differences,
+//! sweeps and backtests. The only module that knows plotters: `style` holds the shared pieces,
+//! `run` the charts of one run, `planning` those of the planning commands and `backtest` the
+//! data against the simulation.
 //!
 //! Colours come from a colour-blind-safe palette (Okabe–Ito) and lines also differ in marker,
 //! so charts survive greyscale printing. Text is measured (SVG) and drawn (PNG) with DejaVu
 //! Sans, compiled into the binary from `assets/fonts`, so no fonts need installing.
 
+mod backtest;
 mod planning;
 mod run;
 mod style;
 
+use backtest::*;
 use planning::*;
 use run::*;
 use style::*;
@@ -134,6 +137,15 @@ pub enum Chart<'a> {
         /// The channels to show.
         channels: &'a [&'a str],
     },
+    /// A backtest of one channel: the simulated band and the data by hour of the week.
+    Backtest {
+        /// The channel's 168 hours of the week, Monday 00:00 first.
+        hours: &'a [crate::planning::backtest::IntervalComparison],
+        /// The channel's name.
+        channel: &'a str,
+        /// The channel's target fraction (the service level's dashed line).
+        target: f64,
+    },
     /// The run week by week, with hiring cohorts.
     Trend {
         /// The results to chart.
@@ -159,6 +171,11 @@ impl Chart<'_> {
             Chart::Sweep { points, kpi } => draw_sweep(root, points, kpi),
             Chart::Waits { results, channels } => draw_wait_cdf(root, results, channels),
             Chart::IntervalStaffing { name, result } => draw_interval_staffing(root, name, result),
+            Chart::Backtest {
+                hours,
+                channel,
+                target,
+            } => draw_backtest(root, hours, (channel, *target)),
             Chart::Trend {
                 results,
                 service_level_of,

@@ -1,0 +1,154 @@
+//! The backtest chart: for one channel, the simulated 95% band and mean against the data's
+//! values in every hour of the week — service level above, calls offered below.
+
+use super::*;
+use crate::planning::backtest::{COMPARED, IntervalComparison};
+
+/// Colour of actual values outside the simulated band.
+const OUTSIDE: RGBColor = RGBColor(213, 94, 0);
+
+pub(super) fn draw_backtest<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    hours: &[IntervalComparison],
+    (channel, target): (&str, f64),
+) -> Result<(), ChartError> {
+    let root = root
+        .titled(
+            &format!("Backtest of {channel}: the data against the simulation, hour of the week"),
+            ("sans-serif", 20),
+        )
+        .map_err(draw_err)?;
+    let (top, bottom) = root.split_vertically(SIZE.1 * 50 / 100);
+    let kpi = |name: &str| COMPARED.iter().position(|k| *k == name).unwrap_or(0);
+    draw_panel(
+        &top,
+        hours,
+        kpi("service_level"),
+        Some(target),
+        "service level (%)",
+    )?;
+    draw_panel(&bottom, hours, kpi("offered"), None, "calls offered")
+}
+
+/// One KPI's band, mean and actual points on the 168-hour axis; shares drawn as percentages.
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    hours: &[IntervalComparison],
+    k: usize,
+    target: Option<f64>,
+    y_desc: &str,
+) -> Result<(), ChartError> {
+    let scale = if target.is_some() { 100.0 } else { 1.0 };
+    let x = |label_index: usize| label_index as f64 + 0.5;
+    let band: Vec<(f64, f64, f64, f64)> = hours
+        .iter()
+        .enumerate()
+        .map(|(h, c)| {
+            let b = c.simulated[k];
+            (x(h), b.mean * scale, b.low * scale, b.high * scale)
+        })
+        .filter(|p| p.1.is_finite() && p.2.is_finite() && p.3.is_finite())
+        .collect();
+    let actual: Vec<(f64, f64, bool)> = hours
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.actual[k].is_finite())
+        .map(|(h, c)| {
+            (
+                x(h),
+                c.actual[k] * scale,
+                c.simulated[k].covers(c.actual[k]),
+            )
+        })
+        .collect();
+    // Zoomed to the data and the target, with a little room, never past 100%.
+    let values = band
+        .iter()
+        .flat_map(|p| [p.2, p.3])
+        .chain(actual.iter().map(|p| p.1))
+        .chain(target.map(|t| t * scale));
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let pad = ((hi - lo) * 0.08).max(scale * 0.005);
+    let y_max = if target.is_some() {
+        (hi + pad).min(100.0)
+    } else {
+        hi + pad
+    };
+    let y_min = (lo - pad).max(0.0);
+    let mut chart = ChartBuilder::on(area)
+        .margin(12)
+        .x_label_area_size(30)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..HOURS_PER_WEEK as f64, y_min..y_max)
+        .map_err(draw_err)?;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .x_label_formatter(&|_| String::new())
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .y_desc(y_desc)
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .draw()
+        .map_err(draw_err)?;
+    for (d, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .iter()
+        .enumerate()
+    {
+        // Under the axis (which starts at y_min, not 0); pixels relative to the panel.
+        let (px, py) = chart.backend_coord(&(d as f64 * 24.0 + 12.0, y_min));
+        let (bx, by) = area.get_base_pixel();
+        area.draw(&Text::new(
+            *name,
+            (px - bx - 12, py - by + 8),
+            ("sans-serif", 14),
+        ))
+        .map_err(draw_err)?;
+    }
+    let colour = PALETTE[0];
+    let outline: Vec<(f64, f64)> = band
+        .iter()
+        .map(|p| (p.0, p.3))
+        .chain(band.iter().rev().map(|p| (p.0, p.2)))
+        .collect();
+    chart
+        .draw_series(std::iter::once(Polygon::new(outline, colour.mix(0.2))))
+        .map_err(draw_err)?;
+    chart
+        .draw_series(LineSeries::new(
+            band.iter().map(|p| (p.0, p.1)),
+            colour.stroke_width(2),
+        ))
+        .map_err(draw_err)?;
+    if let Some(t) = target {
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(0.0, t * scale), (HOURS_PER_WEEK as f64, t * scale)],
+                8,
+                6,
+                BLACK.stroke_width(1),
+            ))
+            .map_err(draw_err)?;
+    }
+    chart
+        .draw_series(actual.iter().map(|&(x, y, inside)| {
+            let style = if inside {
+                BLACK.filled()
+            } else {
+                OUTSIDE.filled()
+            };
+            Circle::new((x, y), 3, style)
+        }))
+        .map_err(draw_err)?;
+    let key = if target.is_some() {
+        "blue band: simulated 95% · line: simulated mean · dots: the data (orange: outside the band) · dashes: target"
+    } else {
+        "blue band: simulated 95% · line: simulated mean · dots: the data (orange: outside the band)"
+    };
+    let (w, _) = area.dim_in_pixel();
+    area.draw(&Text::new(key, (w as i32 / 2 - 330, 0), ("sans-serif", 13)))
+        .map_err(draw_err)
+}
