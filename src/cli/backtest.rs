@@ -1,12 +1,12 @@
 //! `triage-sim backtest SCENARIO CALLS.csv`: the scenario simulated over the data's dates and
-//! compared with it hour by hour.
+//! compared with it hour by hour; the data are single calls or an ACD interval report.
 
 use std::path::PathBuf;
 
 use super::commands::{load_scenario, runner, with_staffing};
 use super::sink::{emit, write_chart};
 use super::{Failure, LimitArgs, OutputArgs, SetArgs, cores, not_interrupted};
-use crate::data::read_calls;
+use crate::data::{is_interval_report, read_calls, read_intervals};
 use crate::planning::backtest::{Actuals, compare, summarise};
 use crate::planning::budget::Work;
 use crate::report::chart::Chart;
@@ -21,7 +21,9 @@ use crate::scenario::Override;
 pub(super) struct BacktestArgs {
     /// The scenario to test.
     scenario: PathBuf,
-    /// The per-call CSV (docs/data.md); its channels are matched to the scenario's by name.
+    /// The per-call CSV, or an ACD interval report (told apart by its header: interval_start,
+    /// channel, offered, answered, abandoned …; docs/data.md); channels are matched to the
+    /// scenario's by name.
     calls: PathBuf,
     #[command(flatten)]
     read: super::fit::ReadArgs,
@@ -55,9 +57,7 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         args.output.checked(&[staffing.as_path()])?;
     }
     let base = load_scenario(&args.scenario, &args.set.set, args.replications)?;
-    let mut actuals = Actuals::new(&base);
-    read_calls(&args.calls, &args.read.options()?, |row| actuals.add(row))
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let actuals = read_actuals(args, &base)?;
     let (Some(first), Some(last)) = (actuals.first, actuals.last) else {
         return Err(Failure::Input(format!(
             "{}: no answered or abandoned calls to compare",
@@ -66,11 +66,7 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     };
     let chart_of = match (chart, &args.channel) {
         (Some(_), named) => chart_channel(named.as_deref(), &base, &actuals)?,
-        (None, Some(_)) => {
-            return Err(Failure::Input(
-                "--channel picks the channel --chart draws; expected --chart too".into(),
-            ));
-        }
+        (None, Some(_)) => return Err(Failure::Input(CHANNEL_WITHOUT_CHART.into())),
         (None, None) => None,
     };
     let days = first.date().until(last.date()).map_or(0, |s| s.get_days()) as u64 + 1;
@@ -123,9 +119,19 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         unknown_channels: &actuals.unknown_channels,
     };
     emit(&report::render(&view, format)?, out)?;
-    let Some(c) = chart_of else {
-        return Ok(());
-    };
+    match chart_of {
+        Some(c) => draw_chart(chart, &s, c, &hour_of_week),
+        None => Ok(()),
+    }
+}
+
+/// The backtest chart of channel `c`, written to `path`.
+fn draw_chart(
+    path: Option<&std::path::Path>,
+    s: &crate::scenario::Scenario,
+    c: usize,
+    hour_of_week: &[crate::planning::backtest::IntervalComparison],
+) -> Result<(), Failure> {
     let hours: Vec<_> = hour_of_week
         .iter()
         .filter(|i| i.channel == c)
@@ -136,7 +142,23 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         channel: &s.channels[c].name,
         target: s.channels[c].target.fraction,
     };
-    write_chart(chart, picture)
+    write_chart(path, picture)
+}
+
+const CHANNEL_WITHOUT_CHART: &str =
+    "--channel picks the channel --chart draws; expected --chart too";
+
+/// The data, per call or per interval of an ACD report (told apart by the header).
+fn read_actuals(args: &BacktestArgs, base: &crate::scenario::Scenario) -> Result<Actuals, Failure> {
+    let mut actuals = Actuals::new(base);
+    let options = args.read.options()?;
+    let read = if is_interval_report(&args.calls, &options) {
+        read_intervals(&args.calls, &options, |row| actuals.add_interval(row)).map(|_| ())
+    } else {
+        read_calls(&args.calls, &options, |row| actuals.add(row)).map(|_| ())
+    };
+    read.map_err(|e| Failure::Input(e.to_string()))?;
+    Ok(actuals)
 }
 
 /// The channel `--chart` draws: the one `--channel` names, or the first with calls in the data.

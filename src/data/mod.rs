@@ -1,15 +1,17 @@
 //! A force's own records, in and out: the per-call CSV (`docs/data.md`) that `run --calls`
 //! writes from a simulated run and `fit` reads to build a scenario, and staffing files of
-//! handlers on duty by interval.
+//! handlers on duty by interval; ACD interval reports.
 
 pub mod calls;
 pub mod fit;
 pub mod fitted_scenario;
+pub mod intervals;
 pub mod read;
 pub mod staffing;
 
 pub use calls::{CALL_COLUMNS, CallsCsv};
 pub use fit::{Fit, Gathered, fit};
 pub use fitted_scenario::fitted_toml;
+pub use intervals::{IntervalRow, is_interval_report, read_intervals};
 pub use read::{ReadOptions, ReadReport, read_calls};
 pub use staffing::{Staffing, read_staffing};

@@ -6,6 +6,7 @@
 use jiff::civil::DateTime;
 
 use crate::calendar::HOURS_PER_WEEK;
+use crate::data::intervals::IntervalRow;
 use crate::data::read::{CallRow, Ended};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, Results, get};
@@ -31,6 +32,11 @@ pub struct ActualCell {
     pub abandoned: u64,
     /// Sum of the answered calls' waits, seconds.
     pub wait_sum_s: f64,
+    /// Calls offered in intervals of a report without `answered_within_target` (the service
+    /// level is then unknown).
+    pub within_unknown: u64,
+    /// Calls answered in intervals of a report without `asa_s` (the mean wait is unknown).
+    pub wait_unknown: u64,
 }
 
 impl ActualCell {
@@ -40,6 +46,8 @@ impl ActualCell {
         self.answered += other.answered;
         self.abandoned += other.abandoned;
         self.wait_sum_s += other.wait_sum_s;
+        self.within_unknown += other.within_unknown;
+        self.wait_unknown += other.wait_unknown;
     }
 
     /// The cell's value of one of [`COMPARED`] (NaN where undefined, e.g. no calls).
@@ -53,8 +61,10 @@ impl ActualCell {
         };
         match kpi {
             "offered" => self.offered as f64,
-            "service_level" => ratio(self.within, self.offered),
-            "mean_wait_s" if self.answered > 0 => self.wait_sum_s / self.answered as f64,
+            "service_level" if self.within_unknown == 0 => ratio(self.within, self.offered),
+            "mean_wait_s" if self.answered > 0 && self.wait_unknown == 0 => {
+                self.wait_sum_s / self.answered as f64
+            }
             "abandonment_rate" => ratio(self.abandoned, self.offered),
             _ => f64::NAN,
         }
@@ -93,25 +103,54 @@ impl Actuals {
         }
     }
 
-    /// Adds one call.
-    pub fn add(&mut self, row: &CallRow) {
-        self.first = Some(self.first.map_or(row.arrived, |f| f.min(row.arrived)));
-        self.last = Some(self.last.map_or(row.arrived, |l| l.max(row.arrived)));
-        let Some(c) = self.names.iter().position(|n| *n == row.channel) else {
-            *self
-                .unknown_channels
-                .entry(row.channel.clone())
-                .or_default() += 1;
+    /// The cell of `channel` at `when` (its hour of the week), after noting the time as seen;
+    /// `None` for a channel the scenario does not have (counted).
+    fn cell_at(&mut self, channel: &str, when: DateTime, rows: u64) -> Option<&mut ActualCell> {
+        self.first = Some(self.first.map_or(when, |f| f.min(when)));
+        self.last = Some(self.last.map_or(when, |l| l.max(when)));
+        let Some(c) = self.names.iter().position(|n| n == channel) else {
+            *self.unknown_channels.entry(channel.to_owned()).or_default() += rows;
+            return None;
+        };
+        let weekday = when.weekday().to_monday_zero_offset() as usize;
+        Some(&mut self.cells[c][weekday * 24 + when.hour() as usize])
+    }
+
+    /// Adds one interval of an ACD report, counted in the hour its start falls in: its
+    /// service level is `answered_within_target` ÷ offered and its mean wait `asa_s`, unknown
+    /// where the report leaves them out.
+    pub fn add_interval(&mut self, row: &IntervalRow) {
+        let Some(cell) = self.cell_at(&row.channel, row.start, row.offered) else {
             return;
         };
-        let weekday = row.arrived.weekday().to_monday_zero_offset() as usize;
-        let cell = &mut self.cells[c][weekday * 24 + row.arrived.hour() as usize];
+        cell.offered += row.offered;
+        cell.answered += row.answered;
+        cell.abandoned += row.abandoned;
+        match row.within_target {
+            Some(w) => cell.within += w,
+            None => cell.within_unknown += row.offered,
+        }
+        match row.asa_s {
+            Some(asa) => cell.wait_sum_s += asa * row.answered as f64,
+            None => cell.wait_unknown += row.answered,
+        }
+    }
+
+    /// Adds one call.
+    pub fn add(&mut self, row: &CallRow) {
+        let threshold = match self.names.iter().position(|n| *n == row.channel) {
+            Some(c) => self.thresholds_s[c],
+            None => f64::INFINITY,
+        };
+        let Some(cell) = self.cell_at(&row.channel, row.arrived, 1) else {
+            return;
+        };
         cell.offered += 1;
         match row.ended {
             Ended::Answered => {
                 cell.answered += 1;
                 cell.wait_sum_s += row.wait_s;
-                cell.within += u64::from(row.wait_s <= self.thresholds_s[c]);
+                cell.within += u64::from(row.wait_s <= threshold);
             }
             Ended::Abandoned => cell.abandoned += 1,
         }
@@ -263,7 +302,13 @@ pub fn summarise(intervals: &[IntervalComparison], c: usize) -> ChannelSummary {
             v.iter().sum::<f64>() / v.len() as f64
         }
     };
-    let share = |k: usize| mean(&|r| f64::from(u8::from(r.simulated[k].covers(r.actual[k]))));
+    // Over the intervals whose actual value is known (a report may leave one out).
+    let share = |k: usize| {
+        mean(&|r| match r.actual[k].is_finite() {
+            true => f64::from(u8::from(r.simulated[k].covers(r.actual[k]))),
+            false => f64::NAN,
+        })
+    };
     ChannelSummary {
         intervals: rows.len(),
         mae_service_level: mean(&|r| (r.simulated[1].mean - r.actual[1]).abs()),
@@ -297,10 +342,20 @@ mod tests {
             answered: 8,
             abandoned: 2,
             wait_sum_s: 80.0,
+            ..ActualCell::default()
         };
         assert_eq!(c.value("service_level"), 0.6);
         assert_eq!(c.value("mean_wait_s"), 10.0);
         assert_eq!(c.value("abandonment_rate"), 0.2);
         assert!(ActualCell::default().value("service_level").is_nan());
+        // From a report without the within-target count or the mean wait: unknown.
+        let unknown = ActualCell {
+            within_unknown: 10,
+            wait_unknown: 8,
+            ..c
+        };
+        assert!(unknown.value("service_level").is_nan());
+        assert!(unknown.value("mean_wait_s").is_nan());
+        assert_eq!(unknown.value("abandonment_rate"), 0.2);
     }
 }

@@ -126,7 +126,7 @@ impl Render for BacktestView<'_> {
                     pct(s.mean),
                     pct(s.low),
                     pct(s.high),
-                    if s.covers(r.actual[1]) {
+                    if s.covers(r.actual[1]) || !r.actual[1].is_finite() {
                         ""
                     } else {
                         "  outside"
@@ -198,7 +198,12 @@ impl Render for BacktestView<'_> {
                         &num(b.mean),
                         &num(b.low),
                         &num(b.high),
-                        &(a.is_finite() && b.covers(a)).to_string(),
+                        // Empty where the data leave the value out (a report's column).
+                        &if a.is_finite() {
+                            b.covers(a).to_string()
+                        } else {
+                            String::new()
+                        },
                     ])?;
                 }
             }

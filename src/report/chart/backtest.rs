@@ -39,45 +39,8 @@ fn draw_panel<DB: DrawingBackend>(
     y_desc: &str,
 ) -> Result<(), ChartError> {
     let scale = if target.is_some() { 100.0 } else { 1.0 };
-    let x = |label_index: usize| label_index as f64 + 0.5;
-    let band: Vec<(f64, f64, f64, f64)> = hours
-        .iter()
-        .enumerate()
-        .map(|(h, c)| {
-            let b = c.simulated[k];
-            (x(h), b.mean * scale, b.low * scale, b.high * scale)
-        })
-        .filter(|p| p.1.is_finite() && p.2.is_finite() && p.3.is_finite())
-        .collect();
-    let actual: Vec<(f64, f64, bool)> = hours
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.actual[k].is_finite())
-        .map(|(h, c)| {
-            (
-                x(h),
-                c.actual[k] * scale,
-                c.simulated[k].covers(c.actual[k]),
-            )
-        })
-        .collect();
-    // Zoomed to the data and the target, with a little room, never past 100%.
-    let values = band
-        .iter()
-        .flat_map(|p| [p.2, p.3])
-        .chain(actual.iter().map(|p| p.1))
-        .chain(target.map(|t| t * scale));
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-        (a.min(v), b.max(v))
-    });
-    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-    let pad = ((hi - lo) * 0.08).max(scale * 0.005);
-    let y_max = if target.is_some() {
-        (hi + pad).min(100.0)
-    } else {
-        hi + pad
-    };
-    let y_min = (lo - pad).max(0.0);
+    let (band, actual) = panel_points(hours, k, scale);
+    let (y_min, y_max) = y_range(&band, &actual, target.map(|t| t * scale));
     let mut chart = ChartBuilder::on(area)
         .margin(12)
         .x_label_area_size(30)
@@ -94,20 +57,7 @@ fn draw_panel<DB: DrawingBackend>(
         .axis_desc_style(("sans-serif", 15))
         .draw()
         .map_err(draw_err)?;
-    for (d, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        .iter()
-        .enumerate()
-    {
-        // Under the axis (which starts at y_min, not 0); pixels relative to the panel.
-        let (px, py) = chart.backend_coord(&(d as f64 * 24.0 + 12.0, y_min));
-        let (bx, by) = area.get_base_pixel();
-        area.draw(&Text::new(
-            *name,
-            (px - bx - 12, py - by + 8),
-            ("sans-serif", 14),
-        ))
-        .map_err(draw_err)?;
-    }
+    day_labels(area, &chart, y_min)?;
     let colour = PALETTE[0];
     let outline: Vec<(f64, f64)> = band
         .iter()
@@ -151,4 +101,84 @@ fn draw_panel<DB: DrawingBackend>(
     let (w, _) = area.dim_in_pixel();
     area.draw(&Text::new(key, (w as i32 / 2 - 330, 0), ("sans-serif", 13)))
         .map_err(draw_err)
+}
+
+/// Band points `(x, mean, low, high)` and actual points `(x, value, inside the band)`, scaled.
+#[allow(clippy::type_complexity)]
+fn panel_points(
+    hours: &[IntervalComparison],
+    k: usize,
+    scale: f64,
+) -> (Vec<(f64, f64, f64, f64)>, Vec<(f64, f64, bool)>) {
+    let x = |h: usize| h as f64 + 0.5;
+    let band = hours
+        .iter()
+        .enumerate()
+        .map(|(h, c)| {
+            let b = c.simulated[k];
+            (x(h), b.mean * scale, b.low * scale, b.high * scale)
+        })
+        .filter(|p| p.1.is_finite() && p.2.is_finite() && p.3.is_finite())
+        .collect();
+    let actual = hours
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.actual[k].is_finite())
+        .map(|(h, c)| {
+            (
+                x(h),
+                c.actual[k] * scale,
+                c.simulated[k].covers(c.actual[k]),
+            )
+        })
+        .collect();
+    (band, actual)
+}
+
+/// The y axis zoomed to the band, the data and the target, with a little room; shares (with
+/// a target) never past 100%.
+fn y_range(
+    band: &[(f64, f64, f64, f64)],
+    actual: &[(f64, f64, bool)],
+    target: Option<f64>,
+) -> (f64, f64) {
+    let values = band
+        .iter()
+        .flat_map(|p| [p.2, p.3])
+        .chain(actual.iter().map(|p| p.1))
+        .chain(target);
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let pad = ((hi - lo) * 0.08).max(0.5);
+    let top = if target.is_some() {
+        (hi + pad).min(100.0)
+    } else {
+        hi + pad
+    };
+    ((lo - pad).max(0.0), top)
+}
+
+/// Mon … Sun under the middle of each day, below an axis that starts at `y_min`.
+fn day_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Plane<'_, DB>,
+    y_min: f64,
+) -> Result<(), ChartError> {
+    for (d, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .iter()
+        .enumerate()
+    {
+        // Pixels relative to the panel's corner.
+        let (px, py) = chart.backend_coord(&(d as f64 * 24.0 + 12.0, y_min));
+        let (bx, by) = area.get_base_pixel();
+        area.draw(&Text::new(
+            *name,
+            (px - bx - 12, py - by + 8),
+            ("sans-serif", 14),
+        ))
+        .map_err(draw_err)?;
+    }
+    Ok(())
 }
