@@ -93,10 +93,16 @@ fn draw_panel<DB: DrawingBackend>(
             Circle::new((x, y), 3, style)
         }))
         .map_err(draw_err)?;
-    let key = if target.is_some() {
-        "blue band: simulated 95% · line: simulated mean · dots: the data (orange: outside the band) · dashes: target"
-    } else {
-        "blue band: simulated 95% · line: simulated mean · dots: the data (orange: outside the band)"
+    let key = match (actual.is_empty(), target.is_some()) {
+        (true, _) => {
+            "blue band: simulated 95% · line: simulated mean · the data give no values here"
+        }
+        (false, true) => {
+            "blue band: simulated 95% · line: simulated mean · dots: the data (orange: outside the band) · dashes: target"
+        }
+        (false, false) => {
+            "blue band: simulated 95% · line: simulated mean · dots: the data (orange: outside the band)"
+        }
     };
     let (w, _) = area.dim_in_pixel();
     area.draw(&Text::new(key, (w as i32 / 2 - 330, 0), ("sans-serif", 13)))
