@@ -7,7 +7,7 @@ use super::commands::{load_scenario, runner, with_staffing};
 use super::sink::{emit, write_chart};
 use super::{Failure, LimitArgs, OutputArgs, SetArgs, cores, not_interrupted};
 use crate::data::{is_interval_report, read_calls, read_intervals};
-use crate::planning::backtest::{Actuals, compare, summarise};
+use crate::planning::backtest::{Actuals, Basis, compare, summarise};
 use crate::planning::budget::Work;
 use crate::report::chart::Chart;
 use crate::report::{self, BacktestView};
@@ -69,39 +69,18 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         (None, Some(_)) => return Err(Failure::Input(CHANNEL_WITHOUT_CHART.into())),
         (None, None) => None,
     };
-    let days = first.date().until(last.date()).map_or(0, |s| s.get_days()) as u64 + 1;
-    // The data's hours exactly: the run starts at midnight of the first day from an empty
-    // centre, counts from the hour of the first call (the hours before are its warm-up) and
-    // ends with the hour of the last, so that every interval covers what the data covers.
-    let warmup_h = u64::try_from(first.hour()).unwrap_or(0);
-    let horizon_h = (days - 1) * 24 + u64::try_from(last.hour()).unwrap_or(23) + 1;
-    let mut dated: Vec<Override> = args.set.set.clone();
-    dated.extend([
-        Override {
-            key: "start_date".into(),
-            value: first.date().to_string(),
-        },
-        Override {
-            key: "horizon_hours".into(),
-            value: horizon_h.to_string(),
-        },
-        Override {
-            key: "warmup_hours".into(),
-            value: warmup_h.to_string(),
-        },
-    ]);
-    let mut s = load_scenario(&args.scenario, &dated, args.replications)?;
-    if let Some(seed) = args.seed {
-        s.seed = seed;
-    }
-    let s = with_staffing(s, args.staffing.as_deref())?;
+    let (s, days) = over_the_data(args, first, last)?;
     args.limits.allow(&Work::of(&s), cores())?;
     let results = runner().replicate(&s);
     not_interrupted()?;
-    let hour_of_week = compare(&actuals, &results, false);
-    let hour_of_day = compare(&actuals, &results, true);
+    let hour_of_week = compare(&actuals, &results, Basis::HourOfWeek);
+    let hour_of_day = compare(&actuals, &results, Basis::HourOfDay);
+    let by_day = compare(&actuals, &results, Basis::Day);
     let summaries: Vec<_> = (0..s.channels.len())
         .map(|c| summarise(&hour_of_week, c))
+        .collect();
+    let day_summaries: Vec<_> = (0..s.channels.len())
+        .map(|c| summarise(&by_day, c))
         .collect();
     let channels: Vec<String> = s.channels.iter().map(|c| c.name.clone()).collect();
     let calls = args.calls.display().to_string();
@@ -115,7 +94,9 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         channels: &channels,
         hour_of_week: &hour_of_week,
         hour_of_day: &hour_of_day,
+        by_day: &by_day,
         summaries: &summaries,
+        day_summaries: &day_summaries,
         unknown_channels: &actuals.unknown_channels,
     };
     emit(&report::render(&view, format)?, out)?;
@@ -143,6 +124,43 @@ fn draw_chart(
         target: s.channels[c].target.fraction,
     };
     write_chart(path, picture)
+}
+
+/// The scenario moved to the data's hours (with `--seed`, `--staffing` and per-day results),
+/// and the days the data cover.
+fn over_the_data(
+    args: &BacktestArgs,
+    first: jiff::civil::DateTime,
+    last: jiff::civil::DateTime,
+) -> Result<(crate::scenario::Scenario, u64), Failure> {
+    let days = first.date().until(last.date()).map_or(0, |s| s.get_days()) as u64 + 1;
+    // The data's hours exactly: the run starts at midnight of the first day from an empty
+    // centre, counts from the hour of the first call (the hours before are its warm-up) and
+    // ends with the hour of the last, so that every interval covers what the data covers.
+    let warmup_h = u64::try_from(first.hour()).unwrap_or(0);
+    let horizon_h = (days - 1) * 24 + u64::try_from(last.hour()).unwrap_or(23) + 1;
+    let mut dated: Vec<Override> = args.set.set.clone();
+    dated.extend([
+        Override {
+            key: "start_date".into(),
+            value: first.date().to_string(),
+        },
+        Override {
+            key: "horizon_hours".into(),
+            value: horizon_h.to_string(),
+        },
+        Override {
+            key: "warmup_hours".into(),
+            value: warmup_h.to_string(),
+        },
+    ]);
+    let mut s = load_scenario(&args.scenario, &dated, args.replications)?;
+    if let Some(seed) = args.seed {
+        s.seed = seed;
+    }
+    s.day_intervals = true;
+    let s = with_staffing(s, args.staffing.as_deref())?;
+    Ok((s, days))
 }
 
 const CHANNEL_WITHOUT_CHART: &str =

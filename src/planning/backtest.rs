@@ -3,7 +3,9 @@
 //! mean wait, abandonment — with the simulation's mean and its 95% prediction band (the spread
 //! of the replications), with bias, mean absolute error and coverage per channel.
 
-use jiff::civil::DateTime;
+use std::collections::BTreeMap;
+
+use jiff::civil::{Date, DateTime};
 
 use crate::calendar::HOURS_PER_WEEK;
 use crate::data::intervals::IntervalRow;
@@ -76,8 +78,10 @@ impl ActualCell {
 pub struct Actuals {
     /// `cells[channel][hour_of_week]`.
     pub cells: Vec<Vec<ActualCell>>,
+    /// `days[channel]`: the data's days (memory grows with the days, not the rows).
+    pub days: Vec<BTreeMap<Date, ActualCell>>,
     /// Rows of channels the scenario does not have, by name.
-    pub unknown_channels: std::collections::BTreeMap<String, u64>,
+    pub unknown_channels: BTreeMap<String, u64>,
     /// First and last arrival in the data.
     pub first: Option<DateTime>,
     /// Last arrival.
@@ -91,6 +95,7 @@ impl Actuals {
     pub fn new(s: &Scenario) -> Actuals {
         Actuals {
             cells: vec![vec![ActualCell::default(); HOURS_PER_WEEK]; s.channels.len()],
+            days: vec![BTreeMap::new(); s.channels.len()],
             unknown_channels: Default::default(),
             first: None,
             last: None,
@@ -103,37 +108,38 @@ impl Actuals {
         }
     }
 
-    /// The cell of `channel` at `when` (its hour of the week), after noting the time as seen;
-    /// `None` for a channel the scenario does not have (counted).
-    fn cell_at(&mut self, channel: &str, when: DateTime, rows: u64) -> Option<&mut ActualCell> {
+    /// Counts `delta` for `channel` at `when`, in its hour of the week and its day, after
+    /// noting the time as seen; a channel the scenario does not have is counted by name.
+    fn count(&mut self, channel: &str, when: DateTime, delta: ActualCell) {
         self.first = Some(self.first.map_or(when, |f| f.min(when)));
         self.last = Some(self.last.map_or(when, |l| l.max(when)));
         let Some(c) = self.names.iter().position(|n| n == channel) else {
-            *self.unknown_channels.entry(channel.to_owned()).or_default() += rows;
-            return None;
+            *self.unknown_channels.entry(channel.to_owned()).or_default() += delta.offered;
+            return;
         };
         let weekday = when.weekday().to_monday_zero_offset() as usize;
-        Some(&mut self.cells[c][weekday * 24 + when.hour() as usize])
+        self.cells[c][weekday * 24 + when.hour() as usize].add(&delta);
+        self.days[c].entry(when.date()).or_default().add(&delta);
     }
 
     /// Adds one interval of an ACD report, counted in the hour its start falls in: its
     /// service level is `answered_within_target` ÷ offered and its mean wait `asa_s`, unknown
     /// where the report leaves them out.
     pub fn add_interval(&mut self, row: &IntervalRow) {
-        let Some(cell) = self.cell_at(&row.channel, row.start, row.offered) else {
-            return;
+        let delta = ActualCell {
+            offered: row.offered,
+            answered: row.answered,
+            abandoned: row.abandoned,
+            within: row.within_target.unwrap_or(0),
+            within_unknown: if row.within_target.is_some() {
+                0
+            } else {
+                row.offered
+            },
+            wait_sum_s: row.asa_s.map_or(0.0, |asa| asa * row.answered as f64),
+            wait_unknown: if row.asa_s.is_some() { 0 } else { row.answered },
         };
-        cell.offered += row.offered;
-        cell.answered += row.answered;
-        cell.abandoned += row.abandoned;
-        match row.within_target {
-            Some(w) => cell.within += w,
-            None => cell.within_unknown += row.offered,
-        }
-        match row.asa_s {
-            Some(asa) => cell.wait_sum_s += asa * row.answered as f64,
-            None => cell.wait_unknown += row.answered,
-        }
+        self.count(&row.channel, row.start, delta);
     }
 
     /// Adds one call.
@@ -142,18 +148,16 @@ impl Actuals {
             Some(c) => self.thresholds_s[c],
             None => f64::INFINITY,
         };
-        let Some(cell) = self.cell_at(&row.channel, row.arrived, 1) else {
-            return;
+        let answered = row.ended == Ended::Answered;
+        let delta = ActualCell {
+            offered: 1,
+            answered: u64::from(answered),
+            abandoned: u64::from(!answered),
+            within: u64::from(answered && row.wait_s <= threshold),
+            wait_sum_s: if answered { row.wait_s } else { 0.0 },
+            ..ActualCell::default()
         };
-        cell.offered += 1;
-        match row.ended {
-            Ended::Answered => {
-                cell.answered += 1;
-                cell.wait_sum_s += row.wait_s;
-                cell.within += u64::from(row.wait_s <= threshold);
-            }
-            Ended::Abandoned => cell.abandoned += 1,
-        }
+        self.count(&row.channel, row.arrived, delta);
     }
 
     /// `cells` summed by hour of the day (24 cells, 00:00 first).
@@ -240,44 +244,68 @@ pub struct ChannelSummary {
 }
 
 /// Per replication, channel `c`'s hour-of-week (or hour-of-day) cells.
-fn simulated_bands(results: &Results, c: usize, by_day: bool, cell: usize) -> [Band; 4] {
+fn simulated_bands(results: &Results, c: usize, basis: Basis, cell: usize) -> [Band; 4] {
     COMPARED.map(|kpi| {
         let values: Vec<f64> = results
             .per_replication
             .iter()
             .map(|rep| {
-                let series = if by_day {
-                    &rep.intervals.hour_of_day
-                } else {
-                    &rep.intervals.hour_of_week
+                let series = match basis {
+                    Basis::HourOfWeek => &rep.intervals.hour_of_week,
+                    Basis::HourOfDay => &rep.intervals.hour_of_day,
+                    Basis::Day => &rep.intervals.day,
                 };
-                get(&series.channels[c][cell], kpi).unwrap_or(f64::NAN)
+                series.channels[c]
+                    .get(cell)
+                    .and_then(|k| get(k, kpi))
+                    .unwrap_or(f64::NAN)
             })
             .collect();
         Band::of(&values)
     })
 }
 
-/// Every interval of every channel: hour of the week (`by_day` false) or of the day.
-pub fn compare(actuals: &Actuals, results: &Results, by_day: bool) -> Vec<IntervalComparison> {
+/// The intervals a backtest compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    /// The 168 hours of the week, every week of the data together.
+    HourOfWeek,
+    /// The 24 hours of the day, every day together.
+    HourOfDay,
+    /// Every day of the data (the scenario must keep days: `Scenario::day_intervals`).
+    Day,
+}
+
+/// Every interval of every channel on `basis`.
+pub fn compare(actuals: &Actuals, results: &Results, basis: Basis) -> Vec<IntervalComparison> {
     let mut out = Vec::new();
     for c in 0..actuals.cells.len() {
-        let cells = if by_day {
-            actuals.by_hour_of_day(c)
-        } else {
-            actuals.cells[c].clone()
+        let (cells, labels): (Vec<ActualCell>, Vec<String>) = match basis {
+            Basis::HourOfWeek => (
+                actuals.cells[c].clone(),
+                results.interval_labels.hour_of_week.clone(),
+            ),
+            Basis::HourOfDay => (
+                actuals.by_hour_of_day(c),
+                (0..24).map(|h| format!("{h:02}:00")).collect(),
+            ),
+            Basis::Day => results
+                .interval_labels
+                .day
+                .iter()
+                .map(|label| {
+                    let day = label.parse::<Date>().ok();
+                    let cell = day.and_then(|d| actuals.days[c].get(&d)).copied();
+                    (cell.unwrap_or_default(), label.clone())
+                })
+                .unzip(),
         };
-        for (i, cell) in cells.iter().enumerate() {
-            let label = if by_day {
-                format!("{i:02}:00")
-            } else {
-                results.interval_labels.hour_of_week[i].clone()
-            };
+        for (i, (cell, label)) in cells.iter().zip(labels).enumerate() {
             out.push(IntervalComparison {
                 label,
                 channel: c,
                 actual: COMPARED.map(|k| cell.value(k)),
-                simulated: simulated_bands(results, c, by_day, i),
+                simulated: simulated_bands(results, c, basis, i),
             });
         }
     }

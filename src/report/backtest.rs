@@ -31,8 +31,12 @@ pub struct BacktestView<'a> {
     pub hour_of_week: &'a [IntervalComparison],
     /// Hour-of-day intervals.
     pub hour_of_day: &'a [IntervalComparison],
+    /// Every day of the data.
+    pub by_day: &'a [IntervalComparison],
     /// Per channel: the fit over the hour-of-week intervals with calls.
     pub summaries: &'a [ChannelSummary],
+    /// Per channel: the fit over the days with calls.
+    pub day_summaries: &'a [ChannelSummary],
     /// Rows of channels the scenario does not have.
     pub unknown_channels: &'a BTreeMap<String, u64>,
 }
@@ -78,27 +82,37 @@ impl BacktestView<'_> {
     }
 }
 
+/// One line per channel: the fit over `unit` (hours of the week or days).
+fn summary_table(out: &mut String, unit: &str, channels: &[String], summaries: &[ChannelSummary]) {
+    let _ = writeln!(
+        out,
+        "channel       {unit}  offered bias   SL MAE   SL bias  abandon MAE  SL in band  offered in band"
+    );
+    for (name, s) in channels.iter().zip(summaries) {
+        let _ = writeln!(
+            out,
+            "{name:<12} {:>6}  {:>13.1}  {:>7}  {:>8}  {:>11}  {:>10}  {:>15}",
+            s.intervals,
+            s.bias_offered,
+            pct(s.mae_service_level),
+            pp(s.bias_service_level),
+            pct(s.mae_abandonment_rate),
+            pct(s.coverage),
+            pct(s.coverage_offered)
+        );
+    }
+}
+
 impl Render for BacktestView<'_> {
     fn table(&self) -> String {
         let mut out = format!(
             "Backtest of {} against {}: {} days from {}, {} replications (seed {})\n\n",
             self.scenario, self.calls, self.days, self.start, self.replications, self.seed
         );
-        out.push_str("channel       hours  offered bias/h   SL MAE   SL bias  abandon MAE  SL in band  offered in band\n");
-        for (name, s) in self.channels.iter().zip(self.summaries) {
-            let _ = writeln!(
-                out,
-                "{name:<12} {:>6}  {:>14.1}  {:>7}  {:>8}  {:>11}  {:>10}  {:>15}",
-                s.intervals,
-                s.bias_offered,
-                pct(s.mae_service_level),
-                pp(s.bias_service_level),
-                pct(s.mae_abandonment_rate),
-                pct(s.coverage),
-                pct(s.coverage_offered)
-            );
+        for (unit, summaries) in [("hours", self.summaries), ("days ", self.day_summaries)] {
+            summary_table(&mut out, unit, self.channels, summaries);
         }
-        out.push_str("\n(hours of the week with calls; bias = simulated − actual; band = the middle 95% of the replications)\n");
+        out.push_str("\n(hours of the week, then days, with calls; bias = simulated − actual per interval; band = the middle 95% of the replications)\n");
         for (c, name) in self.channels.iter().enumerate() {
             let rows: Vec<&IntervalComparison> = self
                 .hour_of_day
@@ -154,8 +168,10 @@ impl Render for BacktestView<'_> {
             replications: u32,
             seed: u64,
             summary: BTreeMap<&'a str, &'a ChannelSummary>,
+            summary_by_day: BTreeMap<&'a str, &'a ChannelSummary>,
             intervals: Vec<IntervalJson<'a>>,
             hour_of_day: Vec<IntervalJson<'a>>,
+            day: Vec<IntervalJson<'a>>,
             unknown_channels: &'a BTreeMap<String, u64>,
         }
         pretty_json(&Document {
@@ -171,8 +187,15 @@ impl Render for BacktestView<'_> {
                 .map(String::as_str)
                 .zip(self.summaries)
                 .collect(),
+            summary_by_day: self
+                .channels
+                .iter()
+                .map(String::as_str)
+                .zip(self.day_summaries)
+                .collect(),
             intervals: self.intervals_json(self.hour_of_week),
             hour_of_day: self.intervals_json(self.hour_of_day),
+            day: self.intervals_json(self.by_day),
             unknown_channels: self.unknown_channels,
         })
     }
@@ -185,6 +208,7 @@ impl Render for BacktestView<'_> {
         for (basis, rows) in [
             ("hour_of_week", self.hour_of_week),
             ("hour_of_day", self.hour_of_day),
+            ("day", self.by_day),
         ] {
             for r in rows {
                 for (k, kpi) in COMPARED.iter().enumerate() {

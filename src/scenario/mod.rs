@@ -58,6 +58,9 @@ pub struct Scenario {
     /// its scenario. Those scenarios have the same channels and workforce structure as this
     /// one and no changes of their own.
     pub changes: Vec<Change>,
+    /// Whether results keep the channels' KPIs for every day of the run (`backtest` asks;
+    /// never set from a file, off by default: a year is 366 cells per channel).
+    pub day_intervals: bool,
 }
 
 /// How contacts on a channel behave while they wait and are served.

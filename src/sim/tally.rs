@@ -226,7 +226,7 @@ pub struct Intervals {
     /// `[channel][week of the run]` (complete once the tally is closed).
     pub week: Vec<Vec<Cell>>,
     /// `[channel][day of the run]`, summed into `month` and `week` at the close.
-    day: Vec<Vec<Cell>>,
+    pub day: Vec<Vec<Cell>>,
 }
 
 /// Everything one replication observed.

@@ -8,11 +8,12 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
+use super::intervals::{IntervalKpis, interval_kpis};
 use super::kpi::Unit;
 use crate::scenario::{Scenario, Triage};
 use crate::sim::histogram::Histogram;
 use crate::sim::tally::{Cell, ChannelTally, Micros, Tally};
-use crate::time::{DAY_S, HOURS_PER_DAY, SECS_PER_HOUR, micros_to_secs};
+use crate::time::{DAY_S, SECS_PER_HOUR, micros_to_secs};
 
 /// Confidence level of every interval triage-sim reports.
 pub const CONFIDENCE: f64 = 0.95;
@@ -94,29 +95,6 @@ pub fn t_quantile(df: usize) -> f64 {
 /// Named KPI values of one replication (or their estimates across replications).
 pub type Kpis<T> = Vec<(&'static str, T)>;
 
-/// KPIs per interval: `channels[channel][cell]` and `handlers[cell]`.
-#[derive(Clone, Debug)]
-pub struct IntervalSeries<T> {
-    /// Per channel, per cell.
-    pub channels: Vec<Vec<Kpis<T>>>,
-    /// The handler pool, per cell.
-    pub handlers: Vec<Kpis<T>>,
-}
-
-/// Per-interval KPIs by hour of the week, month of the run and week of the run.
-#[derive(Clone, Debug)]
-pub struct IntervalKpis<T> {
-    /// 168 cells, Monday 00:00 first.
-    pub hour_of_week: IntervalSeries<T>,
-    /// One cell per calendar month of the run.
-    pub month: IntervalSeries<T>,
-    /// One cell per week of the run.
-    pub week: IntervalSeries<T>,
-    /// 24 cells, 00:00 first: every day of the run's hour of day together (the published
-    /// "worst hours of the day").
-    pub hour_of_day: IntervalSeries<T>,
-}
-
 /// The KPIs of one replication, grouped as they are reported.
 #[derive(Clone, Debug)]
 pub struct ReplicationKpis {
@@ -161,7 +139,7 @@ fn area_ratio(num: u128, den: u128) -> f64 {
 /// Which optional KPIs a channel reports: those of every part of the run (a dated change may
 /// add triage, a call-back offer, drops or a transfer leg).
 #[derive(Clone, Copy, Debug)]
-struct Reported {
+pub(super) struct Reported {
     drops: bool,
     transfer: bool,
     callback: bool,
@@ -170,7 +148,7 @@ struct Reported {
     ivr: bool,
 }
 
-fn reported(s: &Scenario, i: usize) -> Reported {
+pub(super) fn reported(s: &Scenario, i: usize) -> Reported {
     Reported {
         drops: s.in_any_part(|p| p.channels[i].drops.is_some()),
         transfer: s.in_any_part(|p| p.channels[i].transfer.is_some()),
@@ -272,7 +250,7 @@ fn channel_kpis(r: Reported, t: &ChannelTally, observed_s: f64) -> Kpis<f64> {
     k
 }
 
-fn level_kpis(on_duty: u128, busy: u128, seconds: f64) -> Kpis<f64> {
+pub(super) fn level_kpis(on_duty: u128, busy: u128, seconds: f64) -> Kpis<f64> {
     let per_s = |area: u128| {
         if seconds > 0.0 {
             micros_to_secs(area) / seconds
@@ -290,7 +268,7 @@ fn level_kpis(on_duty: u128, busy: u128, seconds: f64) -> Kpis<f64> {
 /// The KPIs of one interval cell of channel `ch`: the cell KPIs every channel has, then the
 /// published bases — the share waiting over 15 minutes, the wait to a call handler (triaged
 /// channels) and the national clock (channels with a transfer leg).
-fn interval_cell_kpis(r: Reported, c: &Cell) -> Kpis<f64> {
+pub(super) fn interval_cell_kpis(r: Reported, c: &Cell) -> Kpis<f64> {
     let mut k = cell_kpis(c);
     k.push((
         "waited_over_15min_rate",
@@ -317,28 +295,6 @@ fn national_kpis(c: &Cell) -> [(&'static str, f64); 2] {
             mean(c.national_wait_sum, c.first_answered),
         ),
     ]
-}
-
-fn series(
-    s: &Scenario,
-    cells: &[Vec<Cell>],
-    on_duty: &[u128],
-    busy: &[u128],
-    seconds: &[f64],
-) -> IntervalSeries<f64> {
-    IntervalSeries {
-        channels: cells
-            .iter()
-            .enumerate()
-            .map(|(i, per_cell)| {
-                let r = reported(s, i);
-                per_cell.iter().map(|c| interval_cell_kpis(r, c)).collect()
-            })
-            .collect(),
-        handlers: (0..seconds.len())
-            .map(|i| level_kpis(on_duty[i], busy[i], seconds[i]))
-            .collect(),
-    }
 }
 
 /// The KPI names the channels of `s` report, in order and without repeats (which depend on
@@ -453,89 +409,6 @@ fn triage_kpis(
         k.push(("pulled_calls", tally.officers_pulled as f64));
     }
     k
-}
-
-/// Per-interval KPIs: hour of week, month, week, and the hour of day folded from the week.
-fn interval_kpis(s: &Scenario, tally: &Tally) -> IntervalKpis<f64> {
-    let (on, busy) = (&tally.handlers_on_duty, &tally.handlers_busy);
-    let (how_s, month_s, week_s) = tally.interval_seconds(s.horizon);
-    let iv = &tally.intervals;
-    let day_cells: Vec<Vec<Cell>> = iv.hour_of_week.iter().map(|c| by_hour_of_day(c)).collect();
-    IntervalKpis {
-        hour_of_week: series(
-            s,
-            &iv.hour_of_week,
-            &on.by_hour_of_week,
-            &busy.by_hour_of_week,
-            &how_s,
-        ),
-        month: series(s, &iv.month, &on.by_month, &busy.by_month, &month_s),
-        week: series(s, &iv.week, &on.by_week, &busy.by_week, &week_s),
-        hour_of_day: series(
-            s,
-            &day_cells,
-            &sum_by_hour_of_day(&on.by_hour_of_week),
-            &sum_by_hour_of_day(&busy.by_hour_of_week),
-            &sum_by_hour_of_day(&how_s),
-        ),
-    }
-}
-
-/// The 168 hour-of-week cells folded into 24 hours of the day.
-fn by_hour_of_day(hour_of_week: &[Cell]) -> Vec<Cell> {
-    let mut day = vec![Cell::default(); HOURS_PER_DAY];
-    for (h, cell) in hour_of_week.iter().enumerate() {
-        day[h % HOURS_PER_DAY].merge(cell);
-    }
-    day
-}
-
-/// Hour-of-week values (time integrals, seconds) summed into 24 hours of the day.
-fn sum_by_hour_of_day<T: Copy + Default + std::ops::AddAssign>(hour_of_week: &[T]) -> Vec<T> {
-    let mut day = vec![T::default(); HOURS_PER_DAY];
-    for (h, x) in hour_of_week.iter().enumerate() {
-        day[h % HOURS_PER_DAY] += *x;
-    }
-    day
-}
-
-/// Summarises per-interval KPIs across replications, cell by cell.
-pub fn summarise_intervals(reps: &[&IntervalKpis<f64>]) -> IntervalKpis<Estimate> {
-    let series = |pick: fn(&IntervalKpis<f64>) -> &IntervalSeries<f64>| {
-        let first = pick(reps[0]);
-        IntervalSeries {
-            channels: (0..first.channels.len())
-                .map(|c| {
-                    (0..first.channels[c].len())
-                        .map(|cell| {
-                            summarise(
-                                &reps
-                                    .iter()
-                                    .map(|r| &pick(r).channels[c][cell])
-                                    .collect::<Vec<_>>(),
-                            )
-                        })
-                        .collect()
-                })
-                .collect(),
-            handlers: (0..first.handlers.len())
-                .map(|cell| {
-                    summarise(
-                        &reps
-                            .iter()
-                            .map(|r| &pick(r).handlers[cell])
-                            .collect::<Vec<_>>(),
-                    )
-                })
-                .collect(),
-        }
-    };
-    IntervalKpis {
-        hour_of_week: series(|k| &k.hour_of_week),
-        month: series(|k| &k.month),
-        week: series(|k| &k.week),
-        hour_of_day: series(|k| &k.hour_of_day),
-    }
 }
 
 /// Summarises the same KPI list across replications.

@@ -51,6 +51,8 @@ pub struct IntervalLabels {
     pub week: Vec<String>,
     /// `00:00` … `23:00`.
     pub hour_of_day: Vec<String>,
+    /// The date of each day of the run, when the results keep days (`Scenario::day_intervals`).
+    pub day: Vec<String>,
 }
 
 impl IntervalLabels {
@@ -58,6 +60,7 @@ impl IntervalLabels {
         let start = s.start_date;
         let months = iv.month.handlers.len();
         let weeks = iv.week.handlers.len();
+        let days = iv.day.channels.first().map_or(0, Vec::len);
         IntervalLabels {
             hour_of_week: (0..crate::calendar::HOURS_PER_WEEK)
                 .map(crate::calendar::hour_of_week_label)
@@ -78,6 +81,14 @@ impl IntervalLabels {
                 .map(|w| {
                     start
                         .checked_add(jiff::Span::new().days(7 * w as i64))
+                        .unwrap_or(start)
+                        .to_string()
+                })
+                .collect(),
+            day: (0..days)
+                .map(|d| {
+                    start
+                        .checked_add(jiff::Span::new().days(d as i64))
                         .unwrap_or(start)
                         .to_string()
                 })
@@ -170,7 +181,7 @@ impl Results {
     /// quantiles and each replication's KPIs. A sweep keeps one such summary per point, so
     /// its memory does not grow with its replications or the run's horizon.
     pub fn into_summary(mut self) -> Results {
-        let empty = || super::measure::IntervalSeries {
+        let empty = || super::intervals::IntervalSeries {
             channels: Vec::new(),
             handlers: Vec::new(),
         };
@@ -179,12 +190,14 @@ impl Results {
             month: empty(),
             week: empty(),
             hour_of_day: empty(),
+            day: empty(),
         };
         self.interval_labels = IntervalLabels {
             hour_of_week: Vec::new(),
             month: Vec::new(),
             week: Vec::new(),
             hour_of_day: Vec::new(),
+            day: Vec::new(),
         };
         self.wait_quantiles = Vec::new();
         self.per_replication = Vec::new();

@@ -390,6 +390,7 @@ impl Validator {
             handlers: handlers?,
             triage: triage?,
             changes: Vec::new(),
+            day_intervals: false,
         };
         if self.diags.is_empty() && !self.allow_unstable {
             self.check_stability(&scenario, raw);
