@@ -6,9 +6,10 @@ use anyhow::Context;
 use jiff::civil::Date;
 
 use super::atomic_file;
-use super::sink::{check_output_dir, emit};
+use super::sink::{check_output_dir, emit, write_chart};
 use super::{Failure, FormatArg};
 use crate::data::{self, Gathered, ReadOptions, ReadReport};
+use crate::report::chart::Chart;
 use crate::scenario::Scenario;
 
 /// `triage-sim fit`.
@@ -28,6 +29,13 @@ pub(super) struct FitArgs {
     /// scenario needs -o).
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
+    /// Also draw one channel's data against the fit (calls per day, handle times, patience
+    /// survival) to this file (.svg or .png).
+    #[arg(long)]
+    chart: Option<PathBuf>,
+    /// The channel --chart draws (default: the one with the most calls).
+    #[arg(long)]
+    channel: Option<String>,
 }
 
 /// How call records are read: the flags `fit` and `backtest` share.
@@ -86,6 +94,24 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
             )));
         }
     }
+    if let Some(chart) = &args.chart {
+        check_output_dir(chart)?;
+        if super::same_file(chart, &args.calls)
+            || args
+                .out
+                .as_ref()
+                .is_some_and(|o| super::same_file(o, chart))
+        {
+            return Err(Failure::Input(format!(
+                "--chart {}: the calls file or the fitted scenario; expected a path of its own",
+                chart.display()
+            )));
+        }
+    } else if args.channel.is_some() {
+        return Err(Failure::Input(
+            "--channel picks the channel --chart draws; expected --chart too".into(),
+        ));
+    }
     let json = matches!(args.format, FormatArg::Json);
     if json && args.out.is_none() {
         return Err(Failure::Input(
@@ -120,11 +146,46 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
         None => emit(&text, None)?,
     }
     if json {
-        emit(&summary_json(&fit, &report), None)
+        emit(&summary_json(&fit, &report), None)?;
     } else {
         eprint!("{}", summary_table(&fit, &report));
-        Ok(())
     }
+    match &args.chart {
+        Some(path) => draw_chart(path, args.channel.as_deref(), &fit, &gathered),
+        None => Ok(()),
+    }
+}
+
+/// The fit chart of the channel `--channel` names, or of the one with the most calls.
+fn draw_chart(
+    path: &std::path::Path,
+    named: Option<&str>,
+    fit: &data::Fit,
+    gathered: &Gathered,
+) -> Result<(), Failure> {
+    let chosen = match named {
+        Some(name) => fit
+            .channels
+            .iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = fit.channels.iter().map(|c| c.name.as_str()).collect();
+                Failure::Input(format!(
+                    "--channel: no channel \"{name}\" in the data; expected one of {}",
+                    known.join(", ")
+                ))
+            })?,
+        None => fit
+            .channels
+            .iter()
+            .max_by_key(|c| c.calls)
+            .ok_or_else(|| Failure::Input("no channel to draw".into()))?,
+    };
+    let Some(data) = gathered.channels.get(&chosen.name) else {
+        return Err(Failure::Input(format!("no data for {}", chosen.name)));
+    };
+    let curves = data::fit_curves(chosen, data, fit.start, fit.days);
+    write_chart(Some(path), Chart::Fit { curves: &curves })
 }
 
 /// The summary as a table.

@@ -12,8 +12,8 @@ use super::read::{CallRow, Ended};
 use crate::calendar::HOURS_PER_WEEK;
 
 /// Width of a patience histogram bin, seconds, and how many bins (then one for the rest).
-const BIN_S: f64 = 5.0;
-const BINS: usize = 2 * 3600 / 5;
+pub(super) const BIN_S: f64 = 5.0;
+pub(super) const BINS: usize = 2 * 3600 / 5;
 
 /// Running sums of positive durations, enough for the exponential, lognormal and gamma MLEs.
 #[derive(Clone, Debug, Default)]
@@ -23,10 +23,27 @@ pub struct Durations {
     sum_sq: f64,
     sum_ln: f64,
     sum_ln_sq: f64,
+    /// Counts in [`LOG_BINS`] logarithmic bins (for the fit chart), empty until the first.
+    pub(super) log_bins: Vec<u64>,
+}
+
+/// Logarithmic bins of durations for the fit chart: eight a decade from 1 s to 10^5 s, the
+/// first also holding shorter ones and the last longer ones.
+pub const LOG_BINS: usize = 40;
+
+/// The bin of a duration of `x` seconds.
+pub fn log_bin(x: f64) -> usize {
+    (8.0 * x.max(1.0).log10())
+        .floor()
+        .clamp(0.0, (LOG_BINS - 1) as f64) as usize
 }
 
 impl Durations {
     fn add(&mut self, x: f64) {
+        if self.log_bins.is_empty() {
+            self.log_bins = vec![0; LOG_BINS];
+        }
+        self.log_bins[log_bin(x)] += 1;
         self.n += 1;
         self.sum += x;
         self.sum_sq += x * x;
@@ -133,8 +150,8 @@ pub struct ChannelData {
     /// Sum of all waits (answered and abandoned): the exposure to hanging up.
     pub exposure_s: f64,
     /// Waits of abandoned calls and of answered calls (censored), in bins of `BIN_S`.
-    abandon_bins: Vec<u64>,
-    censor_bins: Vec<u64>,
+    pub(super) abandon_bins: Vec<u64>,
+    pub(super) censor_bins: Vec<u64>,
     /// Sum of waits, for the mean wait.
     wait_sum_s: f64,
     /// Abandonments by a known caller, and of them those followed by another call.

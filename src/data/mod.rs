@@ -4,6 +4,7 @@
 
 pub mod calls;
 pub mod fit;
+pub mod fit_curves;
 pub mod fitted_scenario;
 pub mod intervals;
 pub mod read;
@@ -11,6 +12,7 @@ pub mod staffing;
 
 pub use calls::{CALL_COLUMNS, CallsCsv};
 pub use fit::{Fit, Gathered, fit};
+pub use fit_curves::{FitCurves, fit_curves};
 pub use fitted_scenario::fitted_toml;
 pub use intervals::{IntervalRow, is_interval_report, read_intervals};
 pub use read::{ReadOptions, ReadReport, read_calls};

@@ -265,3 +265,118 @@ fn other_headers_are_mapped_and_missing_columns_named() {
     assert!(text.contains("[channels.\"q1\"]"), "{text}");
     Scenario::from_toml_str(&text, "fitted").expect("valid");
 }
+
+#[test]
+fn the_fit_chart_shows_the_data_against_the_fit_and_agrees_where_the_fit_is_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let (truth, calls, fitted, chart) = (
+        dir.path().join("truth.toml"),
+        dir.path().join("calls.csv"),
+        dir.path().join("fitted.toml"),
+        dir.path().join("fit.svg"),
+    );
+    std::fs::write(
+        &truth,
+        TRUTH.replace("horizon_hours = 1344", "horizon_hours = 672"),
+    )
+    .unwrap();
+    let ran = triage_sim(&[
+        "run",
+        truth.to_str().unwrap(),
+        "--calls",
+        calls.to_str().unwrap(),
+    ]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let fit_with = |extra: &[&str]| {
+        let mut args = vec![
+            "fit",
+            calls.to_str().unwrap(),
+            "-o",
+            fitted.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        triage_sim(&args)
+    };
+    let out = fit_with(&["--chart", chart.to_str().unwrap(), "--channel", "a"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    crate::charts::assert_svg(
+        &svg,
+        &[
+            "Fit of a",
+            "calls per day",
+            "handle time, seconds (line: exponential)",
+            "patience",
+        ],
+    );
+    let out = fit_with(&["--chart", chart.to_str().unwrap(), "--channel", "zz"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no channel \"zz\" in the data; expected one of a, b")
+    );
+    assert_eq!(fit_with(&["--channel", "a"]).status.code(), Some(2));
+
+    // The curves themselves: channel a's patience is exponential, so the Kaplan–Meier curve
+    // follows the fitted exponential; the expected handle counts add up to the data's.
+    let mut gathered = triage_sim::data::Gathered::default();
+    triage_sim::data::read_calls(&calls, &Default::default(), |r| gathered.add(r)).unwrap();
+    let fit = triage_sim::data::fit(&gathered).unwrap();
+    let a = fit.channels.iter().find(|c| c.name == "a").unwrap();
+    let curves = triage_sim::data::fit_curves(a, &gathered.channels["a"], fit.start, fit.days);
+    assert_eq!(curves.daily.len() as i64, fit.days);
+    // Within 3 Greenwood standard errors of the curve (plus the fitted mean's own ~1%) at
+    // every point shown; a wrong shape (e.g. a lognormal truth) falls outside in the tail.
+    for &(t, km, fitted, se) in &curves.survival {
+        assert!(
+            (km - fitted).abs() <= 3.0 * se + 0.01,
+            "at {t} s: Kaplan–Meier {km:.4} ± {se:.4} vs exponential {fitted:.4}"
+        );
+    }
+    // The same check fails when the truth is not exponential: lognormal patience with the
+    // same mean and twice the spread.
+    let lognormal = TRUTH
+        .replace("horizon_hours = 1344", "horizon_hours = 672")
+        .replacen(
+            r#"patience = { dist = "exponential", mean_s = 300 }"#,
+            r#"patience = { dist = "lognormal", mean_s = 300, sd_s = 600 }"#,
+            1,
+        );
+    std::fs::write(&truth, lognormal).unwrap();
+    let other = dir.path().join("lognormal.csv");
+    let ran = triage_sim(&[
+        "run",
+        truth.to_str().unwrap(),
+        "--calls",
+        other.to_str().unwrap(),
+    ]);
+    assert!(ran.status.success());
+    let mut g = triage_sim::data::Gathered::default();
+    triage_sim::data::read_calls(&other, &Default::default(), |r| g.add(r)).unwrap();
+    let f = triage_sim::data::fit(&g).unwrap();
+    let wrong = f.channels.iter().find(|c| c.name == "a").unwrap();
+    let wrong = triage_sim::data::fit_curves(wrong, &g.channels["a"], f.start, f.days);
+    assert!(
+        wrong
+            .survival
+            .iter()
+            .any(|&(_, km, fitted, se)| (km - fitted).abs() > 3.0 * se + 0.01),
+        "a lognormal truth should not pass for an exponential"
+    );
+    let (seen, expected): (u64, f64) = curves
+        .handle
+        .iter()
+        .fold((0, 0.0), |(s, e), b| (s + b.2, e + b.3));
+    assert!(
+        (expected - seen as f64).abs() < 1e-6 * seen as f64,
+        "{seen} vs {expected}"
+    );
+}

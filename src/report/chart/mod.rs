@@ -2,18 +2,20 @@
 //! hour-of-week heat map, the wait distribution, the trend by week, paired differences,
 //! sweeps and backtests. The only module that knows plotters: `style` holds the shared pieces,
 //! `run` the charts of one run, `planning` those of the planning commands and `backtest` the
-//! data against the simulation.
+//! data against the simulation, `fit` the data against a fitted scenario.
 //!
 //! Colours come from a colour-blind-safe palette (Okabe–Ito) and lines also differ in marker,
 //! so charts survive greyscale printing. Text is measured (SVG) and drawn (PNG) with DejaVu
 //! Sans, compiled into the binary from `assets/fonts`, so no fonts need installing.
 
 mod backtest;
+mod fit;
 mod planning;
 mod run;
 mod style;
 
 use backtest::*;
+use fit::*;
 use planning::*;
 use run::*;
 use style::*;
@@ -146,6 +148,11 @@ pub enum Chart<'a> {
         /// The channel's target fraction (the service level's dashed line).
         target: f64,
     },
+    /// One channel's data against its fitted scenario (`fit --chart`).
+    Fit {
+        /// The observed and fitted curves.
+        curves: &'a crate::data::FitCurves,
+    },
     /// The run week by week, with hiring cohorts.
     Trend {
         /// The results to chart.
@@ -176,6 +183,7 @@ impl Chart<'_> {
                 channel,
                 target,
             } => draw_backtest(root, hours, (channel, *target)),
+            Chart::Fit { curves } => draw_fit(root, curves),
             Chart::Trend {
                 results,
                 service_level_of,
