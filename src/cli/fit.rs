@@ -6,6 +6,7 @@ use anyhow::Context;
 use jiff::civil::Date;
 
 use super::atomic_file;
+use super::fit_staffing::{StaffingFit, fit_staffing};
 use super::sink::{check_output_dir, emit, write_chart};
 use super::{Failure, FormatArg};
 use crate::data::{self, Gathered, ReadOptions, ReadReport};
@@ -36,6 +37,11 @@ pub(super) struct FitArgs {
     /// The channel --chart draws (default: the one with the most calls).
     #[arg(long)]
     channel: Option<String>,
+    /// Also write handlers on duty by 30-minute interval, from the agents seen busy (the
+    /// `agent` column) times an effective-capacity factor fitted by simulation, as a staffing
+    /// file for `run`/`backtest --staffing`.
+    #[arg(long, value_name = "CSV")]
+    staffing_out: Option<PathBuf>,
 }
 
 /// How call records are read: the flags `fit` and `backtest` share.
@@ -85,33 +91,7 @@ fn column_map(flags: &[String]) -> Result<Vec<(String, String)>, Failure> {
 
 /// Runs `fit`.
 pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
-    if let Some(out) = &args.out {
-        check_output_dir(out)?;
-        if super::same_file(out, &args.calls) {
-            return Err(Failure::Input(format!(
-                "-o {}: that is the calls file being read; expected another path",
-                out.display()
-            )));
-        }
-    }
-    if let Some(chart) = &args.chart {
-        check_output_dir(chart)?;
-        if super::same_file(chart, &args.calls)
-            || args
-                .out
-                .as_ref()
-                .is_some_and(|o| super::same_file(o, chart))
-        {
-            return Err(Failure::Input(format!(
-                "--chart {}: the calls file or the fitted scenario; expected a path of its own",
-                chart.display()
-            )));
-        }
-    } else if args.channel.is_some() {
-        return Err(Failure::Input(
-            "--channel picks the channel --chart draws; expected --chart too".into(),
-        ));
-    }
+    check_paths(args)?;
     let json = matches!(args.format, FormatArg::Json);
     if json && args.out.is_none() {
         return Err(Failure::Input(
@@ -125,8 +105,14 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     }
     let options = args.read.options()?;
     let mut gathered = Gathered::default();
-    let report = data::read_calls(&args.calls, &options, |row| gathered.add(row))
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let mut activity = data::AgentActivity::default();
+    let report = data::read_calls(&args.calls, &options, |row| {
+        gathered.add(row);
+        if args.staffing_out.is_some() {
+            activity.add(row);
+        }
+    })
+    .map_err(|e| Failure::Input(e.to_string()))?;
     let source = args.calls.display().to_string();
     let Some(fit) = data::fit(&gathered) else {
         return Err(Failure::Input(format!(
@@ -135,7 +121,7 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
         )));
     };
     let text = data::fitted_toml(&fit, &source, &report);
-    Scenario::from_toml_str(&text, "the fitted scenario").map_err(|e| {
+    let fitted = Scenario::from_toml_str(&text, "the fitted scenario").map_err(|e| {
         Failure::Runtime(anyhow::anyhow!(
             "the fitted scenario is not valid (a bug):\n{e}"
         ))
@@ -145,15 +131,57 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => emit(&text, None)?,
     }
+    let staffing = match &args.staffing_out {
+        Some(path) => Some(fit_staffing(path, &activity, &fit, &gathered, &fitted)?),
+        None => None,
+    };
     if json {
-        emit(&summary_json(&fit, &report), None)?;
+        emit(&summary_json(&fit, &report, staffing.as_ref()), None)?;
     } else {
         eprint!("{}", summary_table(&fit, &report));
+        if let (Some(s), Some(path)) = (&staffing, &args.staffing_out) {
+            eprint!("{}", staffing_line(s, path));
+        }
     }
     match &args.chart {
         Some(path) => draw_chart(path, args.channel.as_deref(), &fit, &gathered),
         None => Ok(()),
     }
+}
+
+/// The output paths: each in a directory that exists, none the calls file or another output;
+/// `--channel` only with `--chart`.
+fn check_paths(args: &FitArgs) -> Result<(), Failure> {
+    if args.chart.is_none() && args.channel.is_some() {
+        return Err(Failure::Input(
+            "--channel picks the channel --chart draws; expected --chart too".into(),
+        ));
+    }
+    let outputs = [
+        ("-o", args.out.as_ref()),
+        ("--chart", args.chart.as_ref()),
+        ("--staffing-out", args.staffing_out.as_ref()),
+    ];
+    let given: Vec<(&str, &PathBuf)> = outputs
+        .into_iter()
+        .filter_map(|(flag, p)| p.map(|p| (flag, p)))
+        .collect();
+    for (i, (flag, path)) in given.iter().enumerate() {
+        check_output_dir(path)?;
+        if super::same_file(path, &args.calls) {
+            return Err(Failure::Input(format!(
+                "{flag} {}: that is the calls file being read; expected another path",
+                path.display()
+            )));
+        }
+        if let Some((other, _)) = given[..i].iter().find(|(_, p)| super::same_file(p, path)) {
+            return Err(Failure::Input(format!(
+                "{flag} {}: the same file as {other}; expected a path of its own",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The fit chart of the channel `--channel` names, or of the one with the most calls.
@@ -222,8 +250,30 @@ fn summary_table(fit: &data::Fit, report: &ReadReport) -> String {
     out
 }
 
+/// What `--staffing-out` wrote, in words.
+fn staffing_line(s: &StaffingFit, path: &std::path::Path) -> String {
+    let fitted = if s.identified {
+        format!(
+            "the fitted scenario so staffed waits {:.1} s on average against {:.1} s in the data",
+            s.simulated_wait_s, s.observed_wait_s
+        )
+    } else {
+        format!(
+            "not identified: at the end of its range the fitted scenario waits {:.1} s against {:.1} s in the data",
+            s.simulated_wait_s, s.observed_wait_s
+        )
+    };
+    format!(
+        "\nstaffing: {} half-hours written to {} from {} agents seen busy, times an effective-capacity factor of {:.2} ({fitted})\n",
+        s.intervals,
+        path.display(),
+        s.agents,
+        s.factor
+    )
+}
+
 /// The summary as JSON.
-fn summary_json(fit: &data::Fit, report: &ReadReport) -> String {
+fn summary_json(fit: &data::Fit, report: &ReadReport, staffing: Option<&StaffingFit>) -> String {
     let channels: serde_json::Map<String, serde_json::Value> = fit
         .channels
         .iter()
@@ -263,6 +313,14 @@ fn summary_json(fit: &data::Fit, report: &ReadReport) -> String {
         "start_date": fit.start.to_string(),
         "days": fit.days,
         "channels": channels,
+        "staffing": staffing.map(|s| serde_json::json!({
+            "intervals": s.intervals,
+            "agents": s.agents,
+            "factor": s.factor,
+            "identified": s.identified,
+            "observed_mean_wait_s": s.observed_wait_s,
+            "simulated_mean_wait_s": s.simulated_wait_s,
+        })),
     });
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');

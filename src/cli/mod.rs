@@ -9,6 +9,7 @@ mod backtest;
 mod calibrate;
 mod commands;
 mod fit;
+mod fit_staffing;
 mod hire;
 pub mod interrupt;
 mod report;

@@ -154,6 +154,8 @@ pub struct ChannelData {
     pub(super) censor_bins: Vec<u64>,
     /// Sum of waits, for the mean wait.
     wait_sum_s: f64,
+    /// Sum of the answered calls' waits (the simulator's `mean_wait_s` basis).
+    pub answered_wait_s: f64,
     /// Abandonments by a known caller, and of them those followed by another call.
     abandoned_known: u64,
     redials: u64,
@@ -175,6 +177,7 @@ impl Default for ChannelData {
             abandon_bins: vec![0; BINS + 1],
             censor_bins: vec![0; BINS + 1],
             wait_sum_s: 0.0,
+            answered_wait_s: 0.0,
             abandoned_known: 0,
             redials: 0,
             redials_in: 0,
@@ -276,6 +279,7 @@ impl Gathered {
             }
             Ended::Answered => {
                 c.censor_bins[bin] += 1;
+                c.answered_wait_s += row.wait_s;
                 if let Some(h) = row.handle_s.filter(|h| *h > 0.0) {
                     c.handle.add(h);
                 }

@@ -2,6 +2,7 @@
 //! writes from a simulated run and `fit` reads to build a scenario, and staffing files of
 //! handlers on duty by interval; ACD interval reports.
 
+pub mod agents;
 pub mod calls;
 pub mod fit;
 pub mod fit_curves;
@@ -10,6 +11,7 @@ pub mod intervals;
 pub mod read;
 pub mod staffing;
 
+pub use agents::AgentActivity;
 pub use calls::{CALL_COLUMNS, CallsCsv};
 pub use fit::{Fit, Gathered, fit};
 pub use fit_curves::{FitCurves, fit_curves};

@@ -34,6 +34,8 @@ pub struct CallRow {
     pub handle_s: Option<f64>,
     /// The anonymised caller, when the export has a `caller` column (links redials).
     pub caller: Option<String>,
+    /// Who answered, when the export has an `agent` column (for staffing from activity).
+    pub agent: Option<String>,
 }
 
 /// Options for reading.
@@ -99,6 +101,7 @@ struct Columns {
     wait_s: Option<usize>,
     handle_s: Option<usize>,
     caller: Option<usize>,
+    agent: Option<usize>,
 }
 
 fn columns(
@@ -133,6 +136,7 @@ fn columns(
         wait_s: find("wait_s"),
         handle_s: find("handle_s"),
         caller: find("caller"),
+        agent: find("agent"),
     };
     if cols.wait_s.is_none() && (cols.answered.is_none() || cols.ended.is_none()) {
         return Err(missing("wait_s"));
@@ -273,6 +277,11 @@ impl Rows<'_> {
                 .caller
                 .map(|i| field(i).to_owned())
                 .filter(|c| !c.is_empty()),
+            agent: self
+                .cols
+                .agent
+                .map(|i| field(i).to_owned())
+                .filter(|a| !a.is_empty()),
         }))
     }
 

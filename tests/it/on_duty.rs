@@ -273,3 +273,97 @@ fn on_duty_tables_and_staffing_files_refuse_what_they_cannot_mean() {
         "{err}"
     );
 }
+
+#[test]
+fn fit_writes_staffing_from_agent_activity_that_a_backtest_can_use() {
+    // The log: 10 on duty at night and 18 by day. fit sees who was busy each half-hour,
+    // scales it to reproduce the data's waits, and the fitted scenario with that staffing
+    // back-tests well where its placeholder pool does not.
+    let dir = tempfile::tempdir().unwrap();
+    let level = |h: u32| if (8..20).contains(&(h % 24)) { 18 } else { 10 };
+    let levels: Vec<u32> = (0..168).map(level).collect();
+    let truth = dir.path().join("truth.toml");
+    std::fs::write(&truth, mm_text("2024-01-01", 336, &table_group(&levels))).unwrap();
+    let (calls, fitted, staffing) = (
+        dir.path().join("calls.csv"),
+        dir.path().join("fitted.toml"),
+        dir.path().join("staffing.csv"),
+    );
+    let logged = triage_sim(&[
+        "run",
+        truth.to_str().unwrap(),
+        "--replications",
+        "2",
+        "--calls",
+        calls.to_str().unwrap(),
+        "--out",
+        dir.path().join("run.txt").to_str().unwrap(),
+    ]);
+    assert!(
+        logged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&logged.stderr)
+    );
+    let out = triage_sim(&[
+        "fit",
+        calls.to_str().unwrap(),
+        "-o",
+        fitted.to_str().unwrap(),
+        "--staffing-out",
+        staffing.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &v["staffing"];
+    assert_eq!(s["intervals"], 14 * 48, "{s}");
+    assert_eq!(s["identified"], true, "{s}");
+    let (seen, fitted_wait) = (
+        s["observed_mean_wait_s"].as_f64().unwrap(),
+        s["simulated_mean_wait_s"].as_f64().unwrap(),
+    );
+    assert!((fitted_wait / seen - 1.0).abs() < 0.15, "{s}");
+    // At night the 10 on duty are all busy within every half-hour: activity sees them all.
+    let text = std::fs::read_to_string(&staffing).unwrap();
+    let night: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("2024-01-03 02:"))
+        .collect();
+    assert_eq!(night.len(), 2, "{night:?}");
+    let factor = s["factor"].as_f64().unwrap();
+    for row in night {
+        let n: f64 = row.split(',').nth(1).unwrap().parse().unwrap();
+        assert_eq!(n, (10.0 * factor).round(), "{row}");
+    }
+    let coverage = |extra: &[&str]| {
+        let mut args = vec![
+            "backtest",
+            fitted.to_str().unwrap(),
+            calls.to_str().unwrap(),
+            "--seed",
+            "9",
+            "--replications",
+            "40",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let out = triage_sim(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["summary"]["calls"]["coverage"].as_f64().unwrap()
+    };
+    let with = coverage(&["--staffing", staffing.to_str().unwrap()]);
+    let without = coverage(&[]);
+    assert!(with >= 0.75, "with the fitted staffing: {with}");
+    assert!(without < 0.5, "with the placeholder pool: {without}");
+}
