@@ -57,7 +57,7 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         args.output.checked(&[staffing.as_path()])?;
     }
     let base = load_scenario(&args.scenario, &args.set.set, args.replications)?;
-    let actuals = read_actuals(args, &base)?;
+    let actuals = read_actuals(&args.calls, &args.read.options()?, &base)?;
     let (Some(first), Some(last)) = (actuals.first, actuals.last) else {
         return Err(Failure::Input(format!(
             "{}: no answered or abandoned calls to compare",
@@ -133,27 +133,9 @@ fn over_the_data(
     first: jiff::civil::DateTime,
     last: jiff::civil::DateTime,
 ) -> Result<(crate::scenario::Scenario, u64), Failure> {
-    let days = first.date().until(last.date()).map_or(0, |s| s.get_days()) as u64 + 1;
-    // The data's hours exactly: the run starts at midnight of the first day from an empty
-    // centre, counts from the hour of the first call (the hours before are its warm-up) and
-    // ends with the hour of the last, so that every interval covers what the data covers.
-    let warmup_h = u64::try_from(first.hour()).unwrap_or(0);
-    let horizon_h = (days - 1) * 24 + u64::try_from(last.hour()).unwrap_or(23) + 1;
+    let (period, days) = data_period(first, last);
     let mut dated: Vec<Override> = args.set.set.clone();
-    dated.extend([
-        Override {
-            key: "start_date".into(),
-            value: first.date().to_string(),
-        },
-        Override {
-            key: "horizon_hours".into(),
-            value: horizon_h.to_string(),
-        },
-        Override {
-            key: "warmup_hours".into(),
-            value: warmup_h.to_string(),
-        },
-    ]);
+    dated.extend(period);
     let mut s = load_scenario(&args.scenario, &dated, args.replications)?;
     if let Some(seed) = args.seed {
         s.seed = seed;
@@ -167,16 +149,47 @@ const CHANNEL_WITHOUT_CHART: &str =
     "--channel picks the channel --chart draws; expected --chart too";
 
 /// The data, per call or per interval of an ACD report (told apart by the header).
-fn read_actuals(args: &BacktestArgs, base: &crate::scenario::Scenario) -> Result<Actuals, Failure> {
+pub(super) fn read_actuals(
+    path: &std::path::Path,
+    options: &crate::data::ReadOptions,
+    base: &crate::scenario::Scenario,
+) -> Result<Actuals, Failure> {
     let mut actuals = Actuals::new(base);
-    let options = args.read.options()?;
-    let read = if is_interval_report(&args.calls, &options) {
-        read_intervals(&args.calls, &options, |row| actuals.add_interval(row)).map(|_| ())
+    let read = if is_interval_report(path, options) {
+        read_intervals(path, options, |row| actuals.add_interval(row)).map(|_| ())
     } else {
-        read_calls(&args.calls, &options, |row| actuals.add(row)).map(|_| ())
+        read_calls(path, options, |row| actuals.add(row)).map(|_| ())
     };
     read.map_err(|e| Failure::Input(e.to_string()))?;
     Ok(actuals)
+}
+
+/// The overrides that move a scenario onto the data's hours exactly, and the days covered:
+/// the run starts at midnight of the first day from an empty centre, counts from the hour of
+/// the first call (the hours before are its warm-up) and ends with the hour of the last, so
+/// that every interval covers what the data covers.
+pub(super) fn data_period(
+    first: jiff::civil::DateTime,
+    last: jiff::civil::DateTime,
+) -> (Vec<Override>, u64) {
+    let days = first.date().until(last.date()).map_or(0, |s| s.get_days()) as u64 + 1;
+    let warmup_h = u64::try_from(first.hour()).unwrap_or(0);
+    let horizon_h = (days - 1) * 24 + u64::try_from(last.hour()).unwrap_or(23) + 1;
+    let overrides = vec![
+        Override {
+            key: "start_date".into(),
+            value: first.date().to_string(),
+        },
+        Override {
+            key: "horizon_hours".into(),
+            value: horizon_h.to_string(),
+        },
+        Override {
+            key: "warmup_hours".into(),
+            value: warmup_h.to_string(),
+        },
+    ];
+    (overrides, days)
 }
 
 /// The channel `--chart` draws: the one `--channel` names, or the first with calls in the data.

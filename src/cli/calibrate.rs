@@ -3,14 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
-use super::commands::{load_scenario, runner};
+use super::backtest::{data_period, read_actuals};
+use super::commands::{load_scenario, runner, with_staffing};
 use super::sink::emit;
 use super::{Failure, LimitArgs, OutputArgs, cores, interrupt, not_interrupted};
 use crate::planning::budget::Work;
-use crate::planning::calibrate::calibrate;
-use crate::planning::published;
+use crate::planning::calibrate::{GridPoint, calibrate};
+use crate::planning::published::{self, Figure};
 use crate::planning::sweep::{Vary, grid};
 use crate::report::{self, CalibrationView};
+use crate::scenario::Override;
 
 /// Most grid points one calibration may run.
 const MAX_POINTS: usize = 2_000;
@@ -25,8 +27,16 @@ pub(super) struct CalibrateArgs {
     /// of other scenarios still count, with their scenarios as written.
     scenarios: Vec<PathBuf>,
     /// The figures to match: a `[[figure]]` file as `published` reads (docs/calibration.md).
-    #[arg(long)]
-    target: PathBuf,
+    #[arg(long, required_unless_present = "data", conflicts_with = "data")]
+    target: Option<PathBuf>,
+    /// Or a force's own records to match (per-call CSV or ACD interval report, docs/data.md):
+    /// each channel's service level, mean wait and abandonment over the data's hours, with
+    /// the one SCENARIO moved onto those hours.
+    #[arg(long, value_name = "CSV")]
+    data: Option<PathBuf>,
+    /// With --data: handlers on duty by dated interval (docs/data.md) instead of the rota.
+    #[arg(long, value_name = "CSV", requires = "data")]
+    staffing: Option<PathBuf>,
     /// KEY=START..END[:STEP], as for sweep (repeatable: the grid is every combination).
     #[arg(long, required = true)]
     vary: Vec<Vary>,
@@ -48,22 +58,59 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 pub(super) fn calibrate_command(args: &CalibrateArgs) -> Result<(), Failure> {
-    let mut inputs: Vec<&Path> = vec![&args.target];
+    let source = args.target.as_ref().or(args.data.as_ref()).ok_or_else(|| {
+        Failure::Input("expected --target FIGURES.toml or --data CALLS.csv".into())
+    })?;
+    let mut inputs: Vec<&Path> = vec![source];
     inputs.extend(args.scenarios.iter().map(PathBuf::as_path));
+    inputs.extend(args.staffing.as_deref());
     let (format, out, chart) = args.output.checked(&inputs)?;
     if chart.is_some() {
         return Err(Failure::Input(
             "calibrate draws no chart; expected no --chart".into(),
         ));
     }
-    let figures = published::load_figures(&args.target).map_err(Failure::Input)?;
+    let settings = grid(&args.vary);
+    if settings.len() > MAX_POINTS {
+        return Err(Failure::Input(format!(
+            "--vary: {} grid points; expected at most {MAX_POINTS}",
+            settings.len()
+        )));
+    }
+    let (figures, points, work) = match &args.data {
+        Some(data) => against_data(args, data, settings)?,
+        None => against_figures(args, source, settings)?,
+    };
+    args.limits.allow(&work, cores())?;
+    let calibration =
+        calibrate(&figures, points, &runner(), interrupt::requested).map_err(Failure::Input)?;
+    not_interrupted()?;
+    let target = source.display().to_string();
+    let view = CalibrationView {
+        calibration: &calibration,
+        target: &target,
+    };
+    emit(&report::render(&view, format)?, out)
+}
+
+/// Figures, grid points (each scenario loaded and validated before any runs, so a bad value
+/// fails at once) and their work.
+type Prepared = (Vec<Figure>, Vec<GridPoint>, Work);
+
+/// Against a figures file: every scenario it names, the varied ones at every point.
+fn against_figures(
+    args: &CalibrateArgs,
+    target: &Path,
+    settings: Vec<Vec<Override>>,
+) -> Result<Prepared, Failure> {
+    let figures = published::load_figures(target).map_err(Failure::Input)?;
     let named = published::scenarios_of(&figures);
     for s in &args.scenarios {
         if !named.iter().any(|n| same_file(n, s)) {
             return Err(Failure::Input(format!(
                 "{}: no figure in {} names this scenario; expected one of {}",
                 s.display(),
-                args.target.display(),
+                target.display(),
                 named
                     .iter()
                     .map(|n| n.display().to_string())
@@ -75,14 +122,6 @@ pub(super) fn calibrate_command(args: &CalibrateArgs) -> Result<(), Failure> {
     let varied = |path: &Path| {
         args.scenarios.is_empty() || args.scenarios.iter().any(|s| same_file(s, path))
     };
-    let settings = grid(&args.vary);
-    if settings.len() > MAX_POINTS {
-        return Err(Failure::Input(format!(
-            "--vary: {} grid points; expected at most {MAX_POINTS}",
-            settings.len()
-        )));
-    }
-    // Every point is loaded and validated before any runs, so a bad value fails at once.
     let mut points = Vec::with_capacity(settings.len());
     let mut work = Work::default();
     for point in settings {
@@ -95,14 +134,39 @@ pub(super) fn calibrate_command(args: &CalibrateArgs) -> Result<(), Failure> {
         }
         points.push((point, loaded));
     }
-    args.limits.allow(&work, cores())?;
-    let calibration =
-        calibrate(&figures, points, &runner(), interrupt::requested).map_err(Failure::Input)?;
-    not_interrupted()?;
-    let target = args.target.display().to_string();
-    let view = CalibrationView {
-        calibration: &calibration,
-        target: &target,
+    Ok((figures, points, work))
+}
+
+/// Against a force's records: the one scenario, moved onto the data's hours (and staffed from
+/// `--staffing`), at every point.
+fn against_data(
+    args: &CalibrateArgs,
+    data: &Path,
+    settings: Vec<Vec<Override>>,
+) -> Result<Prepared, Failure> {
+    let [scenario] = args.scenarios.as_slice() else {
+        return Err(Failure::Input(
+            "--data: expected exactly one SCENARIO to fit to the data".into(),
+        ));
     };
-    emit(&report::render(&view, format)?, out)
+    let base = load_scenario(scenario, &[], args.replications)?;
+    let actuals = read_actuals(data, &Default::default(), &base)?;
+    let (Some(first), Some(last)) = (actuals.first, actuals.last) else {
+        return Err(Failure::Input(format!(
+            "{}: no answered or abandoned calls to fit to",
+            data.display()
+        )));
+    };
+    let (period, _) = data_period(first, last);
+    let figures = actuals.figures(scenario, &data.display().to_string());
+    let mut points = Vec::with_capacity(settings.len());
+    let mut work = Work::default();
+    for point in settings {
+        let overrides: Vec<Override> = point.iter().chain(&period).cloned().collect();
+        let s = load_scenario(scenario, &overrides, args.replications)?;
+        let s = with_staffing(s, args.staffing.as_deref())?;
+        work = work.then(Work::of(&s));
+        points.push((point, vec![(scenario.clone(), s)]));
+    }
+    Ok((figures, points, work))
 }

@@ -10,6 +10,7 @@ use jiff::civil::{Date, DateTime};
 use crate::calendar::HOURS_PER_WEEK;
 use crate::data::intervals::IntervalRow;
 use crate::data::read::{CallRow, Ended};
+use crate::planning::published::Figure;
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, Results, get};
 
@@ -158,6 +159,49 @@ impl Actuals {
             ..ActualCell::default()
         };
         self.count(&row.channel, row.arrived, delta);
+    }
+
+    /// The data's whole-period figures per channel with calls — service level, mean wait of
+    /// the answered, abandonment rate — for `calibrate --data`, as if published for
+    /// `scenario`. Tolerances (what counts as a match; the data's own sampling error is far
+    /// smaller with thousands of calls): 2 points of service level; 10% of the mean wait (at
+    /// least 2 s); 10% of the abandonment rate (at least 1 point).
+    pub fn figures(&self, scenario: &std::path::Path, source: &str) -> Vec<Figure> {
+        let mut out = Vec::new();
+        for (c, name) in self.names.iter().enumerate() {
+            let mut total = ActualCell::default();
+            self.cells[c].iter().for_each(|cell| total.add(cell));
+            if total.offered == 0 {
+                continue;
+            }
+            for (kpi, what, tolerance) in [
+                ("service_level", "service level", 0.02),
+                ("mean_wait_s", "mean wait of the answered", f64::NAN),
+                ("abandonment_rate", "abandonment", f64::NAN),
+            ] {
+                let value = total.value(kpi);
+                if !value.is_finite() {
+                    continue;
+                }
+                let tolerance = match kpi {
+                    "mean_wait_s" => (0.1 * value).max(2.0),
+                    "abandonment_rate" => (0.1 * value).max(0.01),
+                    _ => tolerance,
+                };
+                out.push(Figure {
+                    name: format!("{name} {what}"),
+                    scenario: scenario.to_path_buf(),
+                    kpi: format!("channels.{name}.{kpi}"),
+                    cells: Vec::new(),
+                    value,
+                    tolerance,
+                    period: "the data's hours".into(),
+                    basis: "the data".into(),
+                    source: source.to_owned(),
+                });
+            }
+        }
+        out
     }
 
     /// `cells` summed by hour of the day (24 cells, 00:00 first).

@@ -127,3 +127,87 @@ fn calibrate_tables_and_refusals() {
         String::from_utf8_lossy(&bad.stderr)
     );
 }
+
+#[test]
+fn calibrate_fits_a_scenario_to_a_force_s_own_records() {
+    // A log of mm14 (14 handlers, patience 300 s) with seed 42; the scenario calibrated to it
+    // runs with another seed, so the log is an independent replication.
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mm14 = root.join("scenarios/mm14-patience.toml");
+    let calls = dir.path().join("calls.csv");
+    let logged = triage_sim(&[
+        "run",
+        mm14.to_str().unwrap(),
+        "--set",
+        "horizon_hours=500",
+        "--replications",
+        "2",
+        "--calls",
+        calls.to_str().unwrap(),
+        "--out",
+        dir.path().join("run.txt").to_str().unwrap(),
+    ]);
+    assert!(
+        logged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&logged.stderr)
+    );
+    let scenario = dir.path().join("mm.toml");
+    let text = std::fs::read_to_string(&mm14)
+        .unwrap()
+        .replace("seed = 42", "seed = 7");
+    std::fs::write(&scenario, text).unwrap();
+    let (s, c) = (scenario.to_str().unwrap(), calls.to_str().unwrap());
+    let out = stdout_of(&[
+        "calibrate",
+        s,
+        "--data",
+        c,
+        "--vary",
+        "handlers.count=11..17",
+        "--vary",
+        "channels.calls.patience.mean_s=200..400:100",
+        "--replications",
+        "8",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let value = |key: &str| v["fitted"][key]["value"].as_f64().unwrap_or(f64::NAN);
+    assert_eq!(value("handlers.count"), 14.0, "{v}");
+    assert_eq!(value("channels.calls.patience.mean_s"), 300.0, "{v}");
+    // Exactly one scenario, and --target or --data, not both.
+    let refused = |args: &[&str]| {
+        let out = triage_sim(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    };
+    refused(&["calibrate", "--data", c, "--vary", "handlers.count=13..14"]);
+    refused(&[
+        "calibrate",
+        s,
+        s,
+        "--data",
+        c,
+        "--vary",
+        "handlers.count=13..14",
+    ]);
+    refused(&[
+        "calibrate",
+        s,
+        "--data",
+        c,
+        "--target",
+        c,
+        "--vary",
+        "handlers.count=13..14",
+    ]);
+    refused(&[
+        "calibrate",
+        s,
+        "--staffing",
+        c,
+        "--vary",
+        "handlers.count=13..14",
+    ]);
+}
