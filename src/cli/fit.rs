@@ -106,13 +106,32 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     let options = args.read.options()?;
     let mut gathered = Gathered::default();
     let mut activity = data::AgentActivity::default();
-    let report = data::read_calls(&args.calls, &options, |row| {
-        gathered.add(row);
+    let report = if data::is_interval_report(&args.calls, &options) {
         if args.staffing_out.is_some() {
-            activity.add(row);
+            return Err(Failure::Input(
+                "--staffing-out needs single calls with an agent column; an interval report's agents_staffed is not used yet".into(),
+            ));
         }
-    })
-    .map_err(|e| Failure::Input(e.to_string()))?;
+        let mut used = 0;
+        let rows = data::read_intervals(&args.calls, &options, |row| {
+            used += 1;
+            gathered.add_interval(row);
+        })
+        .map_err(|e| Failure::Input(e.to_string()))?;
+        ReadReport {
+            rows,
+            used,
+            ..ReadReport::default()
+        }
+    } else {
+        data::read_calls(&args.calls, &options, |row| {
+            gathered.add(row);
+            if args.staffing_out.is_some() {
+                activity.add(row);
+            }
+        })
+        .map_err(|e| Failure::Input(e.to_string()))?
+    };
     let source = args.calls.display().to_string();
     let Some(fit) = data::fit(&gathered) else {
         return Err(Failure::Input(format!(

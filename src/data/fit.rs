@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use jiff::civil::{Date, DateTime};
 use statrs::function::gamma::{digamma, ln_gamma};
 
+use super::intervals::IntervalRow;
 use super::read::{CallRow, Ended};
 use crate::calendar::HOURS_PER_WEEK;
 
@@ -156,6 +157,11 @@ pub struct ChannelData {
     wait_sum_s: f64,
     /// Sum of the answered calls' waits (the simulator's `mean_wait_s` basis).
     pub answered_wait_s: f64,
+    /// From an interval report: Σ mean handle time × answered, and the answered it covers
+    /// (single handle times are not in such a report).
+    interval_handle: (f64, u64),
+    /// True once rows of an interval report were added (counts and means, no single calls).
+    pub(super) from_intervals: bool,
     /// Abandonments by a known caller, and of them those followed by another call.
     abandoned_known: u64,
     redials: u64,
@@ -178,6 +184,8 @@ impl Default for ChannelData {
             censor_bins: vec![0; BINS + 1],
             wait_sum_s: 0.0,
             answered_wait_s: 0.0,
+            interval_handle: (0.0, 0),
+            from_intervals: false,
             abandoned_known: 0,
             redials: 0,
             redials_in: 0,
@@ -234,6 +242,34 @@ impl Gathered {
         self.rows_since_sweep = 0;
         self.pending
             .retain(|_, (_, t)| t.duration_until(now).as_secs() <= REDIAL_WINDOW_S);
+    }
+
+    /// Adds one interval of an ACD report: its counts for volume and profiles, its mean
+    /// handle time, and its mean wait for the answered and — roughly — the abandoned.
+    pub fn add_interval(&mut self, row: &IntervalRow) {
+        self.first = Some(self.first.map_or(row.start, |f| f.min(row.start)));
+        self.last = Some(self.last.map_or(row.start, |l| l.max(row.start)));
+        let c = match self.channels.get_mut(&row.channel) {
+            Some(c) => c,
+            None => self.channels.entry(row.channel.clone()).or_default(),
+        };
+        c.from_intervals = true;
+        c.calls += row.answered + row.abandoned;
+        c.abandoned += row.abandoned;
+        let date = row.start.date();
+        let weekday = date.weekday().to_monday_zero_offset() as usize;
+        c.hour_of_week[weekday * 24 + row.start.hour() as usize] += row.answered + row.abandoned;
+        *c.per_day.entry(date).or_insert(0) += row.answered + row.abandoned;
+        let asa = row.asa_s.unwrap_or(0.0);
+        // Abandoners' waits are not in a report: taken as the interval's mean wait.
+        let waited = asa * (row.answered + row.abandoned) as f64;
+        c.exposure_s += waited;
+        c.wait_sum_s += waited;
+        c.answered_wait_s += asa * row.answered as f64;
+        if let Some(aht) = row.aht_s.filter(|a| *a > 0.0) {
+            c.interval_handle.0 += aht * row.answered as f64;
+            c.interval_handle.1 += row.answered;
+        }
     }
 
     /// Adds one row.
@@ -382,28 +418,20 @@ fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFi
         None
     };
     let day_cv = day_cv(c, start, days, rate_per_hour, hour_of_week.as_deref());
-    let handle = fit_durations(&c.handle);
+    if c.from_intervals {
+        warnings.push(
+            "an interval report cannot tell redials from fresh calls: the rate counts both".into(),
+        );
+    }
+    let handle = if c.from_intervals {
+        interval_handle(c, &mut warnings)
+    } else {
+        fit_durations(&c.handle)
+    };
     if handle.is_empty() {
         warnings.push("fewer than two handle times: handle time not fitted".into());
     }
-    let (patience_mean_s, patience_se_s) = if c.abandoned > 0 {
-        let m = c.exposure_s / c.abandoned as f64;
-        (Some(m), m / (c.abandoned as f64).sqrt())
-    } else {
-        warnings.push(
-            "no abandoned calls: patience cannot be estimated (left out: infinitely patient)"
-                .into(),
-        );
-        (None, f64::NAN)
-    };
-    let patience_median_km_s = kaplan_meier_median(c);
-    if let Some(m) = patience_mean_s
-        && patience_median_km_s.is_none()
-    {
-        warnings.push(format!(
-            "the survival curve of patience never falls to one half within the waits seen: the tail is not identified, and the exponential mean ({m:.0} s) rests on its assumed shape"
-        ));
-    }
+    let (patience_mean_s, patience_se_s, patience_median_km_s) = patience(c, &mut warnings);
     ChannelFit {
         name: name.to_owned(),
         calls: c.calls,
@@ -419,6 +447,56 @@ fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFi
         mean_wait_s: c.wait_sum_s / c.calls.max(1) as f64,
         warnings,
     }
+}
+
+/// Patience: the exponential MLE from censored waits with its standard error, and the
+/// Kaplan–Meier median (none from an interval report), with the doubts as warnings.
+fn patience(c: &ChannelData, warnings: &mut Vec<String>) -> (Option<f64>, f64, Option<f64>) {
+    let (patience_mean_s, patience_se_s) = if c.abandoned > 0 {
+        let m = c.exposure_s / c.abandoned as f64;
+        (Some(m), m / (c.abandoned as f64).sqrt())
+    } else {
+        warnings.push(
+            "no abandoned calls: patience cannot be estimated (left out: infinitely patient)"
+                .into(),
+        );
+        (None, f64::NAN)
+    };
+    let patience_median_km_s = if c.from_intervals {
+        warnings.push(
+            "patience from interval counts is rough (abandoners' waits taken as the interval's mean wait): fit it with calibrate --data".into(),
+        );
+        None
+    } else {
+        kaplan_meier_median(c)
+    };
+    if let Some(m) = patience_mean_s
+        && patience_median_km_s.is_none()
+        && !c.from_intervals
+    {
+        warnings.push(format!(
+            "the survival curve of patience never falls to one half within the waits seen: the tail is not identified, and the exponential mean ({m:.0} s) rests on its assumed shape"
+        ));
+    }
+    (patience_mean_s, patience_se_s, patience_median_km_s)
+}
+
+/// The handle time of an interval report: only its mean is known, so an exponential with it.
+fn interval_handle(c: &ChannelData, warnings: &mut Vec<String>) -> Vec<FittedDist> {
+    let (sum, n) = c.interval_handle;
+    if n == 0 {
+        return Vec::new();
+    }
+    warnings.push(
+        "an interval report gives mean handle times only: the shape is not in the data (exponential assumed)".into(),
+    );
+    let mean = sum / n as f64;
+    vec![FittedDist {
+        kind: "exponential",
+        mean_s: mean,
+        sd_s: mean,
+        log_likelihood: f64::NAN,
+    }]
 }
 
 /// Over-dispersion of daily counts beyond Poisson: with expected count e and observed n per

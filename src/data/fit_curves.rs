@@ -130,8 +130,8 @@ fn cdf_of(f: &FittedDist) -> Box<dyn Fn(f64) -> f64> {
 /// The Kaplan–Meier survival of patience per 5-second bin beside the fitted exponential's,
 /// while at least 1% of the calls are at risk.
 fn survival(fit: &ChannelFit, data: &ChannelData) -> Vec<(f64, f64, f64, f64)> {
-    let Some(mean) = fit.patience_mean_s else {
-        return Vec::new();
+    let Some(mean) = fit.patience_mean_s.filter(|_| !data.from_intervals) else {
+        return Vec::new(); // no patience fit, or no single waits to draw
     };
     let mut at_risk = data.calls as f64;
     let floor = at_risk * 0.01;

@@ -106,31 +106,22 @@ fn redial(t: &mut String, c: &ChannelFit) {
 }
 
 /// Writes one channel's table; returns its offered load in Erlangs.
-fn channel(t: &mut String, c: &ChannelFit, priority: usize) -> f64 {
-    let _ = writeln!(t, "\n[channels.{}]", quoted(&c.name));
-    for w in &c.warnings {
-        let _ = writeln!(t, "# warning: {w}");
-    }
-    let _ = writeln!(
-        t,
-        "# {} calls, {:.1}% abandoned, mean wait {:.1} s",
-        c.calls,
-        c.abandonment_rate * 100.0,
-        c.mean_wait_s
-    );
-    let _ = writeln!(t, "kind = \"call\"");
-    let _ = writeln!(
-        t,
-        "priority = {priority}                  # not in the data: ordered by mean wait, shortest first"
-    );
-    let arrivals = arrivals(c);
-    let _ = writeln!(
-        t,
-        "# arrivals: the mean rate over the days covered; day_cv from daily counts beyond Poisson"
-    );
-    let _ = writeln!(t, "arrivals = {{ {arrivals} }}");
+/// The handle-time line with its comment; returns the channel's offered load in Erlangs.
+fn handle_time(t: &mut String, c: &ChannelFit) -> f64 {
     let mut load = 0.0;
     match c.handle.first() {
+        Some(best) if best.log_likelihood.is_nan() => {
+            let _ = writeln!(
+                t,
+                "# handle time: the report's mean (an interval report has no single handle times)"
+            );
+            let _ = writeln!(
+                t,
+                "handle_time = {{ dist = \"exponential\", mean_s = {:.3} }}",
+                best.mean_s
+            );
+            load = c.rate_per_hour * best.mean_s / 3600.0;
+        }
         Some(best) => {
             let _ = writeln!(
                 t,
@@ -159,6 +150,33 @@ fn channel(t: &mut String, c: &ChannelFit, priority: usize) -> f64 {
             );
         }
     }
+    load
+}
+
+fn channel(t: &mut String, c: &ChannelFit, priority: usize) -> f64 {
+    let _ = writeln!(t, "\n[channels.{}]", quoted(&c.name));
+    for w in &c.warnings {
+        let _ = writeln!(t, "# warning: {w}");
+    }
+    let _ = writeln!(
+        t,
+        "# {} calls, {:.1}% abandoned, mean wait {:.1} s",
+        c.calls,
+        c.abandonment_rate * 100.0,
+        c.mean_wait_s
+    );
+    let _ = writeln!(t, "kind = \"call\"");
+    let _ = writeln!(
+        t,
+        "priority = {priority}                  # not in the data: ordered by mean wait, shortest first"
+    );
+    let arrivals = arrivals(c);
+    let _ = writeln!(
+        t,
+        "# arrivals: the mean rate over the days covered; day_cv from daily counts beyond Poisson"
+    );
+    let _ = writeln!(t, "arrivals = {{ {arrivals} }}");
+    let load = handle_time(t, c);
     if let Some(m) = c.patience_mean_s {
         let km = c
             .patience_median_km_s

@@ -380,3 +380,129 @@ fn the_fit_chart_shows_the_data_against_the_fit_and_agrees_where_the_fit_is_righ
         "{seen} vs {expected}"
     );
 }
+
+#[test]
+fn an_interval_report_fits_volumes_and_mean_handle_times_and_says_what_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (truth, calls, report) = (
+        dir.path().join("truth.toml"),
+        dir.path().join("calls.csv"),
+        dir.path().join("report.csv"),
+    );
+    std::fs::write(
+        &truth,
+        TRUTH.replace("horizon_hours = 1344", "horizon_hours = 672"),
+    )
+    .unwrap();
+    let ran = triage_sim(&[
+        "run",
+        truth.to_str().unwrap(),
+        "--calls",
+        calls.to_str().unwrap(),
+    ]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    // The calls summed into hourly rows of an ACD report.
+    // (hour, channel) → offered, answered, abandoned, wait sum, handle sum.
+    type Sums = (u64, u64, u64, f64, f64);
+    let mut sums: std::collections::BTreeMap<(String, String), Sums> = Default::default();
+    let mut reader = csv::Reader::from_path(&calls).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (ch, arrived, outcome, wait, handle) = (
+        col("channel"),
+        col("arrived"),
+        col("outcome"),
+        col("wait_s"),
+        col("handle_s"),
+    );
+    for record in reader.records() {
+        let r = record.unwrap();
+        if r[outcome] != *"answered" && r[outcome] != *"abandoned" {
+            continue;
+        }
+        let e = sums
+            .entry((format!("{}:00", &r[arrived][..13]), r[ch].to_owned()))
+            .or_default();
+        e.0 += 1;
+        if &r[outcome] == "answered" {
+            e.1 += 1;
+            e.3 += r[wait].parse::<f64>().unwrap();
+            e.4 += r[handle].parse::<f64>().unwrap();
+        } else {
+            e.2 += 1;
+        }
+    }
+    let mut text = String::from("interval_start,channel,offered,answered,abandoned,asa_s,aht_s\n");
+    for ((start, channel), (offered, answered, abandoned, waited, handled)) in sums {
+        let n = answered.max(1) as f64;
+        text.push_str(&format!(
+            "{start},{channel},{offered},{answered},{abandoned},{},{}\n",
+            waited / n,
+            handled / n
+        ));
+    }
+    std::fs::write(&report, text).unwrap();
+    let summary = |data: &std::path::Path| -> serde_json::Value {
+        let fitted = dir.path().join("fitted.toml");
+        let out = triage_sim(&[
+            "fit",
+            data.to_str().unwrap(),
+            "-o",
+            fitted.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (by_call, by_interval) = (summary(&calls), summary(&report));
+    for channel in ["a", "b"] {
+        let (c, i) = (
+            &by_call["channels"][channel],
+            &by_interval["channels"][channel],
+        );
+        assert_eq!(c["calls"], i["calls"], "{channel}");
+        // Channel b's callers redial: the calls tell them apart, a report cannot.
+        let rate = |v: &serde_json::Value| v["rate_per_hour"].as_f64().unwrap();
+        if channel == "a" {
+            assert_eq!(rate(c), rate(i), "{channel}");
+        } else {
+            assert!(rate(i) > rate(c), "{channel}: {} vs {}", rate(i), rate(c));
+            assert!(i["warnings"].to_string().contains("cannot tell redials"));
+        }
+        // The report's mean handle time is the calls' sample mean (the exponential candidate's).
+        let mean = |v: &serde_json::Value| {
+            let fits = v["handle_time"].as_array().unwrap();
+            let e = fits.iter().find(|f| f["dist"] == "exponential").unwrap();
+            e["mean_s"].as_f64().unwrap()
+        };
+        assert!(
+            (mean(i) / mean(c) - 1.0).abs() < 1e-9,
+            "{channel}: {i} vs {c}"
+        );
+        assert_eq!(i["handle_time"][0]["dist"], "exponential");
+        let warnings = i["warnings"].to_string();
+        assert!(warnings.contains("mean handle times only"), "{warnings}");
+        assert!(
+            warnings.contains("patience from interval counts is rough"),
+            "{warnings}"
+        );
+    }
+    let out = triage_sim(&[
+        "fit",
+        report.to_str().unwrap(),
+        "-o",
+        dir.path().join("f.toml").to_str().unwrap(),
+        "--staffing-out",
+        dir.path().join("s.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -174,7 +174,7 @@ fn draw_survival<DB: DrawingBackend>(
     if c.survival.is_empty() {
         return area
             .draw(&Text::new(
-                "no abandoned calls: patience not fitted",
+                "no single waits with abandonment: no curve to draw",
                 (90, 120),
                 ("sans-serif", 14),
             ))
