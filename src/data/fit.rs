@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use jiff::civil::{Date, DateTime};
 use statrs::function::gamma::{digamma, ln_gamma};
 
+use super::fit_calendar::{self, CalendarFit};
 use super::intervals::IntervalRow;
 use super::read::{CallRow, Ended};
 use crate::calendar::HOURS_PER_WEEK;
@@ -337,6 +338,10 @@ pub struct ChannelFit {
     /// Redials, when callers are known: the share of abandonments followed by another call
     /// within a day, its standard error, and the mean delay in seconds.
     pub redial: Option<(f64, f64, f64)>,
+    /// Month weights (January first), when the data covers two months or more.
+    pub month: Option<Vec<f64>>,
+    /// Yearly growth, when the data spans two years or more.
+    pub growth_per_year: Option<f64>,
     /// Hour-of-week weights (mean 1), or `None` when the data covers less than a week.
     pub hour_of_week: Option<Vec<f64>>,
     /// Day-level over-dispersion: the coefficient of variation of the day multiplier.
@@ -417,7 +422,20 @@ fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFi
         warnings.push("the data covers less than a week: no hour-of-week profile".into());
         None
     };
-    let day_cv = day_cv(c, start, days, rate_per_hour, hour_of_week.as_deref());
+    let growth_per_year = fit_calendar::growth(&c.per_day, start, days);
+    let month =
+        fit_calendar::month_profile(&c.per_day, start, days, growth_per_year.unwrap_or(0.0));
+    let calendar = CalendarFit {
+        hour_of_week: hour_of_week.as_deref(),
+        month: month.as_deref(),
+        growth: growth_per_year.unwrap_or(0.0),
+    };
+    let day_cv = fit_calendar::day_cv(&c.per_day, start, days, &calendar);
+    // With growth the scenario states the first year's rate.
+    let rate_per_hour = match growth_per_year {
+        Some(_) => rate_per_hour * fit_calendar::first_year_factor(&c.per_day, start, days),
+        None => rate_per_hour,
+    };
     if c.from_intervals {
         warnings.push(
             "an interval report cannot tell redials from fresh calls: the rate counts both".into(),
@@ -437,6 +455,8 @@ fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFi
         calls: c.calls,
         rate_per_hour,
         redial,
+        month,
+        growth_per_year,
         hour_of_week,
         day_cv,
         handle,
@@ -497,31 +517,6 @@ fn interval_handle(c: &ChannelData, warnings: &mut Vec<String>) -> Vec<FittedDis
         sd_s: mean,
         log_likelihood: f64::NAN,
     }]
-}
-
-/// Over-dispersion of daily counts beyond Poisson: with expected count e and observed n per
-/// day, E[(n − e)²] = e + cv² e², so cv² = Σ((n − e)² − n) / Σ e², floored at 0.
-fn day_cv(c: &ChannelData, start: Date, days: i64, rate: f64, weights: Option<&[f64]>) -> f64 {
-    if days < 14 {
-        return 0.0;
-    }
-    let (mut num, mut den) = (0.0, 0.0);
-    for d in 0..days {
-        let Ok(date) = start.checked_add(jiff::Span::new().days(d)) else {
-            continue;
-        };
-        let wd = date.weekday().to_monday_zero_offset() as usize;
-        let day_weight: f64 = weights.map_or(24.0, |w| w[wd * 24..wd * 24 + 24].iter().sum());
-        let e = rate * day_weight;
-        let n = *c.per_day.get(&date).unwrap_or(&0) as f64;
-        num += (n - e).powi(2) - n;
-        den += e * e;
-    }
-    if den > 0.0 {
-        (num / den).max(0.0).sqrt()
-    } else {
-        0.0
-    }
 }
 
 /// The Kaplan–Meier median of patience from the binned waits (abandonment the event, an

@@ -71,6 +71,13 @@ fn arrivals(c: &ChannelFit) -> String {
     if c.day_cv > 0.0 {
         let _ = write!(arrivals, ", day_cv = {:.4}", c.day_cv);
     }
+    if let Some(g) = c.growth_per_year {
+        let _ = write!(arrivals, ", growth = {g:.4}");
+    }
+    if let Some(m) = &c.month {
+        let list: Vec<String> = m.iter().map(|x| format!("{x:.4}")).collect();
+        let _ = write!(arrivals, ",\n  month = [{}]", list.join(", "));
+    }
     if let Some(w) = &c.hour_of_week {
         let rows: Vec<String> = w
             .chunks(24)
@@ -173,7 +180,7 @@ fn channel(t: &mut String, c: &ChannelFit, priority: usize) -> f64 {
     let arrivals = arrivals(c);
     let _ = writeln!(
         t,
-        "# arrivals: the mean rate over the days covered; day_cv from daily counts beyond Poisson"
+        "# arrivals: the mean rate over the days covered (the first year's with growth); day_cv\n# from daily counts beyond Poisson; growth from two years or more; month weights from two\n# months or more (a month without a week of data at 1)"
     );
     let _ = writeln!(t, "arrivals = {{ {arrivals} }}");
     let load = handle_time(t, c);

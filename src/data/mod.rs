@@ -5,6 +5,7 @@
 pub mod agents;
 pub mod calls;
 pub mod fit;
+pub mod fit_calendar;
 pub mod fit_curves;
 pub mod fitted_scenario;
 pub mod intervals;

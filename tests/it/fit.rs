@@ -506,3 +506,64 @@ fn an_interval_report_fits_volumes_and_mean_handle_times_and_says_what_it_cannot
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_year_of_calls_gives_back_its_month_profile() {
+    // One channel, 20 calls an hour, a summer peak: each month's weight is recovered within
+    // 4 standard errors of a month's Poisson count (about 15,000 calls: ±0.8% each).
+    let truth_months = [
+        0.9, 0.88, 0.93, 0.97, 1.05, 1.1, 1.12, 1.1, 1.05, 1.0, 0.95, 0.95,
+    ];
+    let list: Vec<String> = truth_months.iter().map(|m| m.to_string()).collect();
+    let text = format!(
+        "horizon_hours = 8784\nreplications = 1\nseed = 3\nstart_date = 2024-01-01\n[channels.c]\nkind = \"call\"\npriority = 0\narrivals = {{ rate_per_hour = 20, month = [{}] }}\nhandle_time = {{ dist = \"exponential\", mean_s = 60 }}\ntarget = {{ answer_within_s = 20, fraction = 0.8 }}\n[handlers]\ncount = 3\n",
+        list.join(", ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (truth, calls, fitted) = (
+        dir.path().join("truth.toml"),
+        dir.path().join("calls.csv"),
+        dir.path().join("fitted.toml"),
+    );
+    std::fs::write(&truth, text).unwrap();
+    let ran = triage_sim(&[
+        "run",
+        truth.to_str().unwrap(),
+        "--calls",
+        calls.to_str().unwrap(),
+    ]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let out = triage_sim(&[
+        "fit",
+        calls.to_str().unwrap(),
+        "-o",
+        fitted.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = Scenario::load(&fitted).unwrap();
+    let month = &s.channels[0].demand.month;
+    let mean_truth = truth_months.iter().sum::<f64>() / 12.0;
+    for (m, (&got, &want)) in month.iter().zip(&truth_months).enumerate() {
+        let want = want / mean_truth;
+        assert!(
+            (got / want - 1.0).abs() < 0.035,
+            "month {}: {got} vs {want}",
+            m + 1
+        );
+    }
+    // No spurious growth from one year, and no day-to-day spread beyond Poisson.
+    assert_eq!(s.channels[0].demand.growth_per_year, 0.0);
+    assert!(
+        s.channels[0].demand.day_cv < 0.03,
+        "{}",
+        s.channels[0].demand.day_cv
+    );
+}
