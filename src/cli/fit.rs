@@ -42,6 +42,28 @@ pub(super) struct FitArgs {
     /// file for `run`/`backtest --staffing`.
     #[arg(long, value_name = "CSV")]
     staffing_out: Option<PathBuf>,
+    /// How the fitted file gives handle times: the distribution chosen by likelihood, or the
+    /// data's own (an even sample of up to 1,000, as an empirical distribution).
+    #[arg(long, value_enum, default_value_t = HandleTimeArg::Fitted)]
+    handle_time: HandleTimeArg,
+}
+
+/// `--handle-time`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum HandleTimeArg {
+    /// Exponential, lognormal or gamma, chosen by BIC.
+    Fitted,
+    /// The data's own handle times.
+    Empirical,
+}
+
+impl From<HandleTimeArg> for data::HandleChoice {
+    fn from(a: HandleTimeArg) -> Self {
+        match a {
+            HandleTimeArg::Fitted => data::HandleChoice::Best,
+            HandleTimeArg::Empirical => data::HandleChoice::Empirical,
+        }
+    }
 }
 
 /// How call records are read: the flags `fit` and `backtest` share.
@@ -107,15 +129,13 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     let mut gathered = Gathered::default();
     let mut activity = data::AgentActivity::default();
     let report = if data::is_interval_report(&args.calls, &options) {
-        if args.staffing_out.is_some() {
-            return Err(Failure::Input(
-                "--staffing-out needs single calls with an agent column; an interval report's agents_staffed is not used yet".into(),
-            ));
-        }
         let mut used = 0;
         let rows = data::read_intervals(&args.calls, &options, |row| {
             used += 1;
             gathered.add_interval(row);
+            if let Some(agents) = row.agents_staffed.filter(|_| args.staffing_out.is_some()) {
+                activity.add_staffed(row.start, agents);
+            }
         })
         .map_err(|e| Failure::Input(e.to_string()))?;
         ReadReport {
@@ -139,7 +159,7 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
             report.rows
         )));
     };
-    let text = data::fitted_toml(&fit, &source, &report);
+    let text = data::fitted_toml(&fit, &source, &report, args.handle_time.into());
     let fitted = Scenario::from_toml_str(&text, "the fitted scenario").map_err(|e| {
         Failure::Runtime(anyhow::anyhow!(
             "the fitted scenario is not valid (a bug):\n{e}"

@@ -1,4 +1,5 @@
-//! `fit --staffing-out FILE`: handlers on duty by interval from agent activity, scaled by an
+//! `fit --staffing-out FILE`: handlers on duty by interval from agent activity (or an interval
+//! report's agents staffed), scaled by an
 //! effective-capacity factor found by simulation so that the fitted scenario, staffed so,
 //! reproduces the data's mean wait of answered calls (all channels together).
 
@@ -49,9 +50,9 @@ pub(super) fn fit_staffing(
     gathered: &Gathered,
     fitted: &Scenario,
 ) -> Result<StaffingFit, Failure> {
-    if activity.calls == 0 {
+    if activity.is_empty() {
         return Err(Failure::Input(
-            "--staffing-out: no answered call has an agent and a handle time; expected an agent column"
+            "--staffing-out: no answered call has an agent and a handle time, and no interval has agents_staffed; expected an agent or agents_staffed column"
                 .into(),
         ));
     }

@@ -2,7 +2,8 @@
 //! handling a call at some moment of it (the per-call CSV's `agent` column, the answer time
 //! and the handle time).
 //!
-//! This is a *proxy* for who was logged in: an agent on duty but idle all interval is missed,
+//! An interval report's `agents_staffed` (logged in, on average) takes the place of the
+//! activity where given. Activity is a *proxy* for who was logged in: an agent on duty but idle all interval is missed,
 //! and one busy for a minute counts whole. `fit --staffing-out` therefore scales it by an
 //! effective-capacity factor fitted so that the scenario reproduces the data's waits.
 
@@ -24,6 +25,9 @@ pub struct AgentActivity {
     busy: HashMap<i64, HashSet<u32>>,
     /// Answered calls with an agent and a handle time.
     pub calls: u64,
+    /// From an interval report's `agents_staffed`: per interval, the sum of the rows' values
+    /// and how many rows (15-minute rows average into a half-hour).
+    staffed: HashMap<i64, (f64, u32)>,
 }
 
 /// Seconds of a local date-time from 1970-01-01 00:00 (no time zone: the export's clock).
@@ -50,6 +54,21 @@ impl AgentActivity {
         self.calls += 1;
     }
 
+    /// Adds an interval report's agents staffed from `start` (a row of 30 minutes or less).
+    pub fn add_staffed(&mut self, start: DateTime, agents: f64) {
+        let e = self
+            .staffed
+            .entry(seconds(start).div_euclid(INTERVAL_S))
+            .or_default();
+        e.0 += agents;
+        e.1 += 1;
+    }
+
+    /// Whether nothing was seen: no agent activity and no agents staffed.
+    pub fn is_empty(&self) -> bool {
+        self.calls == 0 && self.staffed.is_empty()
+    }
+
     /// Distinct agents seen.
     pub fn agents(&self) -> usize {
         self.ids.len()
@@ -66,7 +85,11 @@ impl AgentActivity {
                 let when = DateTime::from(start)
                     .checked_add(jiff::SignedDuration::from_secs(i * INTERVAL_S))
                     .unwrap_or(DateTime::from(start));
-                (when, self.busy.get(&k).map_or(0, |s| s.len() as u32))
+                let level = match self.staffed.get(&k) {
+                    Some((sum, n)) => (sum / f64::from(*n)).round() as u32,
+                    None => self.busy.get(&k).map_or(0, |s| s.len() as u32),
+                };
+                (when, level)
             })
             .collect()
     }

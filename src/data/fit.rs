@@ -11,6 +11,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 use super::fit_calendar::{self, CalendarFit};
 use super::intervals::IntervalRow;
 use super::read::{CallRow, Ended};
+use super::reservoir::Reservoir;
 use crate::calendar::HOURS_PER_WEEK;
 
 /// Width of a patience histogram bin, seconds, and how many bins (then one for the rest).
@@ -27,6 +28,8 @@ pub struct Durations {
     sum_ln_sq: f64,
     /// Counts in [`LOG_BINS`] logarithmic bins (for the fit chart), empty until the first.
     pub(super) log_bins: Vec<u64>,
+    /// An even sample of the durations (for an empirical distribution).
+    pub(super) sample: Reservoir,
 }
 
 /// Logarithmic bins of durations for the fit chart: eight a decade from 1 s to 10^5 s, the
@@ -46,6 +49,7 @@ impl Durations {
             self.log_bins = vec![0; LOG_BINS];
         }
         self.log_bins[log_bin(x)] += 1;
+        self.sample.offer(x);
         self.n += 1;
         self.sum += x;
         self.sum_sq += x * x;
@@ -344,6 +348,8 @@ pub struct ChannelFit {
     pub growth_per_year: Option<f64>,
     /// Hour-of-week weights (mean 1), or `None` when the data covers less than a week.
     pub hour_of_week: Option<Vec<f64>>,
+    /// An even sample of up to 1,000 handle times (empty from an interval report).
+    pub handle_sample: Vec<f64>,
     /// Day-level over-dispersion: the coefficient of variation of the day multiplier.
     pub day_cv: f64,
     /// Handle-time fits, best first.
@@ -458,6 +464,7 @@ fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFi
         month,
         growth_per_year,
         hour_of_week,
+        handle_sample: c.handle.sample.values().to_vec(),
         day_cv,
         handle,
         patience_mean_s,

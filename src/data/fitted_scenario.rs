@@ -25,8 +25,18 @@ fn quoted(s: &str) -> String {
     out
 }
 
-/// The scenario text for `fit`, from the data at `source`.
-pub fn fitted_toml(fit: &Fit, source: &str, report: &ReadReport) -> String {
+/// How the fitted file gives handle times.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HandleChoice {
+    /// The distribution chosen by BIC among exponential, lognormal and gamma.
+    #[default]
+    Best,
+    /// The data's own handle times: an even sample of up to 1,000 as an empirical distribution.
+    Empirical,
+}
+
+/// The scenario text for `fit`, from the data at `source`, with handle times as `handle` says.
+pub fn fitted_toml(fit: &Fit, source: &str, report: &ReadReport, handle: HandleChoice) -> String {
     let mut t = String::new();
     let _ = writeln!(t, "# Fitted by `triage-sim fit` from {source}:");
     let _ = writeln!(
@@ -54,7 +64,7 @@ pub fn fitted_toml(fit: &Fit, source: &str, report: &ReadReport) -> String {
     order.sort_by(|a, b| a.mean_wait_s.total_cmp(&b.mean_wait_s));
     let mut load = 0.0;
     for (priority, c) in order.iter().enumerate() {
-        load += channel(&mut t, c, priority);
+        load += channel(&mut t, c, priority, handle);
     }
     let count = ((load / PLACEHOLDER_OCCUPANCY).ceil() as u32).max(1);
     let _ = writeln!(
@@ -114,9 +124,24 @@ fn redial(t: &mut String, c: &ChannelFit) {
 
 /// Writes one channel's table; returns its offered load in Erlangs.
 /// The handle-time line with its comment; returns the channel's offered load in Erlangs.
-fn handle_time(t: &mut String, c: &ChannelFit) -> f64 {
+fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
     let mut load = 0.0;
     match c.handle.first() {
+        Some(best) if choice == HandleChoice::Empirical && !c.handle_sample.is_empty() => {
+            let _ = writeln!(
+                t,
+                "# handle time: {} of the data's handle times, drawn evenly (a reservoir sample), each equally likely",
+                c.handle_sample.len()
+            );
+            let values: Vec<String> = c.handle_sample.iter().map(|x| format!("{x:.1}")).collect();
+            let rows: Vec<String> = values.chunks(16).map(|r| r.join(", ")).collect();
+            let _ = writeln!(
+                t,
+                "handle_time = {{ dist = \"empirical\", values_s = [\n  {}\n] }}",
+                rows.join(",\n  ")
+            );
+            load = c.rate_per_hour * best.mean_s / 3600.0;
+        }
         Some(best) if best.log_likelihood.is_nan() => {
             let _ = writeln!(
                 t,
@@ -160,7 +185,7 @@ fn handle_time(t: &mut String, c: &ChannelFit) -> f64 {
     load
 }
 
-fn channel(t: &mut String, c: &ChannelFit, priority: usize) -> f64 {
+fn channel(t: &mut String, c: &ChannelFit, priority: usize, handle: HandleChoice) -> f64 {
     let _ = writeln!(t, "\n[channels.{}]", quoted(&c.name));
     for w in &c.warnings {
         let _ = writeln!(t, "# warning: {w}");
@@ -183,7 +208,7 @@ fn channel(t: &mut String, c: &ChannelFit, priority: usize) -> f64 {
         "# arrivals: the mean rate over the days covered (the first year's with growth); day_cv\n# from daily counts beyond Poisson; growth from two years or more; month weights from two\n# months or more (a month without a week of data at 1)"
     );
     let _ = writeln!(t, "arrivals = {{ {arrivals} }}");
-    let load = handle_time(t, c);
+    let load = handle_time(t, c, handle);
     if let Some(m) = c.patience_mean_s {
         let km = c
             .patience_median_km_s

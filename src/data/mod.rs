@@ -10,13 +10,14 @@ pub mod fit_curves;
 pub mod fitted_scenario;
 pub mod intervals;
 pub mod read;
+pub mod reservoir;
 pub mod staffing;
 
 pub use agents::AgentActivity;
 pub use calls::{CALL_COLUMNS, CallsCsv};
 pub use fit::{Fit, Gathered, fit};
 pub use fit_curves::{FitCurves, fit_curves};
-pub use fitted_scenario::fitted_toml;
+pub use fitted_scenario::{HandleChoice, fitted_toml};
 pub use intervals::{IntervalRow, is_interval_report, read_intervals};
 pub use read::{ReadOptions, ReadReport, read_calls};
 pub use staffing::{Staffing, read_staffing};

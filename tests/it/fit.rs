@@ -567,3 +567,56 @@ fn a_year_of_calls_gives_back_its_month_profile() {
         s.channels[0].demand.day_cv
     );
 }
+
+#[test]
+fn an_empirical_handle_time_is_an_even_sample_of_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let (truth, calls, fitted) = (
+        dir.path().join("truth.toml"),
+        dir.path().join("calls.csv"),
+        dir.path().join("fitted.toml"),
+    );
+    std::fs::write(
+        &truth,
+        TRUTH.replace("horizon_hours = 1344", "horizon_hours = 672"),
+    )
+    .unwrap();
+    let ran = triage_sim(&[
+        "run",
+        truth.to_str().unwrap(),
+        "--calls",
+        calls.to_str().unwrap(),
+    ]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let out = triage_sim(&[
+        "fit",
+        calls.to_str().unwrap(),
+        "-o",
+        fitted.to_str().unwrap(),
+        "--handle-time",
+        "empirical",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = Scenario::load(&fitted).unwrap();
+    let b = s.channels.iter().find(|c| c.name == "b").unwrap();
+    let triage_sim::dist::Dist::Empirical { values_s, .. } = &b.handle_time else {
+        panic!("{:?}", b.handle_time);
+    };
+    assert_eq!(values_s.len(), 1000);
+    // b's handle time is lognormal, mean 420 s, sd 300 s: the sample's mean within 4 standard
+    // errors (300 / √1000 ≈ 9.5 s), and its median near the lognormal's 344 s.
+    let mean = values_s.iter().sum::<f64>() / 1000.0;
+    assert!((mean - 420.0).abs() < 38.0, "{mean}");
+    let mut sorted = values_s.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[500];
+    assert!((median / 344.0 - 1.0).abs() < 0.08, "{median}");
+}

@@ -367,3 +367,83 @@ fn fit_writes_staffing_from_agent_activity_that_a_backtest_can_use() {
     assert!(with >= 0.75, "with the fitted staffing: {with}");
     assert!(without < 0.5, "with the placeholder pool: {without}");
 }
+
+#[test]
+fn an_interval_report_s_agents_staffed_become_the_staffing_file() {
+    // The same day/night levels, reported as agents staffed in 30-minute rows.
+    let dir = tempfile::tempdir().unwrap();
+    let level = |h: u32| if (8..20).contains(&(h % 24)) { 18 } else { 10 };
+    let levels: Vec<u32> = (0..168).map(level).collect();
+    let truth = dir.path().join("truth.toml");
+    std::fs::write(&truth, mm_text("2024-01-01", 336, &table_group(&levels))).unwrap();
+    let calls = dir.path().join("calls.csv");
+    let logged = triage_sim(&[
+        "run",
+        truth.to_str().unwrap(),
+        "--replications",
+        "2",
+        "--calls",
+        calls.to_str().unwrap(),
+        "--out",
+        dir.path().join("run.txt").to_str().unwrap(),
+    ]);
+    assert!(logged.status.success());
+    let mut rows: std::collections::BTreeMap<String, (u64, u64, u64, f64)> = Default::default();
+    let mut reader = csv::Reader::from_path(&calls).unwrap();
+    for record in reader.records() {
+        let r = record.unwrap();
+        let (arrived, outcome, wait) = (&r[1], &r[2], &r[5]);
+        if outcome != "answered" && outcome != "abandoned" {
+            continue;
+        }
+        let minute: u32 = arrived[14..16].parse().unwrap();
+        let e = rows
+            .entry(format!("{}{:02}", &arrived[..14], minute / 30 * 30))
+            .or_default();
+        e.0 += 1;
+        if outcome == "answered" {
+            e.1 += 1;
+            e.3 += wait.parse::<f64>().unwrap();
+        } else {
+            e.2 += 1;
+        }
+    }
+    let mut text =
+        String::from("interval_start,channel,offered,answered,abandoned,asa_s,agents_staffed\n");
+    for (start, (offered, answered, abandoned, waited)) in rows {
+        let hour: u32 = start[11..13].parse().unwrap();
+        let asa = waited / answered.max(1) as f64;
+        text.push_str(&format!(
+            "{start},calls,{offered},{answered},{abandoned},{asa},{}\n",
+            level(hour)
+        ));
+    }
+    let report = dir.path().join("report.csv");
+    std::fs::write(&report, text).unwrap();
+    let staffing = dir.path().join("staffing.csv");
+    let out = triage_sim(&[
+        "fit",
+        report.to_str().unwrap(),
+        "-o",
+        dir.path().join("fitted.toml").to_str().unwrap(),
+        "--staffing-out",
+        staffing.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let factor = v["staffing"]["factor"].as_f64().unwrap();
+    assert_eq!(v["staffing"]["identified"], true, "{v}");
+    let written = std::fs::read_to_string(&staffing).unwrap();
+    for (prefix, on_duty) in [("2024-01-03 02:", 10.0), ("2024-01-03 12:", 18.0)] {
+        for row in written.lines().filter(|l| l.starts_with(prefix)) {
+            let n: f64 = row.split(',').nth(1).unwrap().parse().unwrap();
+            assert_eq!(n, (on_duty * factor).round(), "{row} (factor {factor})");
+        }
+    }
+}
