@@ -334,6 +334,7 @@ fn summary_json(fit: &data::Fit, report: &ReadReport, staffing: Option<&Staffing
                     "hour_of_week": c.hour_of_week,
                     "handle_time": handle,
                     "patience_mean_s": c.patience_mean_s,
+                    "patience_fits": c.patience_fits.iter().map(|f| serde_json::json!({"dist": f.kind, "mean_s": f.mean_s, "sd_s": f.sd_s, "log_likelihood": f.log_likelihood})).collect::<Vec<_>>(),
                     "patience_se_s": if c.patience_se_s.is_finite() { Some(c.patience_se_s) } else { None },
                     "patience_median_km_s": c.patience_median_km_s,
                     "abandonment_rate": c.abandonment_rate,

@@ -10,6 +10,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::fit_calendar::{self, CalendarFit};
 use super::intervals::IntervalRow;
+use super::patience;
 use super::read::{CallRow, Ended};
 use super::reservoir::Reservoir;
 use crate::calendar::HOURS_PER_WEEK;
@@ -357,6 +358,9 @@ pub struct ChannelFit {
     /// Exponential patience (MLE from censored waits): mean, seconds; `None` without
     /// abandonment.
     pub patience_mean_s: Option<f64>,
+    /// Exponential and lognormal patience on the binned censored waits, best first by BIC
+    /// (empty without abandonments, or from an interval report).
+    pub patience_fits: Vec<FittedDist>,
     /// Its standard error.
     pub patience_se_s: f64,
     /// Kaplan–Meier median patience, seconds, when the survival curve reaches one half.
@@ -397,10 +401,10 @@ pub fn fit(g: &Gathered) -> Option<Fit> {
     })
 }
 
-fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFit {
-    let hours = days as f64 * 24.0;
-    let rate_per_hour = (c.calls - c.redials_in) as f64 / hours;
-    let redial = (c.abandoned_known > 0).then(|| {
+/// Redials: the share of known callers' abandonments followed by a call, its standard error,
+/// and the mean delay; `None` without known callers.
+fn redial_fit(c: &ChannelData) -> Option<(f64, f64, f64)> {
+    (c.abandoned_known > 0).then(|| {
         let n = c.abandoned_known as f64;
         let p = c.redials as f64 / n;
         let delay = if c.redials > 0 {
@@ -409,7 +413,13 @@ fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFi
             0.0
         };
         (p, (p * (1.0 - p) / n).sqrt(), delay)
-    });
+    })
+}
+
+fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFit {
+    let hours = days as f64 * 24.0;
+    let rate_per_hour = (c.calls - c.redials_in) as f64 / hours;
+    let redial = redial_fit(c);
     let mut warnings = Vec::new();
     // Each weekday's occurrences in the span, for per-hour rates.
     let mut weekdays = [0u64; 7];
@@ -467,6 +477,10 @@ fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFi
         handle_sample: c.handle.sample.values().to_vec(),
         day_cv,
         handle,
+        patience_fits: match (c.from_intervals, patience_mean_s) {
+            (false, Some(m)) => patience::fit_patience(&c.abandon_bins, &c.censor_bins, m),
+            _ => Vec::new(),
+        },
         patience_mean_s,
         patience_se_s,
         patience_median_km_s,

@@ -218,10 +218,30 @@ fn channel(t: &mut String, c: &ChannelFit, priority: usize, handle: HandleChoice
             "# patience: exponential MLE from censored waits (answered callers censored), ± {:.1} s; Kaplan–Meier median {km}",
             c.patience_se_s
         );
-        let _ = writeln!(
-            t,
-            "patience = {{ dist = \"exponential\", mean_s = {m:.3} }}"
-        );
+        match c.patience_fits.first().filter(|f| f.kind == "lognormal") {
+            Some(l) => {
+                let _ = writeln!(
+                    t,
+                    "# the lognormal fits the binned censored waits better (BIC; mean log-likelihood per caller: {})",
+                    c.patience_fits
+                        .iter()
+                        .map(|f| format!("{} {:.5}", f.kind, f.log_likelihood))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                let _ = writeln!(
+                    t,
+                    "patience = {{ dist = \"lognormal\", mean_s = {:.3}, sd_s = {:.3} }}",
+                    l.mean_s, l.sd_s
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    t,
+                    "patience = {{ dist = \"exponential\", mean_s = {m:.3} }}"
+                );
+            }
+        }
     }
     redial(t, c);
     let _ = writeln!(

@@ -9,6 +9,7 @@ pub mod fit_calendar;
 pub mod fit_curves;
 pub mod fitted_scenario;
 pub mod intervals;
+pub mod patience;
 pub mod read;
 pub mod reservoir;
 pub mod staffing;

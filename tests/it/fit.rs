@@ -620,3 +620,75 @@ fn an_empirical_handle_time_is_an_even_sample_of_the_data() {
     let median = sorted[500];
     assert!((median / 344.0 - 1.0).abs() < 0.08, "{median}");
 }
+
+#[test]
+fn lognormal_patience_is_recognised_and_its_mean_recovered_under_censoring() {
+    // Channel a's patience lognormal (mean 300 s, sd 450 s), censored by every answered
+    // caller. The lognormal fit is chosen and finds its mean (the exponential MLE's is 5% low
+    // here); for exponential patience (channel b) the exponential is kept.
+    let dir = tempfile::tempdir().unwrap();
+    let (truth, calls, fitted) = (
+        dir.path().join("truth.toml"),
+        dir.path().join("calls.csv"),
+        dir.path().join("fitted.toml"),
+    );
+    let text = TRUTH
+        .replace("horizon_hours = 1344", "horizon_hours = 2688")
+        .replacen(
+            r#"patience = { dist = "exponential", mean_s = 300 }"#,
+            r#"patience = { dist = "lognormal", mean_s = 300, sd_s = 450 }"#,
+            1,
+        );
+    std::fs::write(&truth, text).unwrap();
+    let ran = triage_sim(&[
+        "run",
+        truth.to_str().unwrap(),
+        "--calls",
+        calls.to_str().unwrap(),
+    ]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let out = triage_sim(&[
+        "fit",
+        calls.to_str().unwrap(),
+        "-o",
+        fitted.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let best = |c: &str| v["channels"][c]["patience_fits"][0].clone();
+    eprintln!(
+        "{}\n{}\n{}",
+        best("a"),
+        best("b"),
+        v["channels"]["a"]["patience_mean_s"]
+    );
+    assert_eq!(best("a")["dist"], "lognormal", "{v}");
+    let mean = best("a")["mean_s"].as_f64().unwrap();
+    // The scale of the estimate's error: an exponential mean's standard error m/√(abandoned),
+    // times 1.5 for a lognormal with sd/mean 1.5; four of those allowed.
+    let a = &v["channels"]["a"];
+    let abandoned = a["calls"].as_f64().unwrap() * a["abandonment_rate"].as_f64().unwrap();
+    let tolerance = 4.0 * 1.5 * 300.0 / abandoned.sqrt();
+    assert!(
+        (mean - 300.0).abs() < tolerance,
+        "lognormal mean {mean} ± {tolerance}"
+    );
+    assert_eq!(best("b")["dist"], "exponential", "{}", best("b"));
+    let s = Scenario::load(&fitted).unwrap();
+    let a = s.channels.iter().find(|c| c.name == "a").unwrap();
+    let patience = a.patience.as_ref().expect("patient channel");
+    assert!(
+        matches!(patience, triage_sim::dist::Dist::Lognormal { .. }),
+        "{patience:?}"
+    );
+}
