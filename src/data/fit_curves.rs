@@ -85,45 +85,30 @@ fn handle_bins(best: &FittedDist, counts: &[u64]) -> Vec<(f64, f64, u64, f64)> {
         .collect()
 }
 
-/// The cumulative distribution of a fitted duration.
+/// The cumulative distribution of a fitted duration (NaN everywhere if its parameters are
+/// unusable).
 fn cdf_of(f: &FittedDist) -> Box<dyn Fn(f64) -> f64> {
+    fn unusable<E>(_: E) -> Box<dyn Fn(f64) -> f64> {
+        Box::new(|_| f64::NAN)
+    }
+    fn boxed<D: ContinuousCDF<f64, f64> + 'static>(d: D) -> Box<dyn Fn(f64) -> f64> {
+        Box::new(move |x| {
+            if x.is_infinite() {
+                1.0
+            } else {
+                d.cdf(x.max(0.0))
+            }
+        })
+    }
     let (mean, sd) = (f.mean_s.max(1e-9), f.sd_s.max(1e-9));
-    let bounded = |x: f64| if x.is_infinite() { 1.0 } else { x.max(0.0) };
     match f.kind {
         "lognormal" => {
             let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
             let mu = mean.ln() - sigma2 / 2.0;
-            match LogNormal::new(mu, sigma2.sqrt()) {
-                Ok(d) => Box::new(move |x| {
-                    if x.is_infinite() {
-                        1.0
-                    } else {
-                        d.cdf(bounded(x))
-                    }
-                }),
-                Err(_) => Box::new(|_| f64::NAN),
-            }
+            LogNormal::new(mu, sigma2.sqrt()).map_or_else(unusable, boxed)
         }
-        "gamma" => match Gamma::new((mean / sd).powi(2), mean / sd.powi(2)) {
-            Ok(d) => Box::new(move |x| {
-                if x.is_infinite() {
-                    1.0
-                } else {
-                    d.cdf(bounded(x))
-                }
-            }),
-            Err(_) => Box::new(|_| f64::NAN),
-        },
-        _ => match Exp::new(1.0 / mean) {
-            Ok(d) => Box::new(move |x| {
-                if x.is_infinite() {
-                    1.0
-                } else {
-                    d.cdf(bounded(x))
-                }
-            }),
-            Err(_) => Box::new(|_| f64::NAN),
-        },
+        "gamma" => Gamma::new((mean / sd).powi(2), mean / sd.powi(2)).map_or_else(unusable, boxed),
+        _ => Exp::new(1.0 / mean).map_or_else(unusable, boxed),
     }
 }
 

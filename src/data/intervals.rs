@@ -9,7 +9,7 @@ use std::path::Path;
 
 use jiff::civil::DateTime;
 
-use super::read::{ReadError, ReadOptions, parse_date_time};
+use super::read::{CsvFile, ReadError, ReadOptions, column, parse_date_time};
 
 /// One interval of one channel.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,20 +46,10 @@ pub const INTERVAL_COLUMNS: [&str; 5] = [
 /// Whether the CSV at `path` is an interval report (its header has `interval_start` and
 /// `offered`, after `--map`) rather than per-call records.
 pub fn is_interval_report(path: &Path, options: &ReadOptions) -> bool {
-    let Ok(mut reader) = csv::ReaderBuilder::new().flexible(true).from_path(path) else {
+    let Ok(file) = CsvFile::open(path) else {
         return false;
     };
-    let Ok(header) = reader.headers() else {
-        return false;
-    };
-    let named = |ours: &str| {
-        let theirs = options
-            .map
-            .iter()
-            .find(|(o, _)| o == ours)
-            .map_or(ours, |(_, t)| t.as_str());
-        header.iter().any(|h| h.trim() == theirs)
-    };
+    let named = |ours: &str| column(&file.header, &options.map, ours).is_some();
     named("interval_start") && named("offered")
 }
 
@@ -70,28 +60,17 @@ pub fn read_intervals(
     options: &ReadOptions,
     mut each: impl FnMut(&IntervalRow),
 ) -> Result<u64, ReadError> {
-    let shown = path.display().to_string();
+    let CsvFile {
+        mut reader,
+        header,
+        shown,
+    } = CsvFile::open(path)?;
     let fail = |line: Option<u64>, message: String| ReadError {
         path: shown.clone(),
         line,
         message,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| fail(None, format!("cannot read: {e}")))?;
-    let header = reader
-        .headers()
-        .map_err(|e| fail(Some(1), format!("cannot read the header: {e}")))?
-        .clone();
-    let find = |ours: &str| {
-        let theirs = options
-            .map
-            .iter()
-            .find(|(o, _)| o == ours)
-            .map_or(ours, |(_, t)| t.as_str());
-        header.iter().position(|h| h.trim() == theirs)
-    };
+    let find = |ours: &str| column(&header, &options.map, ours);
     let mut required = [0; 5];
     for (slot, name) in required.iter_mut().zip(INTERVAL_COLUMNS) {
         *slot = find(name).ok_or_else(|| {

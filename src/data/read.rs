@@ -104,21 +104,64 @@ struct Columns {
     agent: Option<usize>,
 }
 
+/// A CSV file opened for reading: its reader, its header and its path as shown in errors.
+pub(super) struct CsvFile {
+    /// The rows after the header.
+    pub reader: csv::Reader<std::fs::File>,
+    /// The header row.
+    pub header: csv::StringRecord,
+    /// The path as given, for messages.
+    pub shown: String,
+}
+
+impl CsvFile {
+    /// Opens `path` (rows may differ in length: extra or missing cells are the rows' problem).
+    pub fn open(path: &Path) -> Result<CsvFile, ReadError> {
+        let shown = path.display().to_string();
+        let fail = |line, message| ReadError {
+            path: shown.clone(),
+            line,
+            message,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(path)
+            .map_err(|e| fail(None, format!("cannot read: {e}")))?;
+        let header = reader
+            .headers()
+            .map_err(|e| fail(Some(1), format!("cannot read the header: {e}")))?
+            .clone();
+        Ok(CsvFile {
+            reader,
+            header,
+            shown,
+        })
+    }
+}
+
+/// The position of our column `ours` in `header`: its own name or the one `--map OURS=THEIRS`
+/// gives (the last such flag wins), ignoring case and surrounding spaces.
+pub(super) fn column(
+    header: &csv::StringRecord,
+    map: &[(String, String)],
+    ours: &str,
+) -> Option<usize> {
+    let theirs = map
+        .iter()
+        .rev()
+        .find(|(o, _)| o == ours)
+        .map_or(ours, |(_, t)| t.as_str());
+    header
+        .iter()
+        .position(|h| h.trim().eq_ignore_ascii_case(theirs))
+}
+
 fn columns(
     header: &csv::StringRecord,
     map: &[(String, String)],
     path: &str,
 ) -> Result<Columns, ReadError> {
-    let find = |ours: &str| {
-        let theirs = map
-            .iter()
-            .rev()
-            .find(|(o, _)| o == ours)
-            .map_or(ours, |(_, t)| t.as_str());
-        header
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(theirs))
-    };
+    let find = |ours: &str| column(header, map, ours);
     let missing = |what: &str| ReadError {
         path: path.to_owned(),
         line: Some(1),
@@ -163,20 +206,16 @@ pub fn read_calls(
     options: &ReadOptions,
     mut each: impl FnMut(&CallRow),
 ) -> Result<ReadReport, ReadError> {
-    let shown = path.display().to_string();
+    let CsvFile {
+        mut reader,
+        header,
+        shown,
+    } = CsvFile::open(path)?;
     let fail = |line: Option<u64>, message: String| ReadError {
         path: shown.clone(),
         line,
         message,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| fail(None, format!("cannot read: {e}")))?;
-    let header = reader
-        .headers()
-        .map_err(|e| fail(Some(1), format!("cannot read the header: {e}")))?
-        .clone();
     let mut rows = Rows {
         cols: columns(&header, &options.map, &shown)?,
         options,

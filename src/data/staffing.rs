@@ -11,7 +11,7 @@ use std::path::Path;
 
 use jiff::civil::{Date, DateTime};
 
-use super::read::{ReadError, parse_date_time};
+use super::read::{CsvFile, ReadError, column, parse_date_time};
 
 /// The levels a staffing file gives, per group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -31,21 +31,17 @@ const MAX_ON_DUTY: f64 = 1_000_000.0;
 
 /// Reads the staffing file at `path` for a run starting at midnight on `start`.
 pub fn read_staffing(path: &Path, start: Date) -> Result<Staffing, ReadError> {
-    let shown = path.display().to_string();
+    let CsvFile {
+        mut reader,
+        header,
+        shown,
+    } = CsvFile::open(path)?;
     let fail = |line: Option<u64>, message: String| ReadError {
         path: shown.clone(),
         line,
         message,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| fail(None, format!("cannot read: {e}")))?;
-    let header = reader
-        .headers()
-        .map_err(|e| fail(Some(1), format!("cannot read the header: {e}")))?
-        .clone();
-    let find = |name: &str| header.iter().position(|h| h.trim() == name);
+    let find = |name: &str| column(&header, &[], name);
     let missing = |name: &str| {
         let seen: Vec<&str> = header.iter().collect();
         fail(

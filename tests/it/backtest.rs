@@ -2,7 +2,7 @@
 
 use std::process::Output;
 
-use crate::support::{stdout_of, triage_sim};
+use crate::support::{log_calls, stdout_of, triage_sim};
 
 fn json(out: &Output) -> serde_json::Value {
     assert!(
@@ -21,22 +21,10 @@ fn a_scenario_backtested_against_its_own_log_covers_it_and_a_wrong_one_does_not(
         "{}/scenarios/mm14-patience.toml",
         env!("CARGO_MANIFEST_DIR")
     );
-    let logged = triage_sim(&[
-        "run",
+    log_calls(
         &scenario,
-        "--set",
-        "horizon_hours=510",
-        "--replications",
-        "2",
-        "--calls",
-        calls.to_str().unwrap(),
-        "--out",
-        dir.path().join("run.txt").to_str().unwrap(),
-    ]);
-    assert!(
-        logged.status.success(),
-        "{}",
-        String::from_utf8_lossy(&logged.stderr)
+        &calls,
+        &["--set", "horizon_hours=510", "--replications", "2"],
     );
     // Another seed than the log's: the log is then one more independent replication.
     let backtest = |set: &[&str]| {
@@ -242,22 +230,10 @@ fn an_interval_report_of_the_same_calls_backtests_as_the_calls_do() {
         "{}/scenarios/mm14-patience.toml",
         env!("CARGO_MANIFEST_DIR")
     );
-    let logged = triage_sim(&[
-        "run",
+    log_calls(
         &scenario,
-        "--set",
-        "horizon_hours=200",
-        "--replications",
-        "2",
-        "--calls",
-        calls.to_str().unwrap(),
-        "--out",
-        dir.path().join("run.txt").to_str().unwrap(),
-    ]);
-    assert!(
-        logged.status.success(),
-        "{}",
-        String::from_utf8_lossy(&logged.stderr)
+        &calls,
+        &["--set", "horizon_hours=200", "--replications", "2"],
     );
     let report = dir.path().join("intervals.csv");
     as_interval_report(&calls, &report);

@@ -1,6 +1,6 @@
 //! `triage-sim calibrate`: a grid against figures finds the values that produced them.
 
-use crate::support::{stdout_of, triage_sim};
+use crate::support::{log_calls, stdout_of, triage_sim};
 
 /// A figures file for the Erlang A reference case (mm14: 14 agents, patience 300 s), in a
 /// temporary folder beside a copy of the scenario.
@@ -136,22 +136,10 @@ fn calibrate_fits_a_scenario_to_a_force_s_own_records() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mm14 = root.join("scenarios/mm14-patience.toml");
     let calls = dir.path().join("calls.csv");
-    let logged = triage_sim(&[
-        "run",
+    log_calls(
         mm14.to_str().unwrap(),
-        "--set",
-        "horizon_hours=500",
-        "--replications",
-        "2",
-        "--calls",
-        calls.to_str().unwrap(),
-        "--out",
-        dir.path().join("run.txt").to_str().unwrap(),
-    ]);
-    assert!(
-        logged.status.success(),
-        "{}",
-        String::from_utf8_lossy(&logged.stderr)
+        &calls,
+        &["--set", "horizon_hours=500", "--replications", "2"],
     );
     let scenario = dir.path().join("mm.toml");
     let text = std::fs::read_to_string(&mm14)

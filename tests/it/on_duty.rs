@@ -6,7 +6,7 @@ use std::path::Path;
 use triage_sim::erlang::ErlangInput;
 use triage_sim::replicate;
 
-use crate::support::{assert_agrees, kpi, scenario, triage_sim};
+use crate::support::{assert_agrees, kpi, log_calls, scenario, triage_sim};
 
 /// 200 calls an hour, exponential 180 s handling and 300 s patience: the Erlang A tables'
 /// case (10 Erlangs).
@@ -153,21 +153,7 @@ fn a_backtest_with_the_data_s_staffing_covers_it_and_one_with_a_flat_rota_does_n
     )
     .unwrap();
     let calls = dir.path().join("calls.csv");
-    let logged = triage_sim(&[
-        "run",
-        truth.to_str().unwrap(),
-        "--replications",
-        "2",
-        "--calls",
-        calls.to_str().unwrap(),
-        "--out",
-        dir.path().join("run.txt").to_str().unwrap(),
-    ]);
-    assert!(
-        logged.status.success(),
-        "{}",
-        String::from_utf8_lossy(&logged.stderr)
-    );
+    log_calls(truth.to_str().unwrap(), &calls, &["--replications", "2"]);
     let staffing = dir.path().join("staffing.csv");
     hourly_file(&staffing, 1, 337, level);
     let coverage = |extra: &[&str]| {
@@ -289,21 +275,7 @@ fn fit_writes_staffing_from_agent_activity_that_a_backtest_can_use() {
         dir.path().join("fitted.toml"),
         dir.path().join("staffing.csv"),
     );
-    let logged = triage_sim(&[
-        "run",
-        truth.to_str().unwrap(),
-        "--replications",
-        "2",
-        "--calls",
-        calls.to_str().unwrap(),
-        "--out",
-        dir.path().join("run.txt").to_str().unwrap(),
-    ]);
-    assert!(
-        logged.status.success(),
-        "{}",
-        String::from_utf8_lossy(&logged.stderr)
-    );
+    log_calls(truth.to_str().unwrap(), &calls, &["--replications", "2"]);
     let out = triage_sim(&[
         "fit",
         calls.to_str().unwrap(),
@@ -377,17 +349,7 @@ fn an_interval_report_s_agents_staffed_become_the_staffing_file() {
     let truth = dir.path().join("truth.toml");
     std::fs::write(&truth, mm_text("2024-01-01", 336, &table_group(&levels))).unwrap();
     let calls = dir.path().join("calls.csv");
-    let logged = triage_sim(&[
-        "run",
-        truth.to_str().unwrap(),
-        "--replications",
-        "2",
-        "--calls",
-        calls.to_str().unwrap(),
-        "--out",
-        dir.path().join("run.txt").to_str().unwrap(),
-    ]);
-    assert!(logged.status.success());
+    log_calls(truth.to_str().unwrap(), &calls, &["--replications", "2"]);
     let mut rows: std::collections::BTreeMap<String, (u64, u64, u64, f64)> = Default::default();
     let mut reader = csv::Reader::from_path(&calls).unwrap();
     for record in reader.records() {

@@ -141,3 +141,24 @@ pub fn stdout_of(args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
+
+/// Runs `scenario` with `extra` flags, writing the first replication's calls to `calls` (the
+/// table beside it), and checks that it succeeded.
+pub fn log_calls(scenario: &str, calls: &std::path::Path, extra: &[&str]) {
+    let table = calls.with_extension("run.txt");
+    let mut args = vec![
+        "run",
+        scenario,
+        "--calls",
+        calls.to_str().expect("UTF-8 path"),
+        "--out",
+        table.to_str().expect("UTF-8 path"),
+    ];
+    args.extend(extra);
+    let out = triage_sim(&args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
