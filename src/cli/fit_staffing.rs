@@ -81,7 +81,13 @@ pub(super) fn fit_staffing(
                 hi = mid;
             }
         }
-        (lo * hi).sqrt()
+        // Levels are whole handlers, so the wait jumps between lo and hi: keep the closer side.
+        let (at_lo, at_hi) = (simulate(lo)?, simulate(hi)?);
+        if (at_lo - observed).abs() <= (at_hi - observed).abs() {
+            lo
+        } else {
+            hi
+        }
     };
     let simulated = simulate(factor)?;
     let mut text = String::from("interval_start,on_duty\n");

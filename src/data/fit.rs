@@ -389,10 +389,11 @@ pub fn fit(g: &Gathered) -> Option<Fit> {
     let (first, last) = (g.first?, g.last?);
     let start = first.date();
     let days = (last.date() - start).get_days() as i64 + 1;
+    let covered = fit_calendar::hours_covered(first, last);
     let channels = g
         .channels
         .iter()
-        .map(|(name, c)| fit_channel(name, c, start, days))
+        .map(|(name, c)| fit_channel(name, c, (start, days), &covered))
         .collect();
     Some(Fit {
         start,
@@ -416,21 +417,21 @@ fn redial_fit(c: &ChannelData) -> Option<(f64, f64, f64)> {
     })
 }
 
-fn fit_channel(name: &str, c: &ChannelData, start: Date, days: i64) -> ChannelFit {
-    let hours = days as f64 * 24.0;
+fn fit_channel(
+    name: &str,
+    c: &ChannelData,
+    (start, days): (Date, i64),
+    covered: &[u64; HOURS_PER_WEEK],
+) -> ChannelFit {
+    // Over the hours the data covers, from the hour of the first call to the end of the hour
+    // of the last (an export that starts at 10:00 does not dilute its first day).
+    let hours = covered.iter().sum::<u64>().max(1) as f64;
     let rate_per_hour = (c.calls - c.redials_in) as f64 / hours;
     let redial = redial_fit(c);
     let mut warnings = Vec::new();
-    // Each weekday's occurrences in the span, for per-hour rates.
-    let mut weekdays = [0u64; 7];
-    for d in 0..days {
-        if let Ok(date) = start.checked_add(jiff::Span::new().days(d)) {
-            weekdays[date.weekday().to_monday_zero_offset() as usize] += 1;
-        }
-    }
-    let hour_of_week = if weekdays.iter().all(|&n| n > 0) {
+    let hour_of_week = if covered.iter().all(|&n| n > 0) {
         let per_hour: Vec<f64> = (0..HOURS_PER_WEEK)
-            .map(|h| c.hour_of_week[h] as f64 / weekdays[h / 24] as f64)
+            .map(|h| c.hour_of_week[h] as f64 / covered[h] as f64)
             .collect();
         let mean = per_hour.iter().sum::<f64>() / HOURS_PER_WEEK as f64;
         (mean > 0.0).then(|| per_hour.iter().map(|x| x / mean).collect())

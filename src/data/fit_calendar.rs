@@ -7,10 +7,28 @@
 
 use std::collections::BTreeMap;
 
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
+
+use crate::calendar::HOURS_PER_WEEK;
 
 /// A month counts in the profile only with at least this many days of data.
 const MIN_DAYS_IN_MONTH: u32 = 7;
+
+/// How often each hour of the week (Monday 00:00 first) occurs from the hour of `first` to the
+/// end of the hour of `last`.
+pub fn hours_covered(first: DateTime, last: DateTime) -> [u64; HOURS_PER_WEEK] {
+    let mut covered = [0; HOURS_PER_WEEK];
+    let hour_of =
+        |t: DateTime| t.weekday().to_monday_zero_offset() as usize * 24 + t.hour() as usize;
+    let within = |t: DateTime| i32::from(t.minute()) * 60 + i32::from(t.second());
+    let hours = first.duration_until(last).as_secs().max(0) / 3600
+        + i64::from(within(last) < within(first));
+    let h0 = hour_of(first);
+    for k in 0..=hours {
+        covered[(h0 + k as usize) % HOURS_PER_WEEK] += 1;
+    }
+    covered
+}
 
 /// Yearly growth: calls in the last 365 days over calls in the first 365, less one; `None`
 /// under 730 days or without calls in the first year.
@@ -159,6 +177,18 @@ mod tests {
                 (day, calls(day, d))
             })
             .collect()
+    }
+
+    #[test]
+    fn hours_covered_run_from_the_first_call_s_hour_to_the_last_s() {
+        let at = |s: &str| s.parse::<DateTime>().expect("date-time");
+        // Monday 10:50 to Tuesday 11:10: Monday 10–23 and Tuesday 00–11, once each.
+        let c = hours_covered(at("2024-01-01T10:50"), at("2024-01-02T11:10"));
+        assert_eq!(c.iter().sum::<u64>(), 14 + 12);
+        assert_eq!((c[9], c[10], c[24 + 11], c[24 + 12]), (0, 1, 1, 0));
+        // Two weeks from midnight to the last hour: every hour twice.
+        let c = hours_covered(at("2024-01-01T00:00"), at("2024-01-14T23:59:59"));
+        assert!(c.iter().all(|&n| n == 2), "{c:?}");
     }
 
     #[test]
