@@ -16,7 +16,7 @@ use crate::scenario::Override;
 /// `triage-sim backtest`.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Example:\n  triage-sim run scenarios/mm14-patience.toml --calls calls.csv\n  triage-sim backtest scenarios/mm14-patience.toml calls.csv --seed 7 --replications 40"
+    after_help = "Example:\n  triage-sim run scenarios/mm14-patience.toml --calls calls.csv\n  triage-sim backtest scenarios/mm14-patience.toml calls.csv --seed 7 --replications 40\n  triage-sim backtest fitted.toml calls.csv --staffing staffing.csv --chart backtest.png"
 )]
 pub(super) struct BacktestArgs {
     /// The scenario to test.

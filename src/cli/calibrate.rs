@@ -20,7 +20,7 @@ const MAX_POINTS: usize = 2_000;
 /// `triage-sim calibrate`.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Example (the non-call work of both desks, on every Staffordshire scenario at once):\n  triage-sim calibrate --target scenarios/published/staffordshire.toml \\\n    --vary handlers.groups.days999.non_call_work=0.2..0.4:0.1 --replications 4"
+    after_help = "Example (the non-call work of both desks, on every Staffordshire scenario at once):\n  triage-sim calibrate --target scenarios/published/staffordshire.toml \\\n    --vary handlers.groups.days999.non_call_work=0.2..0.4:0.1 --replications 4\nExample (a scenario fitted to a force's own calls):\n  triage-sim calibrate fitted.toml --data calls.csv --vary handlers.count=10..20 --replications 8"
 )]
 pub(super) struct CalibrateArgs {
     /// Scenarios whose values are varied (default: every scenario the figures name); figures

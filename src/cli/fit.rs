@@ -16,10 +16,11 @@ use crate::scenario::Scenario;
 /// `triage-sim fit`.
 #[derive(clap::Args, Clone, Debug)]
 #[command(
-    after_help = "Example:\n  triage-sim fit calls.csv -o fitted.toml --from 2024-01-01 --to 2024-06-30\n  triage-sim fit export.csv -o fitted.toml --map arrived=call_start --map channel=queue"
+    after_help = "Example:\n  triage-sim fit calls.csv -o fitted.toml --chart fit.png --staffing-out staffing.csv\n  triage-sim fit calls.csv -o fitted.toml --from 2024-01-01 --to 2024-06-30\n  triage-sim fit export.csv -o fitted.toml --map arrived=call_start --map channel=queue"
 )]
 pub(super) struct FitArgs {
-    /// The per-call CSV (columns in docs/data.md).
+    /// The per-call CSV, or an ACD interval report (told apart by its header; columns in
+    /// docs/data.md).
     calls: PathBuf,
     /// Write the fitted scenario to this file (atomically) instead of standard output.
     #[arg(short = 'o', long = "out")]
@@ -38,8 +39,8 @@ pub(super) struct FitArgs {
     #[arg(long)]
     channel: Option<String>,
     /// Also write handlers on duty by 30-minute interval, from the agents seen busy (the
-    /// `agent` column) times an effective-capacity factor fitted by simulation, as a staffing
-    /// file for `run`/`backtest --staffing`.
+    /// `agent` column) or an interval report's `agents_staffed`, times an effective-capacity
+    /// factor fitted by simulation, as a staffing file for `run`/`backtest --staffing`.
     #[arg(long, value_name = "CSV")]
     staffing_out: Option<PathBuf>,
     /// How the fitted file gives handle times: the distribution chosen by likelihood, or the

@@ -68,14 +68,14 @@ enum Command {
     /// Analytic Erlang C (or, with --patience-s, Erlang A) answer-time figures.
     #[command(allow_negative_numbers = true)]
     Erlang(ErlangArgs),
-    /// Fit a scenario to a per-call CSV (docs/data.md): volumes, hour-of-week profile,
-    /// day-to-day spread, handle time and patience per channel.
+    /// Fit a scenario to a per-call CSV or an ACD interval report (docs/data.md): volumes,
+    /// profiles, day-to-day spread, handle time and patience per channel; staffing by interval.
     Fit(fit::FitArgs),
-    /// Fit unobservable values (non-call work, patience, …) to a file of published or observed
-    /// figures: a grid with common random numbers, each value with the range that fits as well.
+    /// Fit unobservable values (non-call work, patience, …) to a file of published figures or
+    /// to a force's records: a grid with common random numbers, each value with its range.
     Calibrate(calibrate::CalibrateArgs),
-    /// Simulate the dates of a per-call CSV and compare hour by hour: offered, service level,
-    /// mean wait, abandonment, with the simulated 95% band, bias, error and coverage.
+    /// Simulate the dates of a per-call CSV or interval report and compare by hour and by day:
+    /// offered, service level, mean wait, abandonment, with the 95% band, bias and coverage.
     Backtest(backtest::BacktestArgs),
     /// Design shifts (start, length, days) covering the hourly requirement at the fewest FTE,
     /// check them by simulation, and write them as scenario groups.
