@@ -60,16 +60,11 @@ pub fn read_intervals(
     options: &ReadOptions,
     mut each: impl FnMut(&IntervalRow),
 ) -> Result<u64, ReadError> {
+    let file = CsvFile::open(path)?;
+    let fail = file.errors();
     let CsvFile {
-        mut reader,
-        header,
-        shown,
-    } = CsvFile::open(path)?;
-    let fail = |line: Option<u64>, message: String| ReadError {
-        path: shown.clone(),
-        line,
-        message,
-    };
+        mut reader, header, ..
+    } = file;
     let find = |ours: &str| column(&header, &options.map, ours);
     let mut required = [0; 5];
     for (slot, name) in required.iter_mut().zip(INTERVAL_COLUMNS) {

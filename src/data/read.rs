@@ -137,6 +137,16 @@ impl CsvFile {
             shown,
         })
     }
+
+    /// A maker of this file's errors (`line`, message), free of the file's borrow.
+    pub fn errors(&self) -> impl Fn(Option<u64>, String) -> ReadError + use<> {
+        let path = self.shown.clone();
+        move |line, message| ReadError {
+            path: path.clone(),
+            line,
+            message,
+        }
+    }
 }
 
 /// The position of our column `ours` in `header`: its own name or the one `--map OURS=THEIRS`
@@ -206,16 +216,13 @@ pub fn read_calls(
     options: &ReadOptions,
     mut each: impl FnMut(&CallRow),
 ) -> Result<ReadReport, ReadError> {
+    let file = CsvFile::open(path)?;
+    let fail = file.errors();
     let CsvFile {
         mut reader,
         header,
         shown,
-    } = CsvFile::open(path)?;
-    let fail = |line: Option<u64>, message: String| ReadError {
-        path: shown.clone(),
-        line,
-        message,
-    };
+    } = file;
     let mut rows = Rows {
         cols: columns(&header, &options.map, &shown)?,
         options,

@@ -31,16 +31,11 @@ const MAX_ON_DUTY: f64 = 1_000_000.0;
 
 /// Reads the staffing file at `path` for a run starting at midnight on `start`.
 pub fn read_staffing(path: &Path, start: Date) -> Result<Staffing, ReadError> {
+    let file = CsvFile::open(path)?;
+    let fail = file.errors();
     let CsvFile {
-        mut reader,
-        header,
-        shown,
-    } = CsvFile::open(path)?;
-    let fail = |line: Option<u64>, message: String| ReadError {
-        path: shown.clone(),
-        line,
-        message,
-    };
+        mut reader, header, ..
+    } = file;
     let find = |name: &str| column(&header, &[], name);
     let missing = |name: &str| {
         let seen: Vec<&str> = header.iter().collect();

@@ -2,16 +2,9 @@
 //! recovers what was put in, each within its sampling error; and every messy-data class is
 //! counted and reported (or, with --strict, refused at its line).
 
-use std::process::Command;
+use crate::support::{fit_json, log_calls, triage_sim};
 
 use triage_sim::Scenario;
-
-fn triage_sim(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_triage-sim"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// Eight weeks, an evening-heavy hour-of-day profile, exponential patience under heavy
 /// censoring on one channel, lognormal handle times on the other.
@@ -48,31 +41,8 @@ fn a_round_trip_recovers_volumes_profiles_handle_times_and_patience() {
         dir.path().join("fitted.toml"),
     );
     std::fs::write(&truth, TRUTH).unwrap();
-    let ran = triage_sim(&[
-        "run",
-        truth.to_str().unwrap(),
-        "--calls",
-        calls.to_str().unwrap(),
-    ]);
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
-    let out = triage_sim(&[
-        "fit",
-        calls.to_str().unwrap(),
-        "-o",
-        fitted.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    log_calls(truth.to_str().unwrap(), &calls, &[]);
+    let summary = fit_json(&calls, &fitted, &[]);
     let s = Scenario::load(&fitted).expect("the fitted scenario is valid");
     let truth = Scenario::from_toml_str(TRUTH, "truth.toml").unwrap();
     for (name, handle_mean, handle_sd, patience) in
@@ -280,17 +250,7 @@ fn the_fit_chart_shows_the_data_against_the_fit_and_agrees_where_the_fit_is_righ
         TRUTH.replace("horizon_hours = 1344", "horizon_hours = 672"),
     )
     .unwrap();
-    let ran = triage_sim(&[
-        "run",
-        truth.to_str().unwrap(),
-        "--calls",
-        calls.to_str().unwrap(),
-    ]);
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
+    log_calls(truth.to_str().unwrap(), &calls, &[]);
     let fit_with = |extra: &[&str]| {
         let mut args = vec![
             "fit",
@@ -352,13 +312,7 @@ fn the_fit_chart_shows_the_data_against_the_fit_and_agrees_where_the_fit_is_righ
         );
     std::fs::write(&truth, lognormal).unwrap();
     let other = dir.path().join("lognormal.csv");
-    let ran = triage_sim(&[
-        "run",
-        truth.to_str().unwrap(),
-        "--calls",
-        other.to_str().unwrap(),
-    ]);
-    assert!(ran.status.success());
+    log_calls(truth.to_str().unwrap(), &other, &[]);
     let mut g = triage_sim::data::Gathered::default();
     triage_sim::data::read_calls(&other, &Default::default(), |r| g.add(r)).unwrap();
     let f = triage_sim::data::fit(&g).unwrap();
@@ -394,17 +348,7 @@ fn an_interval_report_fits_volumes_and_mean_handle_times_and_says_what_it_cannot
         TRUTH.replace("horizon_hours = 1344", "horizon_hours = 672"),
     )
     .unwrap();
-    let ran = triage_sim(&[
-        "run",
-        truth.to_str().unwrap(),
-        "--calls",
-        calls.to_str().unwrap(),
-    ]);
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
+    log_calls(truth.to_str().unwrap(), &calls, &[]);
     // The calls summed into hourly rows of an ACD report.
     // (hour, channel) → offered, answered, abandoned, wait sum, handle sum.
     type Sums = (u64, u64, u64, f64, f64);
@@ -446,23 +390,7 @@ fn an_interval_report_fits_volumes_and_mean_handle_times_and_says_what_it_cannot
         ));
     }
     std::fs::write(&report, text).unwrap();
-    let summary = |data: &std::path::Path| -> serde_json::Value {
-        let fitted = dir.path().join("fitted.toml");
-        let out = triage_sim(&[
-            "fit",
-            data.to_str().unwrap(),
-            "-o",
-            fitted.to_str().unwrap(),
-            "--format",
-            "json",
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
+    let summary = |data: &std::path::Path| fit_json(data, &dir.path().join("fitted.toml"), &[]);
     let (by_call, by_interval) = (summary(&calls), summary(&report));
     for channel in ["a", "b"] {
         let (c, i) = (
@@ -526,17 +454,7 @@ fn a_year_of_calls_gives_back_its_month_profile() {
         dir.path().join("fitted.toml"),
     );
     std::fs::write(&truth, text).unwrap();
-    let ran = triage_sim(&[
-        "run",
-        truth.to_str().unwrap(),
-        "--calls",
-        calls.to_str().unwrap(),
-    ]);
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
+    log_calls(truth.to_str().unwrap(), &calls, &[]);
     let out = triage_sim(&[
         "fit",
         calls.to_str().unwrap(),
@@ -581,17 +499,7 @@ fn an_empirical_handle_time_is_an_even_sample_of_the_data() {
         TRUTH.replace("horizon_hours = 1344", "horizon_hours = 672"),
     )
     .unwrap();
-    let ran = triage_sim(&[
-        "run",
-        truth.to_str().unwrap(),
-        "--calls",
-        calls.to_str().unwrap(),
-    ]);
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
+    log_calls(truth.to_str().unwrap(), &calls, &[]);
     let out = triage_sim(&[
         "fit",
         calls.to_str().unwrap(),
@@ -640,31 +548,8 @@ fn lognormal_patience_is_recognised_and_its_mean_recovered_under_censoring() {
             1,
         );
     std::fs::write(&truth, text).unwrap();
-    let ran = triage_sim(&[
-        "run",
-        truth.to_str().unwrap(),
-        "--calls",
-        calls.to_str().unwrap(),
-    ]);
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
-    let out = triage_sim(&[
-        "fit",
-        calls.to_str().unwrap(),
-        "-o",
-        fitted.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    log_calls(truth.to_str().unwrap(), &calls, &[]);
+    let v = fit_json(&calls, &fitted, &[]);
     let best = |c: &str| v["channels"][c]["patience_fits"][0].clone();
     eprintln!(
         "{}\n{}\n{}",

@@ -6,7 +6,7 @@ use std::path::Path;
 use triage_sim::erlang::ErlangInput;
 use triage_sim::replicate;
 
-use crate::support::{assert_agrees, kpi, log_calls, scenario, triage_sim};
+use crate::support::{assert_agrees, fit_json, kpi, log_calls, scenario, stdout_of, triage_sim};
 
 /// 200 calls an hour, exponential 180 s handling and 300 s patience: the Erlang A tables'
 /// case (10 Erlangs).
@@ -138,44 +138,58 @@ fn a_staffing_file_spelling_the_table_gives_the_same_run() {
     );
 }
 
+/// 10 on duty at night, 18 from 08:00 to 20:00.
+fn day_night(hour: u32) -> u32 {
+    if (8..20).contains(&(hour % 24)) {
+        18
+    } else {
+        10
+    }
+}
+
+/// Two weeks from Monday 1 January 2024 staffed [`day_night`], run twice; the path of the first
+/// replication's per-call log in `dir`.
+fn day_night_log(dir: &Path) -> std::path::PathBuf {
+    let levels: Vec<u32> = (0..168).map(day_night).collect();
+    let truth = dir.join("truth.toml");
+    std::fs::write(&truth, mm_text("2024-01-01", 336, &table_group(&levels))).unwrap();
+    let calls = dir.join("calls.csv");
+    log_calls(truth.to_str().unwrap(), &calls, &["--replications", "2"]);
+    calls
+}
+
+/// `backtest SCENARIO CALLS --seed 9 --replications 40 --format json` with `extra` flags.
+fn backtest_json(scenario: &Path, calls: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "backtest",
+        scenario.to_str().unwrap(),
+        calls.to_str().unwrap(),
+        "--seed",
+        "9",
+        "--replications",
+        "40",
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    serde_json::from_str(&stdout_of(&args)).unwrap()
+}
+
 #[test]
 fn a_backtest_with_the_data_s_staffing_covers_it_and_one_with_a_flat_rota_does_not() {
     // The log comes from 10 on duty at night and 18 by day; the scenario says 14 always.
     let dir = tempfile::tempdir().unwrap();
-    let level = |h: u32| if (8..20).contains(&(h % 24)) { 18 } else { 10 };
-    let levels: Vec<u32> = (0..168).map(level).collect();
-    let truth = dir.path().join("truth.toml");
-    std::fs::write(&truth, mm_text("2024-01-01", 336, &table_group(&levels))).unwrap();
+    let calls = day_night_log(dir.path());
     let flat = dir.path().join("flat.toml");
     std::fs::write(
         &flat,
         mm_text("2024-01-01", 336, "[handlers]\ncount = 14\n"),
     )
     .unwrap();
-    let calls = dir.path().join("calls.csv");
-    log_calls(truth.to_str().unwrap(), &calls, &["--replications", "2"]);
     let staffing = dir.path().join("staffing.csv");
-    hourly_file(&staffing, 1, 337, level);
+    hourly_file(&staffing, 1, 337, day_night);
     let coverage = |extra: &[&str]| {
-        let mut args = vec![
-            "backtest",
-            flat.to_str().unwrap(),
-            calls.to_str().unwrap(),
-            "--seed",
-            "9",
-            "--replications",
-            "40",
-            "--format",
-            "json",
-        ];
-        args.extend(extra);
-        let out = triage_sim(&args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let v = backtest_json(&flat, &calls, extra);
         let days = v["day"].as_array().unwrap();
         assert_eq!(days.len(), 14, "one row per day of the data");
         assert_eq!(days[13]["start"], "2024-01-14");
@@ -266,32 +280,16 @@ fn fit_writes_staffing_from_agent_activity_that_a_backtest_can_use() {
     // scales it to reproduce the data's waits, and the fitted scenario with that staffing
     // back-tests well where its placeholder pool does not.
     let dir = tempfile::tempdir().unwrap();
-    let level = |h: u32| if (8..20).contains(&(h % 24)) { 18 } else { 10 };
-    let levels: Vec<u32> = (0..168).map(level).collect();
-    let truth = dir.path().join("truth.toml");
-    std::fs::write(&truth, mm_text("2024-01-01", 336, &table_group(&levels))).unwrap();
-    let (calls, fitted, staffing) = (
-        dir.path().join("calls.csv"),
+    let calls = day_night_log(dir.path());
+    let (fitted, staffing) = (
         dir.path().join("fitted.toml"),
         dir.path().join("staffing.csv"),
     );
-    log_calls(truth.to_str().unwrap(), &calls, &["--replications", "2"]);
-    let out = triage_sim(&[
-        "fit",
-        calls.to_str().unwrap(),
-        "-o",
-        fitted.to_str().unwrap(),
-        "--staffing-out",
-        staffing.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = fit_json(
+        &calls,
+        &fitted,
+        &["--staffing-out", staffing.to_str().unwrap()],
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let s = &v["staffing"];
     assert_eq!(s["intervals"], 14 * 48, "{s}");
     assert_eq!(s["identified"], true, "{s}");
@@ -313,26 +311,9 @@ fn fit_writes_staffing_from_agent_activity_that_a_backtest_can_use() {
         assert_eq!(n, (10.0 * factor).round(), "{row}");
     }
     let coverage = |extra: &[&str]| {
-        let mut args = vec![
-            "backtest",
-            fitted.to_str().unwrap(),
-            calls.to_str().unwrap(),
-            "--seed",
-            "9",
-            "--replications",
-            "40",
-            "--format",
-            "json",
-        ];
-        args.extend(extra);
-        let out = triage_sim(&args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        v["summary"]["calls"]["coverage"].as_f64().unwrap()
+        backtest_json(&fitted, &calls, extra)["summary"]["calls"]["coverage"]
+            .as_f64()
+            .unwrap()
     };
     let with = coverage(&["--staffing", staffing.to_str().unwrap()]);
     let without = coverage(&[]);
@@ -344,12 +325,7 @@ fn fit_writes_staffing_from_agent_activity_that_a_backtest_can_use() {
 fn an_interval_report_s_agents_staffed_become_the_staffing_file() {
     // The same day/night levels, reported as agents staffed in 30-minute rows.
     let dir = tempfile::tempdir().unwrap();
-    let level = |h: u32| if (8..20).contains(&(h % 24)) { 18 } else { 10 };
-    let levels: Vec<u32> = (0..168).map(level).collect();
-    let truth = dir.path().join("truth.toml");
-    std::fs::write(&truth, mm_text("2024-01-01", 336, &table_group(&levels))).unwrap();
-    let calls = dir.path().join("calls.csv");
-    log_calls(truth.to_str().unwrap(), &calls, &["--replications", "2"]);
+    let calls = day_night_log(dir.path());
     let mut rows: std::collections::BTreeMap<String, (u64, u64, u64, f64)> = Default::default();
     let mut reader = csv::Reader::from_path(&calls).unwrap();
     for record in reader.records() {
@@ -377,28 +353,18 @@ fn an_interval_report_s_agents_staffed_become_the_staffing_file() {
         let asa = waited / answered.max(1) as f64;
         text.push_str(&format!(
             "{start},calls,{offered},{answered},{abandoned},{asa},{}\n",
-            level(hour)
+            day_night(hour)
         ));
     }
     let report = dir.path().join("report.csv");
     std::fs::write(&report, text).unwrap();
     let staffing = dir.path().join("staffing.csv");
-    let out = triage_sim(&[
-        "fit",
-        report.to_str().unwrap(),
-        "-o",
-        dir.path().join("fitted.toml").to_str().unwrap(),
-        "--staffing-out",
-        staffing.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let fitted = dir.path().join("fitted.toml");
+    let v = fit_json(
+        &report,
+        &fitted,
+        &["--staffing-out", staffing.to_str().unwrap()],
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let factor = v["staffing"]["factor"].as_f64().unwrap();
     assert_eq!(v["staffing"]["identified"], true, "{v}");
     let written = std::fs::read_to_string(&staffing).unwrap();

@@ -162,3 +162,27 @@ pub fn log_calls(scenario: &str, calls: &std::path::Path, extra: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `fit CALLS -o FITTED --format json` with `extra` flags: the summary, after checking success.
+pub fn fit_json(
+    calls: &std::path::Path,
+    fitted: &std::path::Path,
+    extra: &[&str],
+) -> serde_json::Value {
+    let mut args = vec![
+        "fit",
+        calls.to_str().unwrap(),
+        "-o",
+        fitted.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    let out = triage_sim(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

@@ -113,9 +113,9 @@ impl Engine<'_> {
             .min(state.own);
         let next = levels.next_change_after(self.now);
         let was = state.level;
-        let own: Vec<u32> = state.teams[0][..state.own as usize].to_vec();
         let mut arrived = Vec::new();
-        for &h in &own[target.min(was) as usize..target.max(was) as usize] {
+        for i in target.min(was)..target.max(was) {
+            let h = self.wf.groups[g].teams[0][i as usize];
             let handler = &mut self.wf.handlers[h as usize];
             if target > was {
                 handler.shift_end = SimTime::NEVER;
