@@ -309,14 +309,15 @@ fn outcomes(
     // Channels are in priority order: the months show the best-priority one.
     let first = 0;
     let kpi = s.channels[first].target.clock.service_level_kpi();
-    let kept = |days: f64| (-s.handlers.attrition_per_year * days.max(0.0) / 365.0).exp();
     (0..r.interval_labels.month.len())
         .map(|m| {
             let day = starts[m].max(0);
             let trained: f64 = intakes
                 .iter()
                 .filter(|i| i.start_day + training_days <= day)
-                .map(|i| f64::from(i.count) * kept((day - i.start_day) as f64))
+                .map(|i| {
+                    f64::from(i.count) * s.handlers.kept(Some(0.0), (day - i.start_day) as f64)
+                })
                 .sum();
             let in_training: u32 = intakes
                 .iter()
@@ -325,7 +326,8 @@ fn outcomes(
                 .sum();
             MonthOutcome {
                 month: r.interval_labels.month[m].clone(),
-                in_post: f64::from(s.handlers.roster_size()) * kept(day as f64) + trained,
+                in_post: f64::from(s.handlers.roster_size()) * s.handlers.kept(None, day as f64)
+                    + trained,
                 in_training,
                 on_phones: get(&r.intervals.month.handlers[m], "mean_staffed")
                     .map_or(f64::NAN, |e| e.mean),

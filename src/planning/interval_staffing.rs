@@ -53,6 +53,7 @@ pub fn staffed_by_hour(s: &Scenario, staff: &[u32]) -> Scenario {
     out.handlers.shrinkage = 0.0;
     out.handlers.shrinkage_by_month = [0.0; 12];
     out.handlers.attrition_per_year = 0.0;
+    out.handlers.attrition_by_tenure.clear();
     out.handlers.groups = vec![Group {
         name: "by-hour".into(),
         headcount: on_duty.max(),

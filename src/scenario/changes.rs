@@ -249,7 +249,10 @@ fn structure_changes(base: &Scenario, s: &Scenario) -> Vec<(String, String)> {
             "a change may not alter the handlers' count, groups, headcounts, teams, shifts or on-duty tables; expected recruits as [[handlers.hires]] with their start_date".into(),
         ));
     }
-    if a.hires != b.hires || a.attrition_per_year != b.attrition_per_year {
+    if a.hires != b.hires
+        || a.attrition_per_year != b.attrition_per_year
+        || a.attrition_by_tenure != b.attrition_by_tenure
+    {
         out.push((
             "handlers".into(),
             "hires and attrition are set for the whole run; expected each cohort's start_date instead of a change".into(),

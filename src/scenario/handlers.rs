@@ -77,7 +77,6 @@ impl Handlers {
     /// the run started or the cohort joined. Equals [`Handlers::mean_staffed_with_recruits_in_post`]
     /// on day 0.
     pub fn mean_staffed_on_day(&self, day: f64) -> f64 {
-        let kept = |days: f64| (-self.attrition_per_year * days.max(0.0) / 365.0).exp();
         let recruits: f64 = self
             .hires
             .iter()
@@ -85,10 +84,15 @@ impl Handlers {
             .filter_map(|h| {
                 let g = self.groups.get(h.group)?;
                 let joined = (h.start_day as f64).max(0.0);
-                Some(f64::from(h.count) * self.on_duty_share(g) * kept(day - joined))
+                let tenure = (-h.start_day).max(0) as f64;
+                Some(
+                    f64::from(h.count)
+                        * self.on_duty_share(g)
+                        * self.kept(Some(tenure), day - joined),
+                )
             })
             .sum();
-        self.mean_staffed() * kept(day) + recruits
+        self.mean_staffed() * self.kept(None, day) + recruits
     }
 
     /// [`Handlers::mean_staffed`] with the recruits already trained when the run starts (in

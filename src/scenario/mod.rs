@@ -3,6 +3,7 @@
 //! `scenario.toml ──toml+serde──► RawScenario (spans kept) ──validate──► Scenario`.
 //! A [`Scenario`] is proven sound by construction: downstream code never re-checks it.
 
+mod attrition;
 mod call_stages;
 mod changes;
 mod error;
@@ -16,6 +17,7 @@ mod validate;
 
 pub use handlers::{POOL_GROUP_NAME, mean_staffed, parse_day_pattern};
 
+pub use attrition::TenureBand;
 pub use call_stages::{CallbackOffer, Ivr, OfferWhen};
 pub use changes::Change;
 pub use error::{Diagnostic, ScenarioError, line_col};
@@ -224,6 +226,9 @@ pub struct Handlers {
     pub shrinkage_by_month: [f64; 12],
     /// Share of handlers leaving per year (exponential time to leaving).
     pub attrition_per_year: f64,
+    /// A recruit's higher leaving rates in its first months, by tenure (`attrition_per_year`
+    /// after the last band); the rota's own handlers are past every band.
+    pub attrition_by_tenure: Vec<TenureBand>,
     /// Cohorts of new handlers.
     pub hires: Vec<Hire>,
     /// Highest acceptable handler occupancy (planners cap it near 85% to protect staff).

@@ -178,7 +178,7 @@ pub struct AttritionShortfall {
 ///
 /// [`Handlers::mean_staffed_on_day`]: super::Handlers::mean_staffed_on_day
 pub fn attrition_shortfall(s: &Scenario, load: &Load) -> Option<AttritionShortfall> {
-    if s.handlers.attrition_per_year <= 0.0 || s.handlers.is_pool() {
+    if !s.handlers.has_attrition() || s.handlers.is_pool() {
         return None;
     }
     let need: f64 = patient_demand(s, load).iter().map(|(_, e)| e).sum();

@@ -166,6 +166,7 @@ pub struct RawHandlers {
     pub shrinkage: Option<Spanned<f64>>,
     pub shrinkage_by_month: Option<Spanned<Vec<Spanned<f64>>>>,
     pub attrition_per_year: Option<Spanned<f64>>,
+    pub attrition_by_tenure: Option<Spanned<Vec<Spanned<RawTenureBand>>>>,
     pub groups: Option<Spanned<BTreeMap<String, Spanned<RawGroup>>>>,
     pub hires: Option<Spanned<Vec<Spanned<RawHire>>>>,
 }
@@ -204,6 +205,14 @@ pub struct RawOverflow {
 pub struct RawReserve {
     pub channel: Option<Spanned<String>>,
     pub idle: Option<Spanned<i64>>,
+}
+
+/// `[[handlers.attrition_by_tenure]]`: a recruit's leaving rate until a tenure.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTenureBand {
+    pub under_months: Option<Spanned<f64>>,
+    pub per_year: Option<Spanned<f64>>,
 }
 
 /// `[[handlers.hires]]`: a cohort of new handlers.

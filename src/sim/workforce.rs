@@ -10,7 +10,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use crate::rng::{SimRng, StreamKind, stream};
-use crate::scenario::{Group, Hire, OnDuty, Scenario, Shift};
+use crate::scenario::{Group, Handlers, Hire, OnDuty, Scenario, Shift};
 #[cfg(test)]
 use crate::time::HOUR_S;
 use crate::time::{DAY_S, DAY_US, DAYS_PER_YEAR, SimTime};
@@ -183,72 +183,83 @@ fn joins_and_trained(hire: &Hire) -> (SimTime, SimTime) {
     (first_day, trained)
 }
 
+impl Handler {
+    /// A handler of group `gi`, off duty, taking calls from `trained_at` with handle times × a
+    /// factor falling from `factor` to 1 over `ramp`, leaving at `leaves_at`.
+    fn new(gi: usize, trained_at: SimTime, ramp: SimTime, factor: f64, leaves_at: SimTime) -> Self {
+        Handler {
+            group: gi as u16,
+            state: HandlerState::Off,
+            chats: 0,
+            leaving: false,
+            shift_end: SimTime::NEVER,
+            trained_at,
+            ramp,
+            initial_factor: factor,
+            leaves_at,
+        }
+    }
+}
+
+/// When a handler who joined at `joined` with `tenure` days in post (`None`: the rota's own)
+/// leaves, by one exponential draw from `rng` (none without attrition).
+fn leaving_time(h: &Handlers, rng: &mut SimRng, joined: SimTime, tenure: Option<f64>) -> SimTime {
+    if !h.has_attrition() {
+        return SimTime::NEVER;
+    }
+    let draw: f64 = Exp1.sample(rng);
+    if h.attrition_by_tenure.is_empty() {
+        // The constant rate, in exactly the arithmetic of the scenarios before tenure bands.
+        let per_s = h.attrition_per_year / (DAYS_PER_YEAR * DAY_S);
+        return joined.after(SimTime::from_secs(draw / per_s));
+    }
+    h.days_to_leaving(tenure, draw)
+        .map_or(SimTime::NEVER, |days| {
+            joined.after(SimTime::from_secs(days * DAY_S))
+        })
+}
+
 impl Workforce {
     /// Builds the handlers of `s` for replication `replication`.
     pub fn new(s: &Scenario, groups: &[Group], replication: u32) -> Workforce {
         let mut handlers = Vec::new();
         let mut states: Vec<GroupState> = groups.iter().map(GroupState::new).collect();
-        let attrition_per_s = s.handlers.attrition_per_year / (DAYS_PER_YEAR * DAY_S);
+        let h = &s.handlers;
         let mut attrition: Vec<SimRng> = groups
             .iter()
             .map(|g| stream(s.seed, replication, &g.name, StreamKind::Attrition))
             .collect();
-        let mut add = |gi: usize,
-                       team: usize,
-                       trained_at: SimTime,
-                       ramp: SimTime,
-                       factor: f64,
-                       joined: SimTime,
-                       stays: bool| {
-            let leaves_at = if attrition_per_s > 0.0 && !stays {
-                let gap: f64 = Exp1.sample(&mut attrition[gi]);
-                joined.after(SimTime::from_secs(gap / attrition_per_s))
-            } else {
-                SimTime::NEVER
-            };
+        let mut add = |gi: usize, team: usize, handler: Handler| {
             states[gi].teams[team].push(handlers.len() as u32);
-            handlers.push(Handler {
-                group: gi as u16,
-                state: HandlerState::Off,
-                chats: 0,
-                leaving: false,
-                shift_end: SimTime::NEVER,
-                trained_at,
-                ramp,
-                initial_factor: factor,
-                leaves_at,
-            });
+            handlers.push(handler);
         };
         for (gi, g) in groups.iter().enumerate() {
             for team in 0..g.teams as usize {
                 for _ in 0..g.team_size(team as u32) {
                     // On-duty levels are who was logged in: the group's own never leave.
-                    let stays = g.on_duty.is_some();
+                    let leaves_at = if g.on_duty.is_some() {
+                        SimTime::NEVER
+                    } else {
+                        leaving_time(h, &mut attrition[gi], SimTime::ZERO, None)
+                    };
                     add(
                         gi,
                         team,
-                        SimTime::ZERO,
-                        SimTime::ZERO,
-                        1.0,
-                        SimTime::ZERO,
-                        stays,
+                        Handler::new(gi, SimTime::ZERO, SimTime::ZERO, 1.0, leaves_at),
                     );
                 }
             }
         }
-        for hire in &s.handlers.hires {
+        for hire in &h.hires {
             let (first_day, trained) = joins_and_trained(hire);
             let teams = groups[hire.group].teams as usize;
+            // A cohort that started before the run is part-way through its tenure bands.
+            let tenure = Some((-hire.start_day).max(0) as f64);
             for k in 0..hire.count as usize {
-                add(
-                    hire.group,
-                    k % teams,
-                    trained,
-                    hire.ramp,
-                    hire.initial_aht_factor,
-                    first_day,
-                    false,
-                );
+                let leaves_at = leaving_time(h, &mut attrition[hire.group], first_day, tenure);
+                let factor = hire.initial_aht_factor;
+                let joining = Handler::new(hire.group, trained, hire.ramp, factor, leaves_at);
+                add(hire.group, k % teams, joining);
             }
         }
         let shrink_rng = groups

@@ -97,6 +97,20 @@ fn missing_keys_name_what_is_expected() {
 }
 
 #[test]
+fn tenure_bands_are_checked_for_order_and_range() {
+    let e = errors(&format!(
+        "horizon_hours = 24\n{GOOD_CHANNEL}[handlers]\n[[handlers.attrition_by_tenure]]\nunder_months = 6\nper_year = 1.0\n[[handlers.attrition_by_tenure]]\nunder_months = 3\nper_year = -1\n[[handlers.attrition_by_tenure]]\nper_year = 0.1\n[handlers.groups.desk]\nheadcount = 20\n"
+    ));
+    for want in [
+        "handlers.attrition_by_tenure.1.per_year: got -1; expected a yearly rate from 0 to 10",
+        "handlers.attrition_by_tenure.1.under_months: bands in increasing tenure; expected more than the previous band's 6 months, got 3",
+        "handlers.attrition_by_tenure.2.under_months: missing key; expected the tenure in months",
+    ] {
+        assert!(e.contains(want), "{want}\n{e}");
+    }
+}
+
+#[test]
 fn triage_errors() {
     let text = format!(
         "horizon_hours = 10\n{GOOD_CHANNEL}[handlers]\ncount = 14\n[triage]\nofficers = 2\nchannels = [\"101\", \"calls\", \"calls\"]\npolicy = \"sometimes\"\nhandle_time = {{ dist = \"deterministic\", value_s = 60 }}\nresolve_fraction = 0.7\nescalate_fraction = 0.5\n"

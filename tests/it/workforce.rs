@@ -201,6 +201,66 @@ initial_aht_factor = 1.5
     }
 }
 
+/// A year of 1,000 recruits joining on day one (1 week's training) beside one rota handler,
+/// leaving at `rate` a year after their first six months at `first_six_months`: the mean in post
+/// per month over 20 replications.
+fn recruits_left(first_six_months: f64, rate: f64) -> Vec<f64> {
+    let s = scenario(&format!(
+        r#"horizon_hours = 8784
+replications = 20
+start_date = 2024-01-01
+{CHANNEL}
+[handlers]
+attrition_per_year = {rate}
+[[handlers.attrition_by_tenure]]
+under_months = 6
+per_year = {first_six_months}
+[handlers.groups.pool]
+headcount = 1
+[[handlers.hires]]
+group = "pool"
+start_date = 2024-01-01
+count = 1000
+training_weeks = 1
+ramp_weeks = 0
+"#
+    ));
+    let results = replicate(&s);
+    results
+        .intervals
+        .month
+        .handlers
+        .iter()
+        .map(|k| get(k, "mean_staffed").unwrap().mean)
+        .collect()
+}
+
+#[test]
+fn recruits_leave_faster_in_their_first_months_when_the_scenario_says_so() {
+    // Leaving at 1 a year for six months, then never: e^-0.5 of the recruits stay, and from
+    // the seventh month nobody leaves. Binomial sd of the 20-replication mean: 3.4.
+    let months = recruits_left(1.0, 0.0);
+    let stay = 1.0 + 1000.0 * (-0.5f64).exp();
+    assert!((months[7] - stay).abs() < 14.0, "{months:?}, want {stay}");
+    assert_eq!(months[7], months[11], "{months:?}");
+    // The rate at 1 a year all along: the band ends, leaving goes on.
+    let steady = recruits_left(1.0, 1.0);
+    // Mid-December is day 350.5; the rota handler leaves at the same rate.
+    let at_year_end = 1001.0 * (-350.5 / 365.25f64).exp();
+    assert!(
+        (steady[11] - at_year_end).abs() < 14.0,
+        "{steady:?}, want {at_year_end}"
+    );
+    // Common random numbers: the recruits' draws are the same, so the first six months differ
+    // only by the one rota handler, who leaves in the second run.
+    for m in 0..5 {
+        assert!(
+            (0.0..=1.0).contains(&(months[m] - steady[m])),
+            "{months:?} {steady:?}"
+        );
+    }
+}
+
 #[test]
 fn chats_share_a_handler_up_to_the_concurrency() {
     let s = scenario(

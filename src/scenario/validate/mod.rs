@@ -4,6 +4,7 @@
 //! by line, column and key path. Validation then checks every value and reports all problems
 //! together, each with its location and what was expected.
 
+mod absence;
 mod arrivals;
 mod callback;
 mod channel;
@@ -31,7 +32,7 @@ use super::raw::{
 use super::{
     Bursts, CallbackOffer, Channel, ChannelKind, Demand, Diagnostic, Drops, Group, Handlers, Hire,
     OfferWhen, OnDuty, Overflow, Redial, Reserve, Scenario, ScenarioError, Shift, Target,
-    TargetClock, Triage, TriagePolicy, TriagePull, TriageShift, offered_load,
+    TargetClock, TenureBand, Triage, TriagePolicy, TriagePull, TriageShift, offered_load,
 };
 use crate::calendar::{Calendar, HOURS_PER_WEEK, days_in_first_year};
 use crate::dist::Dist;

@@ -24,6 +24,7 @@ impl Validator {
                 "a yearly rate from 0 to 10",
             ),
         };
+        let by_tenure = self.attrition_by_tenure(h);
         let (count, groups) = self.pool_or_groups(h, &span, channels, start);
         let hires = self.hires(h, groups.as_deref(), start);
         self.every_channel_served(groups.as_deref(), channels, &span);
@@ -60,54 +61,11 @@ impl Validator {
             },
             shrinkage_by_month: shrinkage_by_month?,
             attrition_per_year: attrition?,
+            attrition_by_tenure: by_tenure?,
             hires: hires?,
             max_occupancy: max_occupancy?,
             cost_per_handler: cost?,
         })
-    }
-
-    /// `shrinkage` (every month alike) or `shrinkage_by_month` (12 fractions, January first).
-    fn shrinkage_by_month(&mut self, h: &RawHandlers) -> Option<[f64; 12]> {
-        let fraction = |v: &Spanned<f64>, key: String, me: &mut Self| {
-            me.number(
-                v,
-                key,
-                |x| (0.0..1.0).contains(&x),
-                "a fraction from 0 to below 1",
-            )
-        };
-        match (&h.shrinkage, &h.shrinkage_by_month) {
-            (None, None) => Some([0.0; 12]),
-            (Some(v), None) => fraction(v, "handlers.shrinkage".into(), self).map(|x| [x; 12]),
-            (Some(_), Some(m)) => {
-                self.error(
-                    "handlers.shrinkage_by_month".into(),
-                    Some(m.span()),
-                    "give shrinkage or shrinkage_by_month, not both",
-                );
-                None
-            }
-            (None, Some(m)) => {
-                let values = m.get_ref();
-                if values.len() != 12 {
-                    self.error(
-                        "handlers.shrinkage_by_month".into(),
-                        Some(m.span()),
-                        format!("got {} values; expected 12, January first", values.len()),
-                    );
-                    return None;
-                }
-                let mut out = [0.0; 12];
-                let mut ok = true;
-                for (i, v) in values.iter().enumerate() {
-                    match fraction(v, format!("handlers.shrinkage_by_month.{i}"), self) {
-                        Some(x) => out[i] = x,
-                        None => ok = false,
-                    }
-                }
-                ok.then_some(out)
-            }
-        }
     }
 
     /// `count` (an always-on pool) or `groups`, exactly one of them.

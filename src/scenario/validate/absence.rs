@@ -1,0 +1,109 @@
+//! Validating who is away and who leaves: shrinkage (by month) and attrition (by tenure).
+
+use super::*;
+
+impl Validator {
+    /// `[[handlers.attrition_by_tenure]]`: bands of `under_months` (increasing) and `per_year`.
+    pub(super) fn attrition_by_tenure(&mut self, h: &RawHandlers) -> Option<Vec<TenureBand>> {
+        let Some(raw) = &h.attrition_by_tenure else {
+            return Some(Vec::new());
+        };
+        let mut bands = Vec::new();
+        let mut ok = true;
+        let mut last = 0.0;
+        for (i, band) in raw.get_ref().iter().enumerate() {
+            let (b, span) = (band.get_ref(), band.span());
+            let parent = format!("handlers.attrition_by_tenure.{i}");
+            let months = self.required_number(
+                &b.under_months,
+                &parent,
+                "under_months",
+                &span,
+                "the tenure in months at which the band ends",
+                |x| x > 0.0 && x <= 1200.0,
+                "months of tenure above 0 and at most 1200",
+            );
+            let rate = self.required_number(
+                &b.per_year,
+                &parent,
+                "per_year",
+                &span,
+                "the band's yearly leaving rate",
+                |x| (0.0..=10.0).contains(&x),
+                "a yearly rate from 0 to 10",
+            );
+            let in_order = match months {
+                Some(m) if m <= last => {
+                    let span = b.under_months.as_ref().map(Spanned::span);
+                    self.error(
+                        join(&parent, "under_months"),
+                        span,
+                        format!(
+                            "bands in increasing tenure; expected more than the previous band's {} months, got {}",
+                            shown(last),
+                            shown(m)
+                        ),
+                    );
+                    false
+                }
+                Some(m) => {
+                    last = m;
+                    true
+                }
+                None => false,
+            };
+            match (months, rate) {
+                (Some(m), Some(r)) if in_order => bands.push(TenureBand {
+                    until_days: m * DAYS_PER_YEAR / 12.0,
+                    per_year: r,
+                }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(bands)
+    }
+
+    /// `shrinkage` (every month alike) or `shrinkage_by_month` (12 fractions, January first).
+    pub(super) fn shrinkage_by_month(&mut self, h: &RawHandlers) -> Option<[f64; 12]> {
+        let fraction = |v: &Spanned<f64>, key: String, me: &mut Self| {
+            me.number(
+                v,
+                key,
+                |x| (0.0..1.0).contains(&x),
+                "a fraction from 0 to below 1",
+            )
+        };
+        match (&h.shrinkage, &h.shrinkage_by_month) {
+            (None, None) => Some([0.0; 12]),
+            (Some(v), None) => fraction(v, "handlers.shrinkage".into(), self).map(|x| [x; 12]),
+            (Some(_), Some(m)) => {
+                self.error(
+                    "handlers.shrinkage_by_month".into(),
+                    Some(m.span()),
+                    "give shrinkage or shrinkage_by_month, not both",
+                );
+                None
+            }
+            (None, Some(m)) => {
+                let values = m.get_ref();
+                if values.len() != 12 {
+                    self.error(
+                        "handlers.shrinkage_by_month".into(),
+                        Some(m.span()),
+                        format!("got {} values; expected 12, January first", values.len()),
+                    );
+                    return None;
+                }
+                let mut out = [0.0; 12];
+                let mut ok = true;
+                for (i, v) in values.iter().enumerate() {
+                    match fraction(v, format!("handlers.shrinkage_by_month.{i}"), self) {
+                        Some(x) => out[i] = x,
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(out)
+            }
+        }
+    }
+}
