@@ -3,11 +3,14 @@
 use std::path::PathBuf;
 
 use super::commands::{load_scenario, runner};
-use super::sink::emit;
+use super::sink::{emit, write_chart};
 use super::{Failure, LimitArgs, OutputArgs, SetArgs, cores};
 use crate::planning::budget::Work;
 use crate::planning::hire::{HireError, HireOptions, plan};
+use crate::planning::hire_cost::HireCosts;
+use crate::report::chart::Chart;
 use crate::report::{self, HireView};
+use crate::scenario::Scenario;
 
 /// Most simulations a plan may take.
 const MAX_EVALUATIONS: usize = 120;
@@ -32,6 +35,14 @@ pub(super) struct HireArgs {
     /// Largest class.
     #[arg(long, default_value_t = 30)]
     max_class: u32,
+    /// The force's intake calendar: the only days a class may start (YYYY-MM-DD, comma
+    /// separated or repeated; default the first of every month).
+    #[arg(long, value_delimiter = ',', value_name = "DATE")]
+    intake_dates: Vec<jiff::civil::Date>,
+    /// One-off cost of a recruit (recruiting and training); costs the plan and baselines, with
+    /// the scenario's `handlers.cost_per_handler` as each recruit's yearly cost in post.
+    #[arg(long, value_name = "COST")]
+    cost_per_recruit: Option<f64>,
     /// Judge each month by P(every target met) ≥ 1 − RISK across replications.
     #[arg(long)]
     risk: Option<f64>,
@@ -46,36 +57,45 @@ pub(super) struct HireArgs {
     limits: LimitArgs,
 }
 
-/// `triage-sim hire`.
-pub(super) fn hire_command(args: &HireArgs) -> Result<(), Failure> {
-    let (format, out, chart) = args.output.checked(&[&args.scenario])?;
-    if chart.is_some() {
-        return Err(Failure::Input(
-            "hire draws no chart yet; expected no --chart".into(),
-        ));
+/// The intake calendar as days from the run's start, ascending; `None` when none is given.
+fn intake_days(dates: &[jiff::civil::Date], s: &Scenario) -> Result<Option<Vec<i64>>, Failure> {
+    if dates.is_empty() {
+        return Ok(None);
     }
-    if args.min_class == 0 || args.min_class > args.max_class {
-        return Err(Failure::Input(format!(
-            "--min-class {} and --max-class {}: expected 1 ≤ min ≤ max",
-            args.min_class, args.max_class
-        )));
+    let run_days = s.horizon.as_secs() / crate::time::DAY_S;
+    let mut days = Vec::new();
+    for date in dates {
+        let day = date
+            .since(s.start_date)
+            .map_or(-1, |span| i64::from(span.get_days()));
+        if day < 0 || day as f64 >= run_days {
+            return Err(Failure::Input(format!(
+                "--intake-dates {date}: outside the run ({} for {:.0} days); expected dates within it",
+                s.start_date, run_days
+            )));
+        }
+        days.push(day);
     }
-    if let Some(r) = args.risk
-        && !(r > 0.0 && r < 1.0)
-    {
-        return Err(Failure::Input(format!(
-            "--risk: expected a risk between 0 and 1 (exclusive), e.g. 0.1; got {r}"
-        )));
-    }
-    let scenario = load_scenario(&args.scenario, &args.set.set, args.replications)?;
-    let index = |name: &String| scenario.channels.iter().position(|c| &c.name == name);
+    days.sort_unstable();
+    days.dedup();
+    Ok(Some(days))
+}
+
+/// What the planner may do, from the flags, with names resolved against `scenario`.
+fn options(args: &HireArgs, scenario: &Scenario) -> Result<HireOptions, Failure> {
     let mut channels = Vec::new();
     for name in &args.channels {
-        channels.push(index(name).ok_or_else(|| {
-            Failure::Input(format!(
-                "--channel {name}: the scenario has no such channel"
-            ))
-        })?);
+        channels.push(
+            scenario
+                .channels
+                .iter()
+                .position(|c| &c.name == name)
+                .ok_or_else(|| {
+                    Failure::Input(format!(
+                        "--channel {name}: the scenario has no such channel"
+                    ))
+                })?,
+        );
     }
     let group = match &args.group {
         None => None,
@@ -90,15 +110,47 @@ pub(super) fn hire_command(args: &HireArgs) -> Result<(), Failure> {
                 })?,
         ),
     };
-    args.limits
-        .allow(&Work::of(&scenario).times(MAX_EVALUATIONS as f64), cores())?;
-    let opts = HireOptions {
+    Ok(HireOptions {
         channels,
         group,
         class: (args.min_class, args.max_class),
         risk: args.risk,
         max_evaluations: MAX_EVALUATIONS,
-    };
+        intake_days: intake_days(&args.intake_dates, scenario)?,
+        costs: args.cost_per_recruit.map(|per_recruit| HireCosts {
+            per_recruit,
+            per_handler_year: scenario.handlers.cost_per_handler,
+        }),
+    })
+}
+
+/// `triage-sim hire`.
+pub(super) fn hire_command(args: &HireArgs) -> Result<(), Failure> {
+    let (format, out, chart) = args.output.checked(&[&args.scenario])?;
+    if args.min_class == 0 || args.min_class > args.max_class {
+        return Err(Failure::Input(format!(
+            "--min-class {} and --max-class {}: expected 1 ≤ min ≤ max",
+            args.min_class, args.max_class
+        )));
+    }
+    if let Some(r) = args.risk
+        && !(r > 0.0 && r < 1.0)
+    {
+        return Err(Failure::Input(format!(
+            "--risk: expected a risk between 0 and 1 (exclusive), e.g. 0.1; got {r}"
+        )));
+    }
+    if let Some(c) = args.cost_per_recruit
+        && !(c.is_finite() && c >= 0.0)
+    {
+        return Err(Failure::Input(format!(
+            "--cost-per-recruit: expected a cost of at least 0; got {c}"
+        )));
+    }
+    let scenario = load_scenario(&args.scenario, &args.set.set, args.replications)?;
+    let opts = options(args, &scenario)?;
+    args.limits
+        .allow(&Work::of(&scenario).times(MAX_EVALUATIONS as f64), cores())?;
     let runner = runner();
     let result = plan(&scenario, &opts, |s| runner.replicate(s));
     super::not_interrupted()?;
@@ -108,5 +160,17 @@ pub(super) fn hire_command(args: &HireArgs) -> Result<(), Failure> {
         plan: &plan,
         risk: args.risk,
     };
-    emit(&report::render(&view, format)?, out)
+    emit(&report::render(&view, format)?, out)?;
+    let c = scenario
+        .channels
+        .iter()
+        .position(|c| c.name == plan.channel)
+        .unwrap_or(0);
+    let picture = Chart::Hire {
+        name: &scenario.name,
+        plan: &plan,
+        channel: &plan.channel,
+        target: scenario.channels[c].target.fraction,
+    };
+    write_chart(chart, picture)
 }

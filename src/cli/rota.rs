@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use super::commands::{load_scenario, runner};
-use super::sink::emit;
+use super::sink::{emit, write_chart};
 use super::{Failure, LimitArgs, OutputArgs, SetArgs};
 use crate::planning::rota::{RotaDesign, RotaOptions, design};
+use crate::report::chart::Chart;
 use crate::report::{self, RotaView};
 use crate::scenario::Scenario;
 
@@ -60,11 +61,6 @@ fn parse_starts(text: &str) -> Result<(u32, u32), String> {
 /// `triage-sim rota`.
 pub(super) fn rota_command(args: &RotaArgs) -> Result<(), Failure> {
     let (format, out, chart) = args.output.checked(&[&args.scenario])?;
-    if chart.is_some() {
-        return Err(Failure::Input(
-            "rota draws no chart yet; expected no --chart".into(),
-        ));
-    }
     if let Some(path) = &args.scenario_out {
         super::sink::check_output_dir(path)?;
     }
@@ -97,7 +93,12 @@ pub(super) fn rota_command(args: &RotaArgs) -> Result<(), Failure> {
         results: &results,
         alpha,
     };
-    emit(&report::render(&view, format)?, out)
+    emit(&report::render(&view, format)?, out)?;
+    let picture = Chart::Rota {
+        name: &scenario.name,
+        rota: &rota,
+    };
+    write_chart(chart, picture)
 }
 
 /// The scenario file's text with its handlers replaced by the designed rota's groups, each

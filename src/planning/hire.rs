@@ -3,13 +3,15 @@
 //!
 //! Month by month, earliest first: simulate the scenario with the intakes so far; at the first
 //! month that misses a target, add the intake that can still help it — on the latest allowed
-//! intake date (the first of a month) from which recruits are trained by that month's start —
+//! intake date (the first of a month, or the force's intake calendar) from which recruits are
+//! trained by that month's start —
 //! of the smallest size (bisection between the class limits) that brings the month on target.
 //! A month that no intake can reach in time (training is longer than the time left) is reported
 //! as such and left behind. Each added intake only adds handlers, so a month met stays met.
 
 use serde::Serialize;
 
+use super::hire_cost::{HireCosts, PlanCost, cost_of};
 use super::roster_change::{Joining, with_added};
 use crate::scenario::{Scenario, Target};
 use crate::stats::{Estimate, Results, get};
@@ -28,6 +30,11 @@ pub struct HireOptions {
     pub risk: Option<f64>,
     /// Most simulations the plan may take.
     pub max_evaluations: usize,
+    /// Allowed intake days from the run's start, ascending (the force's intake calendar);
+    /// `None`: the first of every month.
+    pub intake_days: Option<Vec<i64>>,
+    /// Costs, when given: the plan and the baselines are costed.
+    pub costs: Option<HireCosts>,
 }
 
 /// One intake of recruits.
@@ -70,6 +77,11 @@ pub struct HirePlan {
     pub intakes: Vec<Intake>,
     /// Recruits in all.
     pub recruits_total: u32,
+    /// What the recruits cost, when costs are given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<PlanCost>,
+    /// The channel whose service level the months show.
+    pub channel: String,
     /// Month by month with the plan.
     pub months: Vec<MonthOutcome>,
     /// Simulations run.
@@ -131,6 +143,15 @@ pub(super) fn months_met(s: &Scenario, r: &Results, opts: &HireOptions) -> Vec<(
         .collect()
 }
 
+/// The days an intake may start on: the calendar given, or the first of each month of the run
+/// (from the run's start on).
+pub(super) fn allowed_intake_days(opts: &HireOptions, starts: &[i64]) -> Vec<i64> {
+    match &opts.intake_days {
+        Some(days) => days.clone(),
+        None => starts.iter().copied().filter(|&d| d >= 0).collect(),
+    }
+}
+
 /// Days from the run's start to the first day of each month of the run.
 pub(super) fn month_starts(s: &Scenario, months: usize) -> Vec<i64> {
     (0..months)
@@ -189,6 +210,7 @@ pub fn plan(
     let mut results = run(&intakes, &mut evaluations);
     let months = results.interval_labels.month.len();
     let starts = month_starts(s, months);
+    let allowed = allowed_intake_days(opts, &starts);
     let mut unreachable = vec![false; months];
     let mut capped = false;
     loop {
@@ -196,8 +218,8 @@ pub fn plan(
         let Some(m) = (0..months).find(|&m| !met[m].0 && !unreachable[m]) else {
             break;
         };
-        // The latest first-of-month from which recruits are trained by month m's start.
-        let Some(&start_day) = starts[..=m]
+        // The latest allowed day from which recruits are trained by month m's start.
+        let Some(&start_day) = allowed
             .iter()
             .rev()
             .find(|&&d| d + training_days <= starts[m].max(0) && d >= 0)
@@ -228,15 +250,13 @@ pub fn plan(
             break;
         }
     }
-    let met = months_met(s, &results, opts);
     let months_out = outcomes(
         s,
         &results,
         &intakes,
-        training_days,
-        &starts,
-        &met,
+        (training_days, &starts),
         &unreachable,
+        opts,
     );
     let reachable: Vec<bool> = unreachable.iter().map(|u| !u).collect();
     let baselines = super::hire_baselines::baselines(s, opts, &intakes, &reachable, &mut |v| {
@@ -244,6 +264,8 @@ pub fn plan(
     });
     Ok(HirePlan {
         recruits_total: intakes.iter().map(|i| i.count).sum(),
+        channel: s.channels[shown_channel(opts)].name.clone(),
+        cost: opts.costs.map(|c| cost_of(s, &intakes, c)),
         intakes,
         months: months_out,
         evaluations,
@@ -296,18 +318,22 @@ fn smallest_class(
     (with(hi), best)
 }
 
+/// The channel the months show: the best-priority counted one (channels are in priority order).
+fn shown_channel(opts: &HireOptions) -> usize {
+    opts.channels.iter().copied().min().unwrap_or(0)
+}
+
 /// Each month of the plan's run, in words a planner reads.
 fn outcomes(
     s: &Scenario,
     r: &Results,
     intakes: &[Intake],
-    training_days: i64,
-    starts: &[i64],
-    met: &[(bool, f64)],
+    (training_days, starts): (i64, &[i64]),
     unreachable: &[bool],
+    opts: &HireOptions,
 ) -> Vec<MonthOutcome> {
-    // Channels are in priority order: the months show the best-priority one.
-    let first = 0;
+    let met = months_met(s, r, opts);
+    let first = shown_channel(opts);
     let kpi = s.channels[first].target.clock.service_level_kpi();
     (0..r.interval_labels.month.len())
         .map(|m| {

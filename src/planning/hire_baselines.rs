@@ -1,11 +1,12 @@
 //! Two simple recruitment plans to set a planned one against, as planners do on spreadsheets:
-//! **the gap now** (one intake on the run's first day, the smallest that meets every month
-//! training can reach) and **replacing leavers** (each month an intake of the heads attrition
-//! is expected to take that month).
+//! **the gap now** (one intake on the first allowed day, the smallest that meets every month
+//! training can reach) and **replacing leavers** (on each allowed day an intake of the heads
+//! attrition is expected to have taken since the last).
 
 use serde::Serialize;
 
-use super::hire::{HireOptions, Intake, month_starts, months_met};
+use super::hire::{HireOptions, Intake, allowed_intake_days, month_starts, months_met};
+use super::hire_cost::{PlanCost, cost_of};
 use crate::scenario::Scenario;
 use crate::stats::Results;
 
@@ -22,6 +23,9 @@ pub struct Baseline {
     pub months_met: usize,
     /// Months training can reach.
     pub months_reachable: usize,
+    /// What its recruits cost, when costs are given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<PlanCost>,
 }
 
 /// The two baselines for `s`; `reachable` marks the months training can reach; `run`
@@ -43,6 +47,7 @@ pub fn baselines(
         Baseline {
             name,
             recruits_total: intakes.iter().map(|i| i.count).sum(),
+            cost: opts.costs.map(|c| cost_of(s, &intakes, c)),
             intakes,
             months_met: met
                 .iter()
@@ -58,11 +63,14 @@ pub fn baselines(
             .zip(reachable)
             .all(|((m, _), r)| *m || !*r)
     };
-    // The gap now: bisection on one first-day intake, up to twice the planned total.
+    let months = reachable.len();
+    let allowed = allowed_intake_days(opts, &month_starts(s, months));
+    let first = allowed.first().copied().unwrap_or(0);
+    // The gap now: bisection on one intake on the first allowed day, up to twice the planned total.
     let now = |count: u32| {
         vec![Intake {
-            start_date: date(0),
-            start_day: 0,
+            start_date: date(first),
+            start_day: first,
             count,
         }]
     };
@@ -81,17 +89,25 @@ pub fn baselines(
         }
     }
     let gap_now = judge("gap_now", now(hi), &best);
-    // Replacing leavers: each month, the expected leavers of the rota (fractions carried over).
-    let months = reachable.len();
-    let monthly_leave = 1.0 - (-s.handlers.attrition_per_year / 12.0).exp();
+    let leavers = replacing_leavers(s, &allowed, &date);
+    let replaced = run(&leavers);
+    vec![gap_now, judge("replace_leavers", leavers, &replaced)]
+}
+
+/// On each allowed day, an intake of the rota's leavers expected from then (from the run's
+/// start, for the first) to the next allowed day or the run's end; fractions carried over.
+fn replacing_leavers(s: &Scenario, allowed: &[i64], date: &dyn Fn(i64) -> String) -> Vec<Intake> {
     let heads = f64::from(s.handlers.roster_size());
+    let end = s.horizon.as_secs() / crate::time::DAY_S;
     let mut carry = 0.0;
     let mut leavers = Vec::new();
-    for &day in &month_starts(s, months) {
-        carry += heads * monthly_leave;
+    for (k, &day) in allowed.iter().enumerate() {
+        let from = if k == 0 { 0.0 } else { day as f64 };
+        let to = allowed.get(k + 1).map_or(end, |&d| d as f64).min(end);
+        carry += heads * (s.handlers.kept(None, from) - s.handlers.kept(None, to)).max(0.0);
         let count = carry.floor() as u32;
         carry -= f64::from(count);
-        if count > 0 && day >= 0 {
+        if count > 0 {
             leavers.push(Intake {
                 start_date: date(day),
                 start_day: day,
@@ -99,6 +115,5 @@ pub fn baselines(
             });
         }
     }
-    let replaced = run(&leavers);
-    vec![gap_now, judge("replace_leavers", leavers, &replaced)]
+    leavers
 }

@@ -7,6 +7,7 @@ pub mod budget;
 pub mod calibrate;
 pub mod hire;
 pub mod hire_baselines;
+pub mod hire_cost;
 pub mod interval_staffing;
 pub mod published;
 mod risk;

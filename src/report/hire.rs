@@ -17,6 +17,29 @@ pub struct HireView<'a> {
     pub risk: Option<f64>,
 }
 
+/// A cost with thousands separated: `1,234,568`.
+fn money(x: f64) -> String {
+    let whole = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if x < -0.5 { format!("-{out}") } else { out }
+}
+
+/// `1,000 recruiting + 2,000 in post = 3,000`.
+fn cost_words(c: &crate::planning::hire_cost::PlanCost) -> String {
+    format!(
+        "{} recruiting and training + {} in post before the run ends = {}",
+        money(c.recruiting),
+        money(c.salaries),
+        money(c.total)
+    )
+}
+
 impl Render for HireView<'_> {
     fn table(&self) -> String {
         let p = self.plan;
@@ -45,24 +68,35 @@ impl Render for HireView<'_> {
                 ""
             }
         );
+        if let Some(c) = &p.cost {
+            let _ = writeln!(out, "cost of the recruits: {}", cost_words(c));
+        }
         for b in &p.baselines {
             let _ = writeln!(
                 out,
-                "baseline {}: {} recruits, {} of {} reachable months met",
+                "baseline {}: {} recruits, {} of {} reachable months met{}",
                 match b.name {
                     "gap_now" => "the gap now, all at once",
                     _ => "replace leavers only",
                 },
                 b.recruits_total,
                 b.months_met,
-                b.months_reachable
+                b.months_reachable,
+                b.cost
+                    .as_ref()
+                    .map_or(String::new(), |c| format!("; cost {}", money(c.total)))
             );
         }
         out.push('\n');
         let _ = writeln!(
             out,
             "{:<8} {:>8} {:>12} {:>10} {:>22} {:>6}  ",
-            "month", "in post", "in training", "on phones", "service level", "risk"
+            "month",
+            "in post",
+            "in training",
+            "on phones",
+            format!("{} service level", p.channel),
+            "risk"
         );
         for m in &p.months {
             let _ = writeln!(
@@ -117,5 +151,18 @@ impl Render for HireView<'_> {
             ])?;
         }
         Ok(super::csv_text::finish(w)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(0.0), "0");
+        assert_eq!(money(999.4), "999");
+        assert_eq!(money(1234567.8), "1,234,568");
+        assert_eq!(money(-42000.0), "-42,000");
     }
 }

@@ -30,11 +30,14 @@ fn the_written_rota_runs_back_with_the_coverage_it_promised() {
     let file = dir.path().join("peaked.toml");
     std::fs::write(&file, PEAKED).unwrap();
     let written = dir.path().join("rota.toml");
+    let picture = dir.path().join("rota.svg");
     let out = triage_sim(&[
         "rota",
         file.to_str().unwrap(),
         "--scenario-out",
         written.to_str().unwrap(),
+        "--chart",
+        picture.to_str().unwrap(),
         "--format",
         "json",
     ]);
@@ -55,6 +58,18 @@ fn the_written_rota_runs_back_with_the_coverage_it_promised() {
         .map(|x| x.as_f64().unwrap())
         .collect();
     assert_eq!((required.len(), covered.len()), (168, 168));
+    let svg = std::fs::read_to_string(&picture).unwrap();
+    crate::charts::assert_svg(
+        &svg,
+        &[
+            "peaked: designed rota",
+            "LP bound",
+            "needed (hourly requirement)",
+            "rota: expected on the phones",
+            "every hour covered",
+            "Mon",
+        ],
+    );
     assert!(
         required.iter().zip(&covered).all(|(r, c)| c + 1e-9 >= *r),
         "every hour covered"

@@ -1,8 +1,9 @@
 //! Charts as SVG or PNG (plotters): the staffing curve, handlers needed by hour, the
 //! hour-of-week heat map, the wait distribution, the trend by week, paired differences,
-//! sweeps and backtests. The only module that knows plotters: `style` holds the shared pieces,
-//! `run` the charts of one run, `planning` those of the planning commands and `backtest` the
-//! data against the simulation, `fit` the data against a fitted scenario.
+//! sweeps, backtests, recruitment plans and rotas. The only module that knows plotters: `style`
+//! holds the shared pieces, `run` the charts of one run, `planning` those of the staffing
+//! commands, `plans` those of `hire` and `rota`, `backtest` the data against the simulation,
+//! `fit` the data against a fitted scenario.
 //!
 //! Colours come from a colour-blind-safe palette (Okabe–Ito) and lines also differ in marker,
 //! so charts survive greyscale printing. Text is measured (SVG) and drawn (PNG) with DejaVu
@@ -11,12 +12,14 @@
 mod backtest;
 mod fit;
 mod planning;
+mod plans;
 mod run;
 mod style;
 
 use backtest::*;
 use fit::*;
 use planning::*;
+use plans::*;
 use run::*;
 use style::*;
 
@@ -153,6 +156,24 @@ pub enum Chart<'a> {
         /// The observed and fitted curves.
         curves: &'a crate::data::FitCurves,
     },
+    /// A recruitment plan (`hire --chart`): heads and service level by month, intakes marked.
+    Hire {
+        /// Scenario name, for the title.
+        name: &'a str,
+        /// The plan.
+        plan: &'a crate::planning::hire::HirePlan,
+        /// The channel whose service level the months show.
+        channel: &'a str,
+        /// Its target fraction.
+        target: f64,
+    },
+    /// A designed rota (`rota --chart`): the hourly requirement against the rota's coverage.
+    Rota {
+        /// Scenario name, for the title.
+        name: &'a str,
+        /// The design.
+        rota: &'a crate::planning::rota::RotaDesign,
+    },
     /// The run week by week, with hiring cohorts.
     Trend {
         /// The results to chart.
@@ -184,6 +205,13 @@ impl Chart<'_> {
                 target,
             } => draw_backtest(root, hours, (channel, *target)),
             Chart::Fit { curves } => draw_fit(root, curves),
+            Chart::Hire {
+                name,
+                plan,
+                channel,
+                target,
+            } => draw_hire(root, name, plan, (channel, *target)),
+            Chart::Rota { name, rota } => draw_rota(root, name, rota),
             Chart::Trend {
                 results,
                 service_level_of,
