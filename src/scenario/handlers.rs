@@ -112,7 +112,7 @@ impl Handlers {
     }
 
     /// The share of a group's rostered handlers on the phones on average: its pattern's days
-    /// on, its shift's share of the day, less shrinkage and non-call work. 1 for an always-on
+    /// on, its shift's share of the day less its meal break, less shrinkage and non-call work. 1 for an always-on
     /// group, and for recruits into a group given on duty by interval (they come on top, on
     /// the phones around the clock).
     pub fn on_duty_share(&self, g: &Group) -> f64 {
@@ -120,7 +120,10 @@ impl Handlers {
             None => 1.0,
             Some(sh) => {
                 let on = sh.pattern.iter().filter(|d| **d).count() as f64 / sh.pattern.len() as f64;
-                on * sh.length.as_secs() / DAY_S * (1.0 - self.shrinkage) * (1.0 - g.non_call_work)
+                let off = sh.meal_break.map_or(0.0, |b| b.length.as_secs());
+                on * (sh.length.as_secs() - off) / DAY_S
+                    * (1.0 - self.shrinkage)
+                    * (1.0 - g.non_call_work)
             }
         }
     }

@@ -12,6 +12,7 @@ mod offered_load;
 mod on_duty;
 mod overrides;
 mod raw;
+mod shift;
 pub mod skill_capacity;
 mod validate;
 
@@ -26,6 +27,7 @@ pub use offered_load::{
 };
 pub use on_duty::OnDuty;
 pub use overrides::{Override, apply as apply_overrides};
+pub use shift::{BreakWindow, MealBreak, Shift};
 
 use jiff::civil::Date;
 
@@ -229,6 +231,8 @@ pub struct Handlers {
     /// A recruit's higher leaving rates in its first months, by tenure (`attrition_per_year`
     /// after the last band); the rota's own handlers are past every band.
     pub attrition_by_tenure: Vec<TenureBand>,
+    /// Where `rota` may place the meal break of each shift it designs; `None`: no breaks.
+    pub meal_break_window: Option<BreakWindow>,
     /// Cohorts of new handlers.
     pub hires: Vec<Hire>,
     /// Highest acceptable handler occupancy (planners cap it near 85% to protect staff).
@@ -281,17 +285,6 @@ impl Group {
     pub fn rostered(&self) -> u32 {
         (self.headcount * self.teams).saturating_sub(self.removed)
     }
-}
-
-/// A daily shift on a repeating pattern of days.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Shift {
-    /// Start, as a time of day (since midnight).
-    pub start: SimTime,
-    /// Length of the shift.
-    pub length: SimTime,
-    /// Days on (true) and off (false), repeating from the start date.
-    pub pattern: Vec<bool>,
 }
 
 /// A flex rule: pulling a group onto another channel when that channel's callers have waited

@@ -167,6 +167,7 @@ pub struct RawHandlers {
     pub shrinkage_by_month: Option<Spanned<Vec<Spanned<f64>>>>,
     pub attrition_per_year: Option<Spanned<f64>>,
     pub attrition_by_tenure: Option<Spanned<Vec<Spanned<RawTenureBand>>>>,
+    pub meal_break_window: Option<Spanned<RawBreakWindow>>,
     pub groups: Option<Spanned<BTreeMap<String, Spanned<RawGroup>>>>,
     pub hires: Option<Spanned<Vec<Spanned<RawHire>>>>,
 }
@@ -184,6 +185,7 @@ pub struct RawGroup {
     pub overflow: Option<Spanned<RawOverflow>>,
     pub reserve: Option<Spanned<RawReserve>>,
     pub non_call_work: Option<Spanned<f64>>,
+    pub meal_break: Option<Spanned<RawMealBreak>>,
     pub on_duty_by_hour_of_week: Option<Spanned<Vec<Spanned<i64>>>>,
 }
 
@@ -197,6 +199,24 @@ pub struct RawOverflow {
     pub queue_over: Option<Spanned<i64>>,
     pub from: Option<Spanned<String>>,
     pub until: Option<Spanned<String>>,
+}
+
+/// `meal_break = { after_hours, minutes }`: each handler's break within the shift.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMealBreak {
+    pub after_hours: Option<Spanned<f64>>,
+    pub minutes: Option<Spanned<f64>>,
+}
+
+/// `[handlers] meal_break_window = { minutes, from_hours, to_hours }`: where `rota` may place
+/// each designed shift's break.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreakWindow {
+    pub minutes: Option<Spanned<f64>>,
+    pub from_hours: Option<Spanned<f64>>,
+    pub to_hours: Option<Spanned<f64>>,
 }
 
 /// `reserve = { channel, idle }`: trunk reservation, keeping handlers free for a channel.

@@ -56,6 +56,19 @@ pub enum Event {
         /// The team within the group.
         team: u16,
     },
+    /// A team of a group reaches its shift's meal break: each handler on duty goes off for it,
+    /// once the contact in hand is done.
+    MealBreak {
+        /// The shift group's index.
+        group: u16,
+        /// The team within the group.
+        team: u16,
+    },
+    /// A handler's meal break is over: back on duty unless the shift has ended.
+    BreakOver {
+        /// The handler's index in the workforce.
+        handler: u32,
+    },
     /// A handler of an always-on group joins (after training) or leaves (attrition).
     Roster {
         /// The handler's index in the workforce.
@@ -158,6 +171,8 @@ impl Event {
             | Event::OfficerFree => Rung::Release,
             Event::ShiftStart { .. }
             | Event::ShiftEnd { .. }
+            | Event::MealBreak { .. }
+            | Event::BreakOver { .. }
             | Event::Roster { .. }
             | Event::OnDutyLevel { .. }
             | Event::TriageShift { .. }

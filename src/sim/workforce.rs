@@ -37,8 +37,13 @@ pub struct Handler {
     pub state: HandlerState,
     /// Chats held now.
     pub chats: u8,
-    /// Whether the shift ended while busy: leave when the contact in hand ends.
+    /// Whether the shift ended (or a meal break came) while busy: go off when the contact in
+    /// hand ends.
     pub leaving: bool,
+    /// Whether going off (or off) is for the shift's meal break: back at [`Event::BreakOver`].
+    ///
+    /// [`Event::BreakOver`]: crate::sim::event::Event::BreakOver
+    pub on_break: bool,
     /// When the current shift ends.
     pub shift_end: SimTime,
     /// When training ends (available from then on).
@@ -192,6 +197,7 @@ impl Handler {
             state: HandlerState::Off,
             chats: 0,
             leaving: false,
+            on_break: false,
             shift_end: SimTime::NEVER,
             trained_at,
             ramp,
@@ -343,6 +349,7 @@ mod tests {
             start: SimTime::from_whole_secs(u64::from(start_h) * HOUR_S),
             length: SimTime::from_hours(hours),
             pattern: pattern.to_vec(),
+            meal_break: None,
         }
     }
 
@@ -398,6 +405,7 @@ mod tests {
             state: HandlerState::Off,
             chats: 0,
             leaving: false,
+            on_break: false,
             shift_end: SimTime::NEVER,
             trained_at: SimTime::from_hours(10.0),
             ramp: SimTime::from_hours(10.0),

@@ -67,6 +67,77 @@ shift_hours = 12
 }
 
 #[test]
+fn meal_breaks_take_each_handler_off_for_its_length() {
+    // Days 07-19 (10 a team) with a 45-minute break 5 h in (12:00), nights 19-07 (6) with a
+    // 60-minute break 6 h in (01:00); 999 calls of 2 minutes at 20 an hour.
+    let s = scenario(&format!(
+        r#"horizon_hours = 1344
+replications = 2
+{CHANNEL}
+[handlers.groups.days]
+headcount = 10
+teams = 2
+pattern = "4on4off"
+shift_start = "07:00"
+shift_hours = 12
+meal_break = {{ after_hours = 5, minutes = 45 }}
+[handlers.groups.nights]
+headcount = 6
+teams = 2
+pattern = "4on4off"
+shift_start = "19:00"
+shift_hours = 12
+meal_break = {{ after_hours = 6, minutes = 60 }}
+"#
+    ));
+    let results = replicate(&s);
+    for (h, staffed) in staffed_by_hour(&results).iter().enumerate() {
+        // In the break hour the idle go at once, the busy after their call (about a third
+        // of them busy, 2 minutes left on average); back 45 or 60 minutes after going.
+        let want = match h % 24 {
+            12 => 10.0 * 0.25,
+            1 => 0.0,
+            7..=18 => 10.0,
+            _ => 6.0,
+        };
+        let slack = if matches!(h % 24, 12 | 13 | 1 | 2) {
+            0.5
+        } else {
+            0.25
+        };
+        assert!(
+            (staffed - want).abs() < slack,
+            "hour {h}: {staffed} staffed, rota with breaks says {want}"
+        );
+    }
+    // The scenario's own expectation: 12 h less the break, per day on.
+    let expected = s.handlers.mean_staffed();
+    let want = (10.0 * (12.0 - 0.75) + 6.0 * 11.0) / 24.0;
+    assert!((expected - want).abs() < 1e-9, "{expected} vs {want}");
+    let mean = pool_kpi(&results.handlers, "mean_staffed").mean;
+    assert!((mean - want).abs() < 0.05, "{mean} vs {want}");
+    assert_conserved(&s, &results);
+}
+
+#[test]
+fn a_meal_break_must_fit_its_shift() {
+    let err = triage_sim::Scenario::from_toml_str(
+        &format!(
+            "horizon_hours = 24\n{CHANNEL}[handlers.groups.days]\nheadcount = 3\nshift_start = \"07:00\"\nshift_hours = 8\nmeal_break = {{ after_hours = 7.5, minutes = 45 }}\n[handlers.groups.all]\nheadcount = 2\nmeal_break = {{ after_hours = 1, minutes = 30 }}\n"
+        ),
+        "bad.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    for want in [
+        "handlers.groups.days.meal_break.minutes: the break must end within the shift; expected at most 30 minutes after 7.5 h of a 8 h shift, got 45",
+        "handlers.groups.all.meal_break: a meal break is taken within a shift",
+    ] {
+        assert!(err.contains(want), "{want}\n{err}");
+    }
+}
+
+#[test]
 fn shrinkage_removes_its_share_of_each_shift() {
     let s = scenario(&format!(
         "horizon_hours = 2688\nreplications = 6\n{CHANNEL}[handlers]\nshrinkage = 0.3\n[handlers.groups.all]\nheadcount = 20\nshift_start = \"00:00\"\nshift_hours = 24\n"

@@ -106,4 +106,110 @@ impl Validator {
             }
         }
     }
+
+    /// `meal_break = { after_hours, minutes }` within a shift of `shift_hours`: the break must
+    /// start after the shift does and end before it ends.
+    pub(super) fn meal_break(
+        &mut self,
+        raw: &Spanned<RawMealBreak>,
+        path: &str,
+        shift_hours: f64,
+    ) -> Option<Option<MealBreak>> {
+        let (b, span) = (raw.get_ref(), raw.span());
+        let after = self.required_number(
+            &b.after_hours,
+            path,
+            "after_hours",
+            &span,
+            "the hours from the shift's start to the break",
+            |x| x > 0.0 && x < shift_hours,
+            &format!(
+                "hours after the start within the {} h shift",
+                shown(shift_hours)
+            ),
+        );
+        let minutes = self.required_number(
+            &b.minutes,
+            path,
+            "minutes",
+            &span,
+            "the break's length in minutes",
+            |x| x > 0.0 && x <= 240.0,
+            "minutes above 0 and at most 240",
+        );
+        let (after, minutes) = (after?, minutes?);
+        if after + minutes / 60.0 > shift_hours {
+            self.error(
+                join(path, "minutes"),
+                b.minutes.as_ref().map(Spanned::span),
+                format!(
+                    "the break must end within the shift; expected at most {} minutes after {} h of a {} h shift, got {}",
+                    shown((shift_hours - after) * 60.0),
+                    shown(after),
+                    shown(shift_hours),
+                    shown(minutes)
+                ),
+            );
+            return None;
+        }
+        Some(Some(MealBreak {
+            after: SimTime::from_hours(after),
+            length: SimTime::from_secs(minutes * 60.0),
+        }))
+    }
+
+    /// `[handlers] meal_break_window = { minutes, from_hours, to_hours }` for `rota`.
+    pub(super) fn break_window(&mut self, h: &RawHandlers) -> Option<Option<BreakWindow>> {
+        let Some(raw) = &h.meal_break_window else {
+            return Some(None);
+        };
+        let (w, span) = (raw.get_ref(), raw.span());
+        let path = "handlers.meal_break_window";
+        let hours = |x: f64| x > 0.0 && x < 24.0;
+        let minutes = self.required_number(
+            &w.minutes,
+            path,
+            "minutes",
+            &span,
+            "the break's length in minutes",
+            |x| x > 0.0 && x <= 240.0,
+            "minutes above 0 and at most 240",
+        );
+        let from = self.required_number(
+            &w.from_hours,
+            path,
+            "from_hours",
+            &span,
+            "the earliest break start, in hours after the shift's start",
+            hours,
+            "hours above 0 and below 24",
+        );
+        let to = self.required_number(
+            &w.to_hours,
+            path,
+            "to_hours",
+            &span,
+            "the latest break start, in hours after the shift's start",
+            hours,
+            "hours above 0 and below 24",
+        );
+        let (minutes, from, to) = (minutes?, from?, to?);
+        if to < from {
+            self.error(
+                join(path, "to_hours"),
+                w.to_hours.as_ref().map(Spanned::span),
+                format!(
+                    "expected the latest start at or after from_hours = {}, got {}",
+                    shown(from),
+                    shown(to)
+                ),
+            );
+            return None;
+        }
+        Some(Some(BreakWindow {
+            minutes,
+            from_hours: from,
+            to_hours: to,
+        }))
+    }
 }

@@ -26,13 +26,14 @@ use jiff::civil::Date;
 
 use super::raw::{
     RawArrivals, RawBursts, RawCallback, RawChannel, RawDist, RawDrops, RawGroup, RawHandlers,
-    RawHire, RawProfile, RawRedial, RawScenario, RawTarget, RawTriage, RawTriagePull,
+    RawHire, RawMealBreak, RawProfile, RawRedial, RawScenario, RawTarget, RawTriage, RawTriagePull,
     RawTriageShift,
 };
 use super::{
-    Bursts, CallbackOffer, Channel, ChannelKind, Demand, Diagnostic, Drops, Group, Handlers, Hire,
-    OfferWhen, OnDuty, Overflow, Redial, Reserve, Scenario, ScenarioError, Shift, Target,
-    TargetClock, TenureBand, Triage, TriagePolicy, TriagePull, TriageShift, offered_load,
+    BreakWindow, Bursts, CallbackOffer, Channel, ChannelKind, Demand, Diagnostic, Drops, Group,
+    Handlers, Hire, MealBreak, OfferWhen, OnDuty, Overflow, Redial, Reserve, Scenario,
+    ScenarioError, Shift, Target, TargetClock, TenureBand, Triage, TriagePolicy, TriagePull,
+    TriageShift, offered_load,
 };
 use crate::calendar::{Calendar, HOURS_PER_WEEK, days_in_first_year};
 use crate::dist::Dist;

@@ -23,6 +23,7 @@ impl Validator {
             ("shift_hours", g.shift_hours.as_ref().map(Spanned::span)),
             ("pattern", g.pattern.as_ref().map(Spanned::span)),
             ("non_call_work", g.non_call_work.as_ref().map(Spanned::span)),
+            ("meal_break", g.meal_break.as_ref().map(Spanned::span)),
         ];
         let mut ok = true;
         for (k, found) in rota_keys {

@@ -25,6 +25,7 @@ impl Validator {
             ),
         };
         let by_tenure = self.attrition_by_tenure(h);
+        let break_window = self.break_window(h);
         let (count, groups) = self.pool_or_groups(h, &span, channels, start);
         let hires = self.hires(h, groups.as_deref(), start);
         self.every_channel_served(groups.as_deref(), channels, &span);
@@ -62,6 +63,7 @@ impl Validator {
             shrinkage_by_month: shrinkage_by_month?,
             attrition_per_year: attrition?,
             attrition_by_tenure: by_tenure?,
+            meal_break_window: break_window?,
             hires: hires?,
             max_occupancy: max_occupancy?,
             cost_per_handler: cost?,
@@ -287,7 +289,6 @@ impl Validator {
         pattern: Option<Vec<bool>>,
     ) -> Option<Option<Shift>> {
         match (&g.shift_start, &g.shift_hours) {
-            (None, None) => Some(None),
             (Some(s), Some(h)) => {
                 let start = self.time_of_day(s, join(path, "shift_start"));
                 let hours = self.number(
@@ -296,13 +297,30 @@ impl Validator {
                     |x| x > 0.0 && x <= 24.0,
                     "a shift length in hours above 0 and at most 24",
                 );
+                let meal_break = match (&g.meal_break, hours) {
+                    (None, _) => Some(None),
+                    (Some(b), Some(hours)) => self.meal_break(b, &join(path, "meal_break"), hours),
+                    (Some(_), None) => None,
+                };
                 (|| {
                     Some(Some(Shift {
                         start: start?.min(SimTime::from_whole_secs(DAY_US / MICROS_PER_S - 1)),
                         length: SimTime::from_hours(hours?),
                         pattern: pattern?,
+                        meal_break: meal_break?,
                     }))
                 })()
+            }
+            (None, None) => {
+                if let Some(b) = &g.meal_break {
+                    self.error(
+                        join(path, "meal_break"),
+                        Some(b.span()),
+                        "a meal break is taken within a shift; expected it only in a group with shift_start and shift_hours",
+                    );
+                    return None;
+                }
+                Some(None)
             }
             (Some(_), None) => self
                 .required(

@@ -434,7 +434,12 @@ impl Engine<'_> {
     /// Handler `h` has nothing in hand: leave if the shift is over, else take work or idle.
     pub(super) fn handler_available(&mut self, h: u32) {
         let handler = &mut self.wf.handlers[h as usize];
+        if handler.leaving && handler.on_break && self.now < handler.shift_end {
+            self.start_break(h);
+            return;
+        }
         if handler.leaving {
+            handler.on_break = false;
             handler.leaving = false;
             handler.state = HandlerState::Off;
             self.tally.overtime.add(self.now.since(handler.shift_end));

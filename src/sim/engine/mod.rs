@@ -399,6 +399,10 @@ impl<'s> Engine<'s> {
                 Event::ShiftEnd { group, team } => {
                     self.shift_end(usize::from(group), usize::from(team))
                 }
+                Event::MealBreak { group, team } => {
+                    self.meal_break(usize::from(group), usize::from(team))
+                }
+                Event::BreakOver { handler } => self.break_over(handler),
                 Event::Roster { handler, joins } => self.roster(handler, joins),
                 Event::OnDutyLevel { group } => self.on_duty_level(usize::from(group)),
                 Event::TriageShift {
