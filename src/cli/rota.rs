@@ -74,6 +74,7 @@ pub(super) fn rota_command(args: &RotaArgs) -> Result<(), Failure> {
         on_duty_share: 1.0 - scenario.handlers.shrinkage,
         fte_hours_per_week: scenario.handlers.fte_hours_per_week,
         start_weekday: scenario.start_date.weekday().to_monday_zero_offset() as usize,
+        meal_break: scenario.handlers.meal_break_window,
     };
     let rota = design(&need.isa, &opts).map_err(|e| Failure::Input(e.to_string()))?;
     let text = scenario_with_rota(&args.scenario, &scenario, &rota)?;
@@ -132,6 +133,12 @@ fn scenario_with_rota(
         g["shift_hours"] = toml_edit::value(i64::from(s.hours));
         g["pattern"] = toml_edit::value(s.scenario_pattern.clone());
         g["channels"] = toml_edit::value(channels.clone());
+        if let Some(b) = s.meal_break {
+            let mut t = toml_edit::InlineTable::new();
+            t.insert("after_hours", i64::from(b.after_hours).into());
+            t.insert("minutes", b.minutes.into());
+            g["meal_break"] = toml_edit::value(t);
+        }
         let name = format!("rota{}_{:02}h{}", i + 1, s.start_hour, s.hours);
         g.decor_mut()
             .set_prefix(format!("\n# {} ({})\n", s.days, s.pattern));

@@ -13,6 +13,7 @@ pub mod published;
 mod risk;
 pub mod roster_change;
 pub mod rota;
+mod rota_solve;
 pub mod staffing;
 pub mod sweep;
 mod target_check;

@@ -13,8 +13,13 @@
 //! one on each day). A head covers the hours of its shift on its days, spilling past midnight
 //! into the next day; `1 − shrinkage` of those rostered are on the phones. The linear
 //! relaxation gives a lower bound, so the answer says how close to optimal it is.
+//!
+//! With a meal-break window (`[handlers] meal_break_window`), every shift long enough has one
+//! candidate per whole-hour break start in the window: the break takes its minutes off the
+//! coverage of the hours it falls in, so the program also chooses where the breaks go (staggered
+//! where the need is high). A shift too short for the window has no break.
 
-use good_lp::{Expression, Solution, SolverModel, constraint, variable, variables};
+use super::rota_solve::{Candidate, round_best, solve_relaxed};
 
 use crate::calendar::HOURS_PER_WEEK;
 
@@ -33,6 +38,17 @@ pub struct RotaOptions {
     pub fte_hours_per_week: f64,
     /// Weekday of the run's first day (Monday 0): 7-day patterns are written from it.
     pub start_weekday: usize,
+    /// Where each shift's meal break may go, if breaks are to be placed.
+    pub meal_break: Option<crate::scenario::BreakWindow>,
+}
+
+/// A designed shift's meal break.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct RotaBreak {
+    /// Whole hours from the shift's start to the break.
+    pub after_hours: u32,
+    /// Its length in minutes.
+    pub minutes: f64,
 }
 
 /// One shift of the designed rota, as a scenario group.
@@ -52,6 +68,10 @@ pub struct RotaShift {
     pub teams: u32,
     /// Heads per team.
     pub headcount: u32,
+    /// The meal break placed in the shift, if any.
+    pub meal_break: Option<RotaBreak>,
+    /// Full-time equivalents of the shift's heads.
+    pub fte: f64,
 }
 
 /// The designed rota.
@@ -90,15 +110,6 @@ pub enum RotaError {
     /// The solver failed.
     #[error("the solver found no rota: {0}")]
     Solver(String),
-}
-
-/// A candidate shift: its group form and the coverage one unit of it gives.
-struct Candidate {
-    shift: RotaShift,
-    /// On-duty heads per hour of the week from one unit (before shrinkage).
-    cover: Vec<f64>,
-    /// FTE of one unit.
-    fte: f64,
 }
 
 /// Parses `5on2off` or `2off5on` into days on (true) and off, as the scenario does.
@@ -162,27 +173,25 @@ fn candidates(opts: &RotaOptions) -> Result<Vec<Candidate>, RotaError> {
         for (works, teams, scenario_pattern, words) in forms {
             for start in opts.starts.0..=opts.starts.1.min(23) {
                 for &hours in &opts.lengths {
-                    let mut cover = vec![0.0; HOURS_PER_WEEK];
-                    for (w, n) in works.iter().enumerate().filter(|(_, n)| **n > 0.0) {
-                        for j in 0..hours as usize {
-                            cover[(w * 24 + start as usize + j) % HOURS_PER_WEEK] += n;
-                        }
-                    }
                     let heads = f64::from(teams);
                     let week_hours = heads * on as f64 / len as f64 * 7.0 * f64::from(hours);
-                    out.push(Candidate {
-                        shift: RotaShift {
-                            start_hour: start,
-                            hours,
-                            pattern: text.clone(),
-                            days: words.clone(),
-                            scenario_pattern: scenario_pattern.clone(),
-                            teams,
-                            headcount: 0,
-                        },
-                        cover,
-                        fte: week_hours / opts.fte_hours_per_week,
-                    });
+                    for meal_break in break_starts(opts.meal_break, hours) {
+                        out.push(Candidate {
+                            shift: RotaShift {
+                                start_hour: start,
+                                hours,
+                                pattern: text.clone(),
+                                days: words.clone(),
+                                scenario_pattern: scenario_pattern.clone(),
+                                teams,
+                                headcount: 0,
+                                meal_break,
+                                fte: 0.0,
+                            },
+                            cover: shift_cover(&works, start, hours, meal_break),
+                            fte: week_hours / opts.fte_hours_per_week,
+                        });
+                    }
                 }
             }
         }
@@ -193,119 +202,52 @@ fn candidates(opts: &RotaOptions) -> Result<Vec<Candidate>, RotaError> {
     Ok(out)
 }
 
-fn gcd(a: usize, b: usize) -> usize {
-    if b == 0 { a } else { gcd(b, a % b) }
-}
-
-/// Solves the linear relaxation of the covering program over `cands`: the units of each.
-fn solve_relaxed(cands: &[Candidate], required: &[u32], share: f64) -> Result<Vec<f64>, RotaError> {
-    let mut vars = variables!();
-    let x: Vec<_> = cands
-        .iter()
-        .map(|_| vars.add(variable().min(0.0)))
-        .collect();
-    let objective: Expression = cands.iter().zip(&x).map(|(c, v)| c.fte * *v).sum();
-    let mut model = vars.minimise(objective).using(good_lp::microlp);
-    for (h, &need) in required.iter().enumerate().filter(|(_, n)| **n > 0) {
-        let covered: Expression = cands
-            .iter()
-            .zip(&x)
-            .filter(|(c, _)| c.cover[h] > 0.0)
-            .map(|(c, v)| share * c.cover[h] * *v)
-            .sum();
-        model = model.with(constraint!(covered >= f64::from(need)));
-    }
-    let solution = model
-        .solve()
-        .map_err(|e| RotaError::Solver(e.to_string()))?;
-    Ok(x.iter().map(|v| solution.value(*v).max(0.0)).collect())
-}
-
-/// Whole units from the relaxation, the cheaper of two roundings: every unit rounded up, or
-/// rounded down and the remaining gaps filled greedily (most uncovered hours per FTE first);
-/// then units taken away, the dearest shifts first, while every hour stays covered.
-fn round(cands: &[Candidate], required: &[u32], share: f64, relaxed: &[f64]) -> Vec<u32> {
-    let up: Vec<u32> = relaxed
-        .iter()
-        .map(|u| (u - 1e-7).ceil().max(0.0) as u32)
-        .collect();
-    let down: Vec<u32> = relaxed
-        .iter()
-        .map(|u| (u + 1e-7).floor().max(0.0) as u32)
-        .collect();
-    let cost = |units: &[u32]| -> f64 {
-        cands
-            .iter()
-            .zip(units)
-            .map(|(c, n)| c.fte * f64::from(*n))
-            .sum()
+/// The breaks a shift of `hours` may have: one per whole-hour start in the window that ends
+/// within the shift; no break without a window or when none fits.
+fn break_starts(
+    window: Option<crate::scenario::BreakWindow>,
+    hours: u32,
+) -> Vec<Option<RotaBreak>> {
+    let Some(w) = window else {
+        return vec![None];
     };
-    let a = trim(cands, required, share, up);
-    let b = trim(cands, required, share, fill(cands, required, share, down));
-    if cost(&b) < cost(&a) - 1e-9 { b } else { a }
-}
-
-/// On-the-phone coverage per hour of the week of `units`.
-fn coverage(cands: &[Candidate], share: f64, units: &[u32]) -> Vec<f64> {
-    let mut covered = vec![0.0; HOURS_PER_WEEK];
-    for (c, &n) in cands.iter().zip(units).filter(|(_, n)| **n > 0) {
-        for (h, cov) in covered.iter_mut().enumerate() {
-            *cov += share * c.cover[h] * f64::from(n);
-        }
-    }
-    covered
-}
-
-/// Adds units, the one covering the most still-uncovered need per FTE first, until every
-/// hour is covered.
-fn fill(cands: &[Candidate], required: &[u32], share: f64, mut units: Vec<u32>) -> Vec<u32> {
-    let mut covered = coverage(cands, share, &units);
-    loop {
-        let gap = |h: usize| (f64::from(required[h]) - covered[h]).max(0.0);
-        if (0..HOURS_PER_WEEK).all(|h| gap(h) < 1e-9) {
-            return units;
-        }
-        let best = (0..cands.len())
-            .map(|i| {
-                let gain: f64 = (0..HOURS_PER_WEEK)
-                    .map(|h| gap(h).min(share * cands[i].cover[h]))
-                    .sum();
-                (i, gain / cands[i].fte)
+    let fits: Vec<Option<RotaBreak>> = (w.from_hours.ceil() as u32..=w.to_hours.floor() as u32)
+        .filter(|&k| f64::from(k) + w.minutes / 60.0 <= f64::from(hours))
+        .map(|after_hours| {
+            Some(RotaBreak {
+                after_hours,
+                minutes: w.minutes,
             })
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-            .map(|(i, _)| i)
-            .unwrap_or(0);
-        units[best] += 1;
-        for (h, cov) in covered.iter_mut().enumerate() {
-            *cov += share * cands[best].cover[h];
-        }
-    }
+        })
+        .collect();
+    if fits.is_empty() { vec![None] } else { fits }
 }
 
-/// Takes units away, the dearest shifts first, while every hour stays covered.
-fn trim(cands: &[Candidate], required: &[u32], share: f64, mut units: Vec<u32>) -> Vec<u32> {
-    let mut covered = coverage(cands, share, &units);
-    let mut order: Vec<usize> = (0..cands.len()).collect();
-    order.sort_by(|&a, &b| cands[b].fte.total_cmp(&cands[a].fte).then(a.cmp(&b)));
-    loop {
-        let mut removed = false;
-        for &i in &order {
-            while units[i] > 0
-                && (0..HOURS_PER_WEEK).all(|h| {
-                    covered[h] - share * cands[i].cover[h] >= f64::from(required[h]) - 1e-9
-                })
-            {
-                units[i] -= 1;
-                for (h, cov) in covered.iter_mut().enumerate() {
-                    *cov -= share * cands[i].cover[h];
-                }
-                removed = true;
+/// On-duty heads per hour of the week from one unit of a shift working `works` heads on each
+/// weekday from `start` for `hours`, less its break's minutes in the hours the break covers.
+fn shift_cover(works: &[f64], start: u32, hours: u32, meal_break: Option<RotaBreak>) -> Vec<f64> {
+    let mut cover = vec![0.0; HOURS_PER_WEEK];
+    for (w, n) in works.iter().enumerate().filter(|(_, n)| **n > 0.0) {
+        let first = w * 24 + start as usize;
+        for j in 0..hours as usize {
+            cover[(first + j) % HOURS_PER_WEEK] += n;
+        }
+        if let Some(b) = meal_break {
+            let mut left = b.minutes / 60.0;
+            let mut j = b.after_hours as usize;
+            while left > 1e-12 {
+                let off = left.min(1.0);
+                cover[(first + j) % HOURS_PER_WEEK] -= n * off;
+                left -= off;
+                j += 1;
             }
         }
-        if !removed {
-            return units;
-        }
     }
+    cover
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// The rota with the fewest FTE covering `required` (handlers on the phones per hour of the
@@ -313,8 +255,9 @@ fn trim(cands: &[Candidate], required: &[u32], share: f64, mut units: Vec<u32>) 
 pub fn design(required: &[u32], opts: &RotaOptions) -> Result<RotaDesign, RotaError> {
     let cands = candidates(opts)?;
     let share = opts.on_duty_share;
-    let relaxed = solve_relaxed(&cands, required, share)?;
-    let units = round(&cands, required, share, &relaxed);
+    let need: Vec<f64> = required.iter().map(|&r| f64::from(r)).collect();
+    let relaxed = solve_relaxed(&cands, &need, share)?;
+    let units = round_best(&cands, required, share, &relaxed)?;
     let lp_bound_fte = cands.iter().zip(&relaxed).map(|(c, u)| c.fte * u).sum();
     let mut covered = vec![0.0; HOURS_PER_WEEK];
     let (mut shifts, mut heads, mut fte) = (Vec::new(), 0, 0.0);
@@ -329,6 +272,7 @@ pub fn design(required: &[u32], opts: &RotaOptions) -> Result<RotaDesign, RotaEr
         fte += c.fte * f64::from(n);
         shifts.push(RotaShift {
             headcount: n,
+            fte: c.fte * f64::from(n),
             ..c.shift.clone()
         });
     }
@@ -360,6 +304,7 @@ mod tests {
             on_duty_share: 1.0,
             fte_hours_per_week: 37.0,
             start_weekday: 0,
+            meal_break: None,
         }
     }
 

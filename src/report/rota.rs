@@ -72,23 +72,40 @@ impl Render for RotaView<'_> {
             self.name,
             self.alpha * 100.0
         );
+        let breaks = d.shifts.iter().any(|s| s.meal_break.is_some());
         let _ = writeln!(
             out,
-            "{:<6} {:>5}  {:<22} {:>5} {:>10} {:>6} {:>7}",
-            "start", "hours", "days", "teams", "per team", "heads", "FTE"
+            "{:<6} {:>5}  {:<22} {:>5} {:>10} {:>6} {:>7}{}",
+            "start",
+            "hours",
+            "days",
+            "teams",
+            "per team",
+            "heads",
+            "FTE",
+            if breaks { "  meal break" } else { "" }
         );
         for s in &d.shifts {
             let heads = s.headcount * s.teams;
+            let meal = match (breaks, s.meal_break) {
+                (false, _) => String::new(),
+                (true, None) => "  none".into(),
+                (true, Some(b)) => format!(
+                    "  {:02}:00, {} min",
+                    (s.start_hour + b.after_hours) % 24,
+                    b.minutes
+                ),
+            };
             let _ = writeln!(
                 out,
-                "{:<6} {:>5}  {:<22} {:>5} {:>10} {:>6} {:>7.1}",
+                "{:<6} {:>5}  {:<22} {:>5} {:>10} {:>6} {:>7.1}{meal}",
                 format!("{:02}:00", s.start_hour),
                 s.hours,
                 s.days,
                 s.teams,
                 s.headcount,
                 heads,
-                d.fte * f64::from(heads) / f64::from(d.heads.max(1)),
+                s.fte,
             );
         }
         let gap = if d.lp_bound_fte > 0.0 {
@@ -151,8 +168,13 @@ impl Render for RotaView<'_> {
             "scenario_pattern",
             "teams",
             "headcount",
+            "break_after_hours",
+            "break_minutes",
         ])?;
         for s in &self.rota.shifts {
+            let (after, minutes) = s.meal_break.map_or((String::new(), String::new()), |b| {
+                (b.after_hours.to_string(), b.minutes.to_string())
+            });
             w.write_record([
                 s.start_hour.to_string(),
                 s.hours.to_string(),
@@ -161,6 +183,8 @@ impl Render for RotaView<'_> {
                 s.scenario_pattern.clone(),
                 s.teams.to_string(),
                 s.headcount.to_string(),
+                after,
+                minutes,
             ])?;
         }
         Ok(super::csv_text::finish(w)?)

@@ -104,3 +104,74 @@ fn the_written_rota_runs_back_with_the_coverage_it_promised() {
         );
     }
 }
+
+#[test]
+fn meal_breaks_are_placed_in_their_window_and_run_back_as_promised() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("breaks.toml");
+    let text =
+        format!("{PEAKED}meal_break_window = {{ minutes = 30, from_hours = 3, to_hours = 5 }}\n");
+    std::fs::write(&file, text).unwrap();
+    let written = dir.path().join("rota.toml");
+    let out = triage_sim(&[
+        "rota",
+        file.to_str().unwrap(),
+        "--scenario-out",
+        written.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rota = &v["rota"];
+    // Every shift (8, 10 or 12 hours) has room for the window: each has its break in it.
+    for shift in rota["shifts"].as_array().unwrap() {
+        let after = shift["meal_break"]["after_hours"].as_u64().unwrap();
+        assert!((3..=5).contains(&after), "{shift}");
+        assert_eq!(shift["meal_break"]["minutes"], 30.0);
+    }
+    let numbers = |key: &str| -> Vec<f64> {
+        rota[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let (required, covered) = (numbers("required"), numbers("covered"));
+    assert!(required.iter().zip(&covered).all(|(r, c)| c + 1e-9 >= *r));
+    let (fte, bound) = (
+        rota["fte"].as_f64().unwrap(),
+        rota["lp_bound_fte"].as_f64().unwrap(),
+    );
+    assert!(fte <= bound * 1.15 + 1.0, "{fte} vs the LP bound {bound}");
+    let scenario = std::fs::read_to_string(&written).unwrap();
+    assert!(
+        scenario.contains("meal_break = { after_hours = "),
+        "{scenario}"
+    );
+    // Run back: on duty per hour is the promised coverage, breaks included (a handler busy
+    // when its break comes goes a few minutes later, so within one handler).
+    let run = triage_sim(&["run", written.to_str().unwrap(), "--format", "json"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let cells = r["intervals"]["hour_of_week"]["handlers"]["mean_staffed"]
+        .as_array()
+        .unwrap();
+    for (h, cell) in cells.iter().enumerate() {
+        let staffed = cell["mean"].as_f64().unwrap();
+        assert!(
+            (staffed - covered[h]).abs() <= 1.0,
+            "hour {h}: {staffed} on duty, the rota promised {}",
+            covered[h]
+        );
+    }
+}
