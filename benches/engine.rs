@@ -1,7 +1,8 @@
 //! Criterion benchmarks of one replication of the engine, reported as events per second.
 //!
 //! `cargo bench --bench engine` runs: the yardstick model (issue 7), an M/M/20 queue and the
-//! Staffordshire 2024 scenario (the default), each for one replication of its own horizon.
+//! Staffordshire 2024 scenario (the default), each for one replication of its own horizon;
+//! then how long a planner waits for `staff`, `hire` and `rota` on the 2024 scenario.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -53,11 +54,64 @@ fn staffing_search(c: &mut Criterion) {
     group.finish();
 }
 
+/// How long a planner waits for `hire` (2024 scenario, 95% of 999 calls within 10 s, 4
+/// replications) and for `rota` (the hourly requirement by the iterative staffing algorithm,
+/// 12 iterations at most as the command runs it, then the shifts; with and without a 45-minute
+/// meal-break window). `rota`'s check run of the designed scenario is one more replication set.
+fn plans(c: &mut Criterion) {
+    use triage_sim::planning::{hire, interval_staffing, rota};
+    let mut s = Scenario::default_scenario();
+    s.replications = 4;
+    let mut strict = s.clone();
+    strict
+        .channels
+        .iter_mut()
+        .filter(|ch| ch.name == "999")
+        .for_each(|ch| ch.target.fraction = 0.95);
+    let opts = hire::HireOptions {
+        channels: vec![0],
+        group: None,
+        class: (1, 30),
+        risk: None,
+        max_evaluations: 120,
+        intake_days: None,
+        costs: None,
+    };
+    let mut group = c.benchmark_group("plans");
+    group.sample_size(10);
+    group.bench_function("hire_2024_999_95pct", |b| {
+        b.iter(|| hire::plan(black_box(&strict), &opts, triage_sim::replicate).expect("a cohort"))
+    });
+    let rota_opts = |window| rota::RotaOptions {
+        lengths: vec![8, 10, 12],
+        patterns: vec!["4on4off".into(), "5on2off".into()],
+        starts: (6, 22),
+        on_duty_share: 1.0 - s.handlers.shrinkage,
+        fte_hours_per_week: s.handlers.fte_hours_per_week,
+        start_weekday: 0,
+        meal_break: window,
+    };
+    let window = triage_sim::scenario::BreakWindow {
+        minutes: 45.0,
+        from_hours: 3.0,
+        to_hours: 6.0,
+    };
+    for (name, window) in [("rota_2024", None), ("rota_2024_meal_breaks", Some(window))] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let need = interval_staffing::iterative_staffing(black_box(&s), 0.1, 12);
+                rota::design(&need.isa, &rota_opts(window)).expect("a rota")
+            })
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     // No plots: criterion's plotters backend needs a system font, which CI machines and
     // containers often lack (it used to panic there); the numbers are what we quote.
     config = Criterion::default().without_plots();
-    targets = engine, staffing_search
+    targets = engine, staffing_search, plans
 }
 criterion_main!(benches);
