@@ -90,6 +90,7 @@ fn plans(c: &mut Criterion) {
         fte_hours_per_week: s.handlers.fte_hours_per_week,
         start_weekday: 0,
         meal_break: window,
+        unsocial: None,
     };
     let window = triage_sim::scenario::BreakWindow {
         minutes: 45.0,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::commands::{load_scenario, runner};
 use super::sink::{emit, write_chart};
 use super::{Failure, LimitArgs, OutputArgs, SetArgs};
-use crate::planning::rota::{RotaDesign, RotaOptions, design};
+use crate::planning::rota::{RotaDesign, RotaOptions, Unsocial, design};
 use crate::report::chart::Chart;
 use crate::report::{self, RotaView};
 use crate::scenario::Scenario;
@@ -32,6 +32,13 @@ pub(super) struct RotaArgs {
     /// best-priority channel's target fraction).
     #[arg(long)]
     alpha: Option<f64>,
+    /// Extra pay for unsocial hours, as a share of the plain rate (e.g. 0.2): the rota then
+    /// minimises pay, not FTE.
+    #[arg(long, value_name = "SHARE")]
+    unsocial_premium: Option<f64>,
+    /// The hours of the day paid at the premium, FROM..UNTIL (may cross midnight).
+    #[arg(long, default_value = "20..06", value_parser = parse_hours)]
+    unsocial_hours: (u32, u32),
     /// Replications (overrides the file), for the requirement and the check.
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     replications: Option<u32>,
@@ -58,12 +65,36 @@ fn parse_starts(text: &str) -> Result<(u32, u32), String> {
         .ok_or_else(|| format!("expected FIRST..LAST start hours, e.g. 06..22; got {text:?}"))
 }
 
+/// `--unsocial-hours 20..06`: hours of the day, the window may cross midnight.
+fn parse_hours(text: &str) -> Result<(u32, u32), String> {
+    let hour = |t: &str| -> Option<u32> {
+        let h = t.split(':').next()?.trim().parse::<u32>().ok()?;
+        (h < 24).then_some(h)
+    };
+    text.split_once("..")
+        .and_then(|(a, b)| Some((hour(a)?, hour(b)?)))
+        .filter(|(a, b)| a != b)
+        .ok_or_else(|| format!("expected FROM..UNTIL hours of the day, e.g. 20..06; got {text:?}"))
+}
+
 /// `triage-sim rota`.
 pub(super) fn rota_command(args: &RotaArgs) -> Result<(), Failure> {
     let (format, out, chart) = args.output.checked(&[&args.scenario])?;
     if let Some(path) = &args.scenario_out {
         super::sink::check_output_dir(path)?;
     }
+    if let Some(p) = args.unsocial_premium
+        && !(p.is_finite() && (0.0..=10.0).contains(&p))
+    {
+        return Err(Failure::Input(format!(
+            "--unsocial-premium: expected a share of the plain rate from 0 to 10, e.g. 0.2; got {p}"
+        )));
+    }
+    let unsocial = args.unsocial_premium.map(|premium| Unsocial {
+        from_hour: args.unsocial_hours.0,
+        until_hour: args.unsocial_hours.1,
+        premium,
+    });
     let scenario = load_scenario(&args.scenario, &args.set.set, args.replications)?;
     let (need, alpha) =
         super::staff::hourly_requirement("rota", &scenario, args.alpha, &args.limits, 1.0)?;
@@ -75,6 +106,7 @@ pub(super) fn rota_command(args: &RotaArgs) -> Result<(), Failure> {
         fte_hours_per_week: scenario.handlers.fte_hours_per_week,
         start_weekday: scenario.start_date.weekday().to_monday_zero_offset() as usize,
         meal_break: scenario.handlers.meal_break_window,
+        unsocial,
     };
     let rota = design(&need.isa, &opts).map_err(|e| Failure::Input(e.to_string()))?;
     let text = scenario_with_rota(&args.scenario, &scenario, &rota)?;
@@ -93,6 +125,7 @@ pub(super) fn rota_command(args: &RotaArgs) -> Result<(), Failure> {
         rota: &rota,
         results: &results,
         alpha,
+        unsocial,
     };
     emit(&report::render(&view, format)?, out)?;
     let picture = Chart::Rota {

@@ -19,7 +19,7 @@
 //! coverage of the hours it falls in, so the program also chooses where the breaks go (staggered
 //! where the need is high). A shift too short for the window has no break.
 
-use super::rota_solve::{Candidate, round_best, solve_relaxed};
+use super::rota_solve::{Candidate, round_best, solve_relaxed, solve_relaxed_by};
 
 use crate::calendar::HOURS_PER_WEEK;
 
@@ -40,6 +40,38 @@ pub struct RotaOptions {
     pub start_weekday: usize,
     /// Where each shift's meal break may go, if breaks are to be placed.
     pub meal_break: Option<crate::scenario::BreakWindow>,
+    /// Unsocial hours paid at a premium, if any: the rota then minimises cost, not FTE.
+    pub unsocial: Option<Unsocial>,
+}
+
+/// Hours of the day paid at a premium (nights, say 20:00 to 06:00).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Unsocial {
+    /// First hour of the day paid at the premium.
+    pub from_hour: u32,
+    /// Hour at which it stops (before `from_hour`: the window crosses midnight).
+    pub until_hour: u32,
+    /// Extra pay per unsocial hour, as a share of the plain rate (0.2: 20% more).
+    pub premium: f64,
+}
+
+impl Unsocial {
+    /// Whether hour of the day `h` is paid at the premium.
+    fn covers(self, h: u32) -> bool {
+        if self.from_hour <= self.until_hour {
+            (self.from_hour..self.until_hour).contains(&h)
+        } else {
+            h >= self.from_hour || h < self.until_hour
+        }
+    }
+
+    /// A shift's pay relative to plain time: 1 + the premium × its share of unsocial hours.
+    fn factor(self, start: u32, hours: u32) -> f64 {
+        let unsocial = (start..start + hours)
+            .filter(|h| self.covers(h % 24))
+            .count();
+        1.0 + self.premium * unsocial as f64 / f64::from(hours.max(1))
+    }
 }
 
 /// A designed shift's meal break.
@@ -72,6 +104,8 @@ pub struct RotaShift {
     pub meal_break: Option<RotaBreak>,
     /// Full-time equivalents of the shift's heads.
     pub fte: f64,
+    /// Their pay in plain FTE's pay (FTE with the unsocial-hours premium).
+    pub cost: f64,
 }
 
 /// The designed rota.
@@ -85,6 +119,11 @@ pub struct RotaDesign {
     pub fte: f64,
     /// The linear relaxation's FTE: no rota of these shifts needs fewer.
     pub lp_bound_fte: f64,
+    /// Pay in plain FTE's pay (equal to `fte` without an unsocial-hours premium): what the
+    /// rota minimises.
+    pub cost: f64,
+    /// No rota of these shifts costs less (the relaxation minimising cost).
+    pub lp_bound_cost: f64,
     /// Handlers needed on the phones per hour of the week (Monday 00:00 first).
     pub required: Vec<u32>,
     /// Handlers on the phones the rota gives per hour of the week.
@@ -175,6 +214,8 @@ fn candidates(opts: &RotaOptions) -> Result<Vec<Candidate>, RotaError> {
                 for &hours in &opts.lengths {
                     let heads = f64::from(teams);
                     let week_hours = heads * on as f64 / len as f64 * 7.0 * f64::from(hours);
+                    let fte = week_hours / opts.fte_hours_per_week;
+                    let pay = opts.unsocial.map_or(1.0, |u| u.factor(start, hours));
                     for meal_break in break_starts(opts.meal_break, hours) {
                         out.push(Candidate {
                             shift: RotaShift {
@@ -187,9 +228,11 @@ fn candidates(opts: &RotaOptions) -> Result<Vec<Candidate>, RotaError> {
                                 headcount: 0,
                                 meal_break,
                                 fte: 0.0,
+                                cost: 0.0,
                             },
                             cover: shift_cover(&works, start, hours, meal_break),
-                            fte: week_hours / opts.fte_hours_per_week,
+                            fte,
+                            cost: fte * pay,
                         });
                     }
                 }
@@ -250,7 +293,7 @@ fn gcd(a: usize, b: usize) -> usize {
     if b == 0 { a } else { gcd(b, a % b) }
 }
 
-/// The rota with the fewest FTE covering `required` (handlers on the phones per hour of the
+/// The rota with the fewest FTE (or, with an unsocial-hours premium, the lowest cost) covering `required` (handlers on the phones per hour of the
 /// week, Monday 00:00 first) with the shifts `opts` allows.
 pub fn design(required: &[u32], opts: &RotaOptions) -> Result<RotaDesign, RotaError> {
     let cands = candidates(opts)?;
@@ -258,9 +301,16 @@ pub fn design(required: &[u32], opts: &RotaOptions) -> Result<RotaDesign, RotaEr
     let need: Vec<f64> = required.iter().map(|&r| f64::from(r)).collect();
     let relaxed = solve_relaxed(&cands, &need, share)?;
     let units = round_best(&cands, required, share, &relaxed)?;
-    let lp_bound_fte = cands.iter().zip(&relaxed).map(|(c, u)| c.fte * u).sum();
+    let lp_bound_cost = cands.iter().zip(&relaxed).map(|(c, u)| c.cost * u).sum();
+    // With a premium the cheapest rota need not have the fewest FTE: bound those apart.
+    let lp_bound_fte = if opts.unsocial.is_some() {
+        let by_fte = solve_relaxed_by(&cands, &need, share, &|c| c.fte)?;
+        cands.iter().zip(&by_fte).map(|(c, u)| c.fte * u).sum()
+    } else {
+        lp_bound_cost
+    };
     let mut covered = vec![0.0; HOURS_PER_WEEK];
-    let (mut shifts, mut heads, mut fte) = (Vec::new(), 0, 0.0);
+    let (mut shifts, mut heads, mut fte, mut cost) = (Vec::new(), 0, 0.0, 0.0);
     for (c, &n) in cands.iter().zip(&units) {
         if n == 0 {
             continue;
@@ -270,9 +320,11 @@ pub fn design(required: &[u32], opts: &RotaOptions) -> Result<RotaDesign, RotaEr
         }
         heads += n * c.shift.teams;
         fte += c.fte * f64::from(n);
+        cost += c.cost * f64::from(n);
         shifts.push(RotaShift {
             headcount: n,
             fte: c.fte * f64::from(n),
+            cost: c.cost * f64::from(n),
             ..c.shift.clone()
         });
     }
@@ -286,6 +338,8 @@ pub fn design(required: &[u32], opts: &RotaOptions) -> Result<RotaDesign, RotaEr
         heads,
         fte,
         lp_bound_fte,
+        cost,
+        lp_bound_cost,
         required: required.to_vec(),
         covered,
         over_coverage_hours,
@@ -305,6 +359,7 @@ mod tests {
             fte_hours_per_week: 37.0,
             start_weekday: 0,
             meal_break: None,
+            unsocial: None,
         }
     }
 
@@ -366,6 +421,43 @@ mod tests {
             "{:?}",
             d.shifts
         );
+    }
+
+    #[test]
+    fn an_unsocial_hours_premium_moves_the_shift_out_of_the_night() {
+        // One needed 18:00-22:00 every day; 8-hour crews may start 14:00 to 18:00. All cost the
+        // same FTE; with 50% more for 20:00-06:00, 14:00 (2 such hours) is cheapest, 18:00
+        // (6) dearest.
+        let need: Vec<u32> = (0..168)
+            .map(|h| u32::from((18..22).contains(&(h % 24))))
+            .collect();
+        let mut o = opts(&[8], &["4on4off"], (14, 18));
+        o.unsocial = Some(Unsocial {
+            from_hour: 20,
+            until_hour: 6,
+            premium: 0.5,
+        });
+        let d = design(&need, &o).unwrap();
+        assert_eq!(d.shifts.len(), 1, "{:?}", d.shifts);
+        assert_eq!(d.shifts[0].start_hour, 14);
+        assert!((d.cost - d.fte * (1.0 + 0.5 * 2.0 / 8.0)).abs() < 1e-9);
+        assert!((d.lp_bound_cost - d.cost).abs() < 1e-6);
+        assert!((d.lp_bound_fte - d.fte).abs() < 1e-6);
+        // Without it, the cost is the FTE.
+        o.unsocial = None;
+        let plain = design(&need, &o).unwrap();
+        assert_eq!(
+            (plain.cost, plain.lp_bound_cost),
+            (plain.fte, plain.lp_bound_fte)
+        );
+        // The window may cross midnight or not.
+        let u = Unsocial {
+            from_hour: 20,
+            until_hour: 6,
+            premium: 1.0,
+        };
+        assert!(u.covers(23) && u.covers(0) && u.covers(5) && !u.covers(6) && !u.covers(19));
+        assert_eq!(u.factor(18, 8), 1.0 + 6.0 / 8.0);
     }
 
     #[test]

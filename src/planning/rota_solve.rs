@@ -20,6 +20,9 @@ pub(super) struct Candidate {
     pub(super) cover: Vec<f64>,
     /// FTE of one unit.
     pub(super) fte: f64,
+    /// What one unit costs, in plain FTE's pay: its FTE with any unsocial-hours premium. The
+    /// program minimises this (equal to `fte` without a premium).
+    pub(super) cost: f64,
 }
 
 /// Solves the linear relaxation of the covering program over `cands`: the units of each.
@@ -28,12 +31,22 @@ pub(super) fn solve_relaxed(
     required: &[f64],
     share: f64,
 ) -> Result<Vec<f64>, RotaError> {
+    solve_relaxed_by(cands, required, share, &|c| c.cost)
+}
+
+/// [`solve_relaxed`] minimising `weight` per unit instead of the cost.
+pub(super) fn solve_relaxed_by(
+    cands: &[Candidate],
+    required: &[f64],
+    share: f64,
+    weight: &dyn Fn(&Candidate) -> f64,
+) -> Result<Vec<f64>, RotaError> {
     let mut vars = variables!();
     let x: Vec<_> = cands
         .iter()
         .map(|_| vars.add(variable().min(0.0)))
         .collect();
-    let objective: Expression = cands.iter().zip(&x).map(|(c, v)| c.fte * *v).sum();
+    let objective: Expression = cands.iter().zip(&x).map(|(c, v)| weight(c) * *v).sum();
     let mut model = vars.minimise(objective).using(good_lp::microlp);
     for (h, &need) in required.iter().enumerate().filter(|(_, n)| **n > 1e-9) {
         let covered: Expression = cands
@@ -51,7 +64,7 @@ pub(super) fn solve_relaxed(
 }
 
 /// Whole units from the relaxation, the cheaper of two roundings: every unit rounded up, or
-/// rounded down and the remaining gaps filled greedily (most uncovered hours per FTE first);
+/// rounded down and the remaining gaps filled greedily (most uncovered hours per cost first);
 /// then units taken away, the dearest shifts first, while every hour stays covered.
 fn round(cands: &[Candidate], required: &[u32], share: f64, relaxed: &[f64]) -> Vec<u32> {
     let up: Vec<u32> = relaxed
@@ -66,7 +79,7 @@ fn round(cands: &[Candidate], required: &[u32], share: f64, relaxed: &[f64]) -> 
         cands
             .iter()
             .zip(units)
-            .map(|(c, n)| c.fte * f64::from(*n))
+            .map(|(c, n)| c.cost * f64::from(*n))
             .sum()
     };
     let a = trim(cands, required, share, up);
@@ -85,7 +98,7 @@ fn coverage(cands: &[Candidate], share: f64, units: &[u32]) -> Vec<f64> {
     covered
 }
 
-/// Adds units, the one covering the most still-uncovered need per FTE first, until every
+/// Adds units, the one covering the most still-uncovered need per cost first, until every
 /// hour is covered.
 fn fill(cands: &[Candidate], required: &[u32], share: f64, mut units: Vec<u32>) -> Vec<u32> {
     let mut covered = coverage(cands, share, &units);
@@ -99,7 +112,7 @@ fn fill(cands: &[Candidate], required: &[u32], share: f64, mut units: Vec<u32>) 
                 let gain: f64 = (0..HOURS_PER_WEEK)
                     .map(|h| gap(h).min(share * cands[i].cover[h]))
                     .sum();
-                (i, gain / cands[i].fte)
+                (i, gain / cands[i].cost)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
             .map(|(i, _)| i)
@@ -115,7 +128,7 @@ fn fill(cands: &[Candidate], required: &[u32], share: f64, mut units: Vec<u32>) 
 fn trim(cands: &[Candidate], required: &[u32], share: f64, mut units: Vec<u32>) -> Vec<u32> {
     let mut covered = coverage(cands, share, &units);
     let mut order: Vec<usize> = (0..cands.len()).collect();
-    order.sort_by(|&a, &b| cands[b].fte.total_cmp(&cands[a].fte).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| cands[b].cost.total_cmp(&cands[a].cost).then(a.cmp(&b)));
     loop {
         let mut removed = false;
         for &i in &order {
@@ -150,7 +163,7 @@ pub(super) fn round_best(
         cands
             .iter()
             .zip(units)
-            .map(|(c, n)| c.fte * f64::from(*n))
+            .map(|(c, n)| c.cost * f64::from(*n))
             .sum()
     };
     Ok(if cost(&dived) < cost(&rounded) - 1e-9 {

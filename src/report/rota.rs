@@ -21,6 +21,8 @@ pub struct RotaView<'a> {
     pub results: &'a Results,
     /// The probability of waiting the hourly requirement was set for.
     pub alpha: f64,
+    /// The unsocial-hours premium the rota's cost was minimised with, if any.
+    pub unsocial: Option<crate::planning::rota::Unsocial>,
 }
 
 /// One channel's check: its target's service level with the designed rota.
@@ -72,42 +74,7 @@ impl Render for RotaView<'_> {
             self.name,
             self.alpha * 100.0
         );
-        let breaks = d.shifts.iter().any(|s| s.meal_break.is_some());
-        let _ = writeln!(
-            out,
-            "{:<6} {:>5}  {:<22} {:>5} {:>10} {:>6} {:>7}{}",
-            "start",
-            "hours",
-            "days",
-            "teams",
-            "per team",
-            "heads",
-            "FTE",
-            if breaks { "  meal break" } else { "" }
-        );
-        for s in &d.shifts {
-            let heads = s.headcount * s.teams;
-            let meal = match (breaks, s.meal_break) {
-                (false, _) => String::new(),
-                (true, None) => "  none".into(),
-                (true, Some(b)) => format!(
-                    "  {:02}:00, {} min",
-                    (s.start_hour + b.after_hours) % 24,
-                    b.minutes
-                ),
-            };
-            let _ = writeln!(
-                out,
-                "{:<6} {:>5}  {:<22} {:>5} {:>10} {:>6} {:>7.1}{meal}",
-                format!("{:02}:00", s.start_hour),
-                s.hours,
-                s.days,
-                s.teams,
-                s.headcount,
-                heads,
-                s.fte,
-            );
-        }
+        out += &shifts_table(d);
         let gap = if d.lp_bound_fte > 0.0 {
             100.0 * (d.fte / d.lp_bound_fte - 1.0)
         } else {
@@ -122,6 +89,22 @@ impl Render for RotaView<'_> {
             d.over_coverage_hours,
             d.required.iter().map(|r| f64::from(*r)).sum::<f64>()
         );
+        if let Some(u) = self.unsocial {
+            let gap = if d.lp_bound_cost > 0.0 {
+                100.0 * (d.cost / d.lp_bound_cost - 1.0)
+            } else {
+                0.0
+            };
+            let _ = writeln!(
+                out,
+                "Pay: {:.1} FTE at plain rates with {:.0}% more for {:02}:00–{:02}:00 (what the rota minimises); no rota of these shifts costs less than {:.1} (the LP bound): within {gap:.1}%.",
+                d.cost,
+                u.premium * 100.0,
+                u.from_hour,
+                u.until_hour,
+                d.lp_bound_cost
+            );
+        }
         let _ = writeln!(
             out,
             "\nChecked by simulating the rota ({} replications):",
@@ -189,4 +172,46 @@ impl Render for RotaView<'_> {
         }
         Ok(super::csv_text::finish(w)?)
     }
+}
+
+/// One row per designed shift: start, hours, days, teams, heads, FTE and its meal break.
+fn shifts_table(d: &RotaDesign) -> String {
+    let mut out = String::new();
+    let breaks = d.shifts.iter().any(|s| s.meal_break.is_some());
+    let _ = writeln!(
+        out,
+        "{:<6} {:>5}  {:<22} {:>5} {:>10} {:>6} {:>7}{}",
+        "start",
+        "hours",
+        "days",
+        "teams",
+        "per team",
+        "heads",
+        "FTE",
+        if breaks { "  meal break" } else { "" }
+    );
+    for s in &d.shifts {
+        let heads = s.headcount * s.teams;
+        let meal = match (breaks, s.meal_break) {
+            (false, _) => String::new(),
+            (true, None) => "  none".into(),
+            (true, Some(b)) => format!(
+                "  {:02}:00, {} min",
+                (s.start_hour + b.after_hours) % 24,
+                b.minutes
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "{:<6} {:>5}  {:<22} {:>5} {:>10} {:>6} {:>7.1}{meal}",
+            format!("{:02}:00", s.start_hour),
+            s.hours,
+            s.days,
+            s.teams,
+            s.headcount,
+            heads,
+            s.fte,
+        );
+    }
+    out
 }
