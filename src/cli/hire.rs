@@ -10,7 +10,7 @@ use crate::planning::hire::{HireError, HireOptions, plan};
 use crate::planning::hire_cost::HireCosts;
 use crate::report::chart::Chart;
 use crate::report::{self, HireView};
-use crate::scenario::Scenario;
+use crate::scenario::{Override, Scenario};
 
 /// Most simulations a plan may take.
 const MAX_EVALUATIONS: usize = 120;
@@ -18,7 +18,7 @@ const MAX_EVALUATIONS: usize = 120;
 /// `triage-sim hire`.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Example:\n  triage-sim hire scenarios/staffordshire-2024.toml --replications 4 --channel 999 --set channels.999.target.fraction=0.95"
+    after_help = "Example:\n  triage-sim hire scenarios/staffordshire-2024.toml --replications 4 --channel 999 --set channels.999.target.fraction=0.95\n  triage-sim hire scenarios/staffordshire-2024.toml --months 24 --risk 0.1 --intake-dates 2024-03-04,2024-09-02,2025-03-03 --cost-per-recruit 9000 --chart hire.png"
 )]
 pub(super) struct HireArgs {
     /// The scenario: its rota, attrition and latest recruit cohort (training and ramp-up).
@@ -35,6 +35,9 @@ pub(super) struct HireArgs {
     /// Largest class.
     #[arg(long, default_value_t = 30)]
     max_class: u32,
+    /// Months to plan, from the scenario's start date (overrides its horizon_hours).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=600))]
+    months: Option<u32>,
     /// The force's intake calendar: the only days a class may start (YYYY-MM-DD, comma
     /// separated or repeated; default the first of every month).
     #[arg(long, value_delimiter = ',', value_name = "DATE")]
@@ -147,7 +150,23 @@ pub(super) fn hire_command(args: &HireArgs) -> Result<(), Failure> {
             "--cost-per-recruit: expected a cost of at least 0; got {c}"
         )));
     }
-    let scenario = load_scenario(&args.scenario, &args.set.set, args.replications)?;
+    let mut scenario = load_scenario(&args.scenario, &args.set.set, args.replications)?;
+    if let Some(months) = args.months {
+        let end = scenario
+            .start_date
+            .checked_add(jiff::Span::new().months(i64::from(months)))
+            .map_err(|e| Failure::Input(format!("--months {months}: {e}")))?;
+        let days = scenario
+            .start_date
+            .until(end)
+            .map_or(0, |span| i64::from(span.get_days()));
+        let mut set = args.set.set.clone();
+        set.push(Override {
+            key: "horizon_hours".into(),
+            value: (days * 24).to_string(),
+        });
+        scenario = load_scenario(&args.scenario, &set, args.replications)?;
+    }
     let opts = options(args, &scenario)?;
     args.limits
         .allow(&Work::of(&scenario).times(MAX_EVALUATIONS as f64), cores())?;

@@ -201,16 +201,78 @@ pub fn plan(
     mut evaluate: impl FnMut(&Scenario) -> Results,
 ) -> Result<HirePlan, HireError> {
     let (joining, training_days) = recruits_of(s)?;
-    let mut intakes: Vec<Intake> = Vec::new();
-    let mut evaluations = 0;
-    let mut run = |intakes: &[Intake], evaluations: &mut usize| {
-        *evaluations += 1;
+    let evaluations = std::cell::Cell::new(0);
+    let mut run = |intakes: &[Intake]| {
+        evaluations.set(evaluations.get() + 1);
         evaluate(&with_intakes(s, intakes, joining, opts))
     };
-    let mut results = run(&intakes, &mut evaluations);
-    let months = results.interval_labels.month.len();
-    let starts = month_starts(s, months);
-    let allowed = allowed_intake_days(opts, &starts);
+    let first = run(&[]);
+    let starts = month_starts(s, first.interval_labels.month.len());
+    let Greedy {
+        mut intakes,
+        mut results,
+        unreachable,
+        capped,
+    } = month_by_month(
+        s,
+        opts,
+        (training_days, &starts),
+        first,
+        &mut run,
+        &evaluations,
+    );
+    let reachable: Vec<bool> = unreachable.iter().map(|u| !u).collect();
+    if !capped {
+        let budget = opts.max_evaluations.saturating_sub(evaluations.get());
+        (intakes, results) =
+            super::hire_trim::trim(s, opts, (intakes, results), &reachable, &mut run, budget);
+    }
+    let baselines = super::hire_baselines::baselines(s, opts, &intakes, &reachable, &mut run);
+    if !capped && let Some(better) = better_baseline(s, opts, &intakes, &baselines) {
+        intakes = better;
+        results = run(&intakes);
+    }
+    let months_out = outcomes(
+        s,
+        &results,
+        &intakes,
+        (training_days, &starts),
+        &unreachable,
+        opts,
+    );
+    Ok(HirePlan {
+        recruits_total: intakes.iter().map(|i| i.count).sum(),
+        channel: s.channels[shown_channel(opts)].name.clone(),
+        cost: opts.costs.map(|c| cost_of(s, &intakes, c)),
+        intakes,
+        months: months_out,
+        evaluations: evaluations.get(),
+        capped,
+        baselines,
+    })
+}
+
+/// The month-by-month plan before it is taken down.
+struct Greedy {
+    intakes: Vec<Intake>,
+    results: Results,
+    unreachable: Vec<bool>,
+    capped: bool,
+}
+
+/// Month by month, earliest first: at the first month missing a target, the smallest class on
+/// the latest allowed day trained in time for it; months no class can reach are marked.
+fn month_by_month(
+    s: &Scenario,
+    opts: &HireOptions,
+    (training_days, starts): (i64, &[i64]),
+    mut results: Results,
+    run: &mut dyn FnMut(&[Intake]) -> Results,
+    evaluations: &std::cell::Cell<usize>,
+) -> Greedy {
+    let months = starts.len();
+    let allowed = allowed_intake_days(opts, starts);
+    let mut intakes: Vec<Intake> = Vec::new();
     let mut unreachable = vec![false; months];
     let mut capped = false;
     loop {
@@ -227,7 +289,7 @@ pub fn plan(
             unreachable[m] = true;
             continue;
         };
-        if evaluations + 2 > opts.max_evaluations {
+        if evaluations.get() + 2 > opts.max_evaluations {
             capped = true;
             break;
         }
@@ -240,9 +302,8 @@ pub fn plan(
             start_day,
             month: m,
         };
-        (intakes, results) =
-            smallest_class(s, opts, &intakes, &class, &mut |v| run(v, &mut evaluations));
-        if evaluations >= opts.max_evaluations {
+        (intakes, results) = smallest_class(s, opts, &intakes, &class, run);
+        if evaluations.get() >= opts.max_evaluations {
             capped = !months_met(s, &results, opts)
                 .iter()
                 .zip(&unreachable)
@@ -250,28 +311,41 @@ pub fn plan(
             break;
         }
     }
-    let months_out = outcomes(
-        s,
-        &results,
-        &intakes,
-        (training_days, &starts),
-        &unreachable,
-        opts,
-    );
-    let reachable: Vec<bool> = unreachable.iter().map(|u| !u).collect();
-    let baselines = super::hire_baselines::baselines(s, opts, &intakes, &reachable, &mut |v| {
-        run(v, &mut evaluations)
-    });
-    Ok(HirePlan {
-        recruits_total: intakes.iter().map(|i| i.count).sum(),
-        channel: s.channels[shown_channel(opts)].name.clone(),
-        cost: opts.costs.map(|c| cost_of(s, &intakes, c)),
+    Greedy {
         intakes,
-        months: months_out,
-        evaluations,
+        results,
+        unreachable,
         capped,
-        baselines,
-    })
+    }
+}
+
+/// A simple plan that meets every month training can reach with fewer recruits than `plan`
+/// (or, where costs are given, for less), if one of the baselines is such: month-by-month
+/// classes judged on few replications can add up to more than one early intake needs, and the
+/// planner should never be offered a plan a baseline beats.
+fn better_baseline(
+    s: &Scenario,
+    opts: &HireOptions,
+    plan: &[Intake],
+    baselines: &[super::hire_baselines::Baseline],
+) -> Option<Vec<Intake>> {
+    let price = |intakes: &[Intake]| match opts.costs {
+        Some(c) => cost_of(s, intakes, c).total,
+        None => f64::from(intakes.iter().map(|i| i.count).sum::<u32>()),
+    };
+    baselines
+        .iter()
+        .filter(|b| b.months_met == b.months_reachable)
+        .filter(|b| price(&b.intakes) < price(plan) - 1e-9)
+        .min_by(|a, b| price(&a.intakes).total_cmp(&price(&b.intakes)))
+        .map(|b| {
+            b.intakes
+                .iter()
+                .flat_map(|i| {
+                    super::hire_trim::classes(&i.start_date, i.start_day, i.count, opts.class.1)
+                })
+                .collect()
+        })
 }
 
 /// Where and for which month an intake goes.

@@ -8,6 +8,7 @@ pub mod calibrate;
 pub mod hire;
 pub mod hire_baselines;
 pub mod hire_cost;
+mod hire_trim;
 pub mod interval_staffing;
 pub mod published;
 mod risk;

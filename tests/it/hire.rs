@@ -91,7 +91,20 @@ fn four_month_plan(extra: &[&str]) -> serde_json::Value {
 }
 
 fn total(v: &serde_json::Value) -> u64 {
+    assert_no_baseline_beats(v);
     v["recruits_total"].as_u64().unwrap()
+}
+
+/// No baseline meets every reachable month with fewer recruits than the plan.
+fn assert_no_baseline_beats(v: &serde_json::Value) {
+    for b in v["baselines"].as_array().unwrap() {
+        if b["months_met"] == b["months_reachable"] {
+            assert!(
+                b["recruits_total"].as_u64() >= v["recruits_total"].as_u64(),
+                "{b} beats the plan: {v}"
+            );
+        }
+    }
 }
 
 #[test]
