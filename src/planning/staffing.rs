@@ -100,6 +100,8 @@ pub struct ChannelCheck {
     pub service_level_kpi: &'static str,
     /// The required service level.
     pub target: f64,
+    /// Whether the mean service level meets the target (and the mean abandonment its cap).
+    pub met: bool,
     /// Share of replications whose service level fell below the target.
     pub risk_of_missing: f64,
     /// Abandonment rate across replications.

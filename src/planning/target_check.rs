@@ -84,14 +84,20 @@ pub(super) fn assess(
         }
         let kpis = &results.channels[c].1;
         let worst_interval = every.and_then(|kind| worst_interval(results, c, kind));
+        let service_level =
+            get(kpis, target.clock.service_level_kpi()).unwrap_or(Estimate::from_samples(&[]));
+        let abandonment_rate = get(kpis, "abandonment_rate").unwrap_or(Estimate::from_samples(&[]));
         channels.push(ChannelCheck {
             channel: s.channels[c].name.clone(),
-            service_level: get(kpis, target.clock.service_level_kpi())
-                .unwrap_or(Estimate::from_samples(&[])),
+            service_level,
             service_level_kpi: target.clock.service_level_kpi(),
             target: target.fraction,
+            met: at_least(service_level.mean, target.fraction)
+                && target
+                    .max_abandonment
+                    .is_none_or(|m| at_least(m, abandonment_rate.mean)),
             risk_of_missing: misses as f64 / reps.len().max(1) as f64,
-            abandonment_rate: get(kpis, "abandonment_rate").unwrap_or(Estimate::from_samples(&[])),
+            abandonment_rate,
             max_abandonment: target.max_abandonment,
             worst_interval,
         });

@@ -1,7 +1,8 @@
-//! Results as CSV: `scope,channel,kpi,mean,ci_low,ci_high,interval`, one row per channel and
+//! Results as CSV: `scope,channel,kpi,mean,ci_low,ci_high,interval,target,met`, one row per channel and
 //! KPI (scope `channel`), then the pool (`handlers`), the triage team (`triage`), the
 //! per-interval rows (scopes `hour_of_week`, `month`, `week`, `hour_of_day`, with the cell's
-//! label in `interval`) and run facts (`run`).
+//! label in `interval`) and run facts (`run`). On the rows of the KPI a channel's target is
+//! measured by, `target` holds the target and `met` whether the row's mean meets it.
 
 use super::csv_text::{finish, num};
 use crate::stats::Results;
@@ -11,14 +12,20 @@ use crate::stats::{Estimate, Kpis};
 pub fn results_csv(results: &Results) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "scope", "channel", "kpi", "mean", "ci_low", "ci_high", "interval",
+        "scope", "channel", "kpi", "mean", "ci_low", "ci_high", "interval", "target", "met",
     ])?;
+    // `c`: the channel whose target the rows may carry.
     let mut rows = |scope: &str,
-                    channel: &str,
+                    (channel, c): (&str, Option<usize>),
                     kpis: &Kpis<Estimate>,
                     interval: &str|
      -> Result<(), csv::Error> {
         for (k, e) in kpis {
+            let met = c.and_then(|c| results.meets_target(c, k, e.mean));
+            let (target, met) = match (c, met) {
+                (Some(c), Some(met)) => (num(results.targets[c]), met.to_string()),
+                _ => (String::new(), String::new()),
+            };
             w.write_record([
                 scope,
                 channel,
@@ -27,16 +34,18 @@ pub fn results_csv(results: &Results) -> Result<String, csv::Error> {
                 &num(e.ci_low),
                 &num(e.ci_high),
                 interval,
+                &target,
+                &met,
             ])?;
         }
         Ok(())
     };
-    for (name, kpis) in &results.channels {
-        rows("channel", name, kpis, "")?;
+    for (c, (name, kpis)) in results.channels.iter().enumerate() {
+        rows("channel", (name, Some(c)), kpis, "")?;
     }
-    rows("handlers", "", &results.handlers, "")?;
+    rows("handlers", ("", None), &results.handlers, "")?;
     if let Some(t) = &results.triage {
-        rows("triage", "", t, "")?;
+        rows("triage", ("", None), t, "")?;
     }
     let (labels, iv) = (&results.interval_labels, &results.intervals);
     for (scope, labels, series) in [
@@ -45,16 +54,27 @@ pub fn results_csv(results: &Results) -> Result<String, csv::Error> {
         ("week", &labels.week, &iv.week),
         ("hour_of_day", &labels.hour_of_day, &iv.hour_of_day),
     ] {
-        for ((name, _), cells) in results.channels.iter().zip(&series.channels) {
+        for (c, ((name, _), cells)) in results.channels.iter().zip(&series.channels).enumerate() {
             for (label, kpis) in labels.iter().zip(cells) {
-                rows(scope, name, kpis, label)?;
+                rows(scope, (name, Some(c)), kpis, label)?;
             }
         }
         for (label, kpis) in labels.iter().zip(&series.handlers) {
-            rows(scope, "handlers", kpis, label)?;
+            rows(scope, ("handlers", None), kpis, label)?;
         }
     }
-    w.write_record(["run", "", "events", &results.events.to_string(), "", "", ""])?;
-    w.write_record(["run", "", "wall_s", &num(results.wall_s), "", "", ""])?;
+    let events = results.events.to_string();
+    w.write_record(["run", "", "events", &events, "", "", "", "", ""])?;
+    w.write_record([
+        "run",
+        "",
+        "wall_s",
+        &num(results.wall_s),
+        "",
+        "",
+        "",
+        "",
+        "",
+    ])?;
     finish(w)
 }

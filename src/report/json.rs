@@ -141,6 +141,13 @@ impl Serialize for Document<'_> {
         map.serialize_entry("replications", &r.replications)?;
         map.serialize_entry("confidence", &crate::stats::CONFIDENCE)?;
         map.serialize_entry("channels", &Channels(&r.channels))?;
+        let targets: std::collections::BTreeMap<&str, crate::stats::TargetOutcome> = r
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(c, (name, _))| (name.as_str(), r.target_outcome(c)))
+            .collect();
+        map.serialize_entry("targets", &targets)?;
         map.serialize_entry("handlers", &KpiMap(&r.handlers))?;
         map.serialize_entry("triage", &r.triage.as_ref().map(KpiMap))?;
         map.serialize_entry("intervals", &Intervals(r))?;

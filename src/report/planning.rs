@@ -87,6 +87,25 @@ pub fn compare_table(a: &str, b: &str, reps: u32, diffs: &[KpiDifference]) -> St
             cell(&d.kpi, d.b)
         );
     }
+    let verdict = |target: Option<f64>, met: Option<bool>| match (target, met) {
+        (Some(t), Some(met)) => {
+            format!("{:.1}%: {}", t * 100.0, if met { "met" } else { "MISSED" })
+        }
+        _ => "no such target".to_string(),
+    };
+    for d in diffs
+        .iter()
+        .filter(|d| d.met_a.is_some() || d.met_b.is_some())
+    {
+        let _ = writeln!(
+            out,
+            "{} target on {}: A {}, B {}",
+            d.channel,
+            d.kpi,
+            verdict(d.target_a, d.met_a),
+            verdict(d.target_b, d.met_b)
+        );
+    }
     out
 }
 
@@ -120,7 +139,12 @@ pub fn compare_csv(diffs: &[KpiDifference]) -> Result<String, csv::Error> {
         "diff_ci_low",
         "diff_ci_high",
         "significant",
+        "target_a",
+        "met_a",
+        "target_b",
+        "met_b",
     ])?;
+    let or_blank = |x: Option<String>| x.unwrap_or_default();
     for d in diffs {
         w.write_record([
             &d.scope,
@@ -132,6 +156,10 @@ pub fn compare_csv(diffs: &[KpiDifference]) -> Result<String, csv::Error> {
             &num(d.difference.ci_low),
             &num(d.difference.ci_high),
             &d.significant.to_string(),
+            &or_blank(d.target_a.map(num)),
+            &or_blank(d.met_a.map(|m| m.to_string())),
+            &or_blank(d.target_b.map(num)),
+            &or_blank(d.met_b.map(|m| m.to_string())),
         ])?;
     }
     finish(w)

@@ -247,15 +247,30 @@ pub fn staff_json(a: &StaffAnswer) -> String {
 pub fn staff_csv(a: &StaffAnswer) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "handlers", "added", "channel", "kpi", "mean", "ci_low", "ci_high",
+        "handlers", "added", "channel", "kpi", "mean", "ci_low", "ci_high", "target", "met",
     ])?;
     for c in &a.curve {
         let (h, ad) = (c.handlers.to_string(), c.added.to_string());
         for ch in &c.channels {
-            for (k, e) in [
-                ("service_level", ch.service_level),
-                ("abandonment_rate", ch.abandonment_rate),
-            ] {
+            let abandonment_met = ch.max_abandonment.map(|m| {
+                let met = ch.abandonment_rate.mean.is_nan() || ch.abandonment_rate.mean <= m;
+                (num(m), met.to_string())
+            });
+            let rows = [
+                (
+                    "service_level",
+                    ch.service_level,
+                    Some((
+                        num(ch.target),
+                        (ch.service_level.mean.is_nan()
+                            || ch.service_level.mean >= ch.target - 1e-12)
+                            .to_string(),
+                    )),
+                ),
+                ("abandonment_rate", ch.abandonment_rate, abandonment_met),
+            ];
+            for (k, e, judged) in rows {
+                let (target, met) = judged.unwrap_or_default();
                 w.write_record([
                     &h,
                     &ad,
@@ -264,6 +279,8 @@ pub fn staff_csv(a: &StaffAnswer) -> Result<String, csv::Error> {
                     &num(e.mean),
                     &num(e.ci_low),
                     &num(e.ci_high),
+                    &target,
+                    &met,
                 ])?;
             }
             w.write_record([
@@ -272,6 +289,8 @@ pub fn staff_csv(a: &StaffAnswer) -> Result<String, csv::Error> {
                 &ch.channel,
                 "risk_of_missing",
                 &num(ch.risk_of_missing),
+                "",
+                "",
                 "",
                 "",
             ])?;
@@ -284,6 +303,8 @@ pub fn staff_csv(a: &StaffAnswer) -> Result<String, csv::Error> {
             &num(c.p_met),
             &num(c.p_met_ci.0),
             &num(c.p_met_ci.1),
+            "",
+            &c.met.to_string(),
         ])?;
         w.write_record([
             &h,
@@ -293,6 +314,8 @@ pub fn staff_csv(a: &StaffAnswer) -> Result<String, csv::Error> {
             &num(c.occupancy.mean),
             &num(c.occupancy.ci_low),
             &num(c.occupancy.ci_high),
+            "",
+            "",
         ])?;
     }
     finish(w)

@@ -31,7 +31,14 @@ pub(crate) fn cell(kpi: &str, e: Estimate) -> String {
     }
 }
 
-fn section(out: &mut String, title: &str, columns: &[(&str, &Kpis<Estimate>)]) {
+/// One block of the results table: a column per channel (or pool), a row per KPI, then the
+/// `extra` rows (a label and one cell per column).
+fn section(
+    out: &mut String,
+    title: &str,
+    columns: &[(&str, &Kpis<Estimate>)],
+    extra: &[(&'static str, Vec<String>)],
+) {
     let mut names: Vec<&'static str> = Vec::new();
     for (_, kpis) in columns {
         for (k, _) in kpis.iter() {
@@ -40,7 +47,7 @@ fn section(out: &mut String, title: &str, columns: &[(&str, &Kpis<Estimate>)]) {
             }
         }
     }
-    let cells: Vec<Vec<String>> = names
+    let mut cells: Vec<Vec<String>> = names
         .iter()
         .map(|k| {
             columns
@@ -49,6 +56,10 @@ fn section(out: &mut String, title: &str, columns: &[(&str, &Kpis<Estimate>)]) {
                 .collect()
         })
         .collect();
+    for (label, row) in extra {
+        names.push(label);
+        cells.push(row.clone());
+    }
     let first = names
         .iter()
         .map(|k| k.len())
@@ -79,6 +90,43 @@ fn section(out: &mut String, title: &str, columns: &[(&str, &Kpis<Estimate>)]) {
     }
 }
 
+/// Each channel's target and whether the run meets it: two rows under the channels' KPIs.
+fn target_rows(results: &Results) -> [(&'static str, Vec<String>); 2] {
+    let outcomes: Vec<_> = (0..results.channels.len())
+        .map(|c| results.target_outcome(c))
+        .collect();
+    [
+        (
+            "target",
+            outcomes
+                .iter()
+                .map(|t| {
+                    let pct = format!("{:.1}", t.target * 100.0);
+                    let pct = pct.trim_end_matches(".0");
+                    let clock = if t.kpi == "national_service_level" {
+                        " (national clock)"
+                    } else {
+                        ""
+                    };
+                    let within = super::describe::duration_text(t.answer_within_s);
+                    format!("{pct}% in {within}{clock}")
+                })
+                .collect(),
+        ),
+        (
+            "met",
+            outcomes
+                .iter()
+                .map(|t| match (t.met, t.met_with_confidence) {
+                    (true, true) => "yes".to_string(),
+                    (true, false) => "yes (CI crosses)".to_string(),
+                    (false, _) => "NO".to_string(),
+                })
+                .collect(),
+        ),
+    ]
+}
+
 /// The table for `results`.
 pub fn results_table(results: &Results) -> String {
     let mut out = format!(
@@ -92,13 +140,14 @@ pub fn results_table(results: &Results) -> String {
         .iter()
         .map(|(n, k)| (n.as_str(), k))
         .collect();
-    section(&mut out, "channel", &columns);
+    let target_rows = target_rows(results);
+    section(&mut out, "channel", &columns, &target_rows);
     out.push('\n');
     let mut pools = vec![("handlers", &results.handlers)];
     if let Some(t) = &results.triage {
         pools.push(("triage", t));
     }
-    section(&mut out, "pool", &pools);
+    section(&mut out, "pool", &pools, &[]);
     out.push('\n');
     for ((name, kpis), cells) in results
         .channels

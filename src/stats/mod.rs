@@ -7,8 +7,10 @@ pub mod measure;
 pub mod paired;
 pub mod replication;
 pub mod results;
+pub mod targets;
 
 pub use intervals::*;
 pub use measure::*;
 pub use replication::{Runner, replicate, replicate_with_threads};
 pub use results::{IntervalLabels, Results};
+pub use targets::TargetOutcome;

@@ -27,6 +27,18 @@ pub struct KpiDifference {
     pub difference: Estimate,
     /// Whether the interval of the difference excludes zero.
     pub significant: bool,
+    /// A's target for this KPI, where the channel's target is measured by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_a: Option<f64>,
+    /// Whether A's mean meets it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub met_a: Option<bool>,
+    /// B's target for this KPI (B may have changed it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_b: Option<f64>,
+    /// Whether B's mean meets it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub met_b: Option<bool>,
 }
 
 /// Compares every KPI of one scope; `pick_a(r)` and `pick_b(r)` give replication `r`'s KPIs.
@@ -60,6 +72,10 @@ fn paired<'a>(
                 b: Estimate::from_samples(&ys),
                 difference,
                 significant: difference.ci_low > 0.0 || difference.ci_high < 0.0,
+                target_a: None,
+                met_a: None,
+                target_b: None,
+                met_b: None,
             }
         })
         .collect()
@@ -72,13 +88,20 @@ pub fn compare(a: &Results, b: &Results) -> Vec<KpiDifference> {
     let mut out = Vec::new();
     for (i, (name, _)) in a.channels.iter().enumerate() {
         if let Some(j) = b.channels.iter().position(|(n, _)| n == name) {
-            out.extend(paired(
+            let mut diffs = paired(
                 "channel",
                 name,
                 reps,
                 |r| ra.get(r).map(|k| &k.channels[i]),
                 |r| rb.get(r).map(|k| &k.channels[j]),
-            ));
+            );
+            for d in &mut diffs {
+                d.met_a = a.meets_target(i, &d.kpi, d.a.mean);
+                d.target_a = d.met_a.map(|_| a.targets[i]);
+                d.met_b = b.meets_target(j, &d.kpi, d.b.mean);
+                d.target_b = d.met_b.map(|_| b.targets[j]);
+            }
+            out.extend(diffs);
         }
     }
     out.extend(paired(

@@ -108,7 +108,7 @@ fn run_csv_has_one_row_per_channel_and_kpi() {
     ]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("scope,channel,kpi,mean,ci_low,ci_high,interval\n"));
+    assert!(text.starts_with("scope,channel,kpi,mean,ci_low,ci_high,interval,target,met\n"));
     // Per-interval rows: 168 hours of the week for each channel KPI, labelled.
     let hourly = text
         .lines()
@@ -117,15 +117,20 @@ fn run_csv_has_one_row_per_channel_and_kpi() {
     assert_eq!(hourly, 168);
     assert!(
         text.lines()
-            .any(|l| l.starts_with("hour_of_week,calls,offered,") && l.ends_with(",Sat 02"))
+            .any(|l| l.starts_with("hour_of_week,calls,offered,") && l.ends_with(",Sat 02,,"))
     );
     assert!(
         text.lines()
             .any(|l| l.starts_with("week,handlers,mean_staffed,"))
     );
+    // The target's KPI carries the target and whether the row meets it (91.7% against 80%).
     assert!(
         text.lines()
-            .any(|l| l.starts_with("channel,calls,service_level,"))
+            .any(|l| l.starts_with("channel,calls,service_level,") && l.ends_with(",,0.8,true"))
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("hour_of_week,calls,service_level,") && l.contains(",0.8,"))
     );
     assert!(text.lines().any(|l| l.starts_with("handlers,,occupancy,")));
 }
@@ -909,5 +914,99 @@ training_weeks = 8
     assert!(
         text.contains("4.8 on the phones on average at the start (the rotas and the recruits in post; 6 more recruits join later)"),
         "{text}"
+    );
+}
+
+#[test]
+fn run_compare_and_staff_say_whether_each_target_is_met() {
+    let file = scenario_path("mm14-patience.toml");
+    // run: JSON targets.<channel>, and two table rows under the channels.
+    let v: serde_json::Value = serde_json::from_slice(
+        &triage_sim(&["run", &file, "--replications", "2", "--format", "json"]).stdout,
+    )
+    .unwrap();
+    let t = &v["targets"]["calls"];
+    assert_eq!(t["target"], 0.8);
+    assert_eq!(t["kpi"], "service_level");
+    assert_eq!(t["answer_within_s"], 20.0);
+    assert_eq!(t["met"], true);
+    assert_eq!(t["estimate"], v["channels"]["calls"]["service_level"]);
+    let table =
+        String::from_utf8(triage_sim(&["run", &file, "--replications", "2"]).stdout).unwrap();
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("target") && l.contains("80% in 20 s")),
+        "{table}"
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("met") && l.ends_with("yes")),
+        "{table}"
+    );
+    // A stricter target is missed, and said so.
+    let strict = triage_sim(&[
+        "run",
+        &file,
+        "--replications",
+        "2",
+        "--set",
+        "channels.calls.target.fraction=0.95",
+    ]);
+    let table = String::from_utf8(strict.stdout).unwrap();
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("met") && l.ends_with("NO")),
+        "{table}"
+    );
+    // compare: each side's target on its own terms (B raises it to 95%).
+    let v: serde_json::Value = serde_json::from_slice(
+        &triage_sim(&[
+            "compare",
+            &file,
+            "--set-b",
+            "channels.calls.target.fraction=0.95",
+            "--replications",
+            "2",
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    let sl = v["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["channel"] == "calls" && d["kpi"] == "service_level")
+        .unwrap();
+    assert_eq!(
+        (sl["target_a"].as_f64(), sl["met_a"].as_bool()),
+        (Some(0.8), Some(true))
+    );
+    assert_eq!(
+        (sl["target_b"].as_f64(), sl["met_b"].as_bool()),
+        (Some(0.95), Some(false))
+    );
+    // staff: per channel and candidate, in JSON and CSV.
+    let v: serde_json::Value = serde_json::from_slice(
+        &triage_sim(&["staff", &file, "--replications", "2", "--format", "json"]).stdout,
+    )
+    .unwrap();
+    for c in v["curve"].as_array().unwrap() {
+        let ch = &c["channels"][0];
+        let met = ch["service_level"]["mean"].as_f64().unwrap() >= 0.8;
+        assert_eq!(ch["met"], met, "{c}");
+    }
+    let csv = String::from_utf8(
+        triage_sim(&["staff", &file, "--replications", "2", "--format", "csv"]).stdout,
+    )
+    .unwrap();
+    assert!(csv.starts_with("handlers,added,channel,kpi,mean,ci_low,ci_high,target,met\n"));
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",calls,service_level,") && l.ends_with(",0.8,false"))
     );
 }

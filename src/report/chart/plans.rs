@@ -20,9 +20,10 @@ pub(super) fn draw_hire<DB: DrawingBackend>(
     let root = root
         .titled(
             &format!(
-                "{name}: recruitment plan, {} recruits in {} classes",
+                "{name}: recruitment plan, {} recruits in {} class{}",
                 plan.recruits_total,
-                plan.intakes.len()
+                plan.intakes.len(),
+                if plan.intakes.len() == 1 { "" } else { "es" }
             ),
             ("sans-serif", 20),
         )
