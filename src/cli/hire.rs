@@ -94,8 +94,11 @@ fn options(args: &HireArgs, scenario: &Scenario) -> Result<HireOptions, Failure>
                 .iter()
                 .position(|c| &c.name == name)
                 .ok_or_else(|| {
+                    let names: Vec<&str> =
+                        scenario.channels.iter().map(|c| c.name.as_str()).collect();
                     Failure::Input(format!(
-                        "--channel {name}: the scenario has no such channel"
+                        "--channel {name}: the scenario has no such channel; expected one of {}",
+                        crate::scenario::one_of(name, &names)
                     ))
                 })?,
         );
@@ -109,7 +112,16 @@ fn options(args: &HireArgs, scenario: &Scenario) -> Result<HireOptions, Failure>
                 .iter()
                 .position(|g| &g.name == name)
                 .ok_or_else(|| {
-                    Failure::Input(format!("--group {name}: the scenario has no such group"))
+                    let names: Vec<&str> = scenario
+                        .handlers
+                        .groups
+                        .iter()
+                        .map(|g| g.name.as_str())
+                        .collect();
+                    Failure::Input(format!(
+                        "--group {name}: the scenario has no such group; expected one of {}",
+                        crate::scenario::one_of(name, &names)
+                    ))
                 })?,
         ),
     };

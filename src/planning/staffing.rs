@@ -62,13 +62,11 @@ pub enum IntervalKind {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum StaffError {
     /// `--group` names no group.
-    #[error(
-        "no handler group named \"{0}\"; expected one of the scenario's [handlers.groups.NAME]"
-    )]
-    NoSuchGroup(String),
+    #[error("no handler group named \"{0}\"; expected one of the scenario's groups: {1}")]
+    NoSuchGroup(String, String),
     /// `--channel` names no channel.
-    #[error("no channel named \"{0}\"")]
-    NoSuchChannel(String),
+    #[error("no channel named \"{0}\"; expected one of {1}")]
+    NoSuchChannel(String, String),
     /// Even the largest candidate misses a target: the limit, and what was still missed there
     /// (empty when nothing was simulated).
     #[error("targets still missed with {0} handlers added (the --max-added limit){1}")]
@@ -335,7 +333,11 @@ fn resolve(s: &Scenario, opts: &StaffOptions) -> Result<(Option<usize>, Vec<usiz
                 .groups
                 .iter()
                 .position(|g| &g.name == name)
-                .ok_or_else(|| StaffError::NoSuchGroup(name.clone()))?,
+                .ok_or_else(|| {
+                    let names: Vec<&str> =
+                        s.handlers.groups.iter().map(|g| g.name.as_str()).collect();
+                    StaffError::NoSuchGroup(name.clone(), crate::scenario::one_of(name, &names))
+                })?,
         ),
     };
     let counted = if opts.channels.is_empty() {
@@ -344,10 +346,10 @@ fn resolve(s: &Scenario, opts: &StaffOptions) -> Result<(Option<usize>, Vec<usiz
         opts.channels
             .iter()
             .map(|n| {
-                s.channels
-                    .iter()
-                    .position(|c| &c.name == n)
-                    .ok_or_else(|| StaffError::NoSuchChannel(n.clone()))
+                s.channels.iter().position(|c| &c.name == n).ok_or_else(|| {
+                    let names: Vec<&str> = s.channels.iter().map(|c| c.name.as_str()).collect();
+                    StaffError::NoSuchChannel(n.clone(), crate::scenario::one_of(n, &names))
+                })
             })
             .collect::<Result<_, _>>()?
     };

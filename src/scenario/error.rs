@@ -132,3 +132,47 @@ mod tests {
         assert_eq!(e.to_string(), "s.toml:1:5: x: bad\ns.toml:2:5: y: worse");
     }
 }
+
+/// The candidate closest to a mistyped `name` ("did you mean …?"), if one is close enough:
+/// at most a third of its letters different (two for short names), or differing only in case.
+pub fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), *c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// `a`, `b` and `c`, with "; did you mean `b`?" when `name` is close to one of them.
+pub fn one_of(name: &str, candidates: &[&str]) -> String {
+    let listed: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+    let mut out = listed.join(", ");
+    if let Some(c) = closest(name, candidates) {
+        out += &format!("; did you mean `{c}`?");
+    }
+    out
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::*;
+
+    #[test]
+    fn a_close_name_is_suggested_and_a_far_one_is_not() {
+        let keys = ["patience", "priority", "handle_time", "target"];
+        assert_eq!(closest("patiense", &keys), Some("patience"));
+        assert_eq!(closest("Target", &keys), Some("target"));
+        assert_eq!(closest("handletime", &keys), Some("handle_time"));
+        assert_eq!(closest("volume", &keys), None);
+        assert_eq!(
+            one_of("evening", &["days999", "nights101"]),
+            "`days999`, `nights101`"
+        );
+        assert_eq!(
+            one_of("night101", &["days999", "nights101"]),
+            "`days999`, `nights101`; did you mean `nights101`?"
+        );
+    }
+}

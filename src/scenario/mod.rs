@@ -21,7 +21,7 @@ pub use handlers::{POOL_GROUP_NAME, mean_staffed, parse_day_pattern};
 pub use attrition::TenureBand;
 pub use call_stages::{CallbackOffer, Ivr, OfferWhen};
 pub use changes::Change;
-pub use error::{Diagnostic, ScenarioError, line_col};
+pub use error::{Diagnostic, ScenarioError, closest, line_col, one_of};
 pub use offered_load::{
     AttritionShortfall, Load, attrition_shortfall, offered_load, patient_demand,
 };

@@ -1010,3 +1010,22 @@ fn run_compare_and_staff_say_whether_each_target_is_met() {
             .any(|l| l.contains(",calls,service_level,") && l.ends_with(",0.8,false"))
     );
 }
+
+#[test]
+fn a_wrong_group_or_channel_lists_the_names_and_the_closest() {
+    let file = scenario_path("staffordshire-2024.toml");
+    let out = triage_sim(&["staff", &file, "--group", "nights", "--replications", "2"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`days101`, `days999`") && err.contains("did you mean `nights101`?"),
+        "{err}"
+    );
+    let out = triage_sim(&["hire", &file, "--channel", "1O1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--channel 1O1") && err.contains("did you mean `101`?"),
+        "{err}"
+    );
+}

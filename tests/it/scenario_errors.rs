@@ -97,6 +97,22 @@ fn missing_keys_name_what_is_expected() {
 }
 
 #[test]
+fn a_mistyped_key_gets_a_did_you_mean() {
+    let e = errors(&GOOD_CHANNEL.replace("patience =", "patiense ="));
+    assert!(
+        e.contains("channels.calls.patiense: unknown field `patiense`, expected one of `kind`"),
+        "{e}"
+    );
+    assert!(e.contains("`ivr`; did you mean `patience`?"), "{e}");
+    // Nothing close: the list alone.
+    let e = errors(&GOOD_CHANNEL.replace("patience =", "zzzzzzzzzz ="));
+    assert!(
+        e.contains("unknown field `zzzzzzzzzz`") && !e.contains("did you mean"),
+        "{e}"
+    );
+}
+
+#[test]
 fn tenure_bands_are_checked_for_order_and_range() {
     let e = errors(&format!(
         "horizon_hours = 24\n{GOOD_CHANNEL}[handlers]\n[[handlers.attrition_by_tenure]]\nunder_months = 6\nper_year = 1.0\n[[handlers.attrition_by_tenure]]\nunder_months = 3\nper_year = -1\n[[handlers.attrition_by_tenure]]\nper_year = 0.1\n[handlers.groups.desk]\nheadcount = 20\n"

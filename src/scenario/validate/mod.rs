@@ -108,9 +108,25 @@ fn parse(text: &str) -> Result<RawScenario, Diagnostic> {
         Diagnostic {
             key,
             span: inner.span(),
-            message: plain_types(inner.message().trim_end()),
+            message: with_suggestion(&plain_types(inner.message().trim_end())),
         }
     })
+}
+
+/// serde's "unknown field `patiense`, expected one of `…`" with "; did you mean `patience`?"
+/// when one of the keys it lists is close.
+fn with_suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_owned();
+    };
+    let Some((name, expected)) = rest.split_once('`') else {
+        return message.to_owned();
+    };
+    let keys: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match super::error::closest(name, &keys) {
+        Some(key) => format!("{message}; did you mean `{key}`?"),
+        None => message.to_owned(),
+    }
 }
 
 /// serde's type names in words a planner reads: "expected i64" → "expected a whole number".
