@@ -215,19 +215,20 @@ impl Limits {
 }
 
 impl Work {
-    /// "about N contacts (H h horizon, R replications in all; busiest …): about T on C core(s)
+    /// "about N contacts (H h horizon, R replications in all; busiest …): about T on C cores
     /// and M of memory".
     pub fn describe(&self, cores: usize) -> String {
         let busiest = self.busiest.as_ref().map_or(String::new(), |(key, rate)| {
             format!("; busiest {key} at up to {}/h", count(*rate))
         });
         format!(
-            "about {} contacts ({} h horizon, {} replication{} in all{busiest}): about {} on {cores} core(s) and {} of memory",
+            "about {} contacts ({} h horizon, {} replication{} in all{busiest}): about {} on {cores} core{} and {} of memory",
             count(self.contacts),
             count(self.horizon_hours),
             count(self.replications),
             if self.replications == 1.0 { "" } else { "s" },
             duration(self.seconds(cores)),
+            if cores == 1 { "" } else { "s" },
             bytes(self.bytes(cores)),
         )
     }

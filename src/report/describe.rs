@@ -31,8 +31,8 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
         .sum();
     let groups = s.handlers.effective_groups(s.channels.len());
     lines.push(format!(
-        "handlers: {} group(s), {staffed:.1} on the phones on average at the start (the rotas and the recruits in post{}); offered load {total:.2} Erlangs, utilisation if nobody hangs up {}",
-        groups.len(),
+        "handlers: {}, {staffed:.1} on the phones on average at the start (the rotas and the recruits in post{}); offered load {total:.2} Erlangs, utilisation if nobody hangs up {}",
+        crate::report::counted(groups.len() as u64, "group"),
         if later > 0 {
             format!("; {later} more recruits join later")
         } else {
@@ -50,8 +50,8 @@ pub fn describe_scenario(file: &Path, s: &Scenario, work: &str) -> String {
             format!("{} officers", t.officers)
         } else {
             format!(
-                "rota of {} shift(s), {} officers, {:.1} on duty on average after {:.0}% shrinkage",
-                t.shifts.len(),
+                "rota of {}, {} officers, {:.1} on duty on average after {:.0}% shrinkage",
+                crate::report::counted(t.shifts.len() as u64, "shift"),
                 t.officers,
                 t.mean_rostered() * (1.0 - t.shrinkage),
                 t.shrinkage * 100.0
@@ -151,8 +151,19 @@ fn describe_groups(s: &Scenario, groups: &[Group], lines: &mut Vec<String>) {
     for g in groups {
         let shift = g.shift.as_ref().map_or("always on duty".to_owned(), |sh| {
             let on = sh.pattern.iter().filter(|d| **d).count();
+            let plain = |x: f64| {
+                let t = format!("{x:.2}");
+                t.trim_end_matches('0').trim_end_matches('.').to_owned()
+            };
+            let meal = sh.meal_break.map_or(String::new(), |b| {
+                format!(
+                    ", a {} min meal break {} h in",
+                    plain(b.length.as_secs() / 60.0),
+                    plain(b.after.as_hours())
+                )
+            });
             format!(
-                "shift {:02}:{:02} for {} h, {on} days on in {}",
+                "shift {:02}:{:02} for {} h{meal}, {on} days on in {}",
                 sh.start.whole_hours(),
                 sh.start.0 % HOUR_US / (60 * MICROS_PER_S),
                 sh.length.as_hours(),
@@ -180,7 +191,11 @@ fn describe_groups(s: &Scenario, groups: &[Group], lines: &mut Vec<String>) {
                 levels.source(),
                 levels.mean_less(g.removed)
             ),
-            None => format!("{} team(s) of {}, {shift}", g.teams, g.headcount),
+            None => format!(
+                "{} of {}, {shift}",
+                crate::report::counted(g.teams, "team"),
+                g.headcount
+            ),
         };
         lines.push(format!(
             "  group {:<10} {rostering}, serves {}{non_call}",
