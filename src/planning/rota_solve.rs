@@ -75,16 +75,19 @@ fn round(cands: &[Candidate], required: &[u32], share: f64, relaxed: &[f64]) -> 
         .iter()
         .map(|u| (u + 1e-7).floor().max(0.0) as u32)
         .collect();
-    let cost = |units: &[u32]| -> f64 {
-        cands
-            .iter()
-            .zip(units)
-            .map(|(c, n)| c.cost * f64::from(*n))
-            .sum()
-    };
+    let cost = |units: &[u32]| total_cost(cands, units);
     let a = trim(cands, required, share, up);
     let b = trim(cands, required, share, fill(cands, required, share, down));
     if cost(&b) < cost(&a) - 1e-9 { b } else { a }
+}
+
+/// What `units` of the candidates cost in all.
+fn total_cost(cands: &[Candidate], units: &[u32]) -> f64 {
+    cands
+        .iter()
+        .zip(units)
+        .map(|(c, n)| c.cost * f64::from(*n))
+        .sum()
 }
 
 /// On-the-phone coverage per hour of the week of `units`.
@@ -159,13 +162,7 @@ pub(super) fn round_best(
 ) -> Result<Vec<u32>, RotaError> {
     let rounded = round(cands, required, share, relaxed);
     let dived = dive(cands, required, share, relaxed)?;
-    let cost = |units: &[u32]| -> f64 {
-        cands
-            .iter()
-            .zip(units)
-            .map(|(c, n)| c.cost * f64::from(*n))
-            .sum()
-    };
+    let cost = |units: &[u32]| total_cost(cands, units);
     Ok(if cost(&dived) < cost(&rounded) - 1e-9 {
         dived
     } else {

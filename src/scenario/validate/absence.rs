@@ -128,15 +128,7 @@ impl Validator {
                 shown(shift_hours)
             ),
         );
-        let minutes = self.required_number(
-            &b.minutes,
-            path,
-            "minutes",
-            &span,
-            "the break's length in minutes",
-            |x| x > 0.0 && x <= 240.0,
-            "minutes above 0 and at most 240",
-        );
+        let minutes = self.break_minutes(&b.minutes, path, &span);
         let (after, minutes) = (after?, minutes?);
         if after + minutes / 60.0 > shift_hours {
             self.error(
@@ -166,15 +158,7 @@ impl Validator {
         let (w, span) = (raw.get_ref(), raw.span());
         let path = "handlers.meal_break_window";
         let hours = |x: f64| x > 0.0 && x < 24.0;
-        let minutes = self.required_number(
-            &w.minutes,
-            path,
-            "minutes",
-            &span,
-            "the break's length in minutes",
-            |x| x > 0.0 && x <= 240.0,
-            "minutes above 0 and at most 240",
-        );
+        let minutes = self.break_minutes(&w.minutes, path, &span);
         let from = self.required_number(
             &w.from_hours,
             path,
@@ -211,5 +195,23 @@ impl Validator {
             from_hours: from,
             to_hours: to,
         }))
+    }
+
+    /// A meal break's `minutes` under `path`: above 0, at most 4 hours.
+    fn break_minutes(
+        &mut self,
+        value: &Option<Spanned<f64>>,
+        path: &str,
+        span: &Range<usize>,
+    ) -> Option<f64> {
+        self.required_number(
+            value,
+            path,
+            "minutes",
+            span,
+            "the break's length in minutes",
+            |x| x > 0.0 && x <= 240.0,
+            "minutes above 0 and at most 240",
+        )
     }
 }
