@@ -257,7 +257,8 @@ pub(super) fn draw_rota<DB: DrawingBackend>(
         .margin_top(30)
         .x_label_area_size(30)
         .y_label_area_size(64)
-        .build_cartesian_2d(0.0..HOURS_PER_WEEK as f64, 0.0..highest * 1.12)
+        // Room above the highest hour for the legend, which then never covers data.
+        .build_cartesian_2d(0.0..HOURS_PER_WEEK as f64, 0.0..highest * 1.3)
         .map_err(draw_err)?;
     chart
         .configure_mesh()
