@@ -106,8 +106,13 @@ fn summary_table(out: &mut String, unit: &str, channels: &[String], summaries: &
 impl Render for BacktestView<'_> {
     fn table(&self) -> String {
         let mut out = format!(
-            "Backtest of {} against {}: {} days from {}, {} replications (seed {})\n\n",
-            self.scenario, self.calls, self.days, self.start, self.replications, self.seed
+            "Backtest of {} against {}: {} from {}, {} (seed {})\n\n",
+            self.scenario,
+            self.calls,
+            super::counted(self.days, "day"),
+            self.start,
+            super::counted(self.replications, "replication"),
+            self.seed
         );
         for (unit, summaries) in [("hours", self.summaries), ("days ", self.day_summaries)] {
             summary_table(&mut out, unit, self.channels, summaries);

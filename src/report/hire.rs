@@ -59,9 +59,9 @@ impl Render for HireView<'_> {
         }
         let _ = writeln!(
             out,
-            "{} recruits in all ({} simulations){}",
-            p.recruits_total,
-            p.evaluations,
+            "{} in all ({}){}",
+            super::counted(p.recruits_total, "recruit"),
+            super::counted(p.evaluations as u64, "simulation"),
             if p.capped {
                 "; stopped at the simulation cap"
             } else {

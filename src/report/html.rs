@@ -45,9 +45,9 @@ pub fn html_report(
     let _ = write!(h, "<h1>{} — contact-centre simulation</h1>", esc(&s.name));
     let _ = write!(
         h,
-        "<p class=\"note\">triage-sim {} · {} replications of {:.0} hours from {} (warm-up {:.0} h) · seed {} · every figure is a mean with its 95% confidence interval across replications.</p>",
+        "<p class=\"note\">triage-sim {} · {} of {:.0} hours from {} (warm-up {:.0} h) · seed {} · every figure is a mean with its 95% confidence interval across replications.</p>",
         env!("CARGO_PKG_VERSION"),
-        s.replications,
+        super::counted(s.replications, "replication"),
         s.horizon.as_hours(),
         s.start_date,
         s.warmup.as_hours(),

@@ -107,8 +107,8 @@ impl Render for RotaView<'_> {
         }
         let _ = writeln!(
             out,
-            "\nChecked by simulating the rota ({} replications):",
-            self.results.replications
+            "\nChecked by simulating the rota ({}):",
+            super::counted(self.results.replications, "replication")
         );
         for c in self.checks() {
             let _ = write!(
