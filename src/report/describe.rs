@@ -151,15 +151,11 @@ fn describe_groups(s: &Scenario, groups: &[Group], lines: &mut Vec<String>) {
     for g in groups {
         let shift = g.shift.as_ref().map_or("always on duty".to_owned(), |sh| {
             let on = sh.pattern.iter().filter(|d| **d).count();
-            let plain = |x: f64| {
-                let t = format!("{x:.2}");
-                t.trim_end_matches('0').trim_end_matches('.').to_owned()
-            };
             let meal = sh.meal_break.map_or(String::new(), |b| {
                 format!(
                     ", a {} min meal break {} h in",
-                    plain(b.length.as_secs() / 60.0),
-                    plain(b.after.as_hours())
+                    crate::scenario::shown(b.length.as_secs() / 60.0),
+                    crate::scenario::shown(b.after.as_hours())
                 )
             });
             format!(

@@ -28,6 +28,7 @@ pub use offered_load::{
 pub use on_duty::OnDuty;
 pub use overrides::{Override, apply as apply_overrides};
 pub use shift::{BreakWindow, MealBreak, Shift};
+pub(crate) use validate::shown;
 
 use jiff::civil::Date;
 

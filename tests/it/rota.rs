@@ -24,6 +24,23 @@ target = { answer_within_s = 20, fraction = 0.8 }
 count = 40
 "#;
 
+/// Runs the written scenario: the mean handlers on duty in each hour of the week.
+fn run_back(written: &std::path::Path) -> Vec<f64> {
+    let run = triage_sim(&["run", written.to_str().unwrap(), "--format", "json"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    r["intervals"]["hour_of_week"]["handlers"]["mean_staffed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cell| cell["mean"].as_f64().unwrap())
+        .collect()
+}
+
 #[test]
 fn the_written_rota_runs_back_with_the_coverage_it_promised() {
     let dir = tempfile::tempdir().unwrap();
@@ -84,19 +101,9 @@ fn the_written_rota_runs_back_with_the_coverage_it_promised() {
     );
     // Run the written scenario: handlers on duty per hour of the week are the rota's coverage
     // (no shrinkage, so exactly, apart from a call in hand at a shift's end).
-    let run = triage_sim(&["run", written.to_str().unwrap(), "--format", "json"]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let r: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    let cells = r["intervals"]["hour_of_week"]["handlers"]["mean_staffed"]
-        .as_array()
-        .unwrap();
+    let cells = run_back(&written);
     assert_eq!(cells.len(), 168);
-    for (h, cell) in cells.iter().enumerate() {
-        let staffed = cell["mean"].as_f64().unwrap();
+    for (h, &staffed) in cells.iter().enumerate() {
         assert!(
             staffed + 1e-9 >= covered[h] && staffed <= covered[h] + 1.0,
             "hour {h}: {staffed} on duty, the rota promised {}",
@@ -156,18 +163,8 @@ fn meal_breaks_are_placed_in_their_window_and_run_back_as_promised() {
     );
     // Run back: on duty per hour is the promised coverage, breaks included (a handler busy
     // when its break comes goes a few minutes later, so within one handler).
-    let run = triage_sim(&["run", written.to_str().unwrap(), "--format", "json"]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let r: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    let cells = r["intervals"]["hour_of_week"]["handlers"]["mean_staffed"]
-        .as_array()
-        .unwrap();
-    for (h, cell) in cells.iter().enumerate() {
-        let staffed = cell["mean"].as_f64().unwrap();
+    let cells = run_back(&written);
+    for (h, &staffed) in cells.iter().enumerate() {
         assert!(
             (staffed - covered[h]).abs() <= 1.0,
             "hour {h}: {staffed} on duty, the rota promised {}",

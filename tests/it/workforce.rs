@@ -25,26 +25,21 @@ fn staffed_by_hour(results: &triage_sim::Results) -> Vec<f64> {
         .collect()
 }
 
+/// Days 07-19 (10 a team) and nights 19-07 (6), each 4 on / 4 off in two teams, with `days`
+/// and `nights` added to their tables.
+fn day_night(days: &str, nights: &str) -> String {
+    format!(
+        "[handlers.groups.days]\nheadcount = 10\nteams = 2\npattern = \"4on4off\"\nshift_start = \"07:00\"\nshift_hours = 12\n{days}\
+         [handlers.groups.nights]\nheadcount = 6\nteams = 2\npattern = \"4on4off\"\nshift_start = \"19:00\"\nshift_hours = 12\n{nights}"
+    )
+}
+
 #[test]
 fn the_rota_staffs_each_hour_as_planned() {
     // Days 07-19 and nights 19-07, each 4 on / 4 off in two teams: one team of each every day.
     let s = scenario(&format!(
-        r#"horizon_hours = 1344
-replications = 2
-{CHANNEL}
-[handlers.groups.days]
-headcount = 10
-teams = 2
-pattern = "4on4off"
-shift_start = "07:00"
-shift_hours = 12
-[handlers.groups.nights]
-headcount = 6
-teams = 2
-pattern = "4on4off"
-shift_start = "19:00"
-shift_hours = 12
-"#
+        "horizon_hours = 1344\nreplications = 2\n{CHANNEL}{}",
+        day_night("", "")
     ));
     let results = replicate(&s);
     for (h, staffed) in staffed_by_hour(&results).iter().enumerate() {
@@ -71,24 +66,11 @@ fn meal_breaks_take_each_handler_off_for_its_length() {
     // Days 07-19 (10 a team) with a 45-minute break 5 h in (12:00), nights 19-07 (6) with a
     // 60-minute break 6 h in (01:00); 999 calls of 2 minutes at 20 an hour.
     let s = scenario(&format!(
-        r#"horizon_hours = 1344
-replications = 2
-{CHANNEL}
-[handlers.groups.days]
-headcount = 10
-teams = 2
-pattern = "4on4off"
-shift_start = "07:00"
-shift_hours = 12
-meal_break = {{ after_hours = 5, minutes = 45 }}
-[handlers.groups.nights]
-headcount = 6
-teams = 2
-pattern = "4on4off"
-shift_start = "19:00"
-shift_hours = 12
-meal_break = {{ after_hours = 6, minutes = 60 }}
-"#
+        "horizon_hours = 1344\nreplications = 2\n{CHANNEL}{}",
+        day_night(
+            "meal_break = { after_hours = 5, minutes = 45 }\n",
+            "meal_break = { after_hours = 6, minutes = 60 }\n",
+        )
     ));
     let results = replicate(&s);
     for (h, staffed) in staffed_by_hour(&results).iter().enumerate() {

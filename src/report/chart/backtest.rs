@@ -59,14 +59,7 @@ fn draw_panel<DB: DrawingBackend>(
         .map_err(draw_err)?;
     day_labels(area, &chart, y_min)?;
     let colour = PALETTE[0];
-    let outline: Vec<(f64, f64)> = band
-        .iter()
-        .map(|p| (p.0, p.3))
-        .chain(band.iter().rev().map(|p| (p.0, p.2)))
-        .collect();
-    chart
-        .draw_series(std::iter::once(Polygon::new(outline, colour.mix(0.2))))
-        .map_err(draw_err)?;
+    draw_band(&mut chart, &band, colour)?;
     chart
         .draw_series(LineSeries::new(
             band.iter().map(|p| (p.0, p.1)),

@@ -59,22 +59,14 @@ fn draw_daily<DB: DrawingBackend>(
         .map_err(draw_err)?;
     let colour = PALETTE[0];
     let x = |i: usize| i as f64 + 0.5;
-    let band: Vec<(f64, f64)> = c
+    // The fitted mean and its band of ±1.96 sd, never below zero calls.
+    let band: Vec<(f64, f64, f64, f64)> = c
         .daily
         .iter()
         .enumerate()
-        .map(|(i, d)| (x(i), d.2 + 1.96 * d.3))
-        .chain(
-            c.daily
-                .iter()
-                .enumerate()
-                .rev()
-                .map(|(i, d)| (x(i), (d.2 - 1.96 * d.3).max(0.0))),
-        )
+        .map(|(i, d)| (x(i), d.2, (d.2 - 1.96 * d.3).max(0.0), d.2 + 1.96 * d.3))
         .collect();
-    chart
-        .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))
-        .map_err(draw_err)?;
+    draw_band(&mut chart, &band, colour)?;
     chart
         .draw_series(LineSeries::new(
             c.daily.iter().enumerate().map(|(i, d)| (x(i), d.2)),

@@ -124,6 +124,23 @@ pub(super) fn dashed_target<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The shaded band of `points` `(x, mean, low, high)`, from low to high, in `colour`.
+pub(super) fn draw_band<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    points: &[(f64, f64, f64, f64)],
+    colour: RGBColor,
+) -> Result<(), ChartError> {
+    let outline: Vec<(f64, f64)> = points
+        .iter()
+        .map(|p| (p.0, p.3))
+        .chain(points.iter().rev().map(|p| (p.0, p.2)))
+        .collect();
+    chart
+        .draw_series(std::iter::once(Polygon::new(outline, colour.mix(0.2))))
+        .map_err(draw_err)?;
+    Ok(())
+}
+
 /// A mean line with its 95% band and a marker at each point; `points` are
 /// `(x, mean, ci_low, ci_high)`.
 pub(super) fn draw_mean_and_band<DB: DrawingBackend>(
@@ -132,14 +149,7 @@ pub(super) fn draw_mean_and_band<DB: DrawingBackend>(
     colour: RGBColor,
     label: String,
 ) -> Result<(), ChartError> {
-    let band: Vec<(f64, f64)> = points
-        .iter()
-        .map(|p| (p.0, p.3))
-        .chain(points.iter().rev().map(|p| (p.0, p.2)))
-        .collect();
-    chart
-        .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))
-        .map_err(draw_err)?;
+    draw_band(chart, points, colour)?;
     chart
         .draw_series(LineSeries::new(
             points.iter().map(|p| (p.0, p.1)),
