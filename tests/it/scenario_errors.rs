@@ -113,6 +113,51 @@ fn a_mistyped_key_gets_a_did_you_mean() {
 }
 
 #[test]
+fn every_unknown_key_is_reported_at_once_in_file_order() {
+    let text = format!(
+        "horizon_hours = 24\nbogus = 1\n{}[handlers]\ncont = 14\n[[handlers.hires]]\ngroup = \"g\"\nstart_dat = 2024-01-01\n",
+        GOOD_CHANNEL
+            .replace("patience =", "patiense =")
+            .replace("priority", "priorty")
+    );
+    let e = errors(&text);
+    let lines: Vec<&str> = e.lines().collect();
+    let want = [
+        ("bad.toml:2:1: bogus: unknown field `bogus`", ""),
+        (
+            "bad.toml:6:1: channels.calls.priorty: unknown field",
+            "did you mean `priority`?",
+        ),
+        (
+            "bad.toml:9:1: channels.calls.patiense: unknown field",
+            "did you mean `patience`?",
+        ),
+        (
+            "bad.toml:12:1: handlers.cont: unknown field",
+            "did you mean `count`?",
+        ),
+        (
+            "bad.toml:15:1: handlers.hires.0.start_dat: unknown field",
+            "did you mean `start_date`?",
+        ),
+    ];
+    assert_eq!(lines.len(), want.len(), "{e}");
+    for (line, (head, tail)) in lines.iter().zip(want) {
+        assert!(
+            line.contains(head) && line.ends_with(tail),
+            "{line}\nin\n{e}"
+        );
+    }
+    // After the unknown keys, the first wrong type is reported too.
+    let e = errors(&text.replace("horizon_hours = 24", "horizon_hours = \"x\""));
+    assert!(
+        e.contains("bad.toml:1:17: horizon_hours: invalid type"),
+        "{e}"
+    );
+    assert_eq!(e.lines().count(), want.len() + 1, "{e}");
+}
+
+#[test]
 fn tenure_bands_are_checked_for_order_and_range() {
     let e = errors(&format!(
         "horizon_hours = 24\n{GOOD_CHANNEL}[handlers]\n[[handlers.attrition_by_tenure]]\nunder_months = 6\nper_year = 1.0\n[[handlers.attrition_by_tenure]]\nunder_months = 3\nper_year = -1\n[[handlers.attrition_by_tenure]]\nper_year = 0.1\n[handlers.groups.desk]\nheadcount = 20\n"

@@ -1,7 +1,7 @@
 //! Parse, then validate: turns scenario text into a [`Scenario`] or every problem at once.
 //!
-//! Parsing (TOML syntax, unknown keys, wrong types) stops at its first error, which is located
-//! by line, column and key path. Validation then checks every value and reports all problems
+//! Parsing reports every unknown key at once, and stops at a syntax error or a wrong type; each
+//! is located by line, column and key path. Validation then checks every value and reports all problems
 //! together, each with its location and what was expected.
 
 mod absence;
@@ -72,7 +72,7 @@ pub(super) fn parse_and_validate_with(
     origin: &str,
     allow_unstable: bool,
 ) -> Result<Scenario, ScenarioError> {
-    let raw = parse(text).map_err(|d| ScenarioError::new(origin, text, vec![d]))?;
+    let raw = parse(text).map_err(|d| ScenarioError::new(origin, text, d))?;
     let mut v = Validator {
         allow_unstable,
         ..Validator::default()

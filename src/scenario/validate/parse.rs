@@ -1,41 +1,117 @@
-//! Reading the text: TOML syntax and the keys each table takes, stopping at the first
-//! problem, located by line, column and key path, in words a planner reads (with the closest
-//! valid key for a mistyped one).
+//! Reading the text: TOML syntax and the keys each table takes, located by line, column and key
+//! path, in words a planner reads (with the closest valid key for a mistyped one). Every unknown
+//! key is reported at once; a syntax error or a wrong type stops the reading.
 
 use serde_path_to_error::Segment;
+use toml::de::{DeTable, DeValue};
 
 use super::super::raw::RawScenario;
 use super::Diagnostic;
 
-/// The raw scenario in `text`, or its first syntax or key error.
-pub(super) fn parse(text: &str) -> Result<RawScenario, Diagnostic> {
-    let de = toml::Deserializer::parse(text).map_err(|e| {
-        let span = e.span();
-        let mut message = e.message().trim_end().to_owned();
-        // toml says only "duplicate key": name it, from the text it points at.
-        if message == "duplicate key"
-            && let Some(key) = span.as_ref().and_then(|r| text.get(r.clone()))
-        {
-            message = format!(
-                "duplicate key `{}`; expected each key once in a table",
-                key.trim()
-            );
-        }
-        Diagnostic {
-            key: String::new(),
-            span,
-            message,
-        }
-    })?;
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let key = key_path(e.path());
+/// At most this many unknown keys are reported from one file (each costs a parse).
+const MOST_UNKNOWN_KEYS: usize = 50;
+
+/// The raw scenario in `text`, or its problems: a syntax error alone; otherwise every unknown
+/// key at once, then the first wrong type or missing key, if any.
+///
+/// Each unknown key is taken out of the parsed document and the document read again, so the
+/// next one is found; the document keeps every key's place in the original text, so each
+/// problem is located there.
+pub(super) fn parse(text: &str) -> Result<RawScenario, Vec<Diagnostic>> {
+    let mut document = DeTable::parse(text).map_err(|e| vec![syntax_error(text, &e)])?;
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    loop {
+        let de = toml::de::Deserializer::from(document.clone());
+        let e = match serde_path_to_error::deserialize::<_, RawScenario>(de) {
+            Ok(raw) if problems.is_empty() => return Ok(raw),
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        let segments = user_segments(e.path());
         let inner = e.into_inner();
-        Diagnostic {
-            key,
+        let unknown = inner.message().starts_with("unknown field `");
+        problems.push(Diagnostic {
+            key: segments.join("."),
             span: inner.span(),
             message: with_suggestion(&plain_types(inner.message().trim_end())),
+        });
+        if !unknown
+            || problems.len() >= MOST_UNKNOWN_KEYS
+            || !remove_key(document.get_mut(), &segments)
+        {
+            break;
         }
-    })
+    }
+    problems.sort_by_key(|d| d.span.as_ref().map(|s| s.start)); // in the file's order
+    Err(problems)
+}
+
+/// A TOML syntax error, with a duplicate key named.
+fn syntax_error(text: &str, e: &toml::de::Error) -> Diagnostic {
+    let span = e.span();
+    let mut message = e.message().trim_end().to_owned();
+    // toml says only "duplicate key": name it, from the text it points at.
+    if message == "duplicate key"
+        && let Some(key) = span.as_ref().and_then(|r| text.get(r.clone()))
+    {
+        message = format!(
+            "duplicate key `{}`; expected each key once in a table",
+            key.trim()
+        );
+    }
+    Diagnostic {
+        key: String::new(),
+        span,
+        message,
+    }
+}
+
+/// Takes the key at `path` (tables by key, arrays by index) out of `table`; false if there is
+/// none, which ends the search for more unknown keys rather than looping.
+fn remove_key(table: &mut DeTable<'_>, path: &[String]) -> bool {
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    let mut here = table;
+    let mut at = 0;
+    while at < parents.len() {
+        let Some(value) = entry(here, &parents[at]) else {
+            return false;
+        };
+        at += 1;
+        let mut value = value.get_mut();
+        // An array of tables: the next segment is the index.
+        while let DeValue::Array(items) = value {
+            let Some(item) = parents.get(at).and_then(|i| i.parse::<usize>().ok()) else {
+                return false;
+            };
+            let Some(item) = items.get_mut(item) else {
+                return false;
+            };
+            at += 1;
+            value = item.get_mut();
+        }
+        let DeValue::Table(next) = value else {
+            return false;
+        };
+        here = next;
+    }
+    let key = here
+        .keys()
+        .find(|k| k.get_ref().as_ref() == last.as_str())
+        .cloned();
+    key.is_some_and(|k| here.remove(&k).is_some())
+}
+
+/// The value under `key` in `table`.
+fn entry<'t, 'i>(
+    table: &'t mut DeTable<'i>,
+    key: &str,
+) -> Option<&'t mut toml::Spanned<DeValue<'i>>> {
+    table
+        .iter_mut()
+        .find(|(k, _)| k.get_ref().as_ref() == key)
+        .map(|(_, v)| v)
 }
 
 /// serde's "unknown field `patiense`, expected one of `…`" with "; did you mean `patience`?"
@@ -84,21 +160,16 @@ fn plain_types(message: &str) -> String {
         )
 }
 
-/// The user-visible key path of a deserialisation error (serde_spanned's internals removed).
-fn key_path(path: &serde_path_to_error::Path) -> String {
-    let mut out = String::new();
-    for seg in path.iter() {
-        let part = match seg {
-            Segment::Map { key } if key.starts_with("$__") => continue,
-            Segment::Map { key } => key.clone(),
-            Segment::Seq { index } => index.to_string(),
-            Segment::Enum { variant } => variant.clone(),
-            Segment::Unknown => continue,
-        };
-        if !out.is_empty() {
-            out.push('.');
-        }
-        out.push_str(&part);
-    }
-    out
+/// The user-visible segments of a deserialisation error's key path (serde_spanned's internals
+/// removed): table keys and array indices.
+fn user_segments(path: &serde_path_to_error::Path) -> Vec<String> {
+    path.iter()
+        .filter_map(|seg| match seg {
+            Segment::Map { key } if key.starts_with("$__") => None,
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Enum { variant } => Some(variant.clone()),
+            Segment::Unknown => None,
+        })
+        .collect()
 }
