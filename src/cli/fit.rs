@@ -121,7 +121,7 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
             "--format json prints the summary on standard output; expected -o FILE for the fitted scenario".into(),
         ));
     }
-    if matches!(args.format, FormatArg::Csv) {
+    if matches!(args.format, FormatArg::Csv | FormatArg::WideCsv) {
         return Err(Failure::Input(
             "--format: fit prints its summary as a table or JSON; expected table or json".into(),
         ));

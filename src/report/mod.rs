@@ -10,6 +10,7 @@ mod calibrate;
 pub mod chart;
 mod csv;
 mod csv_text;
+pub mod csv_wide;
 mod describe;
 mod hire;
 mod html;
@@ -51,6 +52,8 @@ pub enum Format {
     Json,
     /// CSV: one row per scope, channel and KPI.
     Csv,
+    /// CSV with one row per channel or interval and one column per KPI ([`csv_wide`]).
+    WideCsv,
 }
 
 /// Why something could not be rendered.
@@ -107,5 +110,6 @@ pub fn render(output: &dyn Render, format: Format) -> Result<String, RenderError
         Format::Table => output.table(),
         Format::Json => output.json(),
         Format::Csv => output.csv()?,
+        Format::WideCsv => csv_wide::widen(&output.csv()?)?,
     })
 }
