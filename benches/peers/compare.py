@@ -54,7 +54,7 @@ def scenario_with(horizon_hours, replications):
 
 
 def triage_sim(path, threads=1, fmt="json"):
-    return measured([BIN, "run", path, "--threads", str(threads), "--format", fmt])
+    return measured([BIN, "run", path, "--threads", str(threads), "--format", fmt, "--timing"])
 
 
 def peer(tool, days, reps=1, seed=1):

@@ -22,7 +22,7 @@ use super::*;
 
 pub(super) fn run_default() -> Result<(), Failure> {
     let results = runner().replicate(&Scenario::default_scenario());
-    emit(&report::results_table(&results), None)
+    emit(&report::results_table(&results, false), None)
 }
 
 pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
@@ -72,7 +72,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
         },
     };
     write_chart(chart, picture)?;
-    emit(&render(&results, format)?, out)
+    emit(&render(&results, format, args.timing)?, out)
 }
 
 /// Simulates replication 0 of `scenario` again, streaming each call's record to `path` (written

@@ -94,6 +94,8 @@ enum FormatArg {
     Json,
     /// CSV: one row per scope, channel and KPI.
     Csv,
+    /// CSV for spreadsheets: one row per channel or interval, one column per KPI.
+    WideCsv,
 }
 
 impl From<FormatArg> for Format {
@@ -102,6 +104,7 @@ impl From<FormatArg> for Format {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
+            FormatArg::WideCsv => Format::WideCsv,
         }
     }
 }
@@ -337,6 +340,11 @@ struct RunArgs {
     /// year week by week (first two channels; hiring cohorts marked).
     #[arg(long, value_enum, default_value_t = RunChart::HourOfWeek)]
     chart_kind: RunChart,
+    /// Add how long the run took (JSON `timing.wall_s`, `timing.events_per_s` and the older
+    /// `wall_s`; CSV row `run,,wall_s`; the table's last line). Without it the output depends
+    /// on the scenario and seed alone, so two runs can be diffed.
+    #[arg(long)]
+    timing: bool,
     #[command(flatten)]
     set: SetArgs,
     #[command(flatten)]

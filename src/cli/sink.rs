@@ -81,8 +81,18 @@ pub(super) fn write_chart(path: Option<&Path>, chart: Chart<'_>) -> Result<(), F
     Ok(())
 }
 
-pub(super) fn render(results: &Results, format: Format) -> Result<String, report::RenderError> {
-    report::render(&report::RunView(results), format)
+pub(super) fn render(
+    results: &Results,
+    format: Format,
+    with_timing: bool,
+) -> Result<String, report::RenderError> {
+    report::render(
+        &report::RunView {
+            results,
+            with_timing,
+        },
+        format,
+    )
 }
 
 /// Writes `text` to `out`, atomically, or to standard output. A closed standard output (the

@@ -8,8 +8,9 @@ use super::csv_text::{finish, num};
 use crate::stats::Results;
 use crate::stats::{Estimate, Kpis};
 
-/// The CSV text for `results`.
-pub fn results_csv(results: &Results) -> Result<String, csv::Error> {
+/// The CSV text for `results`; `with_timing` adds the row `run,,wall_s` (the one value that
+/// measures the machine rather than the scenario).
+pub fn results_csv(results: &Results, with_timing: bool) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "scope", "channel", "kpi", "mean", "ci_low", "ci_high", "interval", "target", "met",
@@ -65,16 +66,9 @@ pub fn results_csv(results: &Results) -> Result<String, csv::Error> {
     }
     let events = results.events.to_string();
     w.write_record(["run", "", "events", &events, "", "", "", "", ""])?;
-    w.write_record([
-        "run",
-        "",
-        "wall_s",
-        &num(results.wall_s),
-        "",
-        "",
-        "",
-        "",
-        "",
-    ])?;
+    if with_timing {
+        let wall_s = num(results.wall_s);
+        w.write_record(["run", "", "wall_s", &wall_s, "", "", "", "", ""])?;
+    }
     finish(w)
 }

@@ -92,11 +92,33 @@ impl Serialize for Series<'_> {
 }
 
 /// The whole document.
-struct Document<'a>(&'a Results);
+struct Document<'a> {
+    results: &'a Results,
+    with_timing: bool,
+}
+
+/// How long a run took on this machine: the one part of a run's output that is not a function
+/// of the scenario and seed, so it is written only when asked for (`--timing`).
+#[derive(Serialize)]
+struct Timing {
+    /// Wall-clock seconds of the replications.
+    wall_s: f64,
+    /// Events processed per wall-clock second, all threads together.
+    events_per_s: f64,
+}
+
+impl Timing {
+    fn of(r: &Results) -> Timing {
+        Timing {
+            wall_s: r.wall_s,
+            events_per_s: r.events as f64 / r.wall_s.max(1e-9),
+        }
+    }
+}
 
 impl Serialize for Document<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
+        let r = self.results;
         struct Channels<'b>(&'b [(String, Kpis<Estimate>)]);
         impl Serialize for Channels<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -152,14 +174,23 @@ impl Serialize for Document<'_> {
         map.serialize_entry("triage", &r.triage.as_ref().map(KpiMap))?;
         map.serialize_entry("intervals", &Intervals(r))?;
         map.serialize_entry("events", &r.events)?;
-        map.serialize_entry("wall_s", &r.wall_s)?;
+        if self.with_timing {
+            map.serialize_entry("timing", &Timing::of(r))?;
+            // The key of versions before `timing`, kept for the scripts that read it.
+            map.serialize_entry("wall_s", &r.wall_s)?;
+        }
         map.end()
     }
 }
 
-/// The JSON document for `results`, pretty-printed.
-pub fn results_json(results: &Results) -> String {
-    pretty_json(&Document(results))
+/// The JSON document for `results`, pretty-printed: a function of the scenario and seed alone,
+/// unless `with_timing` adds `timing` (`wall_s`, `events_per_s`) and the older top-level
+/// `wall_s`.
+pub fn results_json(results: &Results, with_timing: bool) -> String {
+    pretty_json(&Document {
+        results,
+        with_timing,
+    })
 }
 
 /// The one way triage-sim emits JSON: serde, pretty-printed, ending in a newline. Every value

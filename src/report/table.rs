@@ -127,8 +127,8 @@ fn target_rows(results: &Results) -> [(&'static str, Vec<String>); 2] {
     ]
 }
 
-/// The table for `results`.
-pub fn results_table(results: &Results) -> String {
+/// The table for `results`; `with_timing` adds the wall-clock time and events per second.
+pub fn results_table(results: &Results, with_timing: bool) -> String {
     let mut out = format!(
         "{} — {}, seed {}, mean ± 95% CI half-width\n\n",
         results.scenario,
@@ -173,13 +173,16 @@ pub fn results_table(results: &Results) -> String {
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "\n{} events in {:.3} s ({:.1} M events/s)",
-        results.events,
-        results.wall_s,
-        results.events as f64 / results.wall_s.max(1e-9) / 1e6
-    );
+    let _ = write!(out, "\n{} events", results.events);
+    if with_timing {
+        let _ = write!(
+            out,
+            " in {:.3} s ({:.1} M events/s)",
+            results.wall_s,
+            results.events as f64 / results.wall_s.max(1e-9) / 1e6
+        );
+    }
+    out.push('\n');
     out
 }
 

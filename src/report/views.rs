@@ -9,17 +9,23 @@ use crate::stats::Results;
 use crate::stats::paired::KpiDifference;
 
 /// The results of `run` (and of the default command).
-pub struct RunView<'a>(pub &'a Results);
+pub struct RunView<'a> {
+    /// The replications' results.
+    pub results: &'a Results,
+    /// Whether to add how long the run took (`--timing`): off, the output is a function of
+    /// the scenario and seed alone, so two runs can be diffed.
+    pub with_timing: bool,
+}
 
 impl Render for RunView<'_> {
     fn table(&self) -> String {
-        super::results_table(self.0)
+        super::results_table(self.results, self.with_timing)
     }
     fn json(&self) -> String {
-        super::results_json(self.0)
+        super::results_json(self.results, self.with_timing)
     }
     fn csv(&self) -> Result<String, RenderError> {
-        Ok(super::results_csv(self.0)?)
+        Ok(super::results_csv(self.results, self.with_timing)?)
     }
 }
 
