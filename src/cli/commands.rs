@@ -197,6 +197,22 @@ fn compare_side(file: &Path, common: &[Override], own: &[Override]) -> Result<Sc
     Ok(s)
 }
 
+/// `--kpi KPI`: one that a channel of `s` reports, or a usage error listing them (with the
+/// closest name for a mistyped one).
+fn check_kpi(kpi: &str, s: &Scenario) -> Result<(), Failure> {
+    let kpis = crate::stats::channel_kpi_names(s);
+    if kpis.contains(&kpi) {
+        return Ok(());
+    }
+    let hint = crate::scenario::closest(kpi, &kpis)
+        .map(|k| format!("; did you mean `{k}`?"))
+        .unwrap_or_default();
+    Err(Failure::Input(format!(
+        "--kpi {kpi}: no channel reports it; expected one of {}{hint}",
+        kpis.join(", ")
+    )))
+}
+
 pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let a = args.a.as_path();
     let b = match (&args.b, args.set_a.is_empty() && args.set_b.is_empty()) {
@@ -215,6 +231,13 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
         sa.replications = r;
     }
     (sb.replications, sb.seed) = (sa.replications, sa.seed);
+    let kpis: Vec<&str> = match args.kpi.as_slice() {
+        [] => vec!["service_level"],
+        asked => asked.iter().map(String::as_str).collect(),
+    };
+    for kpi in &kpis {
+        check_kpi(kpi, &sa)?;
+    }
     args.limits
         .allow(&Work::of(&sa).then(Work::of(&sb)), cores())?;
     let (ra, rb) = (runner().replicate(&sa), runner().replicate(&sb));
@@ -224,7 +247,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
         chart,
         Chart::Compare {
             diffs: &diffs,
-            kpi: "service_level",
+            kpis: &kpis,
             title: &title,
         },
     )?;
@@ -284,13 +307,7 @@ pub(super) fn sweep(
     // The grid's corners first: a grid that is plainly too big is refused at once.
     if let (Some(first), Some(last)) = (grid.first(), grid.last()) {
         let first = point(first)?;
-        let kpis = crate::stats::channel_kpi_names(&first);
-        if !kpis.contains(&kpi) {
-            return Err(Failure::Input(format!(
-                "--kpi {kpi}: no channel reports it; expected one of {}",
-                kpis.join(", ")
-            )));
-        }
+        check_kpi(kpi, &first)?;
         let (first, last) = (Work::of(&first), Work::of(&point(last)?));
         let corner = if first.contacts >= last.contacts {
             first

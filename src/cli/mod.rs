@@ -10,6 +10,7 @@ mod calibrate;
 mod commands;
 mod fit;
 mod fit_staffing;
+mod flag_values;
 mod hire;
 pub mod interrupt;
 mod report;
@@ -24,12 +25,12 @@ use clap::{Parser, Subcommand};
 
 use crate::erlang::ErlangInput;
 use crate::planning::budget::{Limits, Work};
-use crate::planning::staffing;
 use crate::planning::sweep::Vary;
 use crate::report::{Format, RenderError};
 use crate::scenario::{LoadError, Override};
 
 use commands::*;
+use flag_values::{FormatArg, IntervalArg};
 use sink::{check_chart_path, check_output_dir};
 use staff::staff_command;
 
@@ -85,48 +86,6 @@ enum Command {
     Hire(hire::HireArgs),
 }
 
-/// `--format`: the command line's name for a [`Format`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum FormatArg {
-    /// A human-readable table.
-    Table,
-    /// JSON: every KPI as `{ mean, ci_low, ci_high }`.
-    Json,
-    /// CSV: one row per scope, channel and KPI.
-    Csv,
-    /// CSV for spreadsheets: one row per channel or interval, one column per KPI.
-    WideCsv,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Table => Format::Table,
-            FormatArg::Json => Format::Json,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::WideCsv => Format::WideCsv,
-        }
-    }
-}
-
-/// `--every-interval`: the command line's name for an [`staffing::IntervalKind`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum IntervalArg {
-    /// Every hour of the week (168 cells).
-    HourOfWeek,
-    /// Every week of the run.
-    Week,
-}
-
-impl From<IntervalArg> for staffing::IntervalKind {
-    fn from(i: IntervalArg) -> staffing::IntervalKind {
-        match i {
-            IntervalArg::HourOfWeek => staffing::IntervalKind::HourOfWeek,
-            IntervalArg::Week => staffing::IntervalKind::Week,
-        }
-    }
-}
-
 /// The `check` command's arguments.
 #[derive(clap::Args)]
 struct CheckArgs {
@@ -139,7 +98,7 @@ struct CheckArgs {
 /// The `compare` command's arguments.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  triage-sim compare scenarios/staffordshire-2023.toml scenarios/staffordshire-2024.toml\n  triage-sim compare scenarios/default.toml --set-b handlers.groups.days999.non_call_work=0.2"
+    after_help = "Examples:\n  triage-sim compare scenarios/staffordshire-2023.toml scenarios/staffordshire-2024.toml\n  triage-sim compare scenarios/default.toml --set-b handlers.groups.days999.non_call_work=0.2\n  triage-sim compare A.toml B.toml --chart diff.png --kpi service_level --kpi mean_wait_s --kpi abandonment_rate"
 )]
 struct CompareArgs {
     /// Scenario A (the baseline).
@@ -155,6 +114,10 @@ struct CompareArgs {
     /// Replications (overrides both files; A's seed is used for both).
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     replications: Option<u32>,
+    /// A KPI the chart shows, a panel each (repeatable; default service_level). The table,
+    /// JSON and CSV carry every KPI.
+    #[arg(long, value_name = "KPI")]
+    kpi: Vec<String>,
     #[command(flatten)]
     output: OutputArgs,
     /// Applied to both scenarios.

@@ -5,7 +5,74 @@ use triage_sim::report::chart;
 
 use crate::support::mmn;
 
-/// Checks an SVG document: parses as XML-ish text, has the size, and contains every snippet.
+/// The numbers of attribute `name` in an SVG element's text.
+fn attribute(element: &str, name: &str) -> Option<f64> {
+    let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+    element[start..].split('"').next()?.parse().ok()
+}
+
+/// The legend boxes of an SVG chart (the house style's white, 85%-opaque rectangles) as
+/// `(left, top, right, bottom)` pixels.
+fn legend_boxes(svg: &str) -> Vec<(f64, f64, f64, f64)> {
+    svg.lines()
+        .filter(|l| l.starts_with("<rect") && l.contains("opacity=\"0.85\" fill=\"#FFFFFF\""))
+        .filter_map(|l| {
+            let (x, y) = (attribute(l, "x")?, attribute(l, "y")?);
+            Some((
+                x,
+                y,
+                x + attribute(l, "width")?,
+                y + attribute(l, "height")?,
+            ))
+        })
+        .collect()
+}
+
+/// The data marks of an SVG chart: each line drawn 2 px or wider (its vertices) and each
+/// circle (its centre). Mesh, axes and thin target lines are 1 px.
+fn data_marks(svg: &str) -> Vec<Vec<(f64, f64)>> {
+    svg.lines()
+        .filter_map(|l| {
+            if l.starts_with("<circle") {
+                return Some(vec![(attribute(l, "cx")?, attribute(l, "cy")?)]);
+            }
+            if !l.starts_with("<polyline") || attribute(l, "stroke-width")? < 2.0 {
+                return None;
+            }
+            let points = l.split("points=\"").nth(1)?.split('"').next()?;
+            Some(
+                points
+                    .split_whitespace()
+                    .filter_map(|p| {
+                        let (x, y) = p.split_once(',')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// No legend box lies over a data mark (a legend's own samples, wholly inside it, excepted).
+pub fn assert_legends_clear_of_data(svg: &str) {
+    for (x0, y0, x1, y1) in legend_boxes(svg) {
+        let inside = |&(x, y): &(f64, f64)| x > x0 && x < x1 && y > y0 && y < y1;
+        for mark in data_marks(svg) {
+            if mark.iter().all(inside) {
+                continue; // the legend's sample of a series
+            }
+            if let Some(p) = mark.iter().find(|p| inside(p)) {
+                panic!(
+                    "legend box {:?} covers the data point {p:?}",
+                    (x0, y0, x1, y1)
+                );
+            }
+        }
+    }
+}
+
+/// Checks an SVG document: parses as XML-ish text, has the size, contains every snippet and
+/// keeps its legends off the data.
 pub fn assert_svg(svg: &str, must_contain: &[&str]) {
     assert!(
         svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
@@ -18,6 +85,7 @@ pub fn assert_svg(svg: &str, must_contain: &[&str]) {
     for s in must_contain {
         assert!(svg.contains(s), "missing {s:?}");
     }
+    assert_legends_clear_of_data(svg);
 }
 
 #[test]
@@ -34,7 +102,6 @@ fn staffing_curve_chart() {
     )
     .unwrap();
     let svg = chart::staffing_curve("M/M/n", &answer).unwrap();
-    std::fs::write("/tmp/ct/staff.svg", &svg).ok();
     assert_svg(
         &svg,
         &[
@@ -56,7 +123,6 @@ fn hour_of_week_heat_map() {
     s.horizon = triage_sim::time::SimTime::from_hours(24.0 * 14.0);
     let results = triage_sim::replicate(&s);
     let svg = chart::hour_of_week(&results, "999").unwrap();
-    std::fs::write("/tmp/ct/how.svg", &svg).ok();
     assert_svg(
         &svg,
         &[
@@ -66,6 +132,8 @@ fn hour_of_week_heat_map() {
             "Mon",
             "Sun",
             "below target",
+            "90% target",
+            "≤ 60%",
         ],
     );
     // 168 coloured cells.
@@ -81,13 +149,12 @@ fn compare_forest_and_sweep_charts() {
     b.handlers.count = 16;
     let diffs =
         triage_sim::stats::paired::compare(&triage_sim::replicate(&a), &triage_sim::replicate(&b));
-    let svg = chart::compare_forest(&diffs, "service_level", "+2 handlers").unwrap();
-    std::fs::write("/tmp/ct/forest.svg", &svg).ok();
+    let svg = chart::compare_forest(&diffs, &["service_level"], "+2 handlers").unwrap();
     assert_svg(
         &svg,
         &[
             "+2 handlers",
-            "B − A in service_level, percentage points (95% CI, paired by replication)",
+            "B − A in service level, percentage points (95% CI, paired by replication)",
             "calls",
         ],
     );
@@ -107,19 +174,26 @@ fn compare_forest_and_sweep_charts() {
         })
         .collect();
     let svg = chart::sweep(&points, "service_level").unwrap();
-    std::fs::write("/tmp/ct/sweep.svg", &svg).ok();
     assert_svg(
         &svg,
         &[
-            "service_level over handlers.count",
-            "handlers.count",
-            "calls",
+            "service level (%) by handlers count",
+            "calls (95% CI band)",
+            "calls target 80%",
         ],
     );
     assert_eq!(
-        svg.lines().filter(|l| l.trim() == "calls").count(),
+        svg.lines()
+            .filter(|l| l.trim() == "calls (95% CI band)")
+            .count(),
         1,
         "one legend entry per channel"
+    );
+    // Two KPIs: a panel each.
+    let svg = chart::compare_forest(&diffs, &["service_level", "mean_wait_s"], "two").unwrap();
+    assert_svg(
+        &svg,
+        &["in service level, percentage", "in mean wait, seconds"],
     );
 }
 
@@ -155,7 +229,9 @@ fn wait_distribution_and_trend_charts() {
             "Staffordshire 2023: week by week",
             "999 service level (%)",
             "101 mean wait (s)",
-            "week of the run",
+            "week starting",
+            "1 Jan 2023",
+            "(95% CI band)",
             "+16 (4 groups)",
             "target 90%",
         ],
@@ -184,6 +260,7 @@ fn interval_staffing_chart_draws_the_week() {
         result: &result,
     };
     let svg = chart.to_svg().unwrap();
+    assert_legends_clear_of_data(&svg);
     for label in [
         "wave: handlers needed by hour (P(wait) ≤ 10%)",
         "needed (iterative staffing algorithm)",

@@ -1,27 +1,32 @@
 //! Charts as SVG or PNG (plotters): the staffing curve, handlers needed by hour, the
 //! hour-of-week heat map, the wait distribution, the trend by week, paired differences,
 //! sweeps, backtests, recruitment plans and rotas. The only module that knows plotters: `style`
-//! holds the shared pieces, `run` the charts of one run, `planning` those of the staffing
-//! commands, `plans` those of `hire` and `rota`, `backtest` the data against the simulation,
-//! `fit` the data against a fitted scenario.
+//! holds the shared pieces, `colour` the heat maps' colour scales and bar, `run` the charts of
+//! one run, `planning` those of the staffing commands, `sweep` the sweeps, `plans` those of
+//! `hire` and `rota`, `backtest` the data against the simulation, `fit` the data against a
+//! fitted scenario.
 //!
 //! Colours come from a colour-blind-safe palette (Okabe–Ito) and lines also differ in marker,
 //! so charts survive greyscale printing. Text is measured (SVG) and drawn (PNG) with DejaVu
 //! Sans, compiled into the binary from `assets/fonts`, so no fonts need installing.
 
 mod backtest;
+mod colour;
 mod fit;
 mod planning;
 mod plans;
 mod run;
 mod style;
+mod sweep;
 
 use backtest::*;
+use colour::*;
 use fit::*;
 use planning::*;
 use plans::*;
 use run::*;
 use style::*;
+use sweep::*;
 
 pub use run::cohort_weeks;
 
@@ -112,12 +117,12 @@ pub enum Chart<'a> {
         /// The channel.
         channel: &'a str,
     },
-    /// Paired differences of one KPI (`compare`).
+    /// Paired differences of some KPIs (`compare`), a panel each.
     Compare {
         /// The differences.
         diffs: &'a [KpiDifference],
-        /// The KPI to show.
-        kpi: &'a str,
+        /// The KPIs to show.
+        kpis: &'a [&'a str],
         /// The title.
         title: &'a str,
     },
@@ -195,7 +200,7 @@ impl Chart<'_> {
         match self {
             Chart::StaffingCurve { name, answer } => draw_staffing_curve(root, name, answer),
             Chart::HourOfWeek { results, channel } => draw_hour_of_week(root, results, channel),
-            Chart::Compare { diffs, kpi, title } => draw_compare_forest(root, diffs, kpi, title),
+            Chart::Compare { diffs, kpis, title } => draw_compare_forest(root, diffs, kpis, title),
             Chart::Sweep { points, kpi } => draw_sweep(root, points, kpi),
             Chart::Waits { results, channels } => draw_wait_cdf(root, results, channels),
             Chart::IntervalStaffing { name, result } => draw_interval_staffing(root, name, result),
@@ -255,13 +260,13 @@ pub fn hour_of_week(results: &Results, channel: &str) -> Result<String, ChartErr
     Chart::HourOfWeek { results, channel }.to_svg()
 }
 
-/// The paired-difference forest chart as SVG.
+/// The paired-difference forest chart of `kpis` (a panel each) as SVG.
 pub fn compare_forest(
     diffs: &[KpiDifference],
-    kpi: &str,
+    kpis: &[&str],
     title: &str,
 ) -> Result<String, ChartError> {
-    Chart::Compare { diffs, kpi, title }.to_svg()
+    Chart::Compare { diffs, kpis, title }.to_svg()
 }
 
 /// The sweep chart as SVG.

@@ -2,7 +2,8 @@
 
 use super::*;
 
-/// Service level against handlers, with its 95% band, the target line and the answer marked.
+/// Service level against handlers, with its 95% band, the target line and the answer marked,
+/// on an axis zoomed to them.
 pub(super) fn draw_staffing_curve<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     name: &str,
@@ -13,6 +14,7 @@ pub(super) fn draw_staffing_curve<DB: DrawingBackend>(
         a.curve.iter().map(|c| c.handlers).min().unwrap_or(0),
         a.curve.iter().map(|c| c.handlers).max().unwrap_or(1),
     );
+    let (y0, y1) = curve_range(a);
     {
         let mut chart = ChartBuilder::on(root)
             .caption(
@@ -22,13 +24,13 @@ pub(super) fn draw_staffing_curve<DB: DrawingBackend>(
             .margin(16)
             .x_label_area_size(50)
             .y_label_area_size(70)
-            .build_cartesian_2d(f64::from(lo) - 1.0..f64::from(hi) + 1.0, 0.0..100.0)
+            .build_cartesian_2d(f64::from(lo) - 1.0..f64::from(hi) + 1.0, y0..y1)
             .map_err(draw_err)?;
         chart
             .configure_mesh()
             .x_labels(((hi - lo + 3) as usize).min(16))
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
+            .y_label_formatter(&|y| crate::report::rate_text(*y))
             .x_desc("call handlers (total)")
             .y_desc("service level (% of callers answered within target)")
             .label_style(("sans-serif", 16))
@@ -68,7 +70,7 @@ pub(super) fn draw_staffing_curve<DB: DrawingBackend>(
         let n = f64::from(a.handlers_needed);
         chart
             .draw_series(std::iter::once(PathElement::new(
-                vec![(n, 0.0), (n, 100.0)],
+                vec![(n, y0), (n, y1)],
                 BLACK.stroke_width(2),
             )))
             .map_err(draw_err)?
@@ -76,6 +78,18 @@ pub(super) fn draw_staffing_curve<DB: DrawingBackend>(
             .legend(legend_line(BLACK.stroke_width(2)));
         draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 16)
     }
+}
+
+/// The staffing curve's service-level axis (%): zoomed to every band and target, so that small
+/// differences show.
+fn curve_range(a: &StaffAnswer) -> (f64, f64) {
+    let shown = a.curve.iter().flat_map(|c| {
+        c.channels.iter().flat_map(|ch| {
+            let e = ch.service_level;
+            [e.ci_low, e.ci_high, ch.target].map(|v| 100.0 * v)
+        })
+    });
+    zoomed(shown, (0.0, 100.0), 2.0)
 }
 
 /// Handlers needed in each hour of the week (`staff --by-interval`): the iterative staffing
@@ -157,7 +171,7 @@ fn draw_forest_rows<DB: DrawingBackend>(
     (scale, x_left): (f64, f64),
 ) -> Result<(), ChartError> {
     for (i, d) in rows.iter().enumerate() {
-        let y = i as f64 + 0.5;
+        let y = (rows.len() - i) as f64 - 0.5; // the first (best priority) on top
         let colour = if d.significant {
             PALETTE[0]
         } else {
@@ -178,6 +192,8 @@ fn draw_forest_rows<DB: DrawingBackend>(
             )))
             .map_err(draw_err)?;
         let (px, py) = chart.backend_coord(&(x_left, y));
+        let (bx, by) = root.get_base_pixel(); // the panel draws relative to its own corner
+        let (px, py) = (px - bx, py - by);
         let label = format!("{}{}", names[i], if d.significant { "" } else { " (n.s.)" });
         root.draw(&Text::new(label, (px - 150, py - 8), ("sans-serif", 15)))
             .map_err(draw_err)?;
@@ -185,20 +201,44 @@ fn draw_forest_rows<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Paired differences B − A with their 95% intervals (a forest chart), for one KPI.
+/// Paired differences B − A with their 95% intervals (a forest chart): one panel per KPI in
+/// `kpis` (those with differences), the channels in priority order from the top.
 pub(super) fn draw_compare_forest<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     diffs: &[KpiDifference],
-    kpi: &str,
+    kpis: &[&str],
     title: &str,
+) -> Result<(), ChartError> {
+    let shown: Vec<&str> = kpis
+        .iter()
+        .copied()
+        .filter(|k| {
+            diffs
+                .iter()
+                .any(|d| d.kpi == *k && d.difference.mean.is_finite())
+        })
+        .collect();
+    if shown.is_empty() {
+        return Err(ChartError::Empty("no differences for those KPIs"));
+    }
+    let root = root.titled(title, ("sans-serif", 22)).map_err(draw_err)?;
+    let panels = root.split_evenly((shown.len(), 1));
+    for (panel, kpi) in panels.iter().zip(shown) {
+        draw_forest_panel(panel, diffs, kpi)?;
+    }
+    Ok(())
+}
+
+/// One KPI's panel of the forest chart.
+fn draw_forest_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    diffs: &[KpiDifference],
+    kpi: &str,
 ) -> Result<(), ChartError> {
     let rows: Vec<&KpiDifference> = diffs
         .iter()
         .filter(|d| d.kpi == kpi && d.difference.mean.is_finite())
         .collect();
-    if rows.is_empty() {
-        return Err(ChartError::Empty("no differences for that KPI"));
-    }
     let scale = if crate::stats::kpi::unit_of(kpi) == crate::stats::kpi::Unit::Share {
         100.0
     } else {
@@ -216,239 +256,46 @@ pub(super) fn draw_compare_forest<DB: DrawingBackend>(
         * scale;
     let pad = ((hi - lo) * 0.1).max(1e-6);
     let n = rows.len();
-    {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 22))
-            .margin(16)
-            .x_label_area_size(50)
-            .y_label_area_size(160)
-            .build_cartesian_2d(lo - pad..hi + pad, 0.0..n as f64)
-            .map_err(draw_err)?;
-        let names: Vec<String> = rows
-            .iter()
-            .map(|d| {
-                if d.channel.is_empty() {
-                    d.scope.clone()
-                } else {
-                    d.channel.clone()
-                }
-            })
-            .collect();
-        chart
-            .configure_mesh()
-            .y_labels(n + 1)
-            .y_label_formatter(&|_| String::new())
-            .x_desc(format!(
-                "B − A in {kpi}{} (95% CI, paired by replication)",
-                if scale == 100.0 {
-                    ", percentage points"
-                } else {
-                    ""
-                }
-            ))
-            .label_style(("sans-serif", 15))
-            .axis_desc_style(("sans-serif", 17))
-            .draw()
-            .map_err(draw_err)?;
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, 0.0), (0.0, n as f64)],
-                BLACK.stroke_width(1),
-            )))
-            .map_err(draw_err)?;
-        draw_forest_rows(root, &mut chart, &rows, &names, (scale, lo - pad))
-    }
-}
-
-/// The value of `kpi` for channel `c` at sweep point `p` (NaN where it is undefined).
-fn sweep_value(p: &Point, c: usize, kpi: &str) -> f64 {
-    get(&p.results.channels[c].1, kpi).map_or(f64::NAN, |e| e.mean)
-}
-
-/// The value of the sweep's parameter `i` at point `p`.
-fn setting(p: &Point, i: usize) -> f64 {
-    p.settings[i].value.parse::<f64>().unwrap_or(f64::NAN)
-}
-
-/// A sweep: a line per channel over one parameter, or a heat map over two.
-pub(super) fn draw_sweep<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    points: &[Point],
-    kpi: &str,
-) -> Result<(), ChartError> {
-    let first = points.first().ok_or(ChartError::Empty("no points"))?;
-    if first.settings.len() == 1 {
-        draw_sweep_lines(root, points, kpi)
-    } else {
-        draw_sweep_heat_map(root, points, kpi)
-    }
-}
-
-/// A one-parameter sweep: `kpi` of every channel against the parameter.
-fn draw_sweep_lines<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    points: &[Point],
-    kpi: &str,
-) -> Result<(), ChartError> {
-    let first = &points[0];
-    let value = |p: &Point, c: usize| sweep_value(p, c, kpi);
-    let x = setting;
-    let xs: Vec<f64> = points.iter().map(|p| x(p, 0)).collect();
-    let (x0, x1) = (
-        xs.iter().copied().fold(f64::INFINITY, f64::min),
-        xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    );
-    let title = format!(
-        "{}: {kpi} over {}",
-        first.results.scenario,
-        first
-            .settings
-            .iter()
-            .map(|o| o.key.as_str())
-            .collect::<Vec<_>>()
-            .join(" × ")
-    );
-    let ys: Vec<f64> = points
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(160)
+        .build_cartesian_2d(lo - pad..hi + pad, 0.0..n as f64)
+        .map_err(draw_err)?;
+    let names: Vec<String> = rows
         .iter()
-        .flat_map(|p| (0..p.results.channels.len()).map(|c| value(p, c)))
-        .filter(|v| v.is_finite())
-        .collect();
-    let (y0, y1) = (
-        ys.iter().copied().fold(0.0, f64::min),
-        ys.iter().copied().fold(1e-9, f64::max) * 1.05,
-    );
-    let mut chart = ChartBuilder::on(root)
-        .caption(&title, ("sans-serif", 22))
-        .margin(16)
-        .x_label_area_size(50)
-        .y_label_area_size(70)
-        .build_cartesian_2d(x0..x1.max(x0 + 1e-9), y0..y1)
-        .map_err(draw_err)?;
-    chart
-        .configure_mesh()
-        .x_desc(first.settings[0].key.clone())
-        .y_desc(kpi)
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 17))
-        .draw()
-        .map_err(draw_err)?;
-    for (c, (name, _)) in first.results.channels.iter().enumerate() {
-        let colour = PALETTE[c % PALETTE.len()];
-        chart
-            .draw_series(LineSeries::new(
-                points
-                    .iter()
-                    .map(|p| (x(p, 0), value(p, c)))
-                    .filter(|q| q.1.is_finite()),
-                colour.stroke_width(3),
-            ))
-            .map_err(draw_err)?
-            .label(name.clone())
-            .legend(legend_line(colour.stroke_width(3)));
-    }
-    draw_legend(&mut chart, SeriesLabelPosition::MiddleRight, 15)
-}
-
-/// Writes each grid column's and row's parameter value under and beside its cells.
-fn label_grid_cells<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    chart: &Plane<'_, DB>,
-    ux: &[f64],
-    uy: &[f64],
-) -> Result<(), ChartError> {
-    for (i, v) in ux.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-        root.draw(&Text::new(
-            format!("{v}"),
-            (px - 10, py + 6),
-            ("sans-serif", 15),
-        ))
-        .map_err(draw_err)?;
-    }
-    for (j, v) in uy.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(0.0, j as f64 + 0.5));
-        root.draw(&Text::new(
-            format!("{v}"),
-            (px - 60, py - 8),
-            ("sans-serif", 15),
-        ))
-        .map_err(draw_err)?;
-    }
-    Ok(())
-}
-
-/// A two-parameter sweep: the first channel's `kpi` as a heat map over both parameters.
-fn draw_sweep_heat_map<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    points: &[Point],
-    kpi: &str,
-) -> Result<(), ChartError> {
-    let first = &points[0];
-    let value = |p: &Point, c: usize| sweep_value(p, c, kpi);
-    let x = setting;
-    let xs: Vec<f64> = points.iter().map(|p| x(p, 0)).collect();
-    let ys: Vec<f64> = points.iter().map(|p| x(p, 1)).collect();
-    let mut ux: Vec<f64> = xs.clone();
-    ux.dedup();
-    let mut uy: Vec<f64> = ys.clone();
-    uy.sort_by(f64::total_cmp);
-    uy.dedup();
-    let target = first.results.targets.first().copied().unwrap_or(f64::NAN);
-    let vals: Vec<f64> = points.iter().map(|p| value(p, 0)).collect();
-    let (v0, v1) = (
-        vals.iter().copied().fold(f64::INFINITY, f64::min),
-        vals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    );
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!(
-                "{kpi} by {} × {}",
-                first.settings[0].key, first.settings[1].key
-            ),
-            ("sans-serif", 20),
-        )
-        .margin(16)
-        .x_label_area_size(50)
-        .y_label_area_size(90)
-        .build_cartesian_2d(0.0..ux.len() as f64, 0.0..uy.len() as f64)
-        .map_err(draw_err)?;
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_labels(ux.len() + 1)
-        .y_labels(uy.len() + 1)
-        .x_label_formatter(&|_| String::new())
-        .y_label_formatter(&|_| String::new())
-        .x_desc(first.settings[0].key.clone())
-        .y_desc(first.settings[1].key.clone())
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 17))
-        .draw()
-        .map_err(draw_err)?;
-    label_grid_cells(root, &chart, &ux, &uy)?;
-    root.draw(&Text::new(
-        format!(
-            "{}, channel {}: colour from {v0:.3} (dark) to {v1:.3} (light){}",
-            first.results.scenario,
-            first.results.channels[0].0,
-            if kpi == "service_level" {
-                "; outlined: meets its target"
+        .map(|d| {
+            if d.channel.is_empty() {
+                d.scope.clone()
             } else {
-                ""
+                d.channel.clone()
             }
-        ),
-        (90, SIZE.1 as i32 - 18),
-        ("sans-serif", 15),
-    ))
-    .map_err(draw_err)?;
-    for p in points {
-        let (i, j) = (
-            ux.iter().position(|v| *v == x(p, 0)).unwrap_or(0) as f64,
-            uy.iter().position(|v| *v == x(p, 1)).unwrap_or(0) as f64,
-        );
-        let v = value(p, 0);
-        let t = (v - v0) / (v1 - v0).max(1e-9);
-        heat_cell(&mut chart, (i, j), t, kpi == "service_level" && v >= target)?;
-    }
-    Ok(())
+        })
+        .collect();
+    chart
+        .configure_mesh()
+        .y_labels(n + 1)
+        .y_label_formatter(&|_| String::new())
+        .x_label_formatter(&|x| crate::report::rate_text(*x))
+        .x_desc(format!(
+            "B − A in {}{} (95% CI, paired by replication)",
+            kpi_name_words(kpi),
+            match crate::stats::kpi::unit_of(kpi) {
+                crate::stats::kpi::Unit::Share => ", percentage points",
+                crate::stats::kpi::Unit::Seconds => ", seconds",
+                crate::stats::kpi::Unit::Hours => ", hours",
+                _ => "",
+            }
+        ))
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()
+        .map_err(draw_err)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.0), (0.0, n as f64)],
+            BLACK.stroke_width(1),
+        )))
+        .map_err(draw_err)?;
+    draw_forest_rows(root, &mut chart, &rows, &names, (scale, lo - pad))
 }

@@ -2,8 +2,9 @@
 
 use super::*;
 
-/// A channel's service level in every hour of the week as a heat map (day rows × hour columns),
-/// cells missing the target outlined in black.
+/// A channel's service level in every hour of the week as a heat map (day rows × hour columns)
+/// on the fixed scale centred on the target, cells missing the target outlined in black, over
+/// the handlers on duty and busy.
 pub(super) fn draw_hour_of_week<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     results: &Results,
@@ -34,8 +35,8 @@ pub(super) fn draw_staffing_profile<DB: DrawingBackend>(
             .collect()
     };
     let (staffed, busy) = (series("mean_staffed"), series("mean_busy"));
-    // Headroom above the lines for the legend.
-    let top = staffed.iter().chain(&busy).map(|p| p.1).fold(1.0, f64::max) * 1.5;
+    // Headroom above the lines for the legend (two rows of text, a third of the panel).
+    let top = staffed.iter().chain(&busy).map(|p| p.1).fold(1.0, f64::max) * 1.9;
     let mut chart = ChartBuilder::on(area)
         .margin(16)
         .x_label_area_size(36)
@@ -78,62 +79,64 @@ pub(super) fn draw_heat_map<DB: DrawingBackend>(
         .iter()
         .map(|k| get(k, "service_level").map_or(f64::NAN, |e| e.mean))
         .collect();
-    let lowest = values
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite())
-        .fold(1.0, f64::min)
-        .min(target);
+    let scale = if target.is_finite() {
+        ColourScale::AroundTarget { target }
+    } else {
+        let finite = || values.iter().copied().filter(|v| v.is_finite());
+        ColourScale::Range {
+            low: finite().fold(1.0, f64::min),
+            high: finite().fold(0.0, f64::max),
+            percent: true,
+        }
+    };
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    {
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                format!(
-                    "{}: {channel} service level by hour of the week (target {:.0}%)",
-                    results.scenario,
-                    100.0 * target
-                ),
-                ("sans-serif", 22),
-            )
-            .margin(16)
-            .x_label_area_size(50)
-            .y_label_area_size(60)
-            .build_cartesian_2d(0.0..24.0, 0.0..7.0)
-            .map_err(draw_err)?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_labels(13)
-            .x_label_formatter(&|x| format!("{x:02.0}:00"))
-            .y_labels(8)
-            .y_label_formatter(&|_| String::new())
-            .x_desc("hour of day (callers counted in the hour they arrived)")
-            .y_desc("day of week")
-            .label_style(("sans-serif", 15))
-            .axis_desc_style(("sans-serif", 17))
-            .draw()
-            .map_err(draw_err)?;
-        for (h, v) in values.iter().enumerate() {
-            let (day, hour) = ((h / 24) as f64, (h % 24) as f64);
-            let row = 6.0 - day;
-            let t = (v - lowest) / (1.0 - lowest).max(1e-9);
-            heat_cell(&mut chart, (hour, row), t, v.is_finite() && *v < target)?;
-        }
-        for (d, name) in DAYS.iter().enumerate() {
-            let (x, y) = chart.backend_coord(&(0.0, 6.5 - d as f64));
-            root.draw(&Text::new(*name, (x - 44, y - 8), ("sans-serif", 15)))
-                .map_err(draw_err)?;
-        }
-        root.draw(&Text::new(
+    let mut chart = ChartBuilder::on(root)
+        .caption(
             format!(
-                "colour: {:.0}% (dark) to 100% (light); outlined: below target",
-                100.0 * lowest
+                "{}: {channel} service level by hour of the week (target {:.0}%)",
+                results.scenario,
+                100.0 * target
             ),
-            (80, root.dim_in_pixel().1 as i32 - 18),
+            ("sans-serif", 22),
+        )
+        .margin(16)
+        .margin_right(COLOUR_BAR_WIDTH)
+        .x_label_area_size(50)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..24.0, 0.0..7.0)
+        .map_err(draw_err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(13)
+        .x_label_formatter(&|x| format!("{x:02.0}:00"))
+        .y_labels(8)
+        .y_label_formatter(&|_| String::new())
+        .x_desc("hour of day (callers counted in the hour they arrived)")
+        .y_desc("day of week")
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 17))
+        .draw()
+        .map_err(draw_err)?;
+    for (h, v) in values.iter().enumerate() {
+        let (day, hour) = ((h / 24) as f64, (h % 24) as f64);
+        heat_cell(&mut chart, (hour, 6.0 - day), *v, &scale)?;
+    }
+    let base = root.get_base_pixel();
+    for (d, name) in DAYS.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(0.0, 6.5 - d as f64));
+        root.draw(&Text::new(
+            *name,
+            (x - base.0 - 44, y - base.1 - 8),
             ("sans-serif", 15),
         ))
-        .map_err(draw_err)
+        .map_err(draw_err)?;
     }
+    let (top, bottom) = (
+        chart.backend_coord(&(24.0, 7.0)).1 - base.1,
+        chart.backend_coord(&(24.0, 0.0)).1 - base.1,
+    );
+    draw_colour_bar(root, &scale, (top, bottom), "service level")
 }
 
 /// The distribution of waits until first answer (a CDF) for the given channels, with each
@@ -226,73 +229,130 @@ pub(super) fn draw_trend<DB: DrawingBackend>(
 ) -> Result<(), ChartError> {
     let a = channel_index(results, sl_channel)?;
     let b = channel_index(results, wait_channel)?;
-    let weeks = &results.intervals.week.channels;
     let (sl, wait) = (
         weekly_series(results, a, "service_level", 100.0),
         weekly_series(results, b, "mean_wait_s", 1.0),
     );
-    let n = weeks[a].len().max(1) as f64;
-    let wait_max = wait.iter().map(|p| p.1).fold(1.0, f64::max) * 1.1;
+    let labels = &results.interval_labels.week;
+    let n = labels.len().max(1) as f64;
     let target = 100.0 * results.targets[a];
-    {
-        let (top, bottom) = root.split_vertically(SIZE.1 / 2);
-        let mut upper = ChartBuilder::on(&top)
-            .caption(
-                format!("{}: week by week", results.scenario),
-                ("sans-serif", 24),
-            )
-            .margin(12)
-            .x_label_area_size(30)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..n, 0.0..100.0)
-            .map_err(draw_err)?;
-        upper
-            .configure_mesh()
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_desc(format!("{sl_channel} service level (%)"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .draw()
-            .map_err(draw_err)?;
-        upper
-            .draw_series(LineSeries::new(sl, PALETTE[0].stroke_width(3)))
-            .map_err(draw_err)?
-            .label(format!("{sl_channel} service level"))
-            .legend(legend_line(PALETTE[0].stroke_width(3)));
-        dashed_target(
-            &mut upper,
-            (0.0, n),
-            target,
-            (BLACK, 1, 1),
-            format!("target {target:.0}%"),
-        )?;
-        let mut lower = ChartBuilder::on(&bottom)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..n, 0.0..wait_max)
-            .map_err(draw_err)?;
-        lower
-            .configure_mesh()
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .x_desc("week of the run")
-            .y_desc(format!("{wait_channel} mean wait (s)"))
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
-            .draw()
-            .map_err(draw_err)?;
-        lower
-            .draw_series(LineSeries::new(wait, PALETTE[1].stroke_width(3)))
-            .map_err(draw_err)?
-            .label(format!("{wait_channel} mean wait until first answer"))
-            .legend(legend_line(PALETTE[1].stroke_width(3)));
-        mark_cohorts(&mut upper, &mut lower, cohorts, wait_max)?;
-        for chart in [&mut upper, &mut lower] {
-            draw_legend(chart, SeriesLabelPosition::LowerLeft, 14)?;
-        }
-        Ok(())
+    let (sl_range, wait_range) = trend_ranges(&sl, &wait, target);
+    let date = |x: &f64| week_tick(labels, *x);
+    let (top, bottom) = root.split_vertically(SIZE.1 / 2);
+    let mut upper = ChartBuilder::on(&top)
+        .caption(
+            format!("{}: week by week", results.scenario),
+            ("sans-serif", 24),
+        )
+        .margin(12)
+        .x_label_area_size(30)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..n, sl_range.0..sl_range.1)
+        .map_err(draw_err)?;
+    upper
+        .configure_mesh()
+        .x_labels(labels.len().clamp(2, 13))
+        .x_label_formatter(&date)
+        .y_desc(format!("{sl_channel} service level (%)"))
+        .y_label_formatter(&|y| crate::report::rate_text(*y))
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .draw()
+        .map_err(draw_err)?;
+    draw_trend_line(
+        &mut upper,
+        &sl,
+        PALETTE[0],
+        format!("{sl_channel} service level"),
+    )?;
+    dashed_target(
+        &mut upper,
+        (0.0, n),
+        target,
+        (BLACK, 1, 1),
+        format!("target {target:.0}%"),
+    )?;
+    let mut lower = ChartBuilder::on(&bottom)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..n, wait_range.0..wait_range.1)
+        .map_err(draw_err)?;
+    lower
+        .configure_mesh()
+        .x_labels(labels.len().clamp(2, 13))
+        .x_label_formatter(&date)
+        .x_desc("week starting")
+        .y_desc(format!("{wait_channel} mean wait (s)"))
+        .y_label_formatter(&|y| crate::report::rate_text(*y))
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .draw()
+        .map_err(draw_err)?;
+    draw_trend_line(
+        &mut lower,
+        &wait,
+        PALETTE[1],
+        format!("{wait_channel} mean wait until first answer"),
+    )?;
+    mark_cohorts((&mut upper, sl_range), (&mut lower, wait_range), cohorts)?;
+    draw_legend(&mut upper, SeriesLabelPosition::LowerLeft, 14)?;
+    draw_legend(&mut lower, SeriesLabelPosition::UpperLeft, 14)
+}
+
+/// The trend panels' y ranges: the service level zoomed to the weekly means and the target
+/// (bands wider than that are cut at the edge) with the bottom third free for the legend; the
+/// waits from zero with the top third free.
+fn trend_ranges(
+    sl: &[(f64, f64, f64, f64)],
+    wait: &[(f64, f64, f64, f64)],
+    target: f64,
+) -> ((f64, f64), (f64, f64)) {
+    let (lo, hi) = zoomed(sl.iter().map(|p| p.1).chain([target]), (0.0, 100.0), 2.0);
+    (
+        ((lo - 0.5 * (hi - lo)).max(0.0), hi),
+        (0.0, wait.iter().map(|p| p.1).fold(1.0, f64::max) * 1.5),
+    )
+}
+
+/// A week axis tick: the week's first day ("8 Jan 2024" at the first tick and each new year,
+/// "8 Jan" otherwise); nothing between weeks, so short runs do not repeat a label.
+fn week_tick(labels: &[String], x: f64) -> String {
+    let w = x.round();
+    if (x - w).abs() > 1e-6 || w < 0.0 {
+        return String::new();
     }
+    let Some(label) = labels.get(w as usize) else {
+        return String::new();
+    };
+    let Ok(day) = label.parse::<jiff::civil::Date>() else {
+        return label.clone();
+    };
+    let new_year = w == 0.0 || day.month() == 1 && day.day() <= 7;
+    if new_year {
+        day.strftime("%-d %b %Y").to_string()
+    } else {
+        day.strftime("%-d %b").to_string()
+    }
+}
+
+/// A weekly series with its 95% band, without markers (a year has 53 of them).
+fn draw_trend_line<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    points: &[(f64, f64, f64, f64)],
+    colour: RGBColor,
+    label: String,
+) -> Result<(), ChartError> {
+    draw_band(chart, points, colour)?;
+    chart
+        .draw_series(LineSeries::new(
+            points.iter().map(|p| (p.0, p.1)),
+            colour.stroke_width(3),
+        ))
+        .map_err(draw_err)?
+        .label(format!("{label} (95% CI band)"))
+        .legend(legend_line(colour.stroke_width(3)));
+    Ok(())
 }
 
 /// The position of the channel named `name` in `results`.
@@ -304,34 +364,45 @@ fn channel_index(results: &Results, name: &str) -> Result<usize, ChartError> {
         .ok_or(ChartError::Empty("no such channel"))
 }
 
-/// Channel `c`'s `kpi` week by week, times `scale`, leaving out weeks where it is undefined.
-fn weekly_series(results: &Results, c: usize, kpi: &str, scale: f64) -> Vec<(f64, f64)> {
+/// Channel `c`'s `kpi` week by week, times `scale`, as `(middle of the week, mean, ci_low,
+/// ci_high)`, leaving out weeks where it is undefined.
+fn weekly_series(results: &Results, c: usize, kpi: &str, scale: f64) -> Vec<(f64, f64, f64, f64)> {
     results.intervals.week.channels[c]
         .iter()
         .enumerate()
         .filter_map(|(w, k)| {
-            get(k, kpi)
-                .filter(|e| e.mean.is_finite())
-                .map(|e| (w as f64, e.mean * scale))
+            get(k, kpi).filter(|e| e.mean.is_finite()).map(|e| {
+                let band = |v: f64| {
+                    if v.is_finite() {
+                        v * scale
+                    } else {
+                        e.mean * scale
+                    }
+                };
+                (
+                    w as f64 + 0.5,
+                    e.mean * scale,
+                    band(e.ci_low),
+                    band(e.ci_high),
+                )
+            })
         })
         .collect()
 }
 
-/// The weeks hiring cohorts reach the phones, as vertical lines on both trend panels, labelled
-/// on the upper one.
+/// The weeks hiring cohorts reach the phones, as vertical lines on both trend panels (each
+/// with its y range), labelled on the upper one.
 fn mark_cohorts<'a, DB: DrawingBackend>(
-    upper: &mut Plane<'a, DB>,
-    lower: &mut Plane<'a, DB>,
+    (upper, upper_y): (&mut Plane<'a, DB>, (f64, f64)),
+    (lower, lower_y): (&mut Plane<'a, DB>, (f64, f64)),
     cohorts: &[(usize, String)],
-    wait_max: f64,
 ) -> Result<(), ChartError> {
     for (week, label) in cohorts {
         let x = *week as f64;
-        for (chart_top, chart) in [(true, &mut *upper), (false, &mut *lower)] {
-            let y_max = if chart_top { 100.0 } else { wait_max };
+        for (chart, (y0, y1)) in [(&mut *upper, upper_y), (&mut *lower, lower_y)] {
             chart
                 .draw_series(std::iter::once(PathElement::new(
-                    vec![(x, 0.0), (x, y_max)],
+                    vec![(x, y0), (x, y1)],
                     PALETTE[2].stroke_width(2),
                 )))
                 .map_err(draw_err)?;
@@ -339,7 +410,7 @@ fn mark_cohorts<'a, DB: DrawingBackend>(
         upper
             .draw_series(std::iter::once(Text::new(
                 label.clone(),
-                (x + 0.3, 8.0),
+                (x + 0.3, upper_y.1 - 0.12 * (upper_y.1 - upper_y.0)),
                 ("sans-serif", 13),
             )))
             .map_err(draw_err)?;

@@ -1,34 +1,10 @@
-//! Shared drawing pieces: the error mapping, the colour scale, legends and day labels.
+//! Shared drawing pieces: the error mapping, legends, day labels, heat-map cells, targets and
+//! bands.
 
 use super::*;
 
 pub(super) fn draw_err<E: std::fmt::Display>(e: E) -> ChartError {
     ChartError::Draw(e.to_string())
-}
-
-/// A colour on the viridis scale (colour-blind safe, readable in greyscale) for `t` in [0, 1].
-pub(super) fn viridis(t: f64) -> RGBColor {
-    const STOPS: [(f64, (u8, u8, u8)); 5] = [
-        (0.0, (68, 1, 84)),
-        (0.25, (59, 82, 139)),
-        (0.5, (33, 145, 140)),
-        (0.75, (94, 201, 98)),
-        (1.0, (253, 231, 37)),
-    ];
-    let t = if t.is_finite() {
-        t.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let i = STOPS
-        .iter()
-        .rposition(|(x, _)| *x <= t)
-        .unwrap_or(0)
-        .min(STOPS.len() - 2);
-    let ((x0, a), (x1, b)) = (STOPS[i], STOPS[i + 1]);
-    let f = (t - x0) / (x1 - x0);
-    let mix = |p: u8, q: u8| (f64::from(p) + f * (f64::from(q) - f64::from(p))).round() as u8;
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
 /// A legend's sample of a series: a short line in the series' style.
@@ -77,21 +53,21 @@ pub(super) fn label_days<DB: DrawingBackend>(
 /// A chart on two continuous axes, as every chart here draws.
 pub(super) type Plane<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// One heat-map cell from `(x, y)` to `(x + 1, y + 1)`, coloured by `t` on the viridis scale
-/// and outlined in black when `outlined`.
+/// One heat-map cell from `(x, y)` to `(x + 1, y + 1)` showing `value` in `scale`'s colour,
+/// outlined in black where the scale says so (below target).
 pub(super) fn heat_cell<DB: DrawingBackend>(
     chart: &mut Plane<'_, DB>,
     (x, y): (f64, f64),
-    t: f64,
-    outlined: bool,
+    value: f64,
+    scale: &ColourScale,
 ) -> Result<(), ChartError> {
     chart
         .draw_series(std::iter::once(Rectangle::new(
             [(x, y), (x + 1.0, y + 1.0)],
-            viridis(t).filled(),
+            scale.colour(value).filled(),
         )))
         .map_err(draw_err)?;
-    if outlined {
+    if scale.outlined(value) {
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(x, y), (x + 1.0, y + 1.0)],
@@ -166,4 +142,52 @@ pub(super) fn draw_mean_and_band<DB: DrawingBackend>(
         )
         .map_err(draw_err)?;
     Ok(())
+}
+
+/// An axis range showing every one of `values` (and so every band and target passed in), a
+/// tenth of their span to spare each side, at least `min_span` wide, kept within `bounds`:
+/// a curve from 95.9% to 97.9% fills the chart instead of lying flat on 0–100%.
+pub(super) fn zoomed(
+    values: impl Iterator<Item = f64>,
+    (floor, ceiling): (f64, f64),
+    min_span: f64,
+) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if lo > hi {
+        return (floor.max(0.0), floor.max(0.0) + 1.0);
+    }
+    let grow = ((min_span - (hi - lo)).max(0.0)) / 2.0;
+    let pad = 0.1 * (hi - lo).max(min_span);
+    let (mut lo, mut hi) = (lo - grow - pad, hi + grow + pad);
+    // Against a bound, the window slides rather than shrinks.
+    if hi > ceiling {
+        (lo, hi) = (lo - (hi - ceiling), ceiling);
+    }
+    if lo < floor {
+        (lo, hi) = (floor, hi + (floor - lo));
+    }
+    let (lo, hi) = (lo.max(floor), hi.min(ceiling));
+    (lo, hi.max(lo + 1e-9))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::zoomed;
+
+    #[test]
+    fn a_zoomed_axis_holds_every_value_and_stays_in_bounds() {
+        let (lo, hi) = zoomed([95.9, 97.9, 90.0].into_iter(), (0.0, 100.0), 2.0);
+        assert!(lo <= 90.0 && hi >= 97.9 && lo > 80.0, "{lo}..{hi}");
+        let (lo, hi) = zoomed([99.5, 100.0].into_iter(), (0.0, 100.0), 2.0);
+        assert!(
+            hi == 100.0 && lo <= 98.0,
+            "at least the minimum span: {lo}..{hi}"
+        );
+        let (lo, hi) = zoomed([f64::NAN].into_iter(), (0.0, 100.0), 2.0);
+        assert!(lo < hi);
+    }
 }
