@@ -25,7 +25,11 @@ h1{font-size:1.6em;border-bottom:3px solid #0072b2}h2{font-size:1.2em;margin-top
 table{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px solid #bbb;padding:.25em .6em;text-align:right}\
 th:first-child,td:first-child{text-align:left}th{background:#eef4f9}.miss{color:#b00;font-weight:bold}\
 svg{max-width:100%;height:auto;display:block;margin:.5em 0}pre{background:#f6f6f6;padding:.8em;font-size:.8em;overflow-x:auto}\
-.note{color:#555;font-size:.9em}@media print{body{margin:0;max-width:none}h2{break-after:avoid}svg{break-inside:avoid}}";
+.note{color:#555;font-size:.9em}.print-only{display:none}td{white-space:nowrap}\
+@page{size:A4;margin:1.4cm}\
+@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid;margin-top:1em}\
+svg{break-inside:avoid;max-height:8.6cm;width:auto;margin:.3em auto}table{font-size:8.5pt}\
+.screen-only{display:none}.print-only{display:block}}";
 
 /// The HTML report for `s` with its `results`, the `staffing` answer (if computed), the
 /// scenario's own text (shown under assumptions) and the command that reproduces it.
@@ -67,10 +71,13 @@ pub fn html_report(
 <li>Replications are independent; scenarios compared or searched share their random numbers, so differences are differences of staffing, not of luck.</li>\
 <li>Calibration sources and the published figures the scenarios are checked against: docs/calibration.md.</li></ul>",
     );
+    // On paper the file would take more pages than the report: the HTML keeps it.
     let _ = write!(
         h,
-        "<h2>The scenario file</h2><pre>{}</pre>",
-        esc(scenario_text)
+        "<div class=\"screen-only\"><h2>The scenario file</h2><pre>{}</pre></div>\
+<p class=\"note print-only\">The scenario file ({} lines) is in the HTML version of this report.</p>",
+        esc(scenario_text),
+        scenario_text.lines().count()
     );
     let _ = writeln!(
         h,
@@ -215,24 +222,48 @@ fn scenario_section(h: &mut String, s: &Scenario, results: &Results) {
     );
 }
 
-/// The KPI table by channel, targets missed in red, and handler occupancy.
+/// The columns the results table may show: header and KPI.
+const RESULT_COLUMNS: [(&str, &str); 7] = [
+    ("offered", "offered"),
+    ("service level", "service_level"),
+    ("mean wait to the first answer", "mean_wait_s"),
+    ("mean wait to a call handler", "mean_handler_wait_s"),
+    ("90th pct wait", "p90_wait_s"),
+    ("abandoned", "abandonment_rate"),
+    ("P(wait)", "p_wait"),
+];
+
+/// The KPI table by channel, targets missed in red, and handler occupancy. A column no channel
+/// reports, or that is zero for every channel, is left out (the wait to a call handler exists
+/// only with triage; a 90th percentile of 0 s says nothing).
 fn results_section(h: &mut String, results: &Results) {
-    h.push_str("<h2>Results by channel</h2><table><tr><th>channel</th><th>offered</th><th>service level</th><th>mean wait</th><th>90th pct wait</th><th>abandoned</th><th>P(wait)</th></tr>");
+    let shown: Vec<(&str, &str)> = RESULT_COLUMNS
+        .into_iter()
+        .filter(|(_, kpi)| {
+            results
+                .channels
+                .iter()
+                .any(|(_, k)| get(k, kpi).is_some_and(|e| e.mean.is_finite() && e.mean != 0.0))
+        })
+        .collect();
+    h.push_str("<h2>Results by channel</h2><table><tr><th>channel</th>");
+    for (header, _) in &shown {
+        let _ = write!(h, "<th>{header}</th>");
+    }
+    h.push_str("</tr>");
     for (i, (name, k)) in results.channels.iter().enumerate() {
-        let show = |kpi: &str| get(k, kpi).map_or("—".to_owned(), |e| cell(kpi, e));
         let missed = get(k, results.target_kpis[i]).is_some_and(|e| e.mean < results.targets[i]);
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td{}>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(name),
-            show("offered"),
-            if missed { " class=\"miss\"" } else { "" },
-            show("service_level"),
-            show("mean_wait_s"),
-            show("p90_wait_s"),
-            show("abandonment_rate"),
-            show("p_wait")
-        );
+        let _ = write!(h, "<tr><td>{}</td>", esc(name));
+        for (_, kpi) in &shown {
+            let class = if missed && *kpi == "service_level" {
+                " class=\"miss\""
+            } else {
+                ""
+            };
+            let text = get(k, kpi).map_or("—".to_owned(), |e| cell(kpi, e));
+            let _ = write!(h, "<td{class}>{text}</td>");
+        }
+        h.push_str("</tr>");
     }
     let occ =
         get(&results.handlers, "occupancy").map_or("—".to_owned(), |e| cell("occupancy", e));

@@ -64,6 +64,9 @@ fn the_report_is_self_contained_and_loads_in_a_browser() {
         assert!(text.contains(part), "missing {part}");
     }
     assert!(text.matches("<svg").count() >= 3, "charts inline as SVG");
+    // No column that says nothing: no triage, so no wait to a call handler after it.
+    assert!(!text.contains("<th>mean wait to a call handler</th>"));
+    assert!(text.contains("<th>mean wait to the first answer</th>"));
     for external in [
         "<script",
         "<link",
@@ -115,4 +118,38 @@ fn the_report_is_self_contained_and_loads_in_a_browser() {
         !console.contains("Uncaught") && !console.contains("Failed to load resource"),
         "{console}"
     );
+    // Printed to PDF it is a few tidy pages (it was 8, mostly empty, before the print styles).
+    let pdf = dir.path().join("report.pdf");
+    let run = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let pdf = std::fs::read(&pdf).expect("a PDF was printed");
+    let pages = pdf_pages(&pdf);
+    assert!((1..=4).contains(&pages), "{pages} pages");
+}
+
+/// The number of pages of a PDF: its `/Type /Page` objects (not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type")
+        .filter(|(at, _)| {
+            let rest = text[at + 5..].trim_start();
+            rest.starts_with("/Page") && !rest.starts_with("/Pages")
+        })
+        .count()
 }
