@@ -112,7 +112,7 @@ fn write_calls(path: &Path, scenario: &Scenario) -> Result<(), Failure> {
 
 /// The replication runner of every command: Ctrl-C stops its runs.
 pub(super) fn runner() -> Runner {
-    Runner::stopped_by(interrupt::flag())
+    Runner::stopped_by(interrupt::flag()).reporting_to(&super::progress::SIMULATED_S)
 }
 
 /// `s` with the handlers on duty that the staffing file at `path` gives (`--staffing`), if
@@ -347,12 +347,8 @@ pub(super) fn sweep(
     emit(&sweep_text(&points, kpi, format)?, out)
 }
 
-/// Runs every sweep point in order, stopping at the first cut short by Ctrl-C; a progress bar
-/// appears on standard error once the sweep has run a second (hidden off a terminal).
+/// Runs every sweep point in order, stopping at the first cut short by Ctrl-C.
 fn run_points(grid: Vec<Vec<Override>>, scenarios: &[Scenario]) -> Vec<Point> {
-    let started = std::time::Instant::now();
-    let bar = indicatif::ProgressBar::hidden();
-    bar.set_length(grid.len() as u64);
     let mut points = Vec::with_capacity(grid.len());
     for (settings, s) in grid.into_iter().zip(scenarios) {
         let results = runner().replicate(s);
@@ -361,12 +357,7 @@ fn run_points(grid: Vec<Vec<Override>>, scenarios: &[Scenario]) -> Vec<Point> {
         }
         let results = results.into_summary(); // Memory flat in the size of the sweep.
         points.push(Point { settings, results });
-        if bar.is_hidden() && started.elapsed().as_secs_f64() > 1.0 {
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        }
-        bar.inc(1);
     }
-    bar.finish_and_clear();
     points
 }
 

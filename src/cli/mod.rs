@@ -13,6 +13,7 @@ mod fit_staffing;
 mod flag_values;
 mod hire;
 pub mod interrupt;
+mod progress;
 mod report;
 mod rota;
 mod sink;
@@ -84,6 +85,28 @@ enum Command {
     /// Plan recruitment: intakes (dates and sizes) so that every month meets its targets,
     /// recruits trained as the scenario's own cohort.
     Hire(hire::HireArgs),
+}
+
+impl Command {
+    /// The command's name as typed (the progress line's label).
+    fn name(command: Option<&Command>) -> &'static str {
+        match command {
+            None => "triage-sim",
+            Some(Command::Run(_)) => "run",
+            Some(Command::Check(_)) => "check",
+            Some(Command::Staff(_)) => "staff",
+            Some(Command::Compare(_)) => "compare",
+            Some(Command::Sweep(_)) => "sweep",
+            Some(Command::Report(_)) => "report",
+            Some(Command::Published(_)) => "published",
+            Some(Command::Erlang(_)) => "erlang",
+            Some(Command::Fit(_)) => "fit",
+            Some(Command::Calibrate(_)) => "calibrate",
+            Some(Command::Backtest(_)) => "backtest",
+            Some(Command::Rota(_)) => "rota",
+            Some(Command::Hire(_)) => "hire",
+        }
+    }
 }
 
 /// The `check` command's arguments.
@@ -397,6 +420,7 @@ struct LimitArgs {
 impl LimitArgs {
     /// Refuses `work` (exit 2, with the estimate) when it passes the limits, unless forced.
     fn allow(&self, work: &Work, cores: usize) -> Result<(), Failure> {
+        progress::expect_hours(work.replications * work.horizon_hours);
         if self.force {
             return Ok(());
         }
@@ -466,6 +490,7 @@ pub fn main() -> ExitCode {
             .build_global()
             .ok();
     }
+    let _progress = progress::Display::start(Command::name(cli.command.as_ref()));
     exit_code(dispatch(cli.command))
 }
 

@@ -6,7 +6,7 @@
 //! command and planning search runs its replications through a [`Runner`], which carries what
 //! the engine should record and the stop request it should poll.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -30,6 +30,13 @@ impl Runner {
                 ..RunOptions::default()
             },
         }
+    }
+
+    /// This runner, adding the simulated seconds it has done to `counter` as it goes (a
+    /// progress display reads it).
+    pub fn reporting_to(mut self, counter: &'static AtomicU64) -> Runner {
+        self.options.progress = Some(counter);
+        self
     }
 
     /// This runner, also recording the number in system per hour of the week.

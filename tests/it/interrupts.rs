@@ -160,3 +160,23 @@ fn ctrl_c_during_run_exits_130_without_touching_the_output() {
     );
     assert_eq!(files_in(dir.path()), ["long.toml", "old.json"]);
 }
+
+/// The progress counter a display reads ends at exactly the simulated time of every
+/// replication, and the results do not depend on it.
+#[test]
+fn the_engine_reports_its_simulated_time_for_progress() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static DONE_S: AtomicU64 = AtomicU64::new(0);
+    let mut s = triage_sim::Scenario::default_scenario();
+    s.replications = 3;
+    s.horizon = triage_sim::time::SimTime::from_hours(24.0 * 30.0);
+    let reporting = triage_sim::stats::Runner::default()
+        .reporting_to(&DONE_S)
+        .replicate(&s);
+    assert_eq!(DONE_S.load(Ordering::Relaxed), 3 * 24 * 30 * 3600);
+    let plain = triage_sim::replicate(&s);
+    assert_eq!(
+        triage_sim::report::results_json(&reporting, false),
+        triage_sim::report::results_json(&plain, false)
+    );
+}

@@ -14,6 +14,7 @@ mod callback;
 mod changes;
 mod dispatch;
 mod ivr;
+mod poll;
 mod queue_id;
 mod routing;
 mod shifts;
@@ -23,7 +24,7 @@ mod triage;
 use streams::ChannelStreams;
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64};
 
 use rand::RngExt;
 
@@ -172,9 +173,6 @@ struct Engine<'s> {
     tally: Tally,
 }
 
-/// The engine looks for a stop request once every this many events (plus one).
-const STOP_POLL_MASK: u64 = (1 << 16) - 1;
-
 /// Simulates replication `replication` of `scenario` and returns what it observed.
 pub fn run(scenario: &Scenario, replication: u32) -> Tally {
     run_with(scenario, replication, RunOptions::default())
@@ -188,6 +186,9 @@ pub struct RunOptions {
     /// A stop request the engine polls every 65,536 events (the command line's Ctrl-C). Once
     /// it is set the run ends early and its tally is incomplete: the caller must discard it.
     pub stop: Option<&'static AtomicBool>,
+    /// Simulated seconds done, added to every 65,536 events and at the horizon (a progress
+    /// display reads it; runs in parallel add to the same counter).
+    pub progress: Option<&'static AtomicU64>,
 }
 
 /// [`run_with`], handing every counted call attempt's record to `log` as it leaves the system
@@ -201,7 +202,7 @@ pub fn run_logging<'s>(
     let mut engine = Engine::new(scenario, replication);
     engine.log = Some(log);
     engine.start();
-    engine.run_until_horizon(options.stop);
+    engine.run_until_horizon(poll::Poll::of(options));
     engine.tally
 }
 
@@ -212,7 +213,7 @@ pub fn run_with(scenario: &Scenario, replication: u32, options: RunOptions) -> T
         engine.tally.track_in_system();
     }
     engine.start();
-    engine.run_until_horizon(options.stop);
+    engine.run_until_horizon(poll::Poll::of(options));
     engine.tally
 }
 
@@ -376,7 +377,7 @@ impl<'s> Engine<'s> {
         }
     }
 
-    fn run_until_horizon(&mut self, stop: Option<&AtomicBool>) {
+    fn run_until_horizon(&mut self, mut poll: poll::Poll) {
         // Roster events at time zero run first (capacity rung), then everything else.
         while let Some((time, event)) = self.events.pop() {
             if time > self.s.horizon {
@@ -384,9 +385,7 @@ impl<'s> Engine<'s> {
             }
             self.now = time;
             self.tally.events += 1;
-            if self.tally.events & STOP_POLL_MASK == 0
-                && stop.is_some_and(|flag| flag.load(Ordering::Relaxed))
-            {
+            if self.tally.events & poll::POLL_MASK == 0 && poll.should_stop(time) {
                 break; // Cut short: the caller discards this run (see `RunOptions::stop`).
             }
             match event {
@@ -439,6 +438,7 @@ impl<'s> Engine<'s> {
                 }
             }
         }
+        poll.report(self.s.horizon);
         self.tally.close(self.s.horizon);
         for c in &self.slots {
             if c.stage != Stage::Free && c.counted {
@@ -493,7 +493,7 @@ mod tests {
                 },
             );
         }
-        e.run_until_horizon(None);
+        e.run_until_horizon(poll::Poll::of(RunOptions::default()));
         e.tally
     }
 
@@ -560,7 +560,7 @@ mod tests {
                 },
             );
         }
-        e.run_until_horizon(None);
+        e.run_until_horizon(poll::Poll::of(RunOptions::default()));
         assert_eq!(e.tally.channels[0].all.answered, 1000);
         assert!(e.slots.len() <= 1, "slab grew to {}", e.slots.len());
     }

@@ -1,0 +1,99 @@
+//! Progress on standard error while a command simulates: what it is doing, the simulated time
+//! done, elapsed time and, where the command estimated its work, the share done and the time
+//! left. Drawn only on a terminal, so pipes, files and tests see nothing.
+//!
+//! The engine adds the simulated seconds of every replication to [`SIMULATED_S`] as it goes
+//! (every 65,536 events); a command's work estimate (the one checked against the limits) sets
+//! [`EXPECTED_S`]. A thread redraws the line five times a second until the command ends.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Simulated seconds done, all replications of all runs of this command together.
+pub(super) static SIMULATED_S: AtomicU64 = AtomicU64::new(0);
+
+/// Simulated seconds the command expects to run in all (0: unknown).
+static EXPECTED_S: AtomicU64 = AtomicU64::new(0);
+
+/// Records the command's estimate of its work, in replication-hours; the last one stands.
+pub(super) fn expect_hours(hours: f64) {
+    if hours.is_finite() && hours > 0.0 {
+        EXPECTED_S.store((hours * 3600.0) as u64, Ordering::Relaxed);
+    }
+}
+
+/// The progress line of a running command; it disappears when dropped.
+pub(super) struct Display {
+    done: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Display {
+    /// Starts the line for `what` (e.g. "staff"), on a terminal only.
+    pub(super) fn start(what: &'static str) -> Display {
+        let done = Arc::new(AtomicBool::new(false));
+        let thread = std::io::stderr().is_terminal().then(|| {
+            let done = Arc::clone(&done);
+            std::thread::spawn(move || draw_until(&done, what))
+        });
+        Display { done, thread }
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            thread.join().ok();
+        }
+    }
+}
+
+/// Redraws the line until `done`; nothing before a fifth of a second, so instant commands
+/// never flash one.
+fn draw_until(done: &AtomicBool, what: &'static str) {
+    std::thread::sleep(Duration::from_millis(200));
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_message(what);
+    let mut known = false;
+    while !done.load(Ordering::Relaxed) {
+        let (simulated, expected) = (
+            SIMULATED_S.load(Ordering::Relaxed),
+            EXPECTED_S.load(Ordering::Relaxed),
+        );
+        if expected > 0 && !known {
+            known = true;
+            bar.set_style(styles().1.clone());
+        } else if !known && bar.position() == 0 {
+            bar.set_style(styles().0.clone());
+        }
+        if known {
+            bar.set_length(expected.max(simulated) / 3600);
+        }
+        bar.set_position(simulated / 3600);
+        bar.tick();
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    bar.finish_and_clear();
+}
+
+/// The line without an estimate, and with one.
+fn styles() -> &'static (ProgressStyle, ProgressStyle) {
+    static STYLES: OnceLock<(ProgressStyle, ProgressStyle)> = OnceLock::new();
+    STYLES.get_or_init(|| {
+        let style = |template: &str| {
+            ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
+        };
+        (
+            style("{spinner} {msg}: simulating, {human_pos} replication-hours done [{elapsed}]"),
+            style(
+                "{spinner} {msg}: simulating {wide_bar} {percent}% [{elapsed}, about {eta} left]",
+            ),
+        )
+    })
+}
