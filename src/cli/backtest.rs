@@ -38,9 +38,6 @@ pub(super) struct BacktestArgs {
     /// Replications (overrides the file; more give a finer band).
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     replications: Option<u32>,
-    /// Master seed (overrides the file); use another than the one that made a simulated log.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    seed: Option<u64>,
     #[command(flatten)]
     output: OutputArgs,
     #[command(flatten)]
@@ -56,7 +53,7 @@ pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     if let Some(staffing) = &args.staffing {
         args.output.checked(&[staffing.as_path()])?;
     }
-    let base = load_scenario(&args.scenario, &args.set.set, args.replications)?;
+    let base = load_scenario(&args.scenario, &args.set.all(), args.replications)?;
     let actuals = read_actuals(&args.calls, &args.read.options()?, &base)?;
     let (Some(first), Some(last)) = (actuals.first, actuals.last) else {
         return Err(Failure::Input(format!(
@@ -134,12 +131,9 @@ fn over_the_data(
     last: jiff::civil::DateTime,
 ) -> Result<(crate::scenario::Scenario, u64), Failure> {
     let (period, days) = data_period(first, last);
-    let mut dated: Vec<Override> = args.set.set.clone();
+    let mut dated: Vec<Override> = args.set.all();
     dated.extend(period);
     let mut s = load_scenario(&args.scenario, &dated, args.replications)?;
-    if let Some(seed) = args.seed {
-        s.seed = seed;
-    }
     s.day_intervals = true;
     let s = with_staffing(s, args.staffing.as_deref())?;
     Ok((s, days))

@@ -40,10 +40,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
             )));
         }
     }
-    let mut scenario = load_scenario(&args.file, &args.set.set, args.replications)?;
-    if let Some(s) = args.seed {
-        scenario.seed = s;
-    }
+    let scenario = load_scenario(&args.file, &args.set.all(), args.replications)?;
     let scenario = with_staffing(scenario, args.staffing.as_deref())?;
     args.limits.allow(&Work::of(&scenario), cores())?;
     if let Some(note) = scenario.start_up_bias_note() {
@@ -225,8 +222,8 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
         }
     };
     let (format, out, chart) = args.output.checked(&[a, b])?;
-    let mut sa = compare_side(a, &args.set.set, &args.set_a)?;
-    let mut sb = compare_side(b, &args.set.set, &args.set_b)?;
+    let mut sa = compare_side(a, &args.set.all(), &args.set_a)?;
+    let mut sb = compare_side(b, &args.set.all(), &args.set_b)?;
     if let Some(r) = args.replications {
         sa.replications = r;
     }

@@ -162,7 +162,7 @@ pub(super) fn hire_command(args: &HireArgs) -> Result<(), Failure> {
             "--cost-per-recruit: expected a cost of at least 0; got {c}"
         )));
     }
-    let mut scenario = load_scenario(&args.scenario, &args.set.set, args.replications)?;
+    let mut scenario = load_scenario(&args.scenario, &args.set.all(), args.replications)?;
     if let Some(months) = args.months {
         let end = scenario
             .start_date
@@ -172,7 +172,7 @@ pub(super) fn hire_command(args: &HireArgs) -> Result<(), Failure> {
             .start_date
             .until(end)
             .map_or(0, |span| i64::from(span.get_days()));
-        let mut set = args.set.set.clone();
+        let mut set = args.set.all();
         set.push(Override {
             key: "horizon_hours".into(),
             value: (days * 24).to_string(),

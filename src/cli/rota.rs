@@ -95,7 +95,7 @@ pub(super) fn rota_command(args: &RotaArgs) -> Result<(), Failure> {
         until_hour: args.unsocial_hours.1,
         premium,
     });
-    let scenario = load_scenario(&args.scenario, &args.set.set, args.replications)?;
+    let scenario = load_scenario(&args.scenario, &args.set.all(), args.replications)?;
     let (need, alpha) =
         super::staff::hourly_requirement("rota", &scenario, args.alpha, &args.limits, 1.0)?;
     let opts = RotaOptions {
@@ -111,7 +111,7 @@ pub(super) fn rota_command(args: &RotaArgs) -> Result<(), Failure> {
     let rota = design(&need.isa, &opts).map_err(|e| Failure::Input(e.to_string()))?;
     let text = scenario_with_rota(&args.scenario, &scenario, &rota)?;
     let checked =
-        Scenario::from_toml_str_with(&text, &args.scenario.display().to_string(), &args.set.set)
+        Scenario::from_toml_str_with(&text, &args.scenario.display().to_string(), &args.set.all())
             .map_err(|e| Failure::Input(format!("the designed rota does not load: {e}")))?;
     let mut checked = checked;
     checked.replications = scenario.replications;

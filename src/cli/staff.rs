@@ -39,7 +39,7 @@ pub(super) fn staff_command(args: StaffArgs) -> Result<(), Failure> {
             replications,
             grid,
         };
-        return staff_by_interval(&file, &set.set, how, &output, limits);
+        return staff_by_interval(&file, &set.all(), how, &output, limits);
     }
     let opts = StaffOptions {
         group,
@@ -52,7 +52,7 @@ pub(super) fn staff_command(args: StaffArgs) -> Result<(), Failure> {
     };
     staff(
         &file,
-        &set.set,
+        &set.all(),
         opts,
         vary.as_ref(),
         replications,

@@ -1102,3 +1102,84 @@ fn a_wrong_group_or_channel_lists_the_names_and_the_closest() {
         "{err}"
     );
 }
+
+/// One command line: the shared flags on every command where they make sense, and examples
+/// in every `--help`.
+#[test]
+fn every_command_has_the_shared_flags_and_examples() {
+    let scenario_commands = [
+        "run", "check", "staff", "compare", "sweep", "report", "backtest", "rota", "hire",
+    ];
+    let simulating = [
+        "run",
+        "staff",
+        "compare",
+        "sweep",
+        "report",
+        "published",
+        "calibrate",
+        "backtest",
+        "rota",
+        "hire",
+    ];
+    let all = [
+        "run",
+        "check",
+        "staff",
+        "compare",
+        "sweep",
+        "report",
+        "published",
+        "erlang",
+        "fit",
+        "calibrate",
+        "backtest",
+        "rota",
+        "hire",
+    ];
+    for command in all {
+        let help = stdout_of(&[command, "--help"]);
+        assert!(help.contains("Example"), "{command} --help has no example");
+        assert!(help.contains("--threads"), "{command}: --threads");
+        if scenario_commands.contains(&command) {
+            for flag in ["--set <KEY.PATH=VALUE>", "--seed <SEED>"] {
+                assert!(help.contains(flag), "{command}: {flag}");
+            }
+        }
+        if simulating.contains(&command) {
+            assert!(help.contains("--replications"), "{command}: --replications");
+        }
+        if command != "check" && command != "erlang" {
+            assert!(help.contains("-o, --out"), "{command}: -o/--out");
+        }
+        if help.contains("--chart <") {
+            assert!(help.contains(".png"), "{command}: --chart names PNG");
+        }
+    }
+    // --seed S is --set seed=S, on every command that reads a scenario.
+    let scenario = scenario_path("mm14-patience.toml");
+    let seed_of = |flags: &[&str]| -> serde_json::Value {
+        let args = [
+            &[
+                "run",
+                scenario.as_str(),
+                "--replications",
+                "2",
+                "--format",
+                "json",
+            ],
+            flags,
+        ]
+        .concat();
+        serde_json::from_str::<serde_json::Value>(&stdout_of(&args)).unwrap()["seed"].clone()
+    };
+    assert_eq!(seed_of(&["--seed", "77"]), 77);
+    assert_eq!(seed_of(&["--set", "seed=77"]), 77);
+    assert_eq!(
+        seed_of(&["--set", "seed=5", "--seed", "77"]),
+        77,
+        "--seed last"
+    );
+    let check = stdout_of(&["check", scenario.as_str(), "--seed", "31"]);
+    assert!(check.contains("seed 31"), "{check}");
+}
