@@ -1,8 +1,8 @@
 //! The `triage-sim` command line: parses flags, runs one command, maps errors to exit codes
 //! (0 success, 1 failure while running or writing, 2 bad input or usage, 130 interrupted).
 //!
-//! `mod.rs` holds the commands and the dispatch; `args` their flags; `commands` the commands; `sink` where
-//! results go (standard output, atomic files, charts).
+//! `mod.rs` holds the commands and the dispatch; `args` their flags; `commands` the commands;
+//! `sink` where results go (standard output, atomic files, charts).
 
 mod args;
 mod atomic_file;

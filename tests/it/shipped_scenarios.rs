@@ -68,3 +68,48 @@ fn every_kpi_is_in_the_kpi_table(results: &triage_sim::Results) {
         );
     }
 }
+
+/// The README's "your first scenario" shows the shipped file as it is, and what it says the
+/// commands answer is what they answer (fixed seed: change the README when the draws change).
+#[test]
+fn the_readme_walkthrough_is_true() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let file = std::fs::read_to_string(format!("{root}/scenarios/northshire.toml")).unwrap();
+    let section = &readme[readme
+        .find("## Your first scenario")
+        .expect("the walkthrough")..];
+    let block = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap();
+    assert_eq!(
+        block, file,
+        "the README shows scenarios/northshire.toml as it is"
+    );
+
+    let s = Scenario::load(std::path::Path::new(&format!(
+        "{root}/scenarios/northshire.toml"
+    )))
+    .unwrap();
+    let results = replicate(&s);
+    let met: Vec<bool> = (0..results.channels.len())
+        .map(|c| results.target_outcome(c).met)
+        .collect();
+    assert_eq!(
+        met,
+        [false, true],
+        "999 misses, 101 meets, as the README says"
+    );
+    let answer = triage_sim::planning::staffing::search(
+        &s,
+        &triage_sim::planning::staffing::StaffOptions {
+            max_added: 100,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(answer.handlers_needed, 50, "the README's staffing answer");
+    assert!(section.contains("50 handlers (+4)"));
+}
