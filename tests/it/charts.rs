@@ -211,7 +211,8 @@ fn wait_distribution_and_trend_charts() {
         &svg,
         &[
             "waits until first answer",
-            "wait until first answer (seconds)",
+            "wait until first answer (seconds, log scale",
+            "callers answered within (% of those offered)",
             "999 target: 90% within 10 s",
             "101 target: 80% within 180 s",
         ],
@@ -231,6 +232,7 @@ fn wait_distribution_and_trend_charts() {
             "101 mean wait (s)",
             "week starting",
             "1 Jan 2023",
+            "101 mean wait to a call handler",
             "(95% CI band)",
             "+16 (4 groups)",
             "target 90%",

@@ -139,8 +139,10 @@ pub(super) fn draw_heat_map<DB: DrawingBackend>(
     draw_colour_bar(root, &scale, (top, bottom), "service level")
 }
 
-/// The distribution of waits until first answer (a CDF) for the given channels, with each
-/// channel's answer-time threshold marked. Waits beyond the 99th percentile are off the chart.
+/// The distribution of waits until first answer (a CDF) for the given channels, on the service
+/// level's basis (out of callers offered, so it tops out at the share answered and crosses the
+/// threshold at the service level), with each channel's target marked. Waits beyond the 99th
+/// percentile are off the chart.
 pub(super) fn draw_wait_cdf<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     results: &Results,
@@ -167,12 +169,13 @@ pub(super) fn draw_wait_cdf<DB: DrawingBackend>(
             .margin(16)
             .x_label_area_size(50)
             .y_label_area_size(70)
-            .build_cartesian_2d(0.0..x_max, 0.0..100.0)
+            .build_cartesian_2d((1.0..x_max.max(2.0)).log_scale(), 0.0..100.0)
             .map_err(draw_err)?;
         chart
             .configure_mesh()
-            .x_desc("wait until first answer (seconds)")
-            .y_desc("callers answered within (% of those answered)")
+            .x_label_formatter(&|x| plain_number(*x))
+            .x_desc("wait until first answer (seconds, log scale; answered within 1 s at the left)")
+            .y_desc("callers answered within (% of those offered)")
             .y_label_formatter(&|y| format!("{y:.0}"))
             .label_style(("sans-serif", 15))
             .axis_desc_style(("sans-serif", 17))
@@ -181,27 +184,34 @@ pub(super) fn draw_wait_cdf<DB: DrawingBackend>(
         for (k, &c) in picked.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
             let q = &results.wait_quantiles[c];
+            // On the service level's basis: the quantiles are of callers answered, the service
+            // level is out of callers offered, so the curve is scaled by the share answered.
+            let share = answered_share(results, c);
             // Step curve: the share answered within x is the highest quantile at or below x.
-            let mut pts = vec![(0.0, 0.0)];
-            for (i, &w) in q
+            let mut pts = vec![(1.0, 0.0)];
+            for (i, w) in q
                 .iter()
                 .enumerate()
                 .filter(|(_, w)| w.is_finite() && **w <= x_max)
+                .map(|(i, w)| (i, w.max(1.0)))
             {
-                pts.push((w, i as f64));
-                pts.push((w, i as f64 + 1.0));
+                pts.push((w, share * i as f64));
+                pts.push((w, share * (i as f64 + 1.0)));
             }
             let name = results.channels[c].0.clone();
             chart
                 .draw_series(LineSeries::new(pts, colour.stroke_width(3)))
                 .map_err(draw_err)?
-                .label(name.clone())
+                .label(format!(
+                    "{name} ({:.0}% of callers answered)",
+                    100.0 * share
+                ))
                 .legend(legend_line(colour.stroke_width(3)));
             let t = results.thresholds_s[c];
             if t <= x_max {
                 chart
                     .draw_series(DashedLineSeries::new(
-                        vec![(t, 0.0), (t, 100.0)],
+                        vec![(t.max(1.0), 0.0), (t.max(1.0), 100.0)],
                         6,
                         6,
                         colour.stroke_width(2),
@@ -212,9 +222,30 @@ pub(super) fn draw_wait_cdf<DB: DrawingBackend>(
                         100.0 * results.targets[c]
                     ))
                     .legend(legend_line(colour.stroke_width(1)));
+                // The target itself: the curve passes above this mark where it is met.
+                chart
+                    .draw_series(std::iter::once(Cross::new(
+                        (t.max(1.0), 100.0 * results.targets[c]),
+                        7,
+                        colour.stroke_width(3),
+                    )))
+                    .map_err(draw_err)?;
             }
         }
         draw_legend(&mut chart, SeriesLabelPosition::LowerRight, 15)
+    }
+}
+
+/// The share of channel `c`'s answerable callers (offered, less those that dropped at once:
+/// the service level's denominator) who were answered by a person (1 where unknown).
+fn answered_share(results: &Results, c: usize) -> f64 {
+    let k = &results.channels[c].1;
+    let dropped = get(k, "dropped").map_or(0.0, |e| e.mean);
+    match (get(k, "first_answered"), get(k, "offered")) {
+        (Some(a), Some(o)) if o.mean - dropped > 0.0 => {
+            (a.mean / (o.mean - dropped)).clamp(0.0, 1.0)
+        }
+        _ => 1.0,
     }
 }
 
@@ -229,14 +260,23 @@ pub(super) fn draw_trend<DB: DrawingBackend>(
 ) -> Result<(), ChartError> {
     let a = channel_index(results, sl_channel)?;
     let b = channel_index(results, wait_channel)?;
-    let (sl, wait) = (
+    let (sl, mut wait) = (
         weekly_series(results, a, "service_level", 100.0),
         weekly_series(results, b, "mean_wait_s", 1.0),
     );
+    // Behind triage, the wait to a call handler is the one callers complain of.
+    let handler = weekly_series(results, b, "mean_handler_wait_s", 1.0);
+    let handler = if handler.iter().any(|p| p.1 > 0.0) {
+        handler
+    } else {
+        Vec::new()
+    };
     let labels = &results.interval_labels.week;
     let n = labels.len().max(1) as f64;
     let target = 100.0 * results.targets[a];
+    wait.extend(&handler); // for the range; drawn apart below
     let (sl_range, wait_range) = trend_ranges(&sl, &wait, target);
+    wait.truncate(wait.len() - handler.len());
     let date = |x: &f64| week_tick(labels, *x);
     let (top, bottom) = root.split_vertically(SIZE.1 / 2);
     let mut upper = ChartBuilder::on(&top)
@@ -295,6 +335,14 @@ pub(super) fn draw_trend<DB: DrawingBackend>(
         PALETTE[1],
         format!("{wait_channel} mean wait until first answer"),
     )?;
+    if !handler.is_empty() {
+        draw_trend_line(
+            &mut lower,
+            &handler,
+            PALETTE[3],
+            format!("{wait_channel} mean wait to a call handler"),
+        )?;
+    }
     mark_cohorts((&mut upper, sl_range), (&mut lower, wait_range), cohorts)?;
     draw_legend(&mut upper, SeriesLabelPosition::LowerLeft, 14)?;
     draw_legend(&mut lower, SeriesLabelPosition::UpperLeft, 14)

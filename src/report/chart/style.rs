@@ -144,6 +144,16 @@ pub(super) fn draw_mean_and_band<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A number as a tick label: whole numbers without decimals ("12", not "12.0"), others to
+/// three significant figures.
+pub(super) fn plain_number(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        crate::report::rate_text(v)
+    }
+}
+
 /// An axis range showing every one of `values` (and so every band and target passed in), a
 /// tenth of their span to spare each side, at least `min_span` wide, kept within `bounds`:
 /// a curve from 95.9% to 97.9% fills the chart instead of lying flat on 0–100%.

@@ -65,15 +65,6 @@ fn setting(p: &Point, i: usize) -> f64 {
     p.settings[i].value.parse::<f64>().unwrap_or(f64::NAN)
 }
 
-/// A parameter value as a tick: whole numbers without decimals.
-fn tick(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        crate::report::rate_text(v)
-    }
-}
-
 /// A sweep: a line per channel over one parameter, or a heat map over two.
 pub(super) fn draw_sweep<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -139,7 +130,7 @@ fn draw_sweep_lines<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .x_labels(xs.len().clamp(2, 12))
-        .x_label_formatter(&|v| tick(*v))
+        .x_label_formatter(&|v| plain_number(*v))
         .y_label_formatter(&|v| crate::report::rate_text(*v))
         .x_desc(x_words.clone())
         .y_desc(kpi_words(kpi))
@@ -189,13 +180,21 @@ fn label_grid_cells<DB: DrawingBackend>(
 ) -> Result<(), ChartError> {
     for (i, v) in ux.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
-        root.draw(&Text::new(tick(*v), (px - 10, py + 6), ("sans-serif", 15)))
-            .map_err(draw_err)?;
+        root.draw(&Text::new(
+            plain_number(*v),
+            (px - 10, py + 6),
+            ("sans-serif", 15),
+        ))
+        .map_err(draw_err)?;
     }
     for (j, v) in uy.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(0.0, j as f64 + 0.5));
-        root.draw(&Text::new(tick(*v), (px - 50, py - 8), ("sans-serif", 15)))
-            .map_err(draw_err)?;
+        root.draw(&Text::new(
+            plain_number(*v),
+            (px - 50, py - 8),
+            ("sans-serif", 15),
+        ))
+        .map_err(draw_err)?;
     }
     Ok(())
 }
