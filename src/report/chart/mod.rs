@@ -2,7 +2,7 @@
 //! hour-of-week heat map, the wait distribution, the trend by week, paired differences,
 //! sweeps, backtests, recruitment plans and rotas. The only module that knows plotters: `style`
 //! holds the shared pieces, `colour` the heat maps' colour scales and bar, `run` the charts of
-//! one run, `planning` those of the staffing commands, `sweep` the sweeps, `plans` those of
+//! one run, `trend` its year week by week, `planning` those of the staffing commands, `sweep` the sweeps, `plans` those of
 //! `hire` and `rota`, `backtest` the data against the simulation, `fit` the data against a
 //! fitted scenario.
 //!
@@ -18,6 +18,7 @@ mod plans;
 mod run;
 mod style;
 mod sweep;
+mod trend;
 
 use backtest::*;
 use colour::*;
@@ -27,6 +28,7 @@ use plans::*;
 use run::*;
 use style::*;
 use sweep::*;
+use trend::*;
 
 pub use run::cohort_weeks;
 

@@ -183,21 +183,7 @@ pub(super) fn draw_wait_cdf<DB: DrawingBackend>(
             .map_err(draw_err)?;
         for (k, &c) in picked.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
-            let q = &results.wait_quantiles[c];
-            // On the service level's basis: the quantiles are of callers answered, the service
-            // level is out of callers offered, so the curve is scaled by the share answered.
-            let share = answered_share(results, c);
-            // Step curve: the share answered within x is the highest quantile at or below x.
-            let mut pts = vec![(1.0, 0.0)];
-            for (i, w) in q
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| w.is_finite() && **w <= x_max)
-                .map(|(i, w)| (i, w.max(1.0)))
-            {
-                pts.push((w, share * i as f64));
-                pts.push((w, share * (i as f64 + 1.0)));
-            }
+            let (pts, share) = wait_curve(results, c, x_max);
             let name = results.channels[c].0.clone();
             chart
                 .draw_series(LineSeries::new(pts, colour.stroke_width(3)))
@@ -214,7 +200,7 @@ pub(super) fn draw_wait_cdf<DB: DrawingBackend>(
                         vec![(t.max(1.0), 0.0), (t.max(1.0), 100.0)],
                         6,
                         6,
-                        colour.stroke_width(2),
+                        colour.stroke_width(1), // a guide; the cross marks the target
                     ))
                     .map_err(draw_err)?
                     .label(format!(
@@ -236,6 +222,26 @@ pub(super) fn draw_wait_cdf<DB: DrawingBackend>(
     }
 }
 
+/// Channel `c`'s wait distribution up to `x_max` as a step curve on a log axis (waits under
+/// 1 s at 1 s), on the service level's basis: the quantiles are of callers answered, the
+/// service level is out of callers offered, so the curve is scaled by the share answered,
+/// which is returned with it.
+fn wait_curve(results: &Results, c: usize, x_max: f64) -> (Vec<(f64, f64)>, f64) {
+    let share = answered_share(results, c);
+    // The share answered within x is the highest quantile at or below x.
+    let mut pts = vec![(1.0, 0.0)];
+    for (i, w) in results.wait_quantiles[c]
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.is_finite() && **w <= x_max)
+        .map(|(i, w)| (i, w.max(1.0)))
+    {
+        pts.push((w, share * i as f64));
+        pts.push((w, share * (i as f64 + 1.0)));
+    }
+    (pts, share)
+}
+
 /// The share of channel `c`'s answerable callers (offered, less those that dropped at once:
 /// the service level's denominator) who were answered by a person (1 where unknown).
 fn answered_share(results: &Results, c: usize) -> f64 {
@@ -247,223 +253,6 @@ fn answered_share(results: &Results, c: usize) -> f64 {
         }
         _ => 1.0,
     }
-}
-
-/// The year week by week: one channel's service level (top, with its target) and another's
-/// mean wait (bottom), with the weeks hiring cohorts reach the phones marked.
-pub(super) fn draw_trend<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    results: &Results,
-    sl_channel: &str,
-    wait_channel: &str,
-    cohorts: &[(usize, String)],
-) -> Result<(), ChartError> {
-    let a = channel_index(results, sl_channel)?;
-    let b = channel_index(results, wait_channel)?;
-    let (sl, mut wait) = (
-        weekly_series(results, a, "service_level", 100.0),
-        weekly_series(results, b, "mean_wait_s", 1.0),
-    );
-    // Behind triage, the wait to a call handler is the one callers complain of.
-    let handler = weekly_series(results, b, "mean_handler_wait_s", 1.0);
-    let handler = if handler.iter().any(|p| p.1 > 0.0) {
-        handler
-    } else {
-        Vec::new()
-    };
-    let labels = &results.interval_labels.week;
-    let n = labels.len().max(1) as f64;
-    let target = 100.0 * results.targets[a];
-    wait.extend(&handler); // for the range; drawn apart below
-    let (sl_range, wait_range) = trend_ranges(&sl, &wait, target);
-    wait.truncate(wait.len() - handler.len());
-    let date = |x: &f64| week_tick(labels, *x);
-    let (top, bottom) = root.split_vertically(SIZE.1 / 2);
-    let mut upper = ChartBuilder::on(&top)
-        .caption(
-            format!("{}: week by week", results.scenario),
-            ("sans-serif", 24),
-        )
-        .margin(12)
-        .x_label_area_size(30)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..n, sl_range.0..sl_range.1)
-        .map_err(draw_err)?;
-    upper
-        .configure_mesh()
-        .x_labels(labels.len().clamp(2, 13))
-        .x_label_formatter(&date)
-        .y_desc(format!("{sl_channel} service level (%)"))
-        .y_label_formatter(&|y| crate::report::rate_text(*y))
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 15))
-        .draw()
-        .map_err(draw_err)?;
-    draw_trend_line(
-        &mut upper,
-        &sl,
-        PALETTE[0],
-        format!("{sl_channel} service level"),
-    )?;
-    dashed_target(
-        &mut upper,
-        (0.0, n),
-        target,
-        (BLACK, 1, 1),
-        format!("target {target:.0}%"),
-    )?;
-    let mut lower = ChartBuilder::on(&bottom)
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..n, wait_range.0..wait_range.1)
-        .map_err(draw_err)?;
-    lower
-        .configure_mesh()
-        .x_labels(labels.len().clamp(2, 13))
-        .x_label_formatter(&date)
-        .x_desc("week starting")
-        .y_desc(format!("{wait_channel} mean wait (s)"))
-        .y_label_formatter(&|y| crate::report::rate_text(*y))
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 15))
-        .draw()
-        .map_err(draw_err)?;
-    draw_trend_line(
-        &mut lower,
-        &wait,
-        PALETTE[1],
-        format!("{wait_channel} mean wait until first answer"),
-    )?;
-    if !handler.is_empty() {
-        draw_trend_line(
-            &mut lower,
-            &handler,
-            PALETTE[3],
-            format!("{wait_channel} mean wait to a call handler"),
-        )?;
-    }
-    mark_cohorts((&mut upper, sl_range), (&mut lower, wait_range), cohorts)?;
-    draw_legend(&mut upper, SeriesLabelPosition::LowerLeft, 14)?;
-    draw_legend(&mut lower, SeriesLabelPosition::UpperLeft, 14)
-}
-
-/// The trend panels' y ranges: the service level zoomed to the weekly means and the target
-/// (bands wider than that are cut at the edge) with the bottom third free for the legend; the
-/// waits from zero with the top third free.
-fn trend_ranges(
-    sl: &[(f64, f64, f64, f64)],
-    wait: &[(f64, f64, f64, f64)],
-    target: f64,
-) -> ((f64, f64), (f64, f64)) {
-    let (lo, hi) = zoomed(sl.iter().map(|p| p.1).chain([target]), (0.0, 100.0), 2.0);
-    (
-        ((lo - 0.5 * (hi - lo)).max(0.0), hi),
-        (0.0, wait.iter().map(|p| p.1).fold(1.0, f64::max) * 1.5),
-    )
-}
-
-/// A week axis tick: the week's first day ("8 Jan 2024" at the first tick and each new year,
-/// "8 Jan" otherwise); nothing between weeks, so short runs do not repeat a label.
-fn week_tick(labels: &[String], x: f64) -> String {
-    let w = x.round();
-    if (x - w).abs() > 1e-6 || w < 0.0 {
-        return String::new();
-    }
-    let Some(label) = labels.get(w as usize) else {
-        return String::new();
-    };
-    let Ok(day) = label.parse::<jiff::civil::Date>() else {
-        return label.clone();
-    };
-    let new_year = w == 0.0 || day.month() == 1 && day.day() <= 7;
-    if new_year {
-        day.strftime("%-d %b %Y").to_string()
-    } else {
-        day.strftime("%-d %b").to_string()
-    }
-}
-
-/// A weekly series with its 95% band, without markers (a year has 53 of them).
-fn draw_trend_line<DB: DrawingBackend>(
-    chart: &mut Plane<'_, DB>,
-    points: &[(f64, f64, f64, f64)],
-    colour: RGBColor,
-    label: String,
-) -> Result<(), ChartError> {
-    draw_band(chart, points, colour)?;
-    chart
-        .draw_series(LineSeries::new(
-            points.iter().map(|p| (p.0, p.1)),
-            colour.stroke_width(3),
-        ))
-        .map_err(draw_err)?
-        .label(format!("{label} (95% CI band)"))
-        .legend(legend_line(colour.stroke_width(3)));
-    Ok(())
-}
-
-/// The position of the channel named `name` in `results`.
-fn channel_index(results: &Results, name: &str) -> Result<usize, ChartError> {
-    results
-        .channels
-        .iter()
-        .position(|(n, _)| n == name)
-        .ok_or(ChartError::Empty("no such channel"))
-}
-
-/// Channel `c`'s `kpi` week by week, times `scale`, as `(middle of the week, mean, ci_low,
-/// ci_high)`, leaving out weeks where it is undefined.
-fn weekly_series(results: &Results, c: usize, kpi: &str, scale: f64) -> Vec<(f64, f64, f64, f64)> {
-    results.intervals.week.channels[c]
-        .iter()
-        .enumerate()
-        .filter_map(|(w, k)| {
-            get(k, kpi).filter(|e| e.mean.is_finite()).map(|e| {
-                let band = |v: f64| {
-                    if v.is_finite() {
-                        v * scale
-                    } else {
-                        e.mean * scale
-                    }
-                };
-                (
-                    w as f64 + 0.5,
-                    e.mean * scale,
-                    band(e.ci_low),
-                    band(e.ci_high),
-                )
-            })
-        })
-        .collect()
-}
-
-/// The weeks hiring cohorts reach the phones, as vertical lines on both trend panels (each
-/// with its y range), labelled on the upper one.
-fn mark_cohorts<'a, DB: DrawingBackend>(
-    (upper, upper_y): (&mut Plane<'a, DB>, (f64, f64)),
-    (lower, lower_y): (&mut Plane<'a, DB>, (f64, f64)),
-    cohorts: &[(usize, String)],
-) -> Result<(), ChartError> {
-    for (week, label) in cohorts {
-        let x = *week as f64;
-        for (chart, (y0, y1)) in [(&mut *upper, upper_y), (&mut *lower, lower_y)] {
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(x, y0), (x, y1)],
-                    PALETTE[2].stroke_width(2),
-                )))
-                .map_err(draw_err)?;
-        }
-        upper
-            .draw_series(std::iter::once(Text::new(
-                label.clone(),
-                (x + 0.3, upper_y.1 - 0.12 * (upper_y.1 - upper_y.0)),
-                ("sans-serif", 13),
-            )))
-            .map_err(draw_err)?;
-    }
-    Ok(())
 }
 
 /// The weeks of the run in which each hiring cohort reaches the phones (after training), with
@@ -495,4 +284,13 @@ pub fn cohort_weeks(s: &crate::Scenario) -> Vec<(usize, String)> {
             (week, label)
         })
         .collect()
+}
+
+/// The position of the channel named `name` in `results`.
+pub(super) fn channel_index(results: &Results, name: &str) -> Result<usize, ChartError> {
+    results
+        .channels
+        .iter()
+        .position(|(n, _)| n == name)
+        .ok_or(ChartError::Empty("no such channel"))
 }
