@@ -154,6 +154,7 @@ fn the_backtest_chart_draws_the_band_and_the_data_and_refuses_an_unknown_channel
         String::from_utf8_lossy(&out.stderr)
     );
     let svg = std::fs::read_to_string(&chart).unwrap();
+    crate::charts::assert_legends_clear_of_data(&svg);
     crate::charts::assert_svg(
         &svg,
         &[

@@ -59,6 +59,7 @@ fn a_stationary_shortfall_is_recruited_once_as_early_as_training_allows() {
     assert_eq!(v["channel"], "calls");
     // The chart: the intake marked, months labelled, January grey (training cannot reach it).
     let svg = std::fs::read_to_string(&picture).unwrap();
+    crate::charts::assert_legends_clear_of_data(&svg);
     crate::charts::assert_svg(
         &svg,
         &[

@@ -76,6 +76,7 @@ fn the_written_rota_runs_back_with_the_coverage_it_promised() {
         .collect();
     assert_eq!((required.len(), covered.len()), (168, 168));
     let svg = std::fs::read_to_string(&picture).unwrap();
+    crate::charts::assert_legends_clear_of_data(&svg);
     crate::charts::assert_svg(
         &svg,
         &[
