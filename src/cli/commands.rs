@@ -248,11 +248,34 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
             title: &title,
         },
     )?;
+    let names = |r: &crate::stats::Results| -> Vec<String> {
+        r.channels.iter().map(|(n, _)| n.clone()).collect()
+    };
+    let (names_a, names_b) = (names(&ra), names(&rb));
+    let only_a: Vec<String> = names_a
+        .iter()
+        .filter(|n| !names_b.contains(n))
+        .cloned()
+        .collect();
+    let only_b: Vec<String> = names_b
+        .iter()
+        .filter(|n| !names_a.contains(n))
+        .cloned()
+        .collect();
+    for (side, only) in [("A", &only_a), ("B", &only_b)] {
+        if !only.is_empty() {
+            warn(&format!(
+                "only in {side}, so not compared: {}",
+                only.join(", ")
+            ));
+        }
+    }
     let view = report::CompareView {
         a: &sa.name,
         b: &sb.name,
         replications: sa.replications,
         diffs: &diffs,
+        only: (&only_a, &only_b),
     };
     let text = report::render(&view, format)?;
     emit(&text, out)

@@ -55,7 +55,13 @@ fn difference_cell(kpi: &str, e: Estimate) -> String {
 }
 
 /// Paired differences as a table.
-pub fn compare_table(a: &str, b: &str, reps: u32, diffs: &[KpiDifference]) -> String {
+pub fn compare_table(
+    a: &str,
+    b: &str,
+    reps: u32,
+    diffs: &[KpiDifference],
+    (only_a, only_b): (&[String], &[String]),
+) -> String {
     let mut out = format!(
         "B − A, paired over {reps} replications (common random numbers); A = {a}, B = {b}\n\n"
     );
@@ -106,16 +112,28 @@ pub fn compare_table(a: &str, b: &str, reps: u32, diffs: &[KpiDifference]) -> St
             verdict(d.target_b, d.met_b)
         );
     }
+    for (side, names) in [("A", only_a), ("B", only_b)] {
+        if !names.is_empty() {
+            let _ = writeln!(out, "only in {side}, so not compared: {}", names.join(", "));
+        }
+    }
     out
 }
 
-/// Paired differences as JSON.
-pub fn compare_json(a: &str, b: &str, diffs: &[KpiDifference]) -> String {
+/// Paired differences as JSON, with the channels only one side has (`only_in_a`, `only_in_b`).
+pub fn compare_json(
+    a: &str,
+    b: &str,
+    diffs: &[KpiDifference],
+    (only_in_a, only_in_b): (&[String], &[String]),
+) -> String {
     #[derive(Serialize)]
     struct CompareDocument<'a> {
         a: &'a str,
         b: &'a str,
         differences: serde_json::Value,
+        only_in_a: &'a [String],
+        only_in_b: &'a [String],
     }
     // Through a JSON value, whose objects list their keys in name order: the order this
     // document has always had.
@@ -123,6 +141,8 @@ pub fn compare_json(a: &str, b: &str, diffs: &[KpiDifference]) -> String {
         a,
         b,
         differences: serde_json::to_value(diffs).unwrap_or_default(),
+        only_in_a,
+        only_in_b,
     })
 }
 

@@ -109,14 +109,16 @@ pub struct CompareView<'a> {
     pub replications: u32,
     /// B − A per KPI.
     pub diffs: &'a [KpiDifference],
+    /// Channels only A has, and only B has: not compared, but listed.
+    pub only: (&'a [String], &'a [String]),
 }
 
 impl Render for CompareView<'_> {
     fn table(&self) -> String {
-        super::compare_table(self.a, self.b, self.replications, self.diffs)
+        super::compare_table(self.a, self.b, self.replications, self.diffs, self.only)
     }
     fn json(&self) -> String {
-        super::compare_json(self.a, self.b, self.diffs)
+        super::compare_json(self.a, self.b, self.diffs, self.only)
     }
     fn csv(&self) -> Result<String, RenderError> {
         Ok(super::compare_csv(self.diffs)?)

@@ -1183,3 +1183,42 @@ fn every_command_has_the_shared_flags_and_examples() {
     let check = stdout_of(&["check", scenario.as_str(), "--seed", "31"]);
     assert!(check.contains("seed 31"), "{check}");
 }
+
+/// Channels on one side only are listed, not dropped silently.
+#[test]
+fn compare_lists_channels_only_one_side_has() {
+    let (a, b) = (
+        scenario_path("staffordshire-2021.toml"),
+        scenario_path("staffordshire-2024.toml"),
+    );
+    let args = |format: &'static str| {
+        vec![
+            "compare",
+            a.as_str(),
+            b.as_str(),
+            "--replications",
+            "2",
+            "--set",
+            "horizon_hours=100",
+            "--set",
+            "warmup_hours=0",
+            "--format",
+            format,
+        ]
+    };
+    let out = triage_sim(&args("table"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("only in B, so not compared: chat"),
+        "{table}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only in B, so not compared: chat"));
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&args("json"))).unwrap();
+    assert_eq!(v["only_in_a"], serde_json::json!([]));
+    assert_eq!(v["only_in_b"], serde_json::json!(["chat"]));
+}
