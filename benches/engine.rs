@@ -2,7 +2,12 @@
 //!
 //! `cargo bench --bench engine` runs: the yardstick model (issue 7), an M/M/20 queue and the
 //! Staffordshire 2024 scenario (the default), each for one replication of its own horizon;
-//! then how long a planner waits for `staff`, `hire` and `rota` on the 2024 scenario.
+//! beside the first two, a hand-written minimal loop of the same model (`support/
+//! minimal_loop.rs`, group `baseline`), so the ratio is measured in one run; then how long a
+//! planner waits for `staff`, `hire` and `rota` on the 2024 scenario.
+
+#[path = "support/minimal_loop.rs"]
+mod minimal_loop;
 
 use std::hint::black_box;
 use std::path::Path;
@@ -28,6 +33,41 @@ fn engine(c: &mut Criterion) {
         let events = sim::run(&scenario, 0).events;
         group.throughput(Throughput::Elements(events));
         group.bench_function(name, |b| b.iter(|| sim::run(black_box(&scenario), 0)));
+    }
+    group.finish();
+}
+
+/// The hand-written loop of the yardstick and M/M/20 (issue #18's yardstick for speed), with
+/// its service level beside triage-sim's to show it is the same model.
+fn baseline(c: &mut Criterion) {
+    let mut group = c.benchmark_group("baseline");
+    group.sample_size(10);
+    let year_s = 8760.0 * 3600.0;
+    for (name, (classes, servers), file) in [
+        (
+            "minimal_loop_yardstick_1y",
+            minimal_loop::yardstick(),
+            "yardstick.toml",
+        ),
+        ("minimal_loop_mm20_1y", minimal_loop::mm20(), "mm20.toml"),
+    ] {
+        let counts = minimal_loop::simulate(&classes, servers, year_s, 1);
+        let ours = triage_sim::replicate(&load(file));
+        let answered_in_time = counts.within_target as f64 / counts.arrivals as f64;
+        eprintln!(
+            "{name}: {} events; answered within target {:.2}% of arrivals, abandoned {:.2}% \
+             (triage-sim, first channel: service level {:.2}%)",
+            counts.events,
+            100.0 * answered_in_time,
+            100.0 * counts.abandoned as f64 / counts.arrivals as f64,
+            100.0
+                * triage_sim::stats::get(&ours.channels[0].1, "service_level")
+                    .map_or(f64::NAN, |e| e.mean),
+        );
+        group.throughput(Throughput::Elements(counts.events));
+        group.bench_function(name, |b| {
+            b.iter(|| minimal_loop::simulate(black_box(&classes), servers, year_s, 1))
+        });
     }
     group.finish();
 }
@@ -113,6 +153,6 @@ criterion_group! {
     // No plots: criterion's plotters backend needs a system font, which CI machines and
     // containers often lack (it used to panic there); the numbers are what we quote.
     config = Criterion::default().without_plots();
-    targets = engine, staffing_search, plans
+    targets = engine, baseline, staffing_search, plans
 }
 criterion_main!(benches);
