@@ -117,9 +117,9 @@ pub(super) fn draw_band<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A mean line with its 95% band and a marker at each point; `points` are
+/// A mean line with its 95% band, labelled `label` in the legend; `points` are
 /// `(x, mean, ci_low, ci_high)`.
-pub(super) fn draw_mean_and_band<DB: DrawingBackend>(
+pub(super) fn draw_line_and_band<DB: DrawingBackend>(
     chart: &mut Plane<'_, DB>,
     points: &[(f64, f64, f64, f64)],
     colour: RGBColor,
@@ -134,6 +134,17 @@ pub(super) fn draw_mean_and_band<DB: DrawingBackend>(
         .map_err(draw_err)?
         .label(label)
         .legend(legend_line(colour.stroke_width(3)));
+    Ok(())
+}
+
+/// [`draw_line_and_band`] with a marker at each point.
+pub(super) fn draw_mean_and_band<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    points: &[(f64, f64, f64, f64)],
+    colour: RGBColor,
+    label: String,
+) -> Result<(), ChartError> {
+    draw_line_and_band(chart, points, colour, label)?;
     chart
         .draw_series(
             points

@@ -41,11 +41,11 @@ pub(super) fn draw_trend<DB: DrawingBackend>(
         labels,
         ("", format!("{sl_channel} service level (%)")),
     )?;
-    draw_trend_line(
+    draw_line_and_band(
         &mut upper,
         &sl,
         PALETTE[0],
-        format!("{sl_channel} service level"),
+        format!("{sl_channel} service level (95% CI band)"),
     )?;
     dashed_target(
         &mut upper,
@@ -61,18 +61,18 @@ pub(super) fn draw_trend<DB: DrawingBackend>(
         labels,
         ("week starting", format!("{wait_channel} mean wait (s)")),
     )?;
-    draw_trend_line(
+    draw_line_and_band(
         &mut lower,
         &wait,
         PALETTE[1],
-        format!("{wait_channel} mean wait until first answer"),
+        format!("{wait_channel} mean wait until first answer (95% CI band)"),
     )?;
     if !handler.is_empty() {
-        draw_trend_line(
+        draw_line_and_band(
             &mut lower,
             &handler,
             PALETTE[3],
-            format!("{wait_channel} mean wait to a call handler"),
+            format!("{wait_channel} mean wait to a call handler (95% CI band)"),
         )?;
     }
     mark_cohorts((&mut upper, sl_range), (&mut lower, wait_range), cohorts)?;
@@ -146,25 +146,6 @@ fn week_tick(labels: &[String], x: f64) -> String {
     } else {
         day.strftime("%-d %b").to_string()
     }
-}
-
-/// A weekly series with its 95% band, without markers (a year has 53 of them).
-fn draw_trend_line<DB: DrawingBackend>(
-    chart: &mut Plane<'_, DB>,
-    points: &[(f64, f64, f64, f64)],
-    colour: RGBColor,
-    label: String,
-) -> Result<(), ChartError> {
-    draw_band(chart, points, colour)?;
-    chart
-        .draw_series(LineSeries::new(
-            points.iter().map(|p| (p.0, p.1)),
-            colour.stroke_width(3),
-        ))
-        .map_err(draw_err)?
-        .label(format!("{label} (95% CI band)"))
-        .legend(legend_line(colour.stroke_width(3)));
-    Ok(())
 }
 
 /// Channel `c`'s `kpi` week by week, times `scale`, as `(middle of the week, mean, ci_low,
