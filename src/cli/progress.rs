@@ -7,8 +7,9 @@
 //! [`EXPECTED_S`]. A thread redraws the line five times a second until the command ends.
 
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -29,39 +30,55 @@ pub(super) fn expect_hours(hours: f64) {
 
 /// The progress line of a running command; it disappears when dropped.
 pub(super) struct Display {
-    done: Arc<AtomicBool>,
+    /// Dropping it tells the drawing thread to stop at once (not at its next tick).
+    stop: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Display {
     /// Starts the line for `what` (e.g. "staff"), on a terminal only.
     pub(super) fn start(what: &'static str) -> Display {
-        let done = Arc::new(AtomicBool::new(false));
-        let thread = std::io::stderr().is_terminal().then(|| {
-            let done = Arc::clone(&done);
-            std::thread::spawn(move || draw_until(&done, what))
-        });
-        Display { done, thread }
+        if !std::io::stderr().is_terminal() {
+            return Display {
+                stop: None,
+                thread: None,
+            };
+        }
+        let (stop, stopped) = channel();
+        let thread = std::thread::spawn(move || draw_until(&stopped, what));
+        Display {
+            stop: Some(stop),
+            thread: Some(thread),
+        }
     }
 }
 
 impl Drop for Display {
     fn drop(&mut self) {
-        self.done.store(true, Ordering::Relaxed);
+        drop(self.stop.take());
         if let Some(thread) = self.thread.take() {
             thread.join().ok();
         }
     }
 }
 
-/// Redraws the line until `done`; nothing before a fifth of a second, so instant commands
-/// never flash one.
-fn draw_until(done: &AtomicBool, what: &'static str) {
-    std::thread::sleep(Duration::from_millis(200));
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    bar.set_message(what);
+/// Whether the command is still running after waiting up to `wait` for it to end.
+fn still_running(stopped: &Receiver<()>, wait: Duration) -> bool {
+    matches!(stopped.recv_timeout(wait), Err(RecvTimeoutError::Timeout))
+}
+
+/// Redraws the line until the command ends; nothing before a fifth of a second, so instant
+/// commands never flash one (and never wait for it).
+fn draw_until(stopped: &Receiver<()>, what: &'static str) {
+    const TICK: Duration = Duration::from_millis(200);
+    if !still_running(stopped, TICK) {
+        return;
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+        .with_style(styles().0.clone())
+        .with_message(what);
     let mut known = false;
-    while !done.load(Ordering::Relaxed) {
+    loop {
         let (simulated, expected) = (
             SIMULATED_S.load(Ordering::Relaxed),
             EXPECTED_S.load(Ordering::Relaxed),
@@ -69,15 +86,15 @@ fn draw_until(done: &AtomicBool, what: &'static str) {
         if expected > 0 && !known {
             known = true;
             bar.set_style(styles().1.clone());
-        } else if !known && bar.position() == 0 {
-            bar.set_style(styles().0.clone());
         }
         if known {
             bar.set_length(expected.max(simulated) / 3600);
         }
         bar.set_position(simulated / 3600);
         bar.tick();
-        std::thread::sleep(Duration::from_millis(200));
+        if !still_running(stopped, TICK) {
+            break;
+        }
     }
     bar.finish_and_clear();
 }
