@@ -30,7 +30,7 @@ pub(super) fn draw_staffing_curve<DB: DrawingBackend>(
             .configure_mesh()
             .x_labels(((hi - lo + 3) as usize).min(16))
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| crate::report::rate_text(*y))
+            .y_label_formatter(&|y| plain_number(*y))
             .x_desc("call handlers (total)")
             .y_desc("service level (% of callers answered within target)")
             .label_style(("sans-serif", 16))
@@ -276,7 +276,7 @@ fn draw_forest_panel<DB: DrawingBackend>(
         .configure_mesh()
         .y_labels(n + 1)
         .y_label_formatter(&|_| String::new())
-        .x_label_formatter(&|x| crate::report::rate_text(*x))
+        .x_label_formatter(&|x| plain_number(*x))
         .x_desc(format!(
             "B − A in {}{} (95% CI, paired by replication)",
             kpi_name_words(kpi),

@@ -131,7 +131,7 @@ fn draw_sweep_lines<DB: DrawingBackend>(
         .configure_mesh()
         .x_labels(xs.len().clamp(2, 12))
         .x_label_formatter(&|v| plain_number(*v))
-        .y_label_formatter(&|v| crate::report::rate_text(*v))
+        .y_label_formatter(&|v| plain_number(*v))
         .x_desc(x_words.clone())
         .y_desc(kpi_words(kpi))
         .label_style(("sans-serif", 15))

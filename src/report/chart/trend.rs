@@ -104,7 +104,7 @@ fn trend_panel<'a, DB: DrawingBackend>(
         .x_label_formatter(&|x| week_tick(labels, *x))
         .x_desc(x_desc)
         .y_desc(y_desc)
-        .y_label_formatter(&|y| crate::report::rate_text(*y))
+        .y_label_formatter(&|y| plain_number(*y))
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 15))
         .draw()
