@@ -1222,3 +1222,17 @@ fn compare_lists_channels_only_one_side_has() {
     assert_eq!(v["only_in_a"], serde_json::json!([]));
     assert_eq!(v["only_in_b"], serde_json::json!(["chat"]));
 }
+
+/// The progress line is for terminals: piped, a long command's standard error carries no
+/// progress, and its output is the same as ever.
+#[test]
+fn progress_is_silent_off_a_terminal() {
+    let scenario = scenario_path("mm14-patience.toml");
+    let out = triage_sim(&["staff", scenario.as_str(), "--replications", "4"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("simulating") && !stderr.contains('\r'),
+        "{stderr}"
+    );
+}
