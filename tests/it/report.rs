@@ -89,28 +89,33 @@ fn the_report_is_self_contained_and_loads_in_a_browser() {
     };
     let shot = dir.path().join("report.png");
     let profile = dir.path().join("profile");
-    let run = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=1100,1600",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let headless = |action: String| {
+        let run = Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-pdf-header-footer",
+                "--window-size=1100,1600",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(action)
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "chromium failed: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        run
+    };
+    let run = headless(format!("--screenshot={}", shot.display()));
     let png = std::fs::read(&shot).expect("a screenshot was taken");
     assert_eq!(&png[..4], b"\x89PNG");
     let console = String::from_utf8_lossy(&run.stderr);
@@ -120,24 +125,7 @@ fn the_report_is_self_contained_and_loads_in_a_browser() {
     );
     // Printed to PDF it is a few tidy pages (it was 8, mostly empty, before the print styles).
     let pdf = dir.path().join("report.pdf");
-    let run = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    headless(format!("--print-to-pdf={}", pdf.display()));
     let pdf = std::fs::read(&pdf).expect("a PDF was printed");
     let pages = pdf_pages(&pdf);
     assert!((1..=4).contains(&pages), "{pages} pages");
