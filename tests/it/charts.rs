@@ -71,6 +71,78 @@ pub fn assert_legends_clear_of_data(svg: &str) {
     }
 }
 
+/// The plot areas of an SVG chart, `(left, top, right, bottom)` pixels: the extent of each
+/// panel's mesh (plotters draws grid lines as faint `<line>`s spanning the plot).
+fn plot_areas(svg: &str) -> Vec<(f64, f64, f64, f64)> {
+    let mut areas: Vec<(f64, f64, f64, f64)> = Vec::new();
+    for l in svg.lines().filter(|l| l.starts_with("<line opacity=\"0.")) {
+        let (Some(x1), Some(y1), Some(x2), Some(y2)) = (
+            attribute(l, "x1"),
+            attribute(l, "y1"),
+            attribute(l, "x2"),
+            attribute(l, "y2"),
+        ) else {
+            continue;
+        };
+        if x1 == x2 {
+            // A vertical grid line spans its panel's height.
+            let (top, bottom) = (y1.min(y2), y1.max(y2));
+            match areas.iter_mut().find(|a| a.1 == top && a.3 == bottom) {
+                Some(a) => (a.0, a.2) = (a.0.min(x1), a.2.max(x1)),
+                None => areas.push((x1, top, x1, bottom)),
+            }
+        }
+    }
+    areas
+}
+
+/// The axis ranges hold the data: plotters clips what falls outside a plot to its edge, so no
+/// vertex of a data line (drawn 3 px wide: means, not bands or guides) may sit on a plot's top
+/// edge, and every dashed target (2 px) lies strictly inside its plot.
+pub fn assert_ranges_hold_data_and_targets(svg: &str) {
+    let areas = plot_areas(svg);
+    assert!(!areas.is_empty(), "no plot area found");
+    let lines = svg.lines().filter(|l| l.starts_with("<polyline"));
+    for l in lines {
+        let width = attribute(l, "stroke-width").unwrap_or(0.0);
+        let Some(points) = l
+            .split("points=\"")
+            .nth(1)
+            .and_then(|p| p.split('"').next())
+        else {
+            continue;
+        };
+        let vertices: Vec<(f64, f64)> = points
+            .split_whitespace()
+            .filter_map(|p| {
+                let (x, y) = p.split_once(',')?;
+                Some((x.parse().ok()?, y.parse().ok()?))
+            })
+            .collect();
+        for &(x, y) in &vertices {
+            let Some(area) = areas
+                .iter()
+                .find(|a| x >= a.0 - 1.0 && x <= a.2 + 1.0 && y >= a.1 - 1.0 && y <= a.3 + 1.0)
+            else {
+                continue; // a legend sample, outside every plot
+            };
+            if width == 3.0 {
+                assert!(
+                    y > area.1 + 0.5,
+                    "a data line is cut at the top of {area:?}: {l}"
+                );
+            }
+            let horizontal = vertices.len() == 2 && vertices[0].1 == vertices[1].1;
+            if width == 2.0 && horizontal {
+                assert!(
+                    y > area.1 + 0.5 && y < area.3 - 0.5,
+                    "a target line on the edge of {area:?}: {l}"
+                );
+            }
+        }
+    }
+}
+
 /// Checks an SVG document: parses as XML-ish text, has the size, contains every snippet and
 /// keeps its legends off the data.
 pub fn assert_svg(svg: &str, must_contain: &[&str]) {
@@ -112,6 +184,7 @@ fn staffing_curve_chart() {
             "calls target 85%",
         ],
     );
+    assert_ranges_hold_data_and_targets(&svg);
     // One line per channel plus its markers: a polyline per series.
     assert!(svg.matches("<polyline").count() >= 1);
 }
@@ -174,6 +247,7 @@ fn compare_forest_and_sweep_charts() {
         })
         .collect();
     let svg = chart::sweep(&points, "service_level").unwrap();
+    assert_ranges_hold_data_and_targets(&svg);
     assert_svg(
         &svg,
         &[
@@ -224,6 +298,7 @@ fn wait_distribution_and_trend_charts() {
         "recruited 15 May, 12 weeks' training"
     );
     let svg = chart::trend(&results, "999", "101", &cohorts).unwrap();
+    assert_ranges_hold_data_and_targets(&svg);
     assert_svg(
         &svg,
         &[
