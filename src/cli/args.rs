@@ -358,6 +358,8 @@ pub(super) struct LimitArgs {
 
 impl LimitArgs {
     /// Refuses `work` (exit 2, with the estimate) when it passes the limits, unless forced.
+    /// Every command that simulates passes its estimate here before it runs, so this is also
+    /// where the progress line learns the total it counts towards.
     pub(super) fn allow(&self, work: &Work, cores: usize) -> Result<(), Failure> {
         progress::expect_hours(work.replications * work.horizon_hours);
         if self.force {

@@ -75,11 +75,7 @@ impl Render for RotaView<'_> {
             self.alpha * 100.0
         );
         out += &shifts_table(d);
-        let gap = if d.lp_bound_fte > 0.0 {
-            100.0 * (d.fte / d.lp_bound_fte - 1.0)
-        } else {
-            0.0
-        };
+        let gap = percent_above(d.fte, d.lp_bound_fte);
         let _ = writeln!(
             out,
             "\n{} heads, {:.1} FTE; no rota of these shifts needs fewer than {:.1} FTE (the LP bound): within {gap:.1}%.\nOver-coverage: {:.0} on-the-phone hours a week beyond the requirement ({:.0} required).",
@@ -90,11 +86,7 @@ impl Render for RotaView<'_> {
             d.required.iter().map(|r| f64::from(*r)).sum::<f64>()
         );
         if let Some(u) = self.unsocial {
-            let gap = if d.lp_bound_cost > 0.0 {
-                100.0 * (d.cost / d.lp_bound_cost - 1.0)
-            } else {
-                0.0
-            };
+            let gap = percent_above(d.cost, d.lp_bound_cost);
             let _ = writeln!(
                 out,
                 "Pay: {:.1} FTE at plain rates with {:.0}% more for {:02}:00–{:02}:00 (what the rota minimises); no rota of these shifts costs less than {:.1} (the LP bound): within {gap:.1}%.",
@@ -214,4 +206,13 @@ fn shifts_table(d: &RotaDesign) -> String {
         );
     }
     out
+}
+
+/// How far `value` is above `bound`, in per cent (0 without a positive bound).
+fn percent_above(value: f64, bound: f64) -> f64 {
+    if bound > 0.0 {
+        100.0 * (value / bound - 1.0)
+    } else {
+        0.0
+    }
 }

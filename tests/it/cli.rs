@@ -906,12 +906,7 @@ fn compare_a_file_with_a_changed_copy_of_itself() {
     ]))
     .unwrap();
     assert_eq!(v["b"], "M/M/14 with patience with handlers.count=16");
-    let sl = v["differences"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["channel"] == "calls" && d["kpi"] == "service_level")
-        .unwrap();
+    let sl = calls_service_level(&v);
     // Two more agents: Erlang A goes from 91.7% to about 97.6% within 20 s.
     assert_eq!(sl["significant"], true, "{sl}");
     assert!(sl["difference"]["ci_low"].as_f64().unwrap() > 0.03, "{sl}");
@@ -1049,12 +1044,7 @@ fn run_compare_and_staff_say_whether_each_target_is_met() {
         .stdout,
     )
     .unwrap();
-    let sl = v["differences"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["channel"] == "calls" && d["kpi"] == "service_level")
-        .unwrap();
+    let sl = calls_service_level(&v);
     assert_eq!(
         (sl["target_a"].as_f64(), sl["met_a"].as_bool()),
         (Some(0.8), Some(true))
@@ -1235,4 +1225,14 @@ fn progress_is_silent_off_a_terminal() {
         !stderr.contains("simulating") && !stderr.contains('\r'),
         "{stderr}"
     );
+}
+
+/// The `calls` channel's service-level row of a `compare --format json` document.
+fn calls_service_level(v: &serde_json::Value) -> &serde_json::Value {
+    v["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["channel"] == "calls" && d["kpi"] == "service_level")
+        .unwrap()
 }

@@ -41,22 +41,7 @@ fn draw_panel<DB: DrawingBackend>(
     let scale = if target.is_some() { 100.0 } else { 1.0 };
     let (band, actual) = panel_points(hours, k, scale);
     let (y_min, y_max) = y_range(&band, &actual, target.map(|t| t * scale));
-    let mut chart = ChartBuilder::on(area)
-        .margin(12)
-        .x_label_area_size(30)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0.0..HOURS_PER_WEEK as f64, y_min..y_max)
-        .map_err(draw_err)?;
-    chart
-        .configure_mesh()
-        .x_labels(8)
-        .x_label_formatter(&|_| String::new())
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .y_desc(y_desc)
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 15))
-        .draw()
-        .map_err(draw_err)?;
+    let mut chart = week_plane(area, (y_min, y_max), y_desc, 12)?;
     day_labels(area, &chart, y_min)?;
     let colour = PALETTE[0];
     draw_band(&mut chart, &band, colour)?;

@@ -35,9 +35,14 @@ impl ColourScale {
         if !value.is_finite() {
             return RGBColor(220, 220, 220);
         }
-        match *self {
-            ColourScale::AroundTarget { .. } => diverging(self.position(value)),
-            ColourScale::Range { .. } => viridis(self.position(value)),
+        self.gradient(self.position(value))
+    }
+
+    /// The colour at position `p` (0 bottom, 1 top) of this scale's bar.
+    fn gradient(&self, p: f64) -> RGBColor {
+        match self {
+            ColourScale::AroundTarget { .. } => diverging(p),
+            ColourScale::Range { .. } => viridis(p),
         }
     }
 
@@ -151,11 +156,7 @@ pub(super) fn draw_colour_bar<DB: DrawingBackend>(
     let x = root.dim_in_pixel().0 as i32 - COLOUR_BAR_WIDTH as i32 + 14;
     let height = (bottom - top).max(1);
     for row in 0..height {
-        let p = 1.0 - f64::from(row) / f64::from(height);
-        let colour = match scale {
-            ColourScale::AroundTarget { .. } => diverging(p),
-            ColourScale::Range { .. } => viridis(p),
-        };
+        let colour = scale.gradient(1.0 - f64::from(row) / f64::from(height));
         root.draw(&Rectangle::new(
             [(x, top + row), (x + 18, top + row + 1)],
             colour.filled(),

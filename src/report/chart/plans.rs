@@ -252,24 +252,8 @@ pub(super) fn draw_rota<DB: DrawingBackend>(
         .map(|&r| f64::from(r))
         .chain(rota.covered.iter().copied())
         .fold(1.0, f64::max);
-    let mut chart = ChartBuilder::on(&root)
-        .margin(12)
-        .margin_top(30)
-        .x_label_area_size(30)
-        .y_label_area_size(64)
-        // Room above the highest hour for the legend, which then never covers data.
-        .build_cartesian_2d(0.0..HOURS_PER_WEEK as f64, 0.0..highest * 1.3)
-        .map_err(draw_err)?;
-    chart
-        .configure_mesh()
-        .x_labels(8)
-        .x_label_formatter(&|_| String::new())
-        .y_label_formatter(&|v| format!("{v:.0}"))
-        .y_desc("handlers on the phones")
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 15))
-        .draw()
-        .map_err(draw_err)?;
+    // Room above the highest hour for the legend, which then never covers data.
+    let mut chart = week_plane(&root, (0.0, highest * 1.3), "handlers on the phones", 30)?;
     label_days(&root, &chart)?;
     // Steps: each hour's value held across the hour.
     let steps = |v: &[f64]| -> Vec<(f64, f64)> {

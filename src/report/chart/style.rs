@@ -50,6 +50,34 @@ pub(super) fn label_days<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A plot over the 168 hours of the week (ticks without labels: the caller writes the days)
+/// from `y_min` to `y_max`, titled `y_desc` on the side, with `margin_top` pixels above it.
+pub(super) fn week_plane<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    (y_min, y_max): (f64, f64),
+    y_desc: &str,
+    margin_top: u32,
+) -> Result<Plane<'a, DB>, ChartError> {
+    let mut chart = ChartBuilder::on(area)
+        .margin(12)
+        .margin_top(margin_top)
+        .x_label_area_size(30)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..HOURS_PER_WEEK as f64, y_min..y_max)
+        .map_err(draw_err)?;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .x_label_formatter(&|_| String::new())
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .y_desc(y_desc)
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .draw()
+        .map_err(draw_err)?;
+    Ok(chart)
+}
+
 /// A chart on two continuous axes, as every chart here draws.
 pub(super) type Plane<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
