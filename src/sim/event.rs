@@ -205,19 +205,25 @@ impl Entry {
 
 /// A 4-ary min-heap: half the depth of a binary heap and one-word comparisons.
 ///
-/// Popping leaves a *hole* at the root instead of restructuring at once: handling an event
-/// very often schedules its successor (a handler finishes and takes the next caller), and that
-/// push then fills the hole with a single sift-down instead of a sift-down plus a sift-up.
+/// Keys and events live in two arrays, so a sift compares four keys in one cache line and
+/// moves an event only once it knows where. Popping leaves a *hole* at the root instead of
+/// restructuring at once: handling an event very often schedules its successor (a handler
+/// finishes and takes the next caller), and that push then fills the hole with a single
+/// sift-down instead of a sift-down plus a sift-up.
 #[derive(Debug, Default)]
 struct QuadHeap {
-    items: Vec<Entry>,
+    keys: Vec<u128>,
+    events: Vec<Event>,
     hole: bool,
 }
 
 impl QuadHeap {
-    fn peek(&mut self) -> Option<&Entry> {
+    fn peek(&mut self) -> Option<Entry> {
         self.close_hole();
-        self.items.first()
+        Some(Entry {
+            key: *self.keys.first()?,
+            event: self.events[0],
+        })
     }
 
     fn push(&mut self, entry: Entry) {
@@ -226,23 +232,25 @@ impl QuadHeap {
             self.sift_down_from_root(entry);
             return;
         }
-        let mut i = self.items.len();
-        self.items.push(entry);
+        let mut i = self.keys.len();
+        self.keys.push(entry.key);
+        self.events.push(entry.event);
         while i > 0 {
             let parent = (i - 1) / 4;
-            if self.items[parent].key <= entry.key {
+            if self.keys[parent] <= entry.key {
                 break;
             }
-            self.items[i] = self.items[parent];
+            self.keys[i] = self.keys[parent];
+            self.events[i] = self.events[parent];
             i = parent;
         }
-        self.items[i] = entry;
+        self.keys[i] = entry.key;
+        self.events[i] = entry.event;
     }
 
     /// Removes the minimum, leaving the root as a hole for the next push.
     fn pop(&mut self) -> Option<Entry> {
-        self.close_hole();
-        let top = *self.items.first()?;
+        let top = self.peek()?;
         self.hole = true;
         Some(top)
     }
@@ -250,41 +258,47 @@ impl QuadHeap {
     fn close_hole(&mut self) {
         if self.hole {
             self.hole = false;
-            if let Some(last) = self.items.pop()
-                && !self.items.is_empty()
+            if let (Some(key), Some(event)) = (self.keys.pop(), self.events.pop())
+                && !self.keys.is_empty()
             {
-                self.sift_down_from_root(last);
+                self.sift_down_from_root(Entry { key, event });
             }
         }
     }
 
     /// Places `entry` at the root and sifts it down to its place.
     fn sift_down_from_root(&mut self, entry: Entry) {
-        let n = self.items.len();
+        let keys = &mut self.keys[..];
+        let n = keys.len();
         let mut i = 0;
         loop {
             let first = 4 * i + 1;
-            if first >= n {
+            let best = if first + 4 <= n {
+                // All four children: the smaller of two pairs, without a branch per child.
+                let (a, b) = (
+                    first + usize::from(keys[first + 1] < keys[first]),
+                    first + 2,
+                );
+                let b = b + usize::from(keys[b + 1] < keys[b]);
+                if keys[b] < keys[a] { b } else { a }
+            } else if first < n {
+                (first + 1..n).fold(first, |best, c| if keys[c] < keys[best] { c } else { best })
+            } else {
+                break;
+            };
+            if keys[best] >= entry.key {
                 break;
             }
-            let end = (first + 4).min(n);
-            let mut best = first;
-            for c in first + 1..end {
-                if self.items[c].key < self.items[best].key {
-                    best = c;
-                }
-            }
-            if self.items[best].key >= entry.key {
-                break;
-            }
-            self.items[i] = self.items[best];
+            keys[i] = keys[best];
+            self.events[i] = self.events[best];
             i = best;
         }
-        self.items[i] = entry;
+        keys[i] = entry.key;
+        self.events[i] = entry.event;
     }
 
     fn len(&self) -> usize {
-        self.items.len() - usize::from(self.hole)
+        self.keys.len() - usize::from(self.hole)
     }
 }
 
