@@ -9,6 +9,7 @@ mod calls;
 mod engine;
 mod event;
 pub mod histogram;
+mod lazy_pool;
 pub mod tally;
 mod workforce;
 

@@ -168,6 +168,8 @@ pub struct Level {
     since: SimTime,
     hour: u64,
     hour_area: u128,
+    /// The hour [`Level::add_span`] last added to, and its cells.
+    span_hour: (u64, (usize, usize, usize)),
 }
 /// Time spent at each number in system (handled plus waiting), per hour of the week: the
 /// distribution the iterative staffing algorithm needs. Kept only when asked for.
@@ -255,6 +257,7 @@ pub struct Tally {
     /// Distribution of the number in system per hour of the week, when asked for.
     pub in_system_by_hour: Option<InSystemByHour>,
     warmup: SimTime,
+    horizon: SimTime,
     calendar: Calendar,
     /// The hour last counted, and its hour-of-week and day cells.
     cell_cache: (u64, (usize, usize)),
@@ -279,6 +282,7 @@ impl Level {
             by_hour_of_week: vec![0; HOURS_PER_WEEK],
             by_month: vec![0; months],
             by_week: vec![0; weeks],
+            span_hour: (u64::MAX, (0, 0, 0)),
             ..Level::default()
         }
     }
@@ -300,6 +304,27 @@ impl Level {
             from = hour_end;
         }
         (self.now, self.since) = (level, now);
+    }
+
+    /// Adds one unit of level over `from..to` straight into the totals and interval arrays (a
+    /// span known in advance, such as a call whose end is not an event).
+    fn add_span(&mut self, mut from: SimTime, to: SimTime, calendar: &Calendar) {
+        while from < to {
+            let hour = from.0 / HOUR_US;
+            let hour_end = SimTime((hour + 1) * HOUR_US).min(to);
+            if hour != self.span_hour.0 {
+                let (how, month, week) = cells_of(calendar, SimTime(hour * HOUR_US));
+                let (last_month, last_week) = (self.by_month.len() - 1, self.by_week.len() - 1);
+                self.span_hour = (hour, (how, month.min(last_month), week.min(last_week)));
+            }
+            let (how, month, week) = self.span_hour.1;
+            let area = u128::from(hour_end.0 - from.0);
+            self.area.0 += area;
+            self.by_hour_of_week[how] += area;
+            self.by_month[month] += area;
+            self.by_week[week] += area;
+            from = hour_end;
+        }
     }
 
     /// Moves the current hour's area into the totals and interval arrays.
@@ -341,6 +366,7 @@ impl Tally {
             events: 0,
             in_system_by_hour: None,
             warmup,
+            horizon,
             calendar,
             cell_cache: (u64::MAX, (0, 0)),
         }
@@ -392,6 +418,14 @@ impl Tally {
     pub fn set_handlers_busy(&mut self, now: SimTime, busy: u32) {
         self.handlers_busy
             .set(now, busy, self.warmup, &self.calendar);
+    }
+
+    /// One handler busy from `from` to `to` without changing the busy count (a lazy completion,
+    /// `sim::lazy_pool`): the span after the warm-up and before the horizon is integrated now.
+    #[inline]
+    pub fn book_busy(&mut self, from: SimTime, to: SimTime) {
+        let (from, to) = (from.max(self.warmup), to.min(self.horizon));
+        self.handlers_busy.add_span(from, to, &self.calendar);
     }
 
     /// Changes the number of busy officers at `now`.

@@ -9,6 +9,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
+use super::lazy_pool::LazyPool;
 use crate::rng::{SimRng, StreamKind, stream};
 use crate::scenario::{Group, Handlers, Hire, OnDuty, Scenario, Shift};
 #[cfg(test)]
@@ -136,6 +137,9 @@ pub struct GroupState {
     pub removed: u32,
     /// Of the group's own handlers, how many the current interval puts on duty.
     pub level: u32,
+    /// When the group's handlers are interchangeable and the engine chose lazy completions:
+    /// who is free when (the idle set is then unused).
+    pub lazy: Option<LazyPool>,
 }
 
 impl GroupState {
@@ -150,6 +154,7 @@ impl GroupState {
             own: g.rostered(),
             removed: g.removed,
             level: 0,
+            lazy: None,
         }
     }
 }
@@ -297,19 +302,57 @@ impl Workforce {
         away == 0.0 || self.shrink_rng[group].random::<f64>() >= away
     }
 
-    /// Marks handler `h` idle and available.
+    /// Marks handler `h` idle and available from `now`.
     #[inline]
-    pub fn make_idle(&mut self, h: u32) {
+    pub fn make_idle(&mut self, h: u32, now: SimTime) {
         let handler = &mut self.handlers[h as usize];
         handler.state = HandlerState::Idle;
         let g = usize::from(handler.group);
-        self.groups[g].idle.insert(h, &mut self.pos);
+        match &mut self.groups[g].lazy {
+            Some(pool) => pool.set_free(h, now),
+            None => self.groups[g].idle.insert(h, &mut self.pos),
+        }
     }
 
-    /// Takes an idle handler of group `g`, if any.
+    /// Takes a handler of group `g` idle at `now`, if any.
     #[inline]
-    pub fn take_idle(&mut self, g: usize) -> Option<u32> {
-        self.groups[g].idle.take()
+    pub fn take_idle(&mut self, g: usize, now: SimTime) -> Option<u32> {
+        let group = &mut self.groups[g];
+        match &mut group.lazy {
+            Some(pool) => pool.take_free(now),
+            None => group.idle.take(),
+        }
+    }
+
+    /// Whether group `g` has interchangeable handlers whose completions are lazy: these
+    /// handlers are in no idle set, and only [`Workforce::take_idle`] finds them free.
+    #[inline]
+    pub fn is_lazy(&self, g: usize) -> bool {
+        self.groups[g].lazy.is_some()
+    }
+
+    /// Whether group `g`'s handlers are interchangeable for good: always on duty from time
+    /// zero, never leaving, with no ramp (the engine adds what routing decides).
+    pub fn interchangeable(&self, g: usize) -> bool {
+        let group = &self.groups[g];
+        let first = group.teams.iter().flatten().next().copied().unwrap_or(0);
+        group.shift.is_none()
+            && group.on_duty.is_none()
+            && group.teams.iter().flatten().enumerate().all(|(i, &h)| {
+                let handler = &self.handlers[h as usize];
+                h == first + i as u32
+                    && handler.trained_at == SimTime::ZERO
+                    && handler.leaves_at == SimTime::NEVER
+                    && handler.initial_factor == 1.0
+            })
+    }
+
+    /// Gives group `g` lazy completions (see [`Workforce::interchangeable`]).
+    pub fn make_lazy(&mut self, g: usize) {
+        let group = &mut self.groups[g];
+        let count = group.teams.iter().map(|t| t.len() as u32).sum();
+        let first = group.teams.iter().flatten().next().copied().unwrap_or(0);
+        group.lazy = Some(LazyPool::new(first, count));
     }
 
     /// Removes idle handler `h` from its group's idle set.

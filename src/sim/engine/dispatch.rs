@@ -81,6 +81,7 @@ impl Engine<'_> {
         self.queue_live[queue.index()] += 1;
         self.handler_queues_live += 1;
         self.tally.queue_change(channel, self.now, true);
+        self.arm_for_waiting(channel);
         let patience = self.offer_callback(id, channel, patience);
         self.schedule_abandonment(id, patience);
         for i in 0..self.overflow_for_channel[channel].len() {
@@ -97,7 +98,7 @@ impl Engine<'_> {
                 && self.flex_window_open(rule)
                 && self.reservation_allows(g, channel, true)
                 && let Some(head) = self.oldest_waiting(channel)
-                && let Some(h) = self.wf.take_idle(g)
+                && let Some(h) = self.wf.take_idle(g, self.now)
             {
                 self.serve_waiting(h, head);
                 break;
@@ -242,7 +243,7 @@ impl Engine<'_> {
                 }
             }
             if self.reservation_allows(g, channel, true)
-                && let Some(h) = self.wf.take_idle(g)
+                && let Some(h) = self.wf.take_idle(g, self.now)
             {
                 return Some(h);
             }
@@ -280,9 +281,23 @@ impl Engine<'_> {
             self.events.schedule(done, Event::ChatEnd { handler: h });
         } else {
             handler.state = HandlerState::Busy;
-            self.set_busy(self.busy_handlers + 1);
-            self.events
-                .schedule(done, Event::HandlerFree { handler: h });
+            let g = usize::from(handler.group);
+            if self.wf.is_lazy(g) {
+                self.tally.book_busy(self.now, done);
+                if self.waiting_for_group(g) {
+                    // Others wait: this end may be the next one they need, so an event.
+                    self.events
+                        .schedule(done, Event::HandlerFree { handler: h });
+                } else if let Some(pool) = &mut self.wf.groups[g].lazy {
+                    // No event for the end (see `sim::lazy_pool`); it still counts as one.
+                    pool.set_busy_until(h, done);
+                    self.tally.events += u64::from(done <= self.s.horizon);
+                }
+            } else {
+                self.set_busy(self.busy_handlers + 1);
+                self.events
+                    .schedule(done, Event::HandlerFree { handler: h });
+            }
         }
         done
     }
@@ -384,11 +399,11 @@ impl Engine<'_> {
     /// Group `g`'s idle handlers take the waiting callers they may, one by one, until one
     /// finds none.
     pub(super) fn idle_handlers_take_work(&mut self, g: usize) {
-        while let Some(h) = self.wf.take_idle(g) {
+        while let Some(h) = self.wf.take_idle(g, self.now) {
             match self.best_waiting(h) {
                 Some(id) => self.serve_waiting(h, id),
                 None => {
-                    self.wf.make_idle(h);
+                    self.wf.make_idle(h, self.now);
                     break;
                 }
             }
@@ -454,7 +469,7 @@ impl Engine<'_> {
                 self.serve_waiting(h, id);
                 self.fill_chats(h);
             }
-            None => self.wf.make_idle(h),
+            None => self.wf.make_idle(h, self.now),
         }
     }
 
@@ -472,6 +487,12 @@ impl Engine<'_> {
 
     pub(super) fn handler_free(&mut self, h: u32) {
         self.tally.in_system_change(self.now, -1);
+        let g = usize::from(self.wf.handlers[h as usize].group);
+        if self.wf.is_lazy(g) {
+            // An armed finish: its busy time was booked at the start.
+            self.handler_available(h);
+            return;
+        }
         self.set_busy(self.busy_handlers - 1);
         self.handler_available(h);
     }
@@ -500,7 +521,7 @@ impl Engine<'_> {
             let (g, rule) = self.overflow_for_channel[channel][i];
             if self.flex_fires(rule, c.queued_at)
                 && self.reservation_allows(g, channel, true)
-                && let Some(h) = self.wf.take_idle(g)
+                && let Some(h) = self.wf.take_idle(g, self.now)
             {
                 self.serve_waiting(h, id);
                 return;

@@ -14,6 +14,7 @@ mod callback;
 mod changes;
 mod dispatch;
 mod ivr;
+mod lazy;
 mod poll;
 mod queue_id;
 mod routing;
@@ -211,6 +212,8 @@ pub fn run_with(scenario: &Scenario, replication: u32, options: RunOptions) -> T
     let mut engine = Engine::new(scenario, replication);
     if options.track_in_system {
         engine.tally.track_in_system();
+    } else {
+        engine.use_lazy_completions();
     }
     engine.start();
     engine.run_until_horizon(poll::Poll::of(options));
@@ -379,13 +382,15 @@ impl<'s> Engine<'s> {
 
     fn run_until_horizon(&mut self, mut poll: poll::Poll) {
         // Roster events at time zero run first (capacity rung), then everything else.
+        let mut handled: u64 = 0;
         while let Some((time, event)) = self.events.pop() {
             if time > self.s.horizon {
                 break;
             }
             self.now = time;
             self.tally.events += 1;
-            if self.tally.events & poll::POLL_MASK == 0 && poll.should_stop(time) {
+            handled += 1;
+            if handled & poll::POLL_MASK == 0 && poll.should_stop(time) {
                 break; // Cut short: the caller discards this run (see `RunOptions::stop`).
             }
             match event {
@@ -447,22 +452,10 @@ impl<'s> Engine<'s> {
         }
     }
 
-    // ----- arrivals -------------------------------------------------------------------------
-
-    // ----- callers --------------------------------------------------------------------------
-
     fn live(&self, id: CallerId) -> Option<&Caller> {
         let c = &self.slots[id.slot as usize];
         (c.generation == id.generation && c.stage != Stage::Free).then_some(c)
     }
-
-    // ----- handlers -------------------------------------------------------------------------
-
-    // ----- workforce changes ----------------------------------------------------------------
-
-    // ----- triage ---------------------------------------------------------------------------
-
-    // ----- waiting callers ------------------------------------------------------------------
 }
 
 #[cfg(test)]

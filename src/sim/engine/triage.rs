@@ -141,8 +141,9 @@ impl Engine<'_> {
             self.queue_live[q.index()] += 1;
             self.handler_queues_live += 1;
             self.tally.in_system_change(self.now, 1);
-            if let Some(h) = self.find_handler(channel) {
-                self.serve_waiting(h, id);
+            match self.find_handler(channel) {
+                Some(h) => self.serve_waiting(h, id),
+                None => self.arm_for_waiting(channel),
             }
         }
     }

@@ -1,0 +1,125 @@
+//! Lazy completions for a group of interchangeable handlers.
+//!
+//! In a group whose handlers are interchangeable (always on duty, never joining or leaving,
+//! no ramp, no chats, no flex rule, no trunk reservation), which handler takes a caller changes
+//! nothing that is counted, and a handler finishing a call while nobody waits changes nothing
+//! but the busy count, which [`Tally::book_busy`] integrates when the call starts. So such a
+//! completion need not be an event: the handler is simply free once its finish time has passed.
+//! A completion becomes an event (is *armed*) only when a caller may be waiting for it: each
+//! caller joining a queue the group serves arms the earliest unarmed finish, and a call started
+//! while others still wait is armed from the start. So when `k` callers wait, the armed
+//! handlers include the `k` earliest finishes, and every caller is taken at the same instant
+//! as with an event per completion; never more events than that.
+//!
+//! [`Tally::book_busy`]: crate::sim::tally::Tally::book_busy
+
+use crate::time::SimTime;
+
+/// The handlers of one interchangeable group and when each is free.
+#[derive(Clone, Debug)]
+pub struct LazyPool {
+    /// The group's first handler index; its handlers are the next `free_at.len()` indices.
+    first: u32,
+    /// Per handler: free from this time on (a past time: free now; a future time: finishing a
+    /// call then). [`SimTime::NEVER`]: off duty, just taken, or finishing with an armed event.
+    free_at: Vec<SimTime>,
+    /// How many entries of `free_at` are not `NEVER` (none: nothing to arm, no scan).
+    unarmed: u32,
+}
+
+impl LazyPool {
+    /// A pool of the `count` handlers numbered from `first`, all off duty.
+    pub fn new(first: u32, count: u32) -> LazyPool {
+        LazyPool {
+            first,
+            free_at: vec![SimTime::NEVER; count as usize],
+            unarmed: 0,
+        }
+    }
+
+    fn index(&self, h: u32) -> usize {
+        (h - self.first) as usize
+    }
+
+    /// Takes a handler free at `now` (the lowest numbered), if any.
+    #[inline]
+    pub fn take_free(&mut self, now: SimTime) -> Option<u32> {
+        let i = self.free_at.iter().position(|&t| t <= now)?;
+        self.free_at[i] = SimTime::NEVER;
+        self.unarmed -= 1;
+        Some(self.first + i as u32)
+    }
+
+    /// Handler `h` is free from `now`.
+    #[inline]
+    pub fn set_free(&mut self, h: u32, now: SimTime) {
+        let i = self.index(h);
+        self.unarmed += u32::from(self.free_at[i] == SimTime::NEVER);
+        self.free_at[i] = now;
+    }
+
+    /// Handler `h` has started a call that ends at `done`, with no event for its end.
+    #[inline]
+    pub fn set_busy_until(&mut self, h: u32, done: SimTime) {
+        let i = self.index(h);
+        self.unarmed += u32::from(self.free_at[i] == SimTime::NEVER);
+        self.free_at[i] = done;
+    }
+
+    /// Arms the earliest unarmed finish: returns the handler and when it finishes (its event
+    /// is then the caller's to schedule), or `None` when every busy handler is armed already.
+    pub fn arm_earliest(&mut self) -> Option<(u32, SimTime)> {
+        if self.unarmed == 0 {
+            return None; // Every busy handler's end is an event already (a congested pool).
+        }
+        // Two plain passes (the minimum, then where it is) vectorise; `NEVER` is the largest.
+        let at = self.free_at.iter().copied().min()?;
+        let i = self.free_at.iter().position(|&t| t == at)?;
+        self.free_at[i] = SimTime::NEVER;
+        self.unarmed -= 1;
+        Some((self.first + i as u32, at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finished_handler_is_free_without_an_event() {
+        let mut p = LazyPool::new(10, 3);
+        assert_eq!(p.take_free(SimTime(0)), None, "off duty until set free");
+        for h in 10..13 {
+            p.set_free(h, SimTime(0));
+        }
+        assert_eq!(p.take_free(SimTime(0)), Some(10));
+        p.set_busy_until(10, SimTime(50));
+        assert_eq!(p.take_free(SimTime(1)), Some(11));
+        p.set_busy_until(11, SimTime(30));
+        assert_eq!(p.take_free(SimTime(2)), Some(12));
+        p.set_busy_until(12, SimTime(40));
+        assert_eq!(p.take_free(SimTime(29)), None);
+        assert_eq!(
+            p.take_free(SimTime(30)),
+            Some(11),
+            "free the instant it finishes"
+        );
+    }
+
+    #[test]
+    fn arming_goes_earliest_first_and_once() {
+        let mut p = LazyPool::new(0, 3);
+        for (h, done) in [(0, 50), (1, 30), (2, 40)] {
+            p.set_busy_until(h, SimTime(done));
+        }
+        assert_eq!(p.arm_earliest(), Some((1, SimTime(30))));
+        assert_eq!(p.arm_earliest(), Some((2, SimTime(40))));
+        assert_eq!(
+            p.take_free(SimTime(45)),
+            None,
+            "an armed handler waits for its event"
+        );
+        assert_eq!(p.arm_earliest(), Some((0, SimTime(50))));
+        assert_eq!(p.arm_earliest(), None);
+    }
+}
