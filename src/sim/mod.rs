@@ -10,6 +10,7 @@ mod engine;
 mod event;
 pub mod histogram;
 mod lazy_pool;
+mod level;
 pub mod tally;
 mod workforce;
 

@@ -8,6 +8,8 @@
 
 use crate::calendar::{Calendar, HOURS_PER_WEEK};
 use crate::sim::histogram::Histogram;
+use crate::sim::level::cells_of;
+pub use crate::sim::level::{IN_SYSTEM_CAP, InSystemByHour, Level};
 use crate::time::{HOUR_US, SimTime, micros_to_secs};
 
 /// An exact sum of microseconds (wide enough for any horizon and any number of callers).
@@ -148,77 +150,26 @@ impl ChannelTally {
     }
 }
 
-/// A time-weighted level (handlers on duty, busy handlers) integrated over the window, overall
-/// and per interval.
-///
-/// Area accumulates in the current hour and is flushed to the interval arrays when the hour
-/// changes, so an update within the hour costs one multiply-add.
-#[derive(Clone, Debug, Default)]
-pub struct Level {
-    /// Current level.
-    pub now: u32,
-    /// Integral over the window, level-microseconds.
-    pub area: Micros,
-    /// Integral per hour of the week.
-    pub by_hour_of_week: Vec<u128>,
-    /// Integral per calendar month of the run.
-    pub by_month: Vec<u128>,
-    /// Integral per week of the run.
-    pub by_week: Vec<u128>,
-    since: SimTime,
-    hour: u64,
-    hour_area: u128,
-    /// The hour [`Level::add_span`] last added to, and its cells.
-    span_hour: (u64, (usize, usize, usize)),
-}
-/// Time spent at each number in system (handled plus waiting), per hour of the week: the
-/// distribution the iterative staffing algorithm needs. Kept only when asked for.
-#[derive(Clone, Debug)]
-pub struct InSystemByHour {
-    /// `[hour of week][n]`: microseconds with exactly `n` contacts in the system (the last
-    /// bucket holds `n` and above).
-    pub time_at: Vec<Vec<u64>>,
-    level: usize,
-    since: SimTime,
-}
+/// Days a tally holds cells for at once when the scenario does not ask for every day: a caller
+/// counted this many days or more after the day it arrived goes straight to its month and week.
+const RECENT_DAYS: usize = 8;
 
-/// Most contacts in system tracked individually by [`InSystemByHour`].
-pub const IN_SYSTEM_CAP: usize = 4096;
-
-impl InSystemByHour {
-    fn new() -> InSystemByHour {
-        InSystemByHour {
-            time_at: vec![Vec::new(); HOURS_PER_WEEK],
-            level: 0,
-            since: SimTime::ZERO,
-        }
-    }
-
-    /// Moves the level by `delta` at `now`, booking the time spent at the old level.
-    fn change(&mut self, now: SimTime, delta: i64, warmup: SimTime, calendar: &Calendar) {
-        let mut from = self.since.max(warmup);
-        let to = now.max(warmup);
-        let level = self.level.min(IN_SYSTEM_CAP);
-        while from < to {
-            let hour_end = SimTime((from.0 / HOUR_US + 1) * HOUR_US).min(to);
-            let (how, _, _) = cells_of(calendar, from);
-            let cell = &mut self.time_at[how];
-            if cell.len() <= level {
-                cell.resize(level + 1, 0);
-            }
-            cell[level] += hour_end.0 - from.0;
-            from = hour_end;
-        }
-        self.level = (self.level as i64 + delta).max(0) as usize;
-        self.since = now;
-    }
+/// Where a caller's day is counted.
+#[derive(Clone, Copy, Debug)]
+enum DayCell {
+    /// A cell of `Intervals::day`.
+    Held(usize),
+    /// A day no longer held: straight into its month and week.
+    Gone { month: usize, week: usize },
 }
 
 /// Per-interval counts for every channel.
 ///
 /// While the run goes on, a caller's facts are counted in two cells only, its hour of the week
-/// and its day of the run; [`Tally::close`] sums the days into weeks and months (and the hours
-/// of the week into the whole run). The sums are of integers, so they are exact.
+/// and its day of the run; the days are summed into weeks and months (and the hours of the
+/// week into the whole run). Unless the scenario asks for days (`Scenario::day_intervals`),
+/// only the last [`RECENT_DAYS`] are held, each summed when its cell is reused, so memory does
+/// not grow with the horizon. The sums are of integers, so they are exact either way.
 #[derive(Clone, Debug)]
 pub struct Intervals {
     /// `[channel][hour of week]`, Monday 00:00 first.
@@ -227,8 +178,74 @@ pub struct Intervals {
     pub month: Vec<Vec<Cell>>,
     /// `[channel][week of the run]` (complete once the tally is closed).
     pub week: Vec<Vec<Cell>>,
-    /// `[channel][day of the run]`, summed into `month` and `week` at the close.
+    /// `[channel][day of the run]`, summed into `month` and `week` at the close; empty after
+    /// the close unless the scenario asks for days.
     pub day: Vec<Vec<Cell>>,
+    /// When not every day is kept: the day each of the [`RECENT_DAYS`] cells holds.
+    held_days: Option<[usize; RECENT_DAYS]>,
+}
+
+impl Intervals {
+    /// The cell for `day`, summing the day a reused cell held into its month and week.
+    fn day_cell(&mut self, day: usize, calendar: &Calendar) -> DayCell {
+        let Some(held) = &mut self.held_days else {
+            return DayCell::Held(day.min(self.day[0].len() - 1));
+        };
+        let slot = day % RECENT_DAYS;
+        let was = held[slot];
+        if was != usize::MAX && was > day {
+            let (month, week) = self.month_and_week(day, calendar);
+            return DayCell::Gone { month, week };
+        }
+        if was != day {
+            held[slot] = day;
+            if was != usize::MAX {
+                self.sum_day(slot, was, calendar);
+            }
+        }
+        DayCell::Held(slot)
+    }
+
+    /// The month and week cells of day `d` of the run.
+    fn month_and_week(&self, d: usize, calendar: &Calendar) -> (usize, usize) {
+        let (last_month, last_week) = (self.month[0].len() - 1, self.week[0].len() - 1);
+        let month = usize::from(calendar.day(d).month_index).min(last_month);
+        (month, (d / 7).min(last_week))
+    }
+
+    /// Adds cell `slot`, which held day `d`, to that day's month and week, and empties it.
+    fn sum_day(&mut self, slot: usize, d: usize, calendar: &Calendar) {
+        let (month, week) = self.month_and_week(d, calendar);
+        for c in 0..self.day.len() {
+            let cell = std::mem::take(&mut self.day[c][slot]);
+            self.month[c][month].merge(&cell);
+            self.week[c][week].merge(&cell);
+        }
+    }
+
+    /// Sums every day cell into its month and week; only the days a scenario asks for stay.
+    fn sum_days(&mut self, calendar: &Calendar) {
+        match self.held_days {
+            Some(held) => {
+                for (slot, d) in held.into_iter().enumerate() {
+                    if d != usize::MAX {
+                        self.sum_day(slot, d, calendar);
+                    }
+                }
+                self.day.iter_mut().for_each(Vec::clear);
+            }
+            None => {
+                for d in 0..self.day.first().map_or(0, Vec::len) {
+                    let (month, week) = self.month_and_week(d, calendar);
+                    for c in 0..self.day.len() {
+                        let cell = &self.day[c][d];
+                        self.month[c][month].merge(cell);
+                        self.week[c][week].merge(cell);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Everything one replication observed.
@@ -260,90 +277,18 @@ pub struct Tally {
     horizon: SimTime,
     calendar: Calendar,
     /// The hour last counted, and its hour-of-week and day cells.
-    cell_cache: (u64, (usize, usize)),
-}
-
-/// Interval indices (hour of week, month of run, week of run) of an instant.
-#[inline]
-fn cells_of(calendar: &Calendar, t: SimTime) -> (usize, usize, usize) {
-    let hour = (t.0 / HOUR_US) as usize;
-    let day_index = hour / 24;
-    let day = calendar.day(day_index);
-    (
-        usize::from(day.weekday) * 24 + hour % 24,
-        usize::from(day.month_index),
-        day_index / 7,
-    )
-}
-
-impl Level {
-    fn new(months: usize, weeks: usize) -> Level {
-        Level {
-            by_hour_of_week: vec![0; HOURS_PER_WEEK],
-            by_month: vec![0; months],
-            by_week: vec![0; weeks],
-            span_hour: (u64::MAX, (0, 0, 0)),
-            ..Level::default()
-        }
-    }
-
-    /// Integrates the current level from `since` to `now` (clipped to after `warmup`), splitting
-    /// at hour boundaries, then sets the new level.
-    #[inline]
-    fn set(&mut self, now: SimTime, level: u32, warmup: SimTime, calendar: &Calendar) {
-        let mut from = self.since.max(warmup);
-        let to = now.max(warmup);
-        while from < to {
-            let hour = from.0 / HOUR_US;
-            if hour != self.hour {
-                self.flush(calendar);
-                self.hour = hour;
-            }
-            let hour_end = SimTime((hour + 1) * HOUR_US).min(to);
-            self.hour_area += u128::from(self.now) * u128::from(hour_end.0 - from.0);
-            from = hour_end;
-        }
-        (self.now, self.since) = (level, now);
-    }
-
-    /// Adds one unit of level over `from..to` straight into the totals and interval arrays (a
-    /// span known in advance, such as a call whose end is not an event).
-    fn add_span(&mut self, mut from: SimTime, to: SimTime, calendar: &Calendar) {
-        while from < to {
-            let hour = from.0 / HOUR_US;
-            let hour_end = SimTime((hour + 1) * HOUR_US).min(to);
-            if hour != self.span_hour.0 {
-                let (how, month, week) = cells_of(calendar, SimTime(hour * HOUR_US));
-                let (last_month, last_week) = (self.by_month.len() - 1, self.by_week.len() - 1);
-                self.span_hour = (hour, (how, month.min(last_month), week.min(last_week)));
-            }
-            let (how, month, week) = self.span_hour.1;
-            let area = u128::from(hour_end.0 - from.0);
-            self.area.0 += area;
-            self.by_hour_of_week[how] += area;
-            self.by_month[month] += area;
-            self.by_week[week] += area;
-            from = hour_end;
-        }
-    }
-
-    /// Moves the current hour's area into the totals and interval arrays.
-    fn flush(&mut self, calendar: &Calendar) {
-        if self.hour_area > 0 {
-            let (how, month, week) = cells_of(calendar, SimTime(self.hour * HOUR_US));
-            let (last_month, last_week) = (self.by_month.len() - 1, self.by_week.len() - 1);
-            self.area.0 += self.hour_area;
-            self.by_hour_of_week[how] += self.hour_area;
-            self.by_month[month.min(last_month)] += self.hour_area;
-            self.by_week[week.min(last_week)] += self.hour_area;
-            self.hour_area = 0;
-        }
-    }
+    cell_cache: (u64, (usize, DayCell)),
 }
 
 impl Tally {
-    /// An empty tally for `n_channels` channels over a run of `horizon` with the given warm-up.
-    pub fn new(n_channels: usize, warmup: SimTime, horizon: SimTime, calendar: Calendar) -> Tally {
+    /// An empty tally for `n_channels` channels over a run of `horizon` with the given warm-up,
+    /// keeping a cell for every day when `every_day`.
+    pub fn new(
+        n_channels: usize,
+        (warmup, horizon): (SimTime, SimTime),
+        calendar: Calendar,
+        every_day: bool,
+    ) -> Tally {
         let days = (horizon.0 / HOUR_US).div_ceil(24).max(1) as usize;
         let weeks = days.div_ceil(7);
         let months = usize::from(calendar.day(days - 1).month_index) + 1;
@@ -354,7 +299,8 @@ impl Tally {
                 hour_of_week: cells(HOURS_PER_WEEK),
                 month: cells(months),
                 week: cells(weeks),
-                day: cells(days),
+                day: cells(if every_day { days } else { RECENT_DAYS }),
+                held_days: (!every_day).then_some([usize::MAX; RECENT_DAYS]),
             },
             handlers_on_duty: Level::new(months, weeks),
             handlers_busy: Level::new(months, weeks),
@@ -368,7 +314,7 @@ impl Tally {
             warmup,
             horizon,
             calendar,
-            cell_cache: (u64::MAX, (0, 0)),
+            cell_cache: (u64::MAX, (0, DayCell::Held(0))),
         }
     }
 
@@ -379,28 +325,30 @@ impl Tally {
     pub fn count(&mut self, channel: usize, arrival: SimTime, f: impl Fn(&mut Cell)) {
         let hour = arrival.0 / HOUR_US;
         if hour != self.cell_cache.0 {
-            let day = (hour / 24) as usize;
+            let day = self
+                .intervals
+                .day_cell((hour / 24) as usize, &self.calendar);
             let how = cells_of(&self.calendar, arrival).0;
-            self.cell_cache = (hour, (how, day.min(self.intervals.day[0].len() - 1)));
+            self.cell_cache = (hour, (how, day));
         }
         let (how, day) = self.cell_cache.1;
         let iv = &mut self.intervals;
         f(&mut iv.hour_of_week[channel][how]);
-        f(&mut iv.day[channel][day]);
+        match day {
+            DayCell::Held(d) => f(&mut iv.day[channel][d]),
+            DayCell::Gone { month, week } => {
+                f(&mut iv.month[channel][month]);
+                f(&mut iv.week[channel][week]);
+            }
+        }
     }
 
     /// Sums the day cells into months and weeks, and the hours of the week into the run.
     fn roll_up(&mut self) {
-        let iv = &mut self.intervals;
+        self.intervals.sum_days(&self.calendar);
         for c in 0..self.channels.len() {
-            let (last_month, last_week) = (iv.month[c].len() - 1, iv.week[c].len() - 1);
-            for (d, cell) in iv.day[c].iter().enumerate() {
-                let month = usize::from(self.calendar.day(d).month_index).min(last_month);
-                iv.month[c][month].merge(cell);
-                iv.week[c][(d / 7).min(last_week)].merge(cell);
-            }
             let all = &mut self.channels[c].all;
-            for cell in &iv.hour_of_week[c] {
+            for cell in &self.intervals.hour_of_week[c] {
                 all.merge(cell);
             }
         }
@@ -501,5 +449,48 @@ impl Tally {
             secs(&level.by_month),
             secs(&level.by_week),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::DAY_US;
+
+    /// Counts the same callers, some counted weeks after they arrived, into a tally that keeps
+    /// every day and one that holds only the recent days.
+    fn counted(every_day: bool) -> Tally {
+        let days = 70;
+        let calendar = Calendar::new(jiff::civil::date(2024, 1, 29), days + 2);
+        let horizon = SimTime(days as u64 * DAY_US);
+        let mut t = Tally::new(2, (SimTime::ZERO, horizon), calendar, every_day);
+        for k in 0..5_000u64 {
+            let now = SimTime(k * (horizon.0 / 5_000));
+            // Mostly counted on arrival; every 7th caller counted for an arrival up to 30
+            // days earlier (a long wait, a call-back days later).
+            let back = if k % 7 == 0 { (k % 31) * DAY_US } else { 0 };
+            let arrival = SimTime(now.0.saturating_sub(back));
+            t.count((k % 2) as usize, arrival, |c| {
+                c.offered += 1;
+                c.queue_time_sum.add(SimTime(k));
+            });
+        }
+        t.close(horizon);
+        t
+    }
+
+    #[test]
+    fn holding_recent_days_sums_to_the_same_months_and_weeks() {
+        let (all, recent) = (counted(true), counted(false));
+        let sums =
+            |t: &Tally| format!("{:?}", (&t.intervals.month, &t.intervals.week, &t.channels));
+        assert_eq!(sums(&all), sums(&recent));
+        assert_eq!(all.intervals.day[0].len(), 70);
+        assert!(
+            recent.intervals.day[0].is_empty(),
+            "no day cells without asking"
+        );
+        let weeks: u64 = recent.intervals.week[1].iter().map(|c| c.offered).sum();
+        assert_eq!(weeks, 2_500);
     }
 }

@@ -302,7 +302,12 @@ fn national_kpis(c: &Cell) -> [(&'static str, f64); 2] {
 pub fn channel_kpi_names(s: &Scenario) -> Vec<&'static str> {
     let days = (s.horizon.as_secs() / DAY_S).ceil() as usize + 2;
     let calendar = crate::calendar::Calendar::new(s.start_date, days);
-    let empty = Tally::new(s.channels.len(), s.warmup, s.horizon, calendar);
+    let empty = Tally::new(
+        s.channels.len(),
+        (s.warmup, s.horizon),
+        calendar,
+        s.day_intervals,
+    );
     let mut names: Vec<&'static str> = Vec::new();
     for kpis in replication_kpis(s, &empty).channels {
         for (name, _) in kpis {

@@ -252,7 +252,7 @@ impl<'s> Engine<'s> {
             log: None,
             now: SimTime::ZERO,
             events: EventQueue::new(n),
-            tally: Tally::new(n, s.warmup, s.horizon, calendar.clone()),
+            tally: Tally::new(n, (s.warmup, s.horizon), calendar.clone(), s.day_intervals),
             calendar,
             slots: Vec::new(),
             free_slots: Vec::new(),

@@ -1,0 +1,157 @@
+//! Time integrals: a level (handlers on duty or busy, officers) integrated over the run and per
+//! interval, and the time spent at each number in system.
+
+use crate::calendar::{Calendar, HOURS_PER_WEEK};
+use crate::time::{HOUR_US, SimTime};
+
+use super::tally::Micros;
+
+/// A time-weighted level (handlers on duty, busy handlers) integrated over the window, overall
+/// and per interval.
+///
+/// Area accumulates in the current hour and is flushed to the interval arrays when the hour
+/// changes, so an update within the hour costs one multiply-add.
+#[derive(Clone, Debug, Default)]
+pub struct Level {
+    /// Current level.
+    pub now: u32,
+    /// Integral over the window, level-microseconds.
+    pub area: Micros,
+    /// Integral per hour of the week.
+    pub by_hour_of_week: Vec<u128>,
+    /// Integral per calendar month of the run.
+    pub by_month: Vec<u128>,
+    /// Integral per week of the run.
+    pub by_week: Vec<u128>,
+    since: SimTime,
+    hour: u64,
+    hour_area: u128,
+    /// The hour [`Level::add_span`] last added to, and its cells.
+    span_hour: (u64, (usize, usize, usize)),
+}
+/// Time spent at each number in system (handled plus waiting), per hour of the week: the
+/// distribution the iterative staffing algorithm needs. Kept only when asked for.
+#[derive(Clone, Debug)]
+pub struct InSystemByHour {
+    /// `[hour of week][n]`: microseconds with exactly `n` contacts in the system (the last
+    /// bucket holds `n` and above).
+    pub time_at: Vec<Vec<u64>>,
+    level: usize,
+    since: SimTime,
+}
+
+/// Most contacts in system tracked individually by [`InSystemByHour`].
+pub const IN_SYSTEM_CAP: usize = 4096;
+
+impl InSystemByHour {
+    pub(super) fn new() -> InSystemByHour {
+        InSystemByHour {
+            time_at: vec![Vec::new(); HOURS_PER_WEEK],
+            level: 0,
+            since: SimTime::ZERO,
+        }
+    }
+
+    /// Moves the level by `delta` at `now`, booking the time spent at the old level.
+    pub(super) fn change(
+        &mut self,
+        now: SimTime,
+        delta: i64,
+        warmup: SimTime,
+        calendar: &Calendar,
+    ) {
+        let mut from = self.since.max(warmup);
+        let to = now.max(warmup);
+        let level = self.level.min(IN_SYSTEM_CAP);
+        while from < to {
+            let hour_end = SimTime((from.0 / HOUR_US + 1) * HOUR_US).min(to);
+            let (how, _, _) = cells_of(calendar, from);
+            let cell = &mut self.time_at[how];
+            if cell.len() <= level {
+                cell.resize(level + 1, 0);
+            }
+            cell[level] += hour_end.0 - from.0;
+            from = hour_end;
+        }
+        self.level = (self.level as i64 + delta).max(0) as usize;
+        self.since = now;
+    }
+}
+
+/// Interval indices (hour of week, month of run, week of run) of an instant.
+#[inline]
+pub(super) fn cells_of(calendar: &Calendar, t: SimTime) -> (usize, usize, usize) {
+    let hour = (t.0 / HOUR_US) as usize;
+    let day_index = hour / 24;
+    let day = calendar.day(day_index);
+    (
+        usize::from(day.weekday) * 24 + hour % 24,
+        usize::from(day.month_index),
+        day_index / 7,
+    )
+}
+
+impl Level {
+    pub(super) fn new(months: usize, weeks: usize) -> Level {
+        Level {
+            by_hour_of_week: vec![0; HOURS_PER_WEEK],
+            by_month: vec![0; months],
+            by_week: vec![0; weeks],
+            span_hour: (u64::MAX, (0, 0, 0)),
+            ..Level::default()
+        }
+    }
+
+    /// Integrates the current level from `since` to `now` (clipped to after `warmup`), splitting
+    /// at hour boundaries, then sets the new level.
+    #[inline]
+    pub(super) fn set(&mut self, now: SimTime, level: u32, warmup: SimTime, calendar: &Calendar) {
+        let mut from = self.since.max(warmup);
+        let to = now.max(warmup);
+        while from < to {
+            let hour = from.0 / HOUR_US;
+            if hour != self.hour {
+                self.flush(calendar);
+                self.hour = hour;
+            }
+            let hour_end = SimTime((hour + 1) * HOUR_US).min(to);
+            self.hour_area += u128::from(self.now) * u128::from(hour_end.0 - from.0);
+            from = hour_end;
+        }
+        (self.now, self.since) = (level, now);
+    }
+
+    /// Adds one unit of level over `from..to` straight into the totals and interval arrays (a
+    /// span known in advance, such as a call whose end is not an event).
+    pub(super) fn add_span(&mut self, mut from: SimTime, to: SimTime, calendar: &Calendar) {
+        while from < to {
+            let hour = from.0 / HOUR_US;
+            let hour_end = SimTime((hour + 1) * HOUR_US).min(to);
+            if hour != self.span_hour.0 {
+                let (how, month, week) = cells_of(calendar, SimTime(hour * HOUR_US));
+                let (last_month, last_week) = (self.by_month.len() - 1, self.by_week.len() - 1);
+                self.span_hour = (hour, (how, month.min(last_month), week.min(last_week)));
+            }
+            let (how, month, week) = self.span_hour.1;
+            let area = u128::from(hour_end.0 - from.0);
+            self.area.0 += area;
+            self.by_hour_of_week[how] += area;
+            self.by_month[month] += area;
+            self.by_week[week] += area;
+            from = hour_end;
+        }
+    }
+
+    /// Moves the current hour's area into the totals and interval arrays.
+    pub(super) fn flush(&mut self, calendar: &Calendar) {
+        if self.hour_area > 0 {
+            let (how, month, week) = cells_of(calendar, SimTime(self.hour * HOUR_US));
+            let (last_month, last_week) = (self.by_month.len() - 1, self.by_week.len() - 1);
+            self.area.0 += self.hour_area;
+            self.by_hour_of_week[how] += self.hour_area;
+            self.by_month[month.min(last_month)] += self.hour_area;
+            self.by_week[week.min(last_week)] += self.hour_area;
+            self.hour_area = 0;
+        }
+    }
+}
