@@ -25,6 +25,9 @@ pub struct LazyPool {
     free_at: Vec<SimTime>,
     /// How many entries of `free_at` are not `NEVER` (none: nothing to arm, no scan).
     unarmed: u32,
+    /// No entry of `free_at` is earlier (a lower bound, exact after a scan that found none
+    /// free): before it nobody is free, without a scan.
+    earliest: SimTime,
 }
 
 impl LazyPool {
@@ -34,6 +37,7 @@ impl LazyPool {
             first,
             free_at: vec![SimTime::NEVER; count as usize],
             unarmed: 0,
+            earliest: SimTime::NEVER,
         }
     }
 
@@ -44,26 +48,37 @@ impl LazyPool {
     /// Takes a handler free at `now` (the lowest numbered), if any.
     #[inline]
     pub fn take_free(&mut self, now: SimTime) -> Option<u32> {
-        let i = self.free_at.iter().position(|&t| t <= now)?;
+        if self.unarmed == 0 || now < self.earliest {
+            return None; // A congested pool: nobody free, known without a scan.
+        }
+        let Some(i) = self.free_at.iter().position(|&t| t <= now) else {
+            self.earliest = self.free_at.iter().copied().min().unwrap_or(SimTime::NEVER);
+            return None;
+        };
         self.free_at[i] = SimTime::NEVER;
         self.unarmed -= 1;
         Some(self.first + i as u32)
     }
 
+    /// Sets handler `h`'s entry to `t`, a time (not `NEVER`).
+    #[inline]
+    fn set(&mut self, h: u32, t: SimTime) {
+        let i = self.index(h);
+        self.unarmed += u32::from(self.free_at[i] == SimTime::NEVER);
+        self.free_at[i] = t;
+        self.earliest = self.earliest.min(t);
+    }
+
     /// Handler `h` is free from `now`.
     #[inline]
     pub fn set_free(&mut self, h: u32, now: SimTime) {
-        let i = self.index(h);
-        self.unarmed += u32::from(self.free_at[i] == SimTime::NEVER);
-        self.free_at[i] = now;
+        self.set(h, now);
     }
 
     /// Handler `h` has started a call that ends at `done`, with no event for its end.
     #[inline]
     pub fn set_busy_until(&mut self, h: u32, done: SimTime) {
-        let i = self.index(h);
-        self.unarmed += u32::from(self.free_at[i] == SimTime::NEVER);
-        self.free_at[i] = done;
+        self.set(h, done);
     }
 
     /// Arms the earliest unarmed finish: returns the handler and when it finishes (its event
