@@ -175,6 +175,8 @@ pub struct Workforce {
     pub non_call_work: Vec<f64>,
     /// Per group: handlers on duty now (for call-back offers by expected wait).
     pub on_duty_in_group: Vec<u32>,
+    /// Whether any group has lazy completions (none: arming is skipped at once).
+    pub any_lazy: bool,
 }
 
 /// When a hiring cohort joins and when it has finished training. A cohort with a negative
@@ -285,6 +287,7 @@ impl Workforce {
             shrinkage: s.handlers.shrinkage_by_month,
             non_call_work: groups.iter().map(|g| g.non_call_work).collect(),
             on_duty_in_group: vec![0; groups.len()],
+            any_lazy: false,
         }
     }
 
@@ -353,6 +356,7 @@ impl Workforce {
         let count = group.teams.iter().map(|t| t.len() as u32).sum();
         let first = group.teams.iter().flatten().next().copied().unwrap_or(0);
         group.lazy = Some(LazyPool::new(first, count));
+        self.any_lazy = true;
     }
 
     /// Removes idle handler `h` from its group's idle set.

@@ -24,6 +24,9 @@ impl Engine<'_> {
 
     /// A caller of `channel` now waits: each lazy group serving it arms its earliest finish.
     pub(super) fn arm_for_waiting(&mut self, channel: usize) {
+        if !self.wf.any_lazy {
+            return;
+        }
         for i in 0..self.groups_for_channel[channel].len() {
             let g = self.groups_for_channel[channel][i];
             self.arm_earliest(g);
