@@ -154,6 +154,20 @@ impl ChannelTally {
 /// counted this many days or more after the day it arrived goes straight to its month and week.
 const RECENT_DAYS: usize = 8;
 
+/// Hours of the run a tally holds a cell for at once: a caller's facts go to its arrival
+/// hour's cell alone, summed into its hour of the week and its day when the cell is reused (a
+/// caller counted 64 hours or more after arriving goes straight to those two).
+const RECENT_HOURS: usize = 64;
+
+/// Where a caller's hour is counted.
+#[derive(Clone, Copy, Debug)]
+enum HourCell {
+    /// A cell of `Intervals::hours`.
+    Held(usize),
+    /// An hour no longer held: straight into its hour of the week and its day.
+    Gone(usize, DayCell),
+}
+
 /// Where a caller's day is counted.
 #[derive(Clone, Copy, Debug)]
 enum DayCell {
@@ -165,8 +179,9 @@ enum DayCell {
 
 /// Per-interval counts for every channel.
 ///
-/// While the run goes on, a caller's facts are counted in two cells only, its hour of the week
-/// and its day of the run; the days are summed into weeks and months (and the hours of the
+/// While the run goes on, a caller's facts are counted in one cell, its arrival's hour of the
+/// run (one of the last [`RECENT_HOURS`]), summed into its hour of the week and its day of the
+/// run when the cell is reused; the days are summed into weeks and months (and the hours of the
 /// week into the whole run). Unless the scenario asks for days (`Scenario::day_intervals`),
 /// only the last [`RECENT_DAYS`] are held, each summed when its cell is reused, so memory does
 /// not grow with the horizon. The sums are of integers, so they are exact either way.
@@ -183,9 +198,58 @@ pub struct Intervals {
     pub day: Vec<Vec<Cell>>,
     /// When not every day is kept: the day each of the [`RECENT_DAYS`] cells holds.
     held_days: Option<[usize; RECENT_DAYS]>,
+    /// `[channel][hour of the run mod RECENT_HOURS]`: the hours being counted.
+    hours: Vec<Vec<Cell>>,
+    /// The hour each of the [`RECENT_HOURS`] cells holds.
+    held_hours: [u64; RECENT_HOURS],
 }
 
 impl Intervals {
+    /// The cell for `hour`, summing the hour a reused cell held into its hour of the week and
+    /// its day.
+    fn hour_cell(&mut self, hour: u64, calendar: &Calendar) -> HourCell {
+        let slot = (hour % RECENT_HOURS as u64) as usize;
+        let was = self.held_hours[slot];
+        if was != u64::MAX && was > hour {
+            let how = cells_of(calendar, SimTime(hour * HOUR_US)).0;
+            return HourCell::Gone(how, self.day_cell((hour / 24) as usize, calendar));
+        }
+        if was != hour {
+            self.held_hours[slot] = hour;
+            if was != u64::MAX {
+                self.sum_hour(slot, was, calendar);
+            }
+        }
+        HourCell::Held(slot)
+    }
+
+    /// Adds cell `slot`, which held `hour`, to its hour of the week and its day, and empties it.
+    fn sum_hour(&mut self, slot: usize, hour: u64, calendar: &Calendar) {
+        let how = cells_of(calendar, SimTime(hour * HOUR_US)).0;
+        let day = self.day_cell((hour / 24) as usize, calendar);
+        for c in 0..self.hours.len() {
+            let cell = std::mem::take(&mut self.hours[c][slot]);
+            self.hour_of_week[c][how].merge(&cell);
+            match day {
+                DayCell::Held(d) => self.day[c][d].merge(&cell),
+                DayCell::Gone { month, week } => {
+                    self.month[c][month].merge(&cell);
+                    self.week[c][week].merge(&cell);
+                }
+            }
+        }
+    }
+
+    /// Sums every hour cell still held.
+    fn sum_hours(&mut self, calendar: &Calendar) {
+        for slot in 0..RECENT_HOURS {
+            let hour = std::mem::replace(&mut self.held_hours[slot], u64::MAX);
+            if hour != u64::MAX {
+                self.sum_hour(slot, hour, calendar);
+            }
+        }
+    }
+
     /// The cell for `day`, summing the day a reused cell held into its month and week.
     fn day_cell(&mut self, day: usize, calendar: &Calendar) -> DayCell {
         let Some(held) = &mut self.held_days else {
@@ -277,7 +341,7 @@ pub struct Tally {
     horizon: SimTime,
     calendar: Calendar,
     /// The hour last counted, and its hour-of-week and day cells.
-    cell_cache: (u64, (usize, DayCell)),
+    cell_cache: (u64, HourCell),
 }
 
 impl Tally {
@@ -301,6 +365,8 @@ impl Tally {
                 week: cells(weeks),
                 day: cells(if every_day { days } else { RECENT_DAYS }),
                 held_days: (!every_day).then_some([usize::MAX; RECENT_DAYS]),
+                hours: cells(RECENT_HOURS),
+                held_hours: [u64::MAX; RECENT_HOURS],
             },
             handlers_on_duty: Level::new(months, weeks),
             handlers_busy: Level::new(months, weeks),
@@ -314,37 +380,38 @@ impl Tally {
             warmup,
             horizon,
             calendar,
-            cell_cache: (u64::MAX, (0, DayCell::Held(0))),
+            cell_cache: (u64::MAX, HourCell::Held(0)),
         }
     }
 
-    /// Applies `f` to the cells of a caller who arrived at `arrival` on `channel`: its hour of
-    /// the week and its day of the run, from which [`Tally::close`] makes the whole-run, month
-    /// and week cells.
+    /// Applies `f` to the cell of a caller who arrived at `arrival` on `channel`: its hour of
+    /// the run, from which its hour of the week and day, then [`Tally::close`] the whole-run,
+    /// month and week cells are made.
     #[inline]
     pub fn count(&mut self, channel: usize, arrival: SimTime, f: impl Fn(&mut Cell)) {
         let hour = arrival.0 / HOUR_US;
         if hour != self.cell_cache.0 {
-            let day = self
-                .intervals
-                .day_cell((hour / 24) as usize, &self.calendar);
-            let how = cells_of(&self.calendar, arrival).0;
-            self.cell_cache = (hour, (how, day));
+            self.cell_cache = (hour, self.intervals.hour_cell(hour, &self.calendar));
         }
-        let (how, day) = self.cell_cache.1;
         let iv = &mut self.intervals;
-        f(&mut iv.hour_of_week[channel][how]);
-        match day {
-            DayCell::Held(d) => f(&mut iv.day[channel][d]),
-            DayCell::Gone { month, week } => {
-                f(&mut iv.month[channel][month]);
-                f(&mut iv.week[channel][week]);
+        match self.cell_cache.1 {
+            HourCell::Held(slot) => f(&mut iv.hours[channel][slot]),
+            HourCell::Gone(how, day) => {
+                f(&mut iv.hour_of_week[channel][how]);
+                match day {
+                    DayCell::Held(d) => f(&mut iv.day[channel][d]),
+                    DayCell::Gone { month, week } => {
+                        f(&mut iv.month[channel][month]);
+                        f(&mut iv.week[channel][week]);
+                    }
+                }
             }
         }
     }
 
     /// Sums the day cells into months and weeks, and the hours of the week into the run.
     fn roll_up(&mut self) {
+        self.intervals.sum_hours(&self.calendar);
         self.intervals.sum_days(&self.calendar);
         for c in 0..self.channels.len() {
             let all = &mut self.channels[c].all;
@@ -457,8 +524,8 @@ mod tests {
     use super::*;
     use crate::time::DAY_US;
 
-    /// Counts the same callers, some counted weeks after they arrived, into a tally that keeps
-    /// every day and one that holds only the recent days.
+    /// Counts the same callers, some counted weeks after they arrived (past the held hours and
+    /// days), into a tally that keeps every day and one that holds only the recent days.
     fn counted(every_day: bool) -> Tally {
         let days = 70;
         let calendar = Calendar::new(jiff::civil::date(2024, 1, 29), days + 2);
@@ -480,10 +547,12 @@ mod tests {
     }
 
     #[test]
-    fn holding_recent_days_sums_to_the_same_months_and_weeks() {
+    fn holding_recent_hours_and_days_sums_to_the_same_cells() {
         let (all, recent) = (counted(true), counted(false));
-        let sums =
-            |t: &Tally| format!("{:?}", (&t.intervals.month, &t.intervals.week, &t.channels));
+        let sums = |t: &Tally| {
+            let iv = &t.intervals;
+            format!("{:?}", (&iv.hour_of_week, &iv.month, &iv.week, &t.channels))
+        };
         assert_eq!(sums(&all), sums(&recent));
         assert_eq!(all.intervals.day[0].len(), 70);
         assert!(
