@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 use triage_sim::planning::budget::Work;
 use triage_sim::scenario::{LoadError, Override, Scenario, offered_load};
+use triage_sim::sim::RunOptions;
 use triage_sim::stats::kpi::{Unit, unit_of};
 use triage_sim::stats::{accounted_for, get, replication_kpis};
 
@@ -69,10 +70,22 @@ pub fn check_scenario_bytes(data: &[u8]) {
     }
 }
 
-/// One replication: every caller accounted for, rates in [0, 1], waits finite and ≥ 0.
+/// One replication: every caller accounted for, rates in [0, 1], waits finite and ≥ 0, and
+/// the same KPIs when every call's end is an event (no lazy completions: asking for the
+/// number-in-system distribution turns them off).
 fn simulate_and_check(s: &Scenario) {
     let tally = triage_sim::sim::run(s, 0);
     let kpis = replication_kpis(s, &tally);
+    let eager = RunOptions {
+        track_in_system: true,
+        ..RunOptions::default()
+    };
+    let every_end = replication_kpis(s, &triage_sim::sim::run_with(s, 0, eager));
+    assert_eq!(
+        format!("{kpis:?}"),
+        format!("{every_end:?}"),
+        "lazy completions changed the run"
+    );
     for (c, k) in kpis.channels.iter().enumerate() {
         let offered = get(k, "offered").unwrap_or(0.0);
         let name = &s.channels[c].name;
