@@ -28,6 +28,9 @@ pub struct LazyPool {
     /// No entry of `free_at` is earlier (a lower bound, exact after a scan that found none
     /// free): before it nobody is free, without a scan.
     earliest: SimTime,
+    /// Where the next search for a free handler starts: just after the last one taken, whose
+    /// neighbours have been busy longest (round robin; any choice is as good).
+    next: usize,
 }
 
 impl LazyPool {
@@ -38,6 +41,7 @@ impl LazyPool {
             free_at: vec![SimTime::NEVER; count as usize],
             unarmed: 0,
             earliest: SimTime::NEVER,
+            next: 0,
         }
     }
 
@@ -45,18 +49,24 @@ impl LazyPool {
         (h - self.first) as usize
     }
 
-    /// Takes a handler free at `now` (the lowest numbered), if any.
+    /// Takes a handler free at `now` (the first after the last one taken), if any.
     #[inline]
     pub fn take_free(&mut self, now: SimTime) -> Option<u32> {
         if self.unarmed == 0 || now < self.earliest {
             return None; // A congested pool: nobody free, known without a scan.
         }
-        let Some(i) = self.free_at.iter().position(|&t| t <= now) else {
+        let (before, after) = self.free_at.split_at(self.next);
+        let found = match after.iter().position(|&t| t <= now) {
+            Some(i) => Some(self.next + i),
+            None => before.iter().position(|&t| t <= now),
+        };
+        let Some(i) = found else {
             self.earliest = self.free_at.iter().copied().min().unwrap_or(SimTime::NEVER);
             return None;
         };
         self.free_at[i] = SimTime::NEVER;
         self.unarmed -= 1;
+        self.next = (i + 1) % self.free_at.len();
         Some(self.first + i as u32)
     }
 
@@ -119,6 +129,14 @@ mod tests {
             Some(11),
             "free the instant it finishes"
         );
+        p.set_free(11, SimTime(30));
+        p.set_free(12, SimTime(40));
+        assert_eq!(
+            p.take_free(SimTime(41)),
+            Some(12),
+            "round robin: after the last taken"
+        );
+        assert_eq!(p.take_free(SimTime(41)), Some(11), "then from the start");
     }
 
     #[test]
