@@ -26,8 +26,8 @@ pub struct Level {
     since: SimTime,
     hour: u64,
     hour_area: u128,
-    /// The hour [`Level::add_span`] last added to, and its cells.
-    span_hour: (u64, (usize, usize, usize)),
+    /// The hour last added to the interval cells, and its cells.
+    cells_hour: (u64, (usize, usize, usize)),
 }
 /// Time spent at each number in system (handled plus waiting), per hour of the week: the
 /// distribution the iterative staffing algorithm needs. Kept only when asked for.
@@ -60,22 +60,33 @@ impl InSystemByHour {
         warmup: SimTime,
         calendar: &Calendar,
     ) {
-        let mut from = self.since.max(warmup);
-        let to = now.max(warmup);
         let level = self.level.min(IN_SYSTEM_CAP);
-        while from < to {
-            let hour_end = SimTime((from.0 / HOUR_US + 1) * HOUR_US).min(to);
-            let (how, _, _) = cells_of(calendar, from);
+        for (hour, micros) in by_hour(self.since.max(warmup), now.max(warmup)) {
+            let (how, _, _) = cells_of(calendar, SimTime(hour * HOUR_US));
             let cell = &mut self.time_at[how];
             if cell.len() <= level {
                 cell.resize(level + 1, 0);
             }
-            cell[level] += hour_end.0 - from.0;
-            from = hour_end;
+            cell[level] += micros;
         }
         self.level = (self.level as i64 + delta).max(0) as usize;
         self.since = now;
     }
+}
+
+/// `from..to` cut at hour boundaries: each piece's hour of the run and its length in
+/// microseconds.
+#[inline]
+fn by_hour(mut from: SimTime, to: SimTime) -> impl Iterator<Item = (u64, u64)> {
+    std::iter::from_fn(move || {
+        (from < to).then(|| {
+            let hour = from.0 / HOUR_US;
+            let end = ((hour + 1) * HOUR_US).min(to.0);
+            let piece = (hour, end - from.0);
+            from = SimTime(end);
+            piece
+        })
+    })
 }
 
 /// Interval indices (hour of week, month of run, week of run) of an instant.
@@ -97,7 +108,7 @@ impl Level {
             by_hour_of_week: vec![0; HOURS_PER_WEEK],
             by_month: vec![0; months],
             by_week: vec![0; weeks],
-            span_hour: (u64::MAX, (0, 0, 0)),
+            cells_hour: (u64::MAX, (0, 0, 0)),
             ..Level::default()
         }
     }
@@ -106,52 +117,44 @@ impl Level {
     /// at hour boundaries, then sets the new level.
     #[inline]
     pub(super) fn set(&mut self, now: SimTime, level: u32, warmup: SimTime, calendar: &Calendar) {
-        let mut from = self.since.max(warmup);
-        let to = now.max(warmup);
-        while from < to {
-            let hour = from.0 / HOUR_US;
+        for (hour, micros) in by_hour(self.since.max(warmup), now.max(warmup)) {
             if hour != self.hour {
                 self.flush(calendar);
                 self.hour = hour;
             }
-            let hour_end = SimTime((hour + 1) * HOUR_US).min(to);
-            self.hour_area += u128::from(self.now) * u128::from(hour_end.0 - from.0);
-            from = hour_end;
+            self.hour_area += u128::from(self.now) * u128::from(micros);
         }
         (self.now, self.since) = (level, now);
     }
 
     /// Adds one unit of level over `from..to` straight into the totals and interval arrays (a
     /// span known in advance, such as a call whose end is not an event).
-    pub(super) fn add_span(&mut self, mut from: SimTime, to: SimTime, calendar: &Calendar) {
-        while from < to {
-            let hour = from.0 / HOUR_US;
-            let hour_end = SimTime((hour + 1) * HOUR_US).min(to);
-            if hour != self.span_hour.0 {
-                let (how, month, week) = cells_of(calendar, SimTime(hour * HOUR_US));
-                let (last_month, last_week) = (self.by_month.len() - 1, self.by_week.len() - 1);
-                self.span_hour = (hour, (how, month.min(last_month), week.min(last_week)));
-            }
-            let (how, month, week) = self.span_hour.1;
-            let area = u128::from(hour_end.0 - from.0);
-            self.area.0 += area;
-            self.by_hour_of_week[how] += area;
-            self.by_month[month] += area;
-            self.by_week[week] += area;
-            from = hour_end;
+    pub(super) fn add_span(&mut self, from: SimTime, to: SimTime, calendar: &Calendar) {
+        for (hour, micros) in by_hour(from, to) {
+            self.add_in_hour(hour, u128::from(micros), calendar);
         }
     }
 
     /// Moves the current hour's area into the totals and interval arrays.
     pub(super) fn flush(&mut self, calendar: &Calendar) {
         if self.hour_area > 0 {
-            let (how, month, week) = cells_of(calendar, SimTime(self.hour * HOUR_US));
-            let (last_month, last_week) = (self.by_month.len() - 1, self.by_week.len() - 1);
-            self.area.0 += self.hour_area;
-            self.by_hour_of_week[how] += self.hour_area;
-            self.by_month[month.min(last_month)] += self.hour_area;
-            self.by_week[week.min(last_week)] += self.hour_area;
+            self.add_in_hour(self.hour, self.hour_area, calendar);
             self.hour_area = 0;
         }
+    }
+
+    /// Adds `area` in hour `hour` of the run to the total and to its interval cells.
+    #[inline]
+    fn add_in_hour(&mut self, hour: u64, area: u128, calendar: &Calendar) {
+        if hour != self.cells_hour.0 {
+            let (how, month, week) = cells_of(calendar, SimTime(hour * HOUR_US));
+            let (last_month, last_week) = (self.by_month.len() - 1, self.by_week.len() - 1);
+            self.cells_hour = (hour, (how, month.min(last_month), week.min(last_week)));
+        }
+        let (how, month, week) = self.cells_hour.1;
+        self.area.0 += area;
+        self.by_hour_of_week[how] += area;
+        self.by_month[month] += area;
+        self.by_week[week] += area;
     }
 }

@@ -159,6 +159,35 @@ const RECENT_DAYS: usize = 8;
 /// caller counted 64 hours or more after arriving goes straight to those two).
 const RECENT_HOURS: usize = 64;
 
+/// What a ring of recent cells (`held[i]`: the index the cell `i` holds, `u64::MAX` for none)
+/// does with an index.
+enum Claim {
+    /// Its cell holds it already (or was empty and now does).
+    Held(usize),
+    /// Its cell held the older index `was`, to be summed; it now holds the new one.
+    Reused { slot: usize, was: u64 },
+    /// Its cell holds a newer index: this one was summed already, count it where it went.
+    Gone,
+}
+
+/// The cell of `index` in a ring of recent cells.
+#[inline]
+fn claim(held: &mut [u64], index: u64) -> Claim {
+    let slot = (index % held.len() as u64) as usize;
+    let was = held[slot];
+    if was == index {
+        return Claim::Held(slot);
+    }
+    if was != u64::MAX && was > index {
+        return Claim::Gone;
+    }
+    held[slot] = index;
+    match was {
+        u64::MAX => Claim::Held(slot),
+        was => Claim::Reused { slot, was },
+    }
+}
+
 /// Where a caller's hour is counted.
 #[derive(Clone, Copy, Debug)]
 enum HourCell {
@@ -197,7 +226,7 @@ pub struct Intervals {
     /// the close unless the scenario asks for days.
     pub day: Vec<Vec<Cell>>,
     /// When not every day is kept: the day each of the [`RECENT_DAYS`] cells holds.
-    held_days: Option<[usize; RECENT_DAYS]>,
+    held_days: Option<[u64; RECENT_DAYS]>,
     /// `[channel][hour of the run mod RECENT_HOURS]`: the hours being counted.
     hours: Vec<Vec<Cell>>,
     /// The hour each of the [`RECENT_HOURS`] cells holds.
@@ -208,19 +237,17 @@ impl Intervals {
     /// The cell for `hour`, summing the hour a reused cell held into its hour of the week and
     /// its day.
     fn hour_cell(&mut self, hour: u64, calendar: &Calendar) -> HourCell {
-        let slot = (hour % RECENT_HOURS as u64) as usize;
-        let was = self.held_hours[slot];
-        if was != u64::MAX && was > hour {
-            let how = cells_of(calendar, SimTime(hour * HOUR_US)).0;
-            return HourCell::Gone(how, self.day_cell((hour / 24) as usize, calendar));
-        }
-        if was != hour {
-            self.held_hours[slot] = hour;
-            if was != u64::MAX {
+        match claim(&mut self.held_hours, hour) {
+            Claim::Held(slot) => HourCell::Held(slot),
+            Claim::Reused { slot, was } => {
                 self.sum_hour(slot, was, calendar);
+                HourCell::Held(slot)
+            }
+            Claim::Gone => {
+                let how = cells_of(calendar, SimTime(hour * HOUR_US)).0;
+                HourCell::Gone(how, self.day_cell((hour / 24) as usize, calendar))
             }
         }
-        HourCell::Held(slot)
     }
 
     /// Adds cell `slot`, which held `hour`, to its hour of the week and its day, and empties it.
@@ -255,19 +282,17 @@ impl Intervals {
         let Some(held) = &mut self.held_days else {
             return DayCell::Held(day.min(self.day[0].len() - 1));
         };
-        let slot = day % RECENT_DAYS;
-        let was = held[slot];
-        if was != usize::MAX && was > day {
-            let (month, week) = self.month_and_week(day, calendar);
-            return DayCell::Gone { month, week };
-        }
-        if was != day {
-            held[slot] = day;
-            if was != usize::MAX {
-                self.sum_day(slot, was, calendar);
+        match claim(held, day as u64) {
+            Claim::Held(slot) => DayCell::Held(slot),
+            Claim::Reused { slot, was } => {
+                self.sum_day(slot, was as usize, calendar);
+                DayCell::Held(slot)
+            }
+            Claim::Gone => {
+                let (month, week) = self.month_and_week(day, calendar);
+                DayCell::Gone { month, week }
             }
         }
-        DayCell::Held(slot)
     }
 
     /// The month and week cells of day `d` of the run.
@@ -292,8 +317,8 @@ impl Intervals {
         match self.held_days {
             Some(held) => {
                 for (slot, d) in held.into_iter().enumerate() {
-                    if d != usize::MAX {
-                        self.sum_day(slot, d, calendar);
+                    if d != u64::MAX {
+                        self.sum_day(slot, d as usize, calendar);
                     }
                 }
                 self.day.iter_mut().for_each(Vec::clear);
@@ -364,7 +389,7 @@ impl Tally {
                 month: cells(months),
                 week: cells(weeks),
                 day: cells(if every_day { days } else { RECENT_DAYS }),
-                held_days: (!every_day).then_some([usize::MAX; RECENT_DAYS]),
+                held_days: (!every_day).then_some([u64::MAX; RECENT_DAYS]),
                 hours: cells(RECENT_HOURS),
                 held_hours: [u64::MAX; RECENT_HOURS],
             },
