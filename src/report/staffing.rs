@@ -156,6 +156,13 @@ pub fn staff_table(name: &str, a: &StaffAnswer) -> String {
         ".\nRisk of missing = 1 − P(every target met). {} simulated.",
         super::counted(a.evaluations as u64, "candidate")
     );
+    let marked = a
+        .curve
+        .iter()
+        .any(|c| !c.met || c.channels.iter().any(|x| x.service_level.mean < x.target));
+    if marked {
+        out += "✗ a service level below its target; · on target, but the candidate misses another (a channel, an abandonment cap, an interval).\n";
+    }
     if a.every_interval.is_some() {
         out += "(One replication's intervals are short samples, so all of them at once meet a target far less often than their means do: read the first figure for staffing, the second as the risk of some interval missing.)\n";
     }

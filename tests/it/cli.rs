@@ -400,6 +400,19 @@ fn staff_json_carries_the_answer_and_the_curve() {
 }
 
 #[test]
+fn the_staff_table_says_what_its_marks_mean() {
+    let path = scenario_path("mm14-patience.toml");
+    let table = stdout_of(&["staff", &path, "--set", "horizon_hours=200"]);
+    // The search brackets its answer, so the candidate below it misses and is marked.
+    let marked = table.lines().filter(|l| l.contains('✗')).count();
+    assert!(marked >= 2, "a marked row and the legend:\n{table}");
+    assert!(
+        table.contains("✗ a service level below its target; · on target, but"),
+        "{table}"
+    );
+}
+
+#[test]
 fn compare_and_sweep_from_the_command_line() {
     let path = scenario_path("mm14-patience.toml");
     let out = triage_sim(&[
