@@ -397,6 +397,46 @@ fn shown_channel(opts: &HireOptions) -> usize {
     opts.channels.iter().copied().min().unwrap_or(0)
 }
 
+/// Heads expected in post on day `day` of the run, and recruits in training then: the rota's
+/// own thinned by attrition; the scenario's cohorts and the plan's intakes from the day each
+/// is trained (as the engine has them: a cohort that started before the run is in post from
+/// its first day with the tenure it had, one starting later from its start date), thinned from
+/// the day each joined.
+fn heads_on(s: &Scenario, intakes: &[Intake], training_days: i64, day: i64) -> (f64, u32) {
+    let h = &s.handlers;
+    let rostered: u32 = if h.is_pool() {
+        h.count
+    } else {
+        h.groups.iter().map(|g| g.rostered()).sum()
+    };
+    let cohorts = h
+        .hires
+        .iter()
+        .map(|c| {
+            (
+                c.start_day,
+                (c.training.as_secs() / DAY_S).round() as i64,
+                c.count,
+            )
+        })
+        .chain(
+            intakes
+                .iter()
+                .map(|i| (i.start_day, training_days, i.count)),
+        );
+    let (mut in_post, mut in_training) = (f64::from(rostered) * h.kept(None, day as f64), 0);
+    for (start, training, count) in cohorts {
+        let joined = start.max(0);
+        if start + training <= day {
+            let tenure = Some((-start).max(0) as f64);
+            in_post += f64::from(count) * h.kept(tenure, (day - joined) as f64);
+        } else if start <= day {
+            in_training += count;
+        }
+    }
+    (in_post, in_training)
+}
+
 /// Each month of the plan's run, in words a planner reads.
 fn outcomes(
     s: &Scenario,
@@ -412,22 +452,10 @@ fn outcomes(
     (0..r.interval_labels.month.len())
         .map(|m| {
             let day = starts[m].max(0);
-            let trained: f64 = intakes
-                .iter()
-                .filter(|i| i.start_day + training_days <= day)
-                .map(|i| {
-                    f64::from(i.count) * s.handlers.kept(Some(0.0), (day - i.start_day) as f64)
-                })
-                .sum();
-            let in_training: u32 = intakes
-                .iter()
-                .filter(|i| i.start_day <= day && i.start_day + training_days > day)
-                .map(|i| i.count)
-                .sum();
+            let (in_post, in_training) = heads_on(s, intakes, training_days, day);
             MonthOutcome {
                 month: r.interval_labels.month[m].clone(),
-                in_post: f64::from(s.handlers.roster_size()) * s.handlers.kept(None, day as f64)
-                    + trained,
+                in_post,
                 in_training,
                 on_phones: get(&r.intervals.month.handlers[m], "mean_staffed")
                     .map_or(f64::NAN, |e| e.mean),

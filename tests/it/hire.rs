@@ -109,6 +109,58 @@ fn assert_no_baseline_beats(v: &serde_json::Value) {
 }
 
 #[test]
+fn the_scenarios_own_later_cohort_is_in_training_then_in_post_by_its_dates() {
+    // Three more recruits start on 1 February with four weeks' training (trained 29 February).
+    let text = four_months()
+        + "[[handlers.hires]]\ngroup = \"desk\"\nstart_date = 2024-02-01\ncount = 3\ntraining_weeks = 4\nramp_weeks = 0\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cohort.toml");
+    std::fs::write(&file, text).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "hire",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    // Expected heads at each month's start (days 0, 31, 60, 91), no attrition: the 12 in post,
+    // the cohort by its dates and the plan's own intakes (trained as the cohort is, 28 days).
+    let intakes: Vec<(i64, u64)> = v["intakes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["start_day"].as_i64().unwrap(),
+                i["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let months = v["months"].as_array().unwrap();
+    for (m, day) in [0i64, 31, 60, 91].into_iter().enumerate() {
+        let mut post = 12;
+        let mut training = 0;
+        for (start, count) in intakes.iter().copied().chain([(31, 3)]) {
+            if start + 28 <= day {
+                post += count;
+            } else if start <= day {
+                training += count;
+            }
+        }
+        assert_eq!(
+            months[m]["in_post"].as_f64(),
+            Some(post as f64),
+            "month {m}: {v}"
+        );
+        assert_eq!(
+            months[m]["in_training"].as_u64(),
+            Some(training),
+            "month {m}: {v}"
+        );
+    }
+}
+
+#[test]
 fn with_attrition_the_plan_recruits_the_gap_and_the_expected_leavers() {
     let still = four_month_plan(&[]);
     let leaving = four_month_plan(&["--set", "handlers.attrition_per_year=0.8"]);
