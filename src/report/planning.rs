@@ -93,11 +93,14 @@ pub fn compare_table(
             cell(&d.kpi, d.b)
         );
     }
-    let verdict = |target: Option<f64>, met: Option<bool>| match (target, met) {
-        (Some(t), Some(met)) => {
-            format!("{:.1}%: {}", t * 100.0, if met { "met" } else { "MISSED" })
-        }
-        _ => "no such target".to_string(),
+    // "A met its 90.0% target": the percentage is each side's target, not its estimate.
+    let verdict = |side: &str, target: Option<f64>, met: Option<bool>| match (target, met) {
+        (Some(t), Some(met)) => format!(
+            "{side} {} its {:.1}% target",
+            if met { "met" } else { "MISSED" },
+            t * 100.0
+        ),
+        _ => format!("{side} has no such target"),
     };
     for d in diffs
         .iter()
@@ -105,11 +108,11 @@ pub fn compare_table(
     {
         let _ = writeln!(
             out,
-            "{} target on {}: A {}, B {}",
+            "{} {}: {}, {}",
             d.channel,
             d.kpi,
-            verdict(d.target_a, d.met_a),
-            verdict(d.target_b, d.met_b)
+            verdict("A", d.target_a, d.met_a),
+            verdict("B", d.target_b, d.met_b)
         );
     }
     for (side, names) in [("A", only_a), ("B", only_b)] {

@@ -1066,6 +1066,19 @@ fn run_compare_and_staff_say_whether_each_target_is_met() {
         (sl["target_b"].as_f64(), sl["met_b"].as_bool()),
         (Some(0.95), Some(false))
     );
+    // The table says whose target each percentage is, not the estimate's value.
+    let table = stdout_of(&[
+        "compare",
+        &file,
+        "--set-b",
+        "channels.calls.target.fraction=0.95",
+        "--replications",
+        "2",
+    ]);
+    assert!(
+        table.contains("calls service_level: A met its 80.0% target, B MISSED its 95.0% target"),
+        "{table}"
+    );
     // staff: per channel and candidate, in JSON and CSV.
     let v: serde_json::Value = serde_json::from_slice(
         &triage_sim(&["staff", &file, "--replications", "2", "--format", "json"]).stdout,
