@@ -179,8 +179,12 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
         emit(&summary_json(&fit, &report, staffing.as_ref()), None)?;
     } else {
         eprint!("{}", summary_table(&fit, &report));
-        if let (Some(s), Some(path)) = (&staffing, &args.staffing_out) {
-            eprint!("{}", staffing_line(s, path));
+        match (&staffing, &args.staffing_out) {
+            (Some(s), Some(path)) => eprint!("{}", staffing_line(s, path)),
+            _ => eprint!(
+                "\nhandlers: a placeholder pool sized to the average load, not estimated; \
+                 --staffing-out staffing.csv gives on-duty levels from the data's agent activity\n"
+            ),
         }
     }
     match &args.chart {

@@ -69,7 +69,7 @@ pub fn fitted_toml(fit: &Fit, source: &str, report: &ReadReport, handle: HandleC
     let count = ((load / PLACEHOLDER_OCCUPANCY).ceil() as u32).max(1);
     let _ = writeln!(
         t,
-        "\n[handlers]\n# Not estimated from the data yet: handlers on duty by interval from agent activity,\n# with an effective-capacity factor fitted to the observed service level, are still to come.\n# Placeholder: the fitted load of {load:.2} Erlangs at {:.0}% occupancy.\ncount = {count}",
+        "\n[handlers]\n# Placeholder, not estimated: the fitted load of {load:.2} Erlangs at {:.0}% occupancy, round the\n# clock. For handlers on duty by half-hour from the data's agent activity (scaled to reproduce\n# its waits), fit again with `--staffing-out staffing.csv` and run or backtest with\n# `--staffing staffing.csv`; or set your rota here.\ncount = {count}",
         PLACEHOLDER_OCCUPANCY * 100.0
     );
     t

@@ -181,12 +181,19 @@ fn messy_rows_are_counted_reported_and_refused_when_strict() {
         "1 rows: service over 4 hours, kept",
         "1 rows: answered without a handle time, kept for volume and waits",
         "1 rows with outcome \"phantom\", skipped",
+        // Without --staffing-out the handlers are a placeholder, and the summary says so.
+        "handlers: a placeholder pool sized to the average load, not estimated; --staffing-out",
     ] {
         assert!(
             report.contains(expected),
             "missing {expected:?} in:\n{report}"
         );
     }
+    let fitted = std::fs::read_to_string(dir.path().join("f.toml")).unwrap();
+    assert!(
+        fitted.contains("# Placeholder, not estimated") && fitted.contains("`--staffing-out"),
+        "{fitted}"
+    );
     let strict = triage_sim(&["fit", path.to_str().unwrap(), "--strict"]);
     assert_eq!(strict.status.code(), Some(2));
     let err = String::from_utf8_lossy(&strict.stderr);
