@@ -437,6 +437,27 @@ fn heads_on(s: &Scenario, intakes: &[Intake], training_days: i64, day: i64) -> (
     (in_post, in_training)
 }
 
+/// Leavers the scenario's own handlers are expected to lose between days `from` and `to` of
+/// the run: the rota's and each cohort's from the day it joined (as the engine has them).
+pub(super) fn expected_leavers(s: &Scenario, from: f64, to: f64) -> f64 {
+    let h = &s.handlers;
+    let rostered: u32 = if h.is_pool() {
+        h.count
+    } else {
+        h.groups.iter().map(|g| g.rostered()).sum()
+    };
+    let mut leavers = f64::from(rostered) * (h.kept(None, from) - h.kept(None, to));
+    for c in &h.hires {
+        let joined = c.start_day.max(0) as f64;
+        if to > joined {
+            let tenure = Some((-c.start_day).max(0) as f64);
+            let kept = |day: f64| h.kept(tenure, (day - joined).max(0.0));
+            leavers += f64::from(c.count) * (kept(from) - kept(to));
+        }
+    }
+    leavers.max(0.0)
+}
+
 /// Each month of the plan's run, in words a planner reads.
 fn outcomes(
     s: &Scenario,
@@ -467,4 +488,76 @@ fn outcomes(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 10 on the rota leaving at 0.5 a year, 4 who joined 100 days before the run (a first-year
+    /// band of 1.5 a year) and 6 joining on day 50 with 4 weeks' training.
+    fn scenario() -> Scenario {
+        let text = r#"
+start_date = 2024-01-01
+horizon_hours = 8760
+[channels.c]
+kind = "call"
+priority = 0
+arrivals = { rate_per_hour = 10 }
+handle_time = { dist = "exponential", mean_s = 60 }
+target = { answer_within_s = 10, fraction = 0.8 }
+[handlers]
+attrition_per_year = 0.5
+[[handlers.attrition_by_tenure]]
+under_months = 12
+per_year = 1.5
+[handlers.groups.desk]
+headcount = 10
+[[handlers.hires]]
+group = "desk"
+start_date = 2023-09-23
+count = 4
+training_weeks = 0
+ramp_weeks = 0
+[[handlers.hires]]
+group = "desk"
+start_date = 2024-02-20
+count = 6
+training_weeks = 4
+ramp_weeks = 0
+"#;
+        Scenario::from_toml_str(text, "h.toml").expect("valid")
+    }
+
+    #[test]
+    fn cohorts_count_from_their_own_dates() {
+        let s = scenario();
+        let h = &s.handlers;
+        // Day 0: the rota and the cohort already in post; the later cohort not yet hired.
+        let (post, training) = heads_on(&s, &[], 28, 0);
+        assert!(
+            (post - 14.0).abs() < 1e-12 && training == 0,
+            "{post} {training}"
+        );
+        // Day 60: the later cohort (joined day 50) in training; day 80 (trained day 78) in post.
+        let (_, training) = heads_on(&s, &[], 28, 60);
+        assert_eq!(training, 6);
+        let (post, _) = heads_on(&s, &[], 28, 80);
+        let expected = 10.0 * h.kept(None, 80.0)
+            + 4.0 * h.kept(Some(100.0), 80.0)
+            + 6.0 * h.kept(Some(0.0), 30.0);
+        assert!((post - expected).abs() < 1e-9, "{post} against {expected}");
+        // Leavers before day 50 come from the 14 alone; over the year the 6 add theirs.
+        let early = expected_leavers(&s, 0.0, 50.0);
+        let alone = 10.0 * (1.0 - h.kept(None, 50.0)) + 4.0 * (1.0 - h.kept(Some(100.0), 50.0));
+        assert!((early - alone).abs() < 1e-9, "{early} against {alone}");
+        let year = expected_leavers(&s, 0.0, 365.0);
+        let with_later = 10.0 * (1.0 - h.kept(None, 365.0))
+            + 4.0 * (1.0 - h.kept(Some(100.0), 365.0))
+            + 6.0 * (1.0 - h.kept(Some(0.0), 315.0));
+        assert!(
+            (year - with_later).abs() < 1e-9,
+            "{year} against {with_later}"
+        );
+    }
 }

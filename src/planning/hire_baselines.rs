@@ -94,17 +94,16 @@ pub fn baselines(
     vec![gap_now, judge("replace_leavers", leavers, &replaced)]
 }
 
-/// On each allowed day, an intake of the rota's leavers expected from then (from the run's
+/// On each allowed day, an intake of the leavers expected from then (from the run's
 /// start, for the first) to the next allowed day or the run's end; fractions carried over.
 fn replacing_leavers(s: &Scenario, allowed: &[i64], date: &dyn Fn(i64) -> String) -> Vec<Intake> {
-    let heads = f64::from(s.handlers.roster_size());
     let end = s.horizon.as_secs() / crate::time::DAY_S;
     let mut carry = 0.0;
     let mut leavers = Vec::new();
     for (k, &day) in allowed.iter().enumerate() {
         let from = if k == 0 { 0.0 } else { day as f64 };
         let to = allowed.get(k + 1).map_or(end, |&d| d as f64).min(end);
-        carry += heads * (s.handlers.kept(None, from) - s.handlers.kept(None, to)).max(0.0);
+        carry += super::hire::expected_leavers(s, from, to);
         let count = carry.floor() as u32;
         carry -= f64::from(count);
         if count > 0 {
