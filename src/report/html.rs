@@ -176,8 +176,22 @@ fn scenario_section(h: &mut String, s: &Scenario, results: &Results) {
     h.push_str("</table>");
     let _ = write!(
         h,
-        "<p>Call handlers: {} rostered, {:.1} on the phones on average (simulated){}{}.</p>",
+        "<p>Call handlers: {} rostered{}, {:.1} on the phones on average (simulated){}{}.</p>",
         s.handlers.roster_size(),
+        {
+            let later: u32 = s
+                .handlers
+                .hires
+                .iter()
+                .filter(|h| !h.in_post_at_start())
+                .map(|h| h.count)
+                .sum();
+            if later > 0 {
+                format!(" ({later} of them recruits trained during the run)")
+            } else {
+                String::new()
+            }
+        },
         get(&results.handlers, "mean_staffed").map_or(f64::NAN, |e| e.mean),
         if s.handlers.is_pool() {
             String::new()

@@ -141,3 +141,59 @@ fn pdf_pages(pdf: &[u8]) -> usize {
         })
         .count()
 }
+
+#[test]
+fn the_report_says_which_handlers_join_during_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cohort.toml");
+    std::fs::write(
+        &file,
+        r#"
+start_date = 2024-01-01
+horizon_hours = 400
+warmup_hours = 24
+replications = 2
+[channels.calls]
+kind = "call"
+priority = 0
+arrivals = { rate_per_hour = 60 }
+handle_time = { dist = "exponential", mean_s = 180 }
+target = { answer_within_s = 20, fraction = 0.8 }
+[handlers.groups.desk]
+headcount = 5
+[[handlers.hires]]
+group = "desk"
+start_date = 2024-01-05
+count = 3
+training_weeks = 1
+ramp_weeks = 0
+"#,
+    )
+    .unwrap();
+    let html = dir.path().join("r.html");
+    let out = Command::new(env!("CARGO_BIN_EXE_triage-sim"))
+        .args([
+            "report",
+            file.to_str().unwrap(),
+            "-o",
+            html.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        text.contains("Call handlers: 8 rostered (3 of them recruits trained during the run)"),
+        "{}",
+        text.split("Call handlers:")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect::<String>()
+    );
+}
