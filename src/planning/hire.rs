@@ -404,11 +404,6 @@ fn shown_channel(opts: &HireOptions) -> usize {
 /// the day each joined.
 fn heads_on(s: &Scenario, intakes: &[Intake], training_days: i64, day: i64) -> (f64, u32) {
     let h = &s.handlers;
-    let rostered: u32 = if h.is_pool() {
-        h.count
-    } else {
-        h.groups.iter().map(|g| g.rostered()).sum()
-    };
     let cohorts = h
         .hires
         .iter()
@@ -424,7 +419,7 @@ fn heads_on(s: &Scenario, intakes: &[Intake], training_days: i64, day: i64) -> (
                 .iter()
                 .map(|i| (i.start_day, training_days, i.count)),
         );
-    let (mut in_post, mut in_training) = (f64::from(rostered) * h.kept(None, day as f64), 0);
+    let (mut in_post, mut in_training) = (f64::from(h.rota_heads()) * h.kept(None, day as f64), 0);
     for (start, training, count) in cohorts {
         let joined = start.max(0);
         if start + training <= day {
@@ -441,12 +436,7 @@ fn heads_on(s: &Scenario, intakes: &[Intake], training_days: i64, day: i64) -> (
 /// the run: the rota's and each cohort's from the day it joined (as the engine has them).
 pub(super) fn expected_leavers(s: &Scenario, from: f64, to: f64) -> f64 {
     let h = &s.handlers;
-    let rostered: u32 = if h.is_pool() {
-        h.count
-    } else {
-        h.groups.iter().map(|g| g.rostered()).sum()
-    };
-    let mut leavers = f64::from(rostered) * (h.kept(None, from) - h.kept(None, to));
+    let mut leavers = f64::from(h.rota_heads()) * (h.kept(None, from) - h.kept(None, to));
     for c in &h.hires {
         let joined = c.start_day.max(0) as f64;
         if to > joined {

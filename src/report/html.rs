@@ -178,19 +178,9 @@ fn scenario_section(h: &mut String, s: &Scenario, results: &Results) {
         h,
         "<p>Call handlers: {} rostered{}, {:.1} on the phones on average (simulated){}{}.</p>",
         s.handlers.roster_size(),
-        {
-            let later: u32 = s
-                .handlers
-                .hires
-                .iter()
-                .filter(|h| !h.in_post_at_start())
-                .map(|h| h.count)
-                .sum();
-            if later > 0 {
-                format!(" ({later} of them recruits trained during the run)")
-            } else {
-                String::new()
-            }
+        match s.handlers.recruits_joining_later() {
+            0 => String::new(),
+            later => format!(" ({later} of them recruits trained during the run)"),
         },
         get(&results.handlers, "mean_staffed").map_or(f64::NAN, |e| e.mean),
         if s.handlers.is_pool() {

@@ -52,8 +52,24 @@ impl Handlers {
         if self.is_pool() {
             return self.count;
         }
-        let rostered: u32 = self.groups.iter().map(Group::rostered).sum();
-        rostered + self.hires.iter().map(|h| h.count).sum::<u32>()
+        self.rota_heads() + self.hires.iter().map(|h| h.count).sum::<u32>()
+    }
+
+    /// Heads on the rota itself: the pool's count, or every group's teams (no hires).
+    pub fn rota_heads(&self) -> u32 {
+        if self.is_pool() {
+            return self.count;
+        }
+        self.groups.iter().map(Group::rostered).sum()
+    }
+
+    /// Recruits of cohorts that are not in post when the run starts.
+    pub fn recruits_joining_later(&self) -> u32 {
+        self.hires
+            .iter()
+            .filter(|h| !h.in_post_at_start())
+            .map(|h| h.count)
+            .sum()
     }
 
     /// Long-run mean number of handlers on duty (hires and attrition left out).
