@@ -131,6 +131,7 @@ fn plans(c: &mut Criterion) {
         start_weekday: 0,
         meal_break: window,
         unsocial: None,
+        max_shifts: None,
     };
     let window = triage_sim::scenario::BreakWindow {
         minutes: 45.0,

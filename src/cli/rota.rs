@@ -39,6 +39,10 @@ pub(super) struct RotaArgs {
     /// The hours of the day paid at the premium, FROM..UNTIL (may cross midnight).
     #[arg(long, default_value = "20..06", value_parser = parse_hours)]
     unsocial_hours: (u32, u32),
+    /// At most this many distinct shifts (lines of the rota): fewer shift types to manage, at
+    /// some cost in FTE (the LP bound stays that of every shift).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    max_shifts: Option<u32>,
     /// Replications (overrides the file), for the requirement and the check.
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     replications: Option<u32>,
@@ -107,6 +111,7 @@ pub(super) fn rota_command(args: &RotaArgs) -> Result<(), Failure> {
         start_weekday: scenario.start_date.weekday().to_monday_zero_offset() as usize,
         meal_break: scenario.handlers.meal_break_window,
         unsocial,
+        max_shifts: args.max_shifts.map(|n| n as usize),
     };
     let rota = design(&need.isa, &opts).map_err(|e| Failure::Input(e.to_string()))?;
     let text = scenario_with_rota(&args.scenario, &scenario, &rota)?;

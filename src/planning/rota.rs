@@ -19,7 +19,7 @@
 //! coverage of the hours it falls in, so the program also chooses where the breaks go (staggered
 //! where the need is high). A shift too short for the window has no break.
 
-use super::rota_solve::{Candidate, round_best, solve_relaxed, solve_relaxed_by};
+use super::rota_solve::{Candidate, few_shifts, round_best, solve_relaxed, solve_relaxed_by};
 
 use crate::calendar::HOURS_PER_WEEK;
 
@@ -42,6 +42,8 @@ pub struct RotaOptions {
     pub meal_break: Option<crate::scenario::BreakWindow>,
     /// Unsocial hours paid at a premium, if any: the rota then minimises cost, not FTE.
     pub unsocial: Option<Unsocial>,
+    /// At most this many distinct shifts (lines of the rota), if given.
+    pub max_shifts: Option<usize>,
 }
 
 /// Hours of the day paid at a premium (nights, say 20:00 to 06:00).
@@ -130,6 +132,9 @@ pub struct RotaDesign {
     pub covered: Vec<f64>,
     /// Rostered on-the-phone hours a week beyond the requirement.
     pub over_coverage_hours: f64,
+    /// The most distinct shifts the rota was allowed (`--max-shifts`), if limited; the LP
+    /// bounds are those of any number of shifts.
+    pub max_shifts: Option<usize>,
 }
 
 /// Why no rota could be designed.
@@ -146,6 +151,16 @@ pub enum RotaError {
     /// No shift could be built from the options.
     #[error("no shift to choose from; expected at least one length, pattern and start hour")]
     NoShifts,
+    /// No rota of as few distinct shifts as asked was found.
+    #[error(
+        "--max-shifts {most}: no rota of so few of these shifts found (the search reached {fewest}, each then the only one covering some hour); expected a larger number, or longer shifts or more patterns to choose from"
+    )]
+    TooFewShifts {
+        /// The most distinct shifts asked for.
+        most: usize,
+        /// The fewest shifts the search reached.
+        fewest: usize,
+    },
     /// The solver failed.
     #[error("the solver found no rota: {0}")]
     Solver(String),
@@ -300,8 +315,21 @@ pub fn design(required: &[u32], opts: &RotaOptions) -> Result<RotaDesign, RotaEr
     let share = opts.on_duty_share;
     let need: Vec<f64> = required.iter().map(|&r| f64::from(r)).collect();
     let relaxed = solve_relaxed(&cands, &need, share)?;
-    let units = round_best(&cands, required, share, &relaxed)?;
     let lp_bound_cost = cands.iter().zip(&relaxed).map(|(c, u)| c.cost * u).sum();
+    let units = match opts.max_shifts {
+        Some(most) => {
+            let kept = few_shifts(&cands, &need, share, relaxed.clone(), most)?;
+            let few: Vec<Candidate> = kept.iter().map(|&i| cands[i].clone()).collect();
+            let again = solve_relaxed(&few, &need, share)?;
+            let whole = round_best(&few, required, share, &again)?;
+            let mut units = vec![0; cands.len()];
+            for (&i, n) in kept.iter().zip(whole) {
+                units[i] = n;
+            }
+            units
+        }
+        None => round_best(&cands, required, share, &relaxed)?,
+    };
     // With a premium the cheapest rota need not have the fewest FTE: bound those apart.
     let lp_bound_fte = if opts.unsocial.is_some() {
         let by_fte = solve_relaxed_by(&cands, &need, share, &|c| c.fte)?;
@@ -343,6 +371,7 @@ pub fn design(required: &[u32], opts: &RotaOptions) -> Result<RotaDesign, RotaEr
         required: required.to_vec(),
         covered,
         over_coverage_hours,
+        max_shifts: opts.max_shifts,
     })
 }
 
@@ -360,6 +389,7 @@ mod tests {
             start_weekday: 0,
             meal_break: None,
             unsocial: None,
+            max_shifts: None,
         }
     }
 
@@ -421,6 +451,55 @@ mod tests {
             "{:?}",
             d.shifts
         );
+    }
+
+    #[test]
+    fn a_cap_on_distinct_shifts_is_kept_and_still_covers_every_hour() {
+        // A day peak on weekdays: unlimited, the rota uses many shift lines.
+        let required: Vec<u32> = (0..168)
+            .map(|h| {
+                let (day, hour) = (h / 24, h % 24);
+                match (day < 5, hour) {
+                    (true, 9..=16) => 12,
+                    (_, 7..=20) => 6,
+                    _ => 3,
+                }
+            })
+            .collect();
+        let free = design(
+            &required,
+            &opts(&[8, 10, 12], &["5on2off", "4on4off"], (0, 23)),
+        )
+        .unwrap();
+        assert!(
+            free.shifts.len() > 6,
+            "{} lines unlimited",
+            free.shifts.len()
+        );
+        for most in [6, 4, 3] {
+            let mut o = opts(&[8, 10, 12], &["5on2off", "4on4off"], (0, 23));
+            o.max_shifts = Some(most);
+            let d = design(&required, &o).unwrap();
+            assert!(d.shifts.len() <= most, "{most}: {:?}", d.shifts);
+            assert!(
+                d.covered
+                    .iter()
+                    .zip(&required)
+                    .all(|(c, r)| *c >= f64::from(*r) - 1e-9),
+                "{most}: an hour uncovered"
+            );
+            // The bound is still that of any number of shifts.
+            assert!((d.lp_bound_fte - free.lp_bound_fte).abs() < 1e-6);
+            assert!(d.fte >= d.lp_bound_fte - 1e-6);
+            assert_eq!(d.max_shifts, Some(most));
+        }
+        // One 8-hour crew cannot cover a round-the-clock need: a clear refusal, not a panic.
+        let mut o = opts(&[8], &["4on4off"], (0, 23));
+        o.max_shifts = Some(1);
+        assert!(matches!(
+            design(&[2; 168], &o),
+            Err(RotaError::TooFewShifts { most: 1, .. })
+        ));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::calendar::HOURS_PER_WEEK;
 const MAX_DIVE_STEPS: usize = 400;
 
 /// A candidate shift: its group form and the coverage one unit of it gives.
+#[derive(Clone)]
 pub(super) struct Candidate {
     /// The shift, with no heads yet.
     pub(super) shift: RotaShift,
@@ -61,6 +62,58 @@ pub(super) fn solve_relaxed_by(
         .solve()
         .map_err(|e| RotaError::Solver(e.to_string()))?;
     Ok(x.iter().map(|v| solution.value(*v).max(0.0)).collect())
+}
+
+/// The candidates a rota of at most `most` distinct shifts chooses from: the relaxation is
+/// solved again and again without the shifts it used least (the fewest FTE on them; half the
+/// excess at a time, at least one), the others all still on offer, until it uses at most
+/// `most`; the only shift left covering an hour with a need is never taken out. A heuristic:
+/// it returns the shifts the last relaxation uses, or how few it reached.
+pub(super) fn few_shifts(
+    cands: &[Candidate],
+    need: &[f64],
+    share: f64,
+    mut relaxed: Vec<f64>,
+    most: usize,
+) -> Result<Vec<usize>, RotaError> {
+    let mut active: Vec<usize> = (0..cands.len()).collect();
+    loop {
+        let mut used: Vec<(usize, f64)> = active
+            .iter()
+            .zip(&relaxed)
+            .filter(|(_, u)| **u > 1e-7)
+            .map(|(&i, &u)| (i, u * cands[i].fte))
+            .collect();
+        if used.len() <= most {
+            return Ok(used.into_iter().map(|(i, _)| i).collect());
+        }
+        // The least used first (ties: the later candidate), skipping any sole cover of an hour.
+        used.sort_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        let excess = used.len() - most;
+        let mut dropped: Vec<usize> = Vec::new();
+        for &(i, _) in &used {
+            if dropped.len() == excess.div_ceil(2) {
+                break;
+            }
+            let still = |h: usize| {
+                active
+                    .iter()
+                    .any(|&j| j != i && !dropped.contains(&j) && cands[j].cover[h] > 0.0)
+            };
+            if (0..HOURS_PER_WEEK).all(|h| need[h] < 1e-9 || still(h)) {
+                dropped.push(i);
+            }
+        }
+        if dropped.is_empty() {
+            return Err(RotaError::TooFewShifts {
+                most,
+                fewest: used.len(),
+            });
+        }
+        active.retain(|i| !dropped.contains(i));
+        let sub: Vec<Candidate> = active.iter().map(|&i| cands[i].clone()).collect();
+        relaxed = solve_relaxed(&sub, need, share)?;
+    }
 }
 
 /// Whole units from the relaxation, the cheaper of two roundings: every unit rounded up, or

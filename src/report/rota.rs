@@ -70,18 +70,26 @@ impl Render for RotaView<'_> {
     fn table(&self) -> String {
         let d = self.rota;
         let mut out = format!(
-            "{} — rota covering the handlers needed each hour for P(wait) ≤ {:.0}%\n\n",
+            "{} — rota{} covering the handlers needed each hour for P(wait) ≤ {:.0}%\n\n",
             self.name,
+            d.max_shifts.map_or(String::new(), |n| format!(
+                " of at most {n} distinct shifts"
+            )),
             self.alpha * 100.0
         );
         out += &shifts_table(d);
         let gap = percent_above(d.fte, d.lp_bound_fte);
         let _ = writeln!(
             out,
-            "\n{} heads, {:.1} FTE; no rota of these shifts needs fewer than {:.1} FTE (the LP bound): within {gap:.1}%.\nOver-coverage: {:.0} on-the-phone hours a week beyond the requirement ({:.0} required).",
+            "\n{} heads, {:.1} FTE; no rota of these shifts needs fewer than {:.1} FTE (the LP bound{}): within {gap:.1}%.\nOver-coverage: {:.0} on-the-phone hours a week beyond the requirement ({:.0} required).",
             d.heads,
             d.fte,
             d.lp_bound_fte,
+            if d.max_shifts.is_some() {
+                ", with any number of shifts"
+            } else {
+                ""
+            },
             d.over_coverage_hours,
             d.required.iter().map(|r| f64::from(*r)).sum::<f64>()
         );

@@ -173,3 +173,55 @@ fn meal_breaks_are_placed_in_their_window_and_run_back_as_promised() {
         );
     }
 }
+
+#[test]
+fn max_shifts_caps_the_rota_lines_and_a_cap_too_small_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("peaked.toml");
+    std::fs::write(&file, PEAKED).unwrap();
+    let rota = |extra: &[&str]| {
+        let mut args = vec!["rota", file.to_str().unwrap(), "--format", "json"];
+        args.extend_from_slice(extra);
+        triage_sim(&args)
+    };
+    let lines = |out: &std::process::Output| -> (usize, f64, f64) {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let r = &v["rota"];
+        (
+            r["shifts"].as_array().unwrap().len(),
+            r["fte"].as_f64().unwrap(),
+            r["lp_bound_fte"].as_f64().unwrap(),
+        )
+    };
+    let (free, _, bound) = lines(&rota(&[]));
+    assert!(free > 3, "{free} lines without a cap");
+    let capped = rota(&["--max-shifts", "3"]);
+    let (n, fte, capped_bound) = lines(&capped);
+    assert!(n <= 3, "{n} lines");
+    assert!(fte >= bound - 1e-6 && (capped_bound - bound).abs() < 1e-6);
+    let v: serde_json::Value = serde_json::from_slice(&capped.stdout).unwrap();
+    assert_eq!(v["rota"]["max_shifts"], 3);
+    // The table says it; the check by simulation still meets the target.
+    let table = triage_sim(&["rota", file.to_str().unwrap(), "--max-shifts", "3"]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("rota of at most 3 distinct shifts"), "{text}");
+    assert!(
+        text.contains("(the LP bound, with any number of shifts)"),
+        "{text}"
+    );
+    // Zero is no rota; one 8-hour crew cannot cover the clock: both exit 2 with a reason.
+    let zero = rota(&["--max-shifts", "0"]);
+    assert_eq!(zero.status.code(), Some(2));
+    let one = rota(&["--max-shifts", "1", "--shift-lengths", "8"]);
+    assert_eq!(one.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&one.stderr).contains("--max-shifts 1: no rota of so few"),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+}
