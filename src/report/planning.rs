@@ -194,16 +194,22 @@ pub fn sweep_table(points: &[Point], kpi: &str) -> String {
     let Some(first) = points.first() else {
         return out;
     };
-    for o in &first.settings {
-        let _ = write!(out, "{:>24}", o.key);
+    // Each setting's column as wide as its key (a long key path must not run into the next).
+    let widths: Vec<usize> = first
+        .settings
+        .iter()
+        .map(|o| o.key.chars().count().max(22))
+        .collect();
+    for (o, w) in first.settings.iter().zip(&widths) {
+        let _ = write!(out, "  {:>w$}", o.key);
     }
     for (name, _) in &first.results.channels {
         let _ = write!(out, "  {:>22}", format!("{name} {kpi}"));
     }
     out.push('\n');
     for p in points {
-        for o in &p.settings {
-            let _ = write!(out, "{:>24}", o.value);
+        for (o, w) in p.settings.iter().zip(&widths) {
+            let _ = write!(out, "  {:>w$}", o.value);
         }
         for (_, kpis) in &p.results.channels {
             let _ = write!(

@@ -413,6 +413,41 @@ fn the_staff_table_says_what_its_marks_mean() {
 }
 
 #[test]
+fn a_sweeps_long_keys_keep_their_own_columns() {
+    let path = scenario_path("northshire.toml");
+    let table = stdout_of(&[
+        "sweep",
+        &path,
+        "--vary",
+        "handlers.groups.days.headcount=12..14:2",
+        "--vary",
+        "handlers.groups.nights.headcount=8..8",
+        "--replications",
+        "2",
+        "--set",
+        "horizon_hours=200",
+    ]);
+    let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        &header[..2],
+        [
+            "handlers.groups.days.headcount",
+            "handlers.groups.nights.headcount"
+        ],
+        "{table}"
+    );
+    // Each value sits under the right end of its key's column.
+    let first = table.lines().next().unwrap();
+    let row = table.lines().nth(1).unwrap();
+    let end_of = |line: &str, word: &str| line.find(word).unwrap() + word.len();
+    assert_eq!(
+        end_of(row, "12"),
+        end_of(first, "days.headcount"),
+        "{table}"
+    );
+}
+
+#[test]
 fn compare_and_sweep_from_the_command_line() {
     let path = scenario_path("mm14-patience.toml");
     let out = triage_sim(&[
