@@ -171,20 +171,12 @@ ramp_weeks = 0
     )
     .unwrap();
     let html = dir.path().join("r.html");
-    let out = Command::new(env!("CARGO_BIN_EXE_triage-sim"))
-        .args([
-            "report",
-            file.to_str().unwrap(),
-            "-o",
-            html.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::stdout_of(&[
+        "report",
+        file.to_str().unwrap(),
+        "-o",
+        html.to_str().unwrap(),
+    ]);
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(
         text.contains("Call handlers: 8 rostered (3 of them recruits trained during the run)"),
