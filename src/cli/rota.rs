@@ -40,7 +40,7 @@ pub(super) struct RotaArgs {
     #[arg(long, default_value = "20..06", value_parser = parse_hours)]
     unsocial_hours: (u32, u32),
     /// At most this many distinct shifts (lines of the rota): fewer shift types to manage, at
-    /// some cost in FTE (the LP bound stays that of every shift).
+    /// some cost in FTE (the LP bound reported stays that of any number of shifts).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     max_shifts: Option<u32>,
     /// Replications (overrides the file), for the requirement and the check.
