@@ -318,10 +318,13 @@ pub fn design(required: &[u32], opts: &RotaOptions) -> Result<RotaDesign, RotaEr
     let lp_bound_cost = cands.iter().zip(&relaxed).map(|(c, u)| c.cost * u).sum();
     let units = match opts.max_shifts {
         Some(most) => {
-            let kept = few_shifts(&cands, &need, share, relaxed.clone(), most)?;
+            // The last relaxation's units, on the shifts it uses, round to whole heads there.
+            let (kept, units): (Vec<usize>, Vec<f64>) =
+                few_shifts(&cands, &need, share, relaxed.clone(), most)?
+                    .into_iter()
+                    .unzip();
             let few: Vec<Candidate> = kept.iter().map(|&i| cands[i].clone()).collect();
-            let again = solve_relaxed(&few, &need, share)?;
-            let whole = round_best(&few, required, share, &again)?;
+            let whole = round_best(&few, required, share, &units)?;
             let mut units = vec![0; cands.len()];
             for (&i, n) in kept.iter().zip(whole) {
                 units[i] = n;

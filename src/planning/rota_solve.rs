@@ -68,25 +68,28 @@ pub(super) fn solve_relaxed_by(
 /// solved again and again without the shifts it used least (the fewest FTE on them; half the
 /// excess at a time, at least one), the others all still on offer, until it uses at most
 /// `most`; the only shift left covering an hour with a need is never taken out. A heuristic:
-/// it returns the shifts the last relaxation uses, or how few it reached.
+/// it returns the shifts the last relaxation uses with their units there, or how few it
+/// reached.
 pub(super) fn few_shifts(
     cands: &[Candidate],
     need: &[f64],
     share: f64,
     mut relaxed: Vec<f64>,
     most: usize,
-) -> Result<Vec<usize>, RotaError> {
+) -> Result<Vec<(usize, f64)>, RotaError> {
     let mut active: Vec<usize> = (0..cands.len()).collect();
     loop {
-        let mut used: Vec<(usize, f64)> = active
+        let in_use: Vec<(usize, f64)> = active
             .iter()
             .zip(&relaxed)
             .filter(|(_, u)| **u > 1e-7)
-            .map(|(&i, &u)| (i, u * cands[i].fte))
+            .map(|(&i, &u)| (i, u))
             .collect();
-        if used.len() <= most {
-            return Ok(used.into_iter().map(|(i, _)| i).collect());
+        if in_use.len() <= most {
+            return Ok(in_use);
         }
+        let mut used: Vec<(usize, f64)> =
+            in_use.iter().map(|&(i, u)| (i, u * cands[i].fte)).collect();
         // The least used first (ties: the later candidate), skipping any sole cover of an hour.
         used.sort_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         let excess = used.len() - most;
