@@ -111,14 +111,14 @@ impl Validator {
             &a.growth,
             join(path, "growth"),
             0.0,
-            |x| x > -1.0 && x <= 10.0,
+            |x| x > -1.0 && x <= crate::scenario::MAX_GROWTH,
             "a yearly growth rate above -1 and at most 10 (0.05 = +5% a year)",
         );
         let day_cv = self.optional_number(
             &a.day_cv,
             join(path, "day_cv"),
             0.0,
-            |x| (0.0..=2.0).contains(&x),
+            |x| (0.0..=crate::scenario::MAX_DAY_CV).contains(&x),
             "a coefficient of variation from 0 to 2",
         );
         let surges = self.surges(a, path);

@@ -47,8 +47,7 @@ const DEFAULT_START: (i16, i8, i8) = (2024, 1, 1);
 /// Named demand profiles: hour-of-week and month weights, each with mean 1.
 type Profiles = BTreeMap<String, (Vec<f64>, Vec<f64>)>;
 
-/// Longest horizon accepted, in hours (100 years).
-const MAX_HORIZON_HOURS: f64 = 876_600.0;
+pub use super::MAX_HORIZON_HOURS;
 
 /// Default number of replications when the file does not say.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
@@ -72,12 +71,28 @@ pub(super) fn parse_and_validate_with(
     origin: &str,
     allow_unstable: bool,
 ) -> Result<Scenario, ScenarioError> {
-    let raw = parse(text).map_err(|d| ScenarioError::new(origin, text, d))?;
+    let parse::Parsed { raw, problems } = parse(text);
+    let Some(raw) = raw else {
+        return Err(ScenarioError::new(origin, text, problems));
+    };
     let mut v = Validator {
         allow_unstable,
         ..Validator::default()
     };
     let scenario = v.scenario(&raw);
+    if !problems.is_empty() {
+        // Unknown keys, and what validating the rest found (less a "missing key" for a key a
+        // typo's suggestion already names): every problem at once.
+        let meant = parse::meant(&problems);
+        let mut all = problems;
+        all.extend(
+            v.diags
+                .into_iter()
+                .filter(|d| !(d.message.starts_with("missing key") && meant.contains(&d.key))),
+        );
+        all.sort_by_key(|d| d.span.as_ref().map_or(usize::MAX, |s| s.start));
+        return Err(ScenarioError::new(origin, text, all));
+    }
     match scenario {
         Some(s) if v.diags.is_empty() => super::changes::with_changes(s, &raw, text, origin),
         _ => Err(ScenarioError::new(origin, text, v.diags)),
@@ -326,7 +341,7 @@ impl Validator {
     fn calendar_covers(&mut self, raw: &RawScenario, start: Option<Date>, hours: Option<f64>) {
         if let (Some(start), Some(hours), Some(d)) = (start, hours, &raw.start_date) {
             let days = (hours / 24.0).ceil() as i64 + 2;
-            if start.checked_add(jiff::Span::new().days(days)).is_err() {
+            if !super::calendar_has_room(start, hours) {
                 self.error(
                 "start_date".into(),
                 Some(d.span()),
