@@ -130,11 +130,21 @@ impl Validator {
         match (&r.open, &r.close) {
             (None, None) => Some(None),
             (Some(o), Some(c)) => {
-                let (o, c) = (
+                let (open, close) = (
                     self.time_of_day(o, "triage.open".into()),
                     self.time_of_day(c, "triage.close".into()),
                 );
-                (|| Some(Some((o?, c?))))()
+                let (open, close) = (open?, close?);
+                if open == close {
+                    // "08:00" to "08:00" could mean closed all day or open all day: refuse both.
+                    self.error(
+                        "triage.close".into(),
+                        Some(c.span()),
+                        format!("the same time as triage.open (\"{}\"): closed all day or open all day?; expected a close time other than the opening time, or open = \"00:00\", close = \"24:00\" (or neither) for round the clock", c.get_ref()),
+                    );
+                    return None;
+                }
+                Some(Some((open, close)))
             }
             (Some(o), None) => {
                 self.error("triage.close".into(), Some(o.span()), "missing key; opening hours need both open and close, e.g. open = \"07:00\", close = \"24:00\"");
