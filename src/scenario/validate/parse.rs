@@ -11,20 +11,41 @@ use super::Diagnostic;
 /// At most this many unknown keys are reported from one file (each costs a parse).
 const MOST_UNKNOWN_KEYS: usize = 50;
 
-/// The raw scenario in `text`, or its problems: a syntax error alone; otherwise every unknown
-/// key at once, then the first wrong type or missing key, if any.
+/// What reading the text gave: the raw scenario (without any unknown keys, which are among
+/// the problems), or none when a syntax error, a wrong type or a missing key stopped it.
+pub(super) struct Parsed {
+    /// The scenario as written, less its unknown keys.
+    pub raw: Option<RawScenario>,
+    /// Every unknown key, then the first wrong type or missing key, in the file's order.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// The raw scenario in `text`, and its problems: a syntax error alone; otherwise every unknown
+/// key at once, then the first wrong type or missing key, if any. With only unknown keys
+/// wrong, the rest is still read, so that validation can report its problems beside them.
 ///
 /// Each unknown key is taken out of the parsed document and the document read again, so the
 /// next one is found; the document keeps every key's place in the original text, so each
 /// problem is located there.
-pub(super) fn parse(text: &str) -> Result<RawScenario, Vec<Diagnostic>> {
-    let mut document = DeTable::parse(text).map_err(|e| vec![syntax_error(text, &e)])?;
+pub(super) fn parse(text: &str) -> Parsed {
+    let mut document = match DeTable::parse(text) {
+        Ok(d) => d,
+        Err(e) => {
+            return Parsed {
+                raw: None,
+                problems: vec![syntax_error(text, &e)],
+            };
+        }
+    };
     let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut raw = None;
     loop {
         let de = toml::de::Deserializer::from(document.clone());
         let e = match serde_path_to_error::deserialize::<_, RawScenario>(de) {
-            Ok(raw) if problems.is_empty() => return Ok(raw),
-            Ok(_) => break,
+            Ok(r) => {
+                raw = Some(r);
+                break;
+            }
             Err(e) => e,
         };
         let segments = user_segments(e.path());
@@ -43,7 +64,23 @@ pub(super) fn parse(text: &str) -> Result<RawScenario, Vec<Diagnostic>> {
         }
     }
     problems.sort_by_key(|d| d.span.as_ref().map(|s| s.start)); // in the file's order
-    Err(problems)
+    Parsed { raw, problems }
+}
+
+/// The keys the unknown ones among `problems` were probably meant to be (`horizon_hour` →
+/// `horizon_hours`): a "missing key" for one of them says the same thing again.
+pub(super) fn meant(problems: &[Diagnostic]) -> Vec<String> {
+    problems
+        .iter()
+        .filter_map(|d| {
+            let (_, rest) = d.message.split_once("did you mean `")?;
+            let suggested = rest.split('`').next()?;
+            Some(match d.key.rsplit_once('.') {
+                Some((parent, _)) => format!("{parent}.{suggested}"),
+                None => suggested.to_owned(),
+            })
+        })
+        .collect()
 }
 
 /// A TOML syntax error, with a duplicate key named.
