@@ -170,12 +170,22 @@ fn change_date(
 /// The keys a TOML table sets, as `--set` overrides (tables flattened to dotted keys).
 fn flatten(table: &toml::Table, prefix: &str, out: &mut Vec<Override>) {
     for (k, v) in table {
+        // A name that is not a bare key (`"a.b"`, `"10 1"`) keeps its quotes in the path.
+        let bare = !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let k = if bare { k.clone() } else { format!("{k:?}") };
         let key = if prefix.is_empty() {
-            k.clone()
+            k
         } else {
             format!("{prefix}.{k}")
         };
         match v {
+            // An empty table removes what it names (`channels.101.callback = {}`).
+            toml::Value::Table(t) if t.is_empty() => out.push(Override {
+                key,
+                value: "{}".into(),
+            }),
             toml::Value::Table(t) => flatten(t, &key, out),
             other => out.push(Override {
                 key,

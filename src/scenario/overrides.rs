@@ -43,7 +43,7 @@ impl FromStr for Override {
         }
         match s.split_once('=') {
             Some((key, value))
-                if !key.trim().is_empty() && key.split('.').all(|p| !p.trim().is_empty()) =>
+                if !key.trim().is_empty() && key_parts(key).iter().all(|p| !p.is_empty()) =>
             {
                 Ok(Override {
                     key: key.trim().to_owned(),
@@ -57,12 +57,58 @@ impl FromStr for Override {
     }
 }
 
+/// The parts of a dotted key path, TOML's way: a part in quotes (`channels."a.b".priority`)
+/// is one part, without its quotes; bare parts are trimmed.
+pub fn key_parts(key: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    let mut quote: Option<char> = None;
+    let mut quoted = false;
+    for ch in key.chars() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => part.push(c),
+            (None, '"' | '\'') if part.trim().is_empty() => {
+                quote = Some(ch);
+                quoted = true;
+                part.clear();
+            }
+            (None, '.') => {
+                parts.push(if quoted {
+                    std::mem::take(&mut part)
+                } else {
+                    part.trim().to_owned()
+                });
+                part.clear();
+                quoted = false;
+            }
+            (None, c) if quoted && c.is_whitespace() => {}
+            (None, c) => part.push(c),
+        }
+    }
+    parts.push(if quoted { part } else { part.trim().to_owned() });
+    parts
+}
+
 impl Override {
     /// Whether a diagnostic about `key` concerns this override.
     pub fn covers(&self, key: &str) -> bool {
-        key == self.key
-            || key.starts_with(&format!("{}.", self.key))
-            || self.key.starts_with(&format!("{key}."))
+        let own = key_parts(&self.key).join(".");
+        key == own || key.starts_with(&format!("{own}.")) || own.starts_with(&format!("{key}."))
+    }
+
+    /// Whether the override removes its key (the value `{}`: an empty table is no table), as a
+    /// change that ends a call-back or an IVR needs.
+    fn removes(&self) -> bool {
+        self.value.trim() == "{}"
+    }
+
+    /// Applies this override to `doc`.
+    fn apply_to(&self, doc: &mut DocumentMut) -> Result<(), String> {
+        let parts = key_parts(&self.key);
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        let value = (!self.removes()).then(|| self.parsed_value());
+        set_path(doc.as_table_mut(), &parts, 0, value)
     }
 
     fn parsed_value(&self) -> Value {
@@ -82,8 +128,7 @@ pub fn apply_without(
     let mut doc = text.parse::<DocumentMut>().ok()?;
     doc.as_table_mut().remove(key);
     for o in overrides {
-        let parts: Vec<&str> = o.key.split('.').map(str::trim).collect();
-        if let Err(why) = set_path(doc.as_table_mut(), &parts, 0, o.parsed_value()) {
+        if let Err(why) = o.apply_to(&mut doc) {
             return Some(Err((o.clone(), why)));
         }
     }
@@ -101,27 +146,32 @@ pub fn apply(text: &str, overrides: &[Override]) -> Result<String, (Override, St
         return Ok(text.to_owned());
     };
     for o in overrides {
-        let parts: Vec<&str> = o.key.split('.').map(str::trim).collect();
-        set_path(doc.as_table_mut(), &parts, 0, o.parsed_value())
-            .map_err(|why| (o.clone(), why))?;
+        o.apply_to(&mut doc).map_err(|why| (o.clone(), why))?;
     }
     Ok(doc.to_string())
 }
 
-/// Sets `parts[at..]` below `table` to `value`, creating tables on the way. A number after an
-/// array (`triage.shifts.0.officers`, `arrivals.hour_of_day.7`) picks its element.
+/// Sets `parts[at..]` below `table` to `value`, creating tables on the way, or removes it
+/// (`None`; a path that is not there is left so). A number after an array
+/// (`triage.shifts.0.officers`, `arrivals.hour_of_day.7`) picks its element.
 fn set_path(
     table: &mut dyn TableLike,
     parts: &[&str],
     at: usize,
-    value: Value,
+    value: Option<Value>,
 ) -> Result<(), String> {
     let part = parts[at];
     if at + 1 == parts.len() {
-        table.insert(part, Item::Value(value));
+        match value {
+            Some(value) => table.insert(part, Item::Value(value)),
+            None => table.remove(part),
+        };
         return Ok(());
     }
     if table.get(part).is_none() {
+        if value.is_none() {
+            return Ok(());
+        }
         table.insert(part, Item::Table(Table::new()));
     }
     let here = || parts[..=at].join(".");
@@ -157,6 +207,9 @@ fn set_path(
         },
         Item::Value(Value::Array(a)) => match a.get_mut(i) {
             Some(element) if last => {
+                let value = value.ok_or_else(|| {
+                    format!("{}.{i}: {{}} removes a table; expected a value", here())
+                })?;
                 let decor = element.decor().clone();
                 *element = value;
                 *element.decor_mut() = decor;
