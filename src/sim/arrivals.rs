@@ -161,7 +161,7 @@ pub struct BurstProcess {
     rng: SimRng,
     spec: Bursts,
     active: Vec<ActiveBurst>,
-    free: Vec<u16>,
+    free: Vec<u32>,
 }
 
 impl BurstProcess {
@@ -191,7 +191,7 @@ impl BurstProcess {
     }
 
     /// Starts a burst at `now`; returns its id and the time of its first call.
-    pub fn start(&mut self, now: SimTime) -> (u16, SimTime) {
+    pub fn start(&mut self, now: SimTime) -> (u32, SimTime) {
         let (lo, hi) = self.spec.calls;
         let calls = self.rng.random_range(lo..=hi);
         let (wlo, whi) = self.spec.window_s;
@@ -202,12 +202,13 @@ impl BurstProcess {
         };
         let id = match self.free.pop() {
             Some(id) => {
-                self.active[usize::from(id)] = burst;
+                self.active[id as usize] = burst;
                 id
             }
             None => {
                 self.active.push(burst);
-                (self.active.len() - 1) as u16
+                // Ids are reused once a burst ends; a u32 holds as many open bursts as memory.
+                u32::try_from(self.active.len() - 1).unwrap_or(u32::MAX)
             }
         };
         let first = self.next_call(id, now).unwrap_or(now);
@@ -218,8 +219,8 @@ impl BurstProcess {
     ///
     /// With k calls left, uniform over the rest of the window, the next is the minimum of k
     /// uniforms: now + (end − now)(1 − U^{1/k}), exact sequential order statistics.
-    pub fn next_call(&mut self, id: u16, now: SimTime) -> Option<SimTime> {
-        let b = &mut self.active[usize::from(id)];
+    pub fn next_call(&mut self, id: u32, now: SimTime) -> Option<SimTime> {
+        let b = &mut self.active[id as usize];
         if b.remaining == 0 {
             self.free.push(id);
             return None;
@@ -317,5 +318,24 @@ mod tests {
         }
         // 8 weeks of a 52,000-a-year channel, all in one hour: about 8000 arrivals.
         assert!((7600..8400).contains(&n), "{n} arrivals");
+    }
+
+    #[test]
+    fn more_than_65536_open_bursts_keep_their_own_ids_and_calls() {
+        // A u16 id wrapped past 65,536 open bursts and lost their calls (issue: round three).
+        let c = channel("{ rate_per_hour = 1 }");
+        let spec = Bursts {
+            per_week: 1.0,
+            calls: (2, 2),
+            window_s: (1e6, 1e6),
+        };
+        let mut p = BurstProcess::new(&c, &spec, 1, 0);
+        let n = 70_000u32;
+        let ids: Vec<u32> = (0..n).map(|_| p.start(SimTime::ZERO).0).collect();
+        assert!(ids.iter().enumerate().all(|(i, &id)| id == i as u32));
+        // Each burst has one call left after its first: every one still gives a next call.
+        let now = SimTime::from_secs(1.0);
+        assert!(ids.iter().all(|&id| p.next_call(id, now).is_some()));
+        assert!(ids.iter().all(|&id| p.next_call(id, now).is_none()));
     }
 }

@@ -128,7 +128,7 @@ pub enum Event {
         /// The channel's index.
         channel: u16,
         /// Which of the channel's open bursts the call belongs to.
-        burst: u16,
+        burst: u32,
     },
     /// A caller who hung up tries again (attempt ≥ 1).
     Redial {

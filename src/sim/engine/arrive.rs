@@ -35,7 +35,7 @@ impl Engine<'_> {
         }
     }
 
-    pub(super) fn burst_call(&mut self, channel: usize, burst: u16) {
+    pub(super) fn burst_call(&mut self, channel: usize, burst: u32) {
         let caller = self.next_caller();
         self.arrive(channel, 0, caller);
         if let Some(b) = &mut self.bursts[channel]
