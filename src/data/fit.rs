@@ -6,140 +6,18 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::{Date, DateTime};
-use statrs::function::gamma::{digamma, ln_gamma};
 
+pub use super::durations::{Durations, FittedDist, LOG_BINS, fit_durations, log_bin};
 use super::fit_calendar::{self, CalendarFit};
 use super::intervals::IntervalRow;
 use super::patience;
 use super::read::{CallRow, Ended};
-use super::reservoir::Reservoir;
 use crate::calendar::HOURS_PER_WEEK;
+use crate::scenario::{MAX_DAY_CV, MAX_GROWTH};
 
 /// Width of a patience histogram bin, seconds, and how many bins (then one for the rest).
 pub(super) const BIN_S: f64 = 5.0;
 pub(super) const BINS: usize = 2 * 3600 / 5;
-
-/// Running sums of positive durations, enough for the exponential, lognormal and gamma MLEs.
-#[derive(Clone, Debug, Default)]
-pub struct Durations {
-    n: u64,
-    sum: f64,
-    sum_sq: f64,
-    sum_ln: f64,
-    sum_ln_sq: f64,
-    /// Counts in [`LOG_BINS`] logarithmic bins (for the fit chart), empty until the first.
-    pub(super) log_bins: Vec<u64>,
-    /// An even sample of the durations (for an empirical distribution).
-    pub(super) sample: Reservoir,
-}
-
-/// Logarithmic bins of durations for the fit chart: eight a decade from 1 s to 10^5 s, the
-/// first also holding shorter ones and the last longer ones.
-pub const LOG_BINS: usize = 40;
-
-/// The bin of a duration of `x` seconds.
-pub fn log_bin(x: f64) -> usize {
-    (8.0 * x.max(1.0).log10())
-        .floor()
-        .clamp(0.0, (LOG_BINS - 1) as f64) as usize
-}
-
-impl Durations {
-    fn add(&mut self, x: f64) {
-        if self.log_bins.is_empty() {
-            self.log_bins = vec![0; LOG_BINS];
-        }
-        self.log_bins[log_bin(x)] += 1;
-        self.sample.offer(x);
-        self.n += 1;
-        self.sum += x;
-        self.sum_sq += x * x;
-        self.sum_ln += x.ln();
-        self.sum_ln_sq += x.ln() * x.ln();
-    }
-}
-
-/// A fitted duration distribution, with its mean log-likelihood per observation.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FittedDist {
-    /// `exponential`, `lognormal` or `gamma`.
-    pub kind: &'static str,
-    /// Mean, seconds.
-    pub mean_s: f64,
-    /// Standard deviation, seconds.
-    pub sd_s: f64,
-    /// Mean log-likelihood per observation.
-    pub log_likelihood: f64,
-}
-
-/// The three candidate fits of durations, best first by the Bayesian information criterion
-/// (the likelihood less ½ ln n per parameter, so that the two-parameter gamma, which contains
-/// the exponential, wins only when the data say so); empty when fewer than two durations are
-/// known.
-pub fn fit_durations(d: &Durations) -> Vec<FittedDist> {
-    if d.n < 2 {
-        return Vec::new();
-    }
-    let n = d.n as f64;
-    let mean = d.sum / n;
-    let mean_ln = d.sum_ln / n;
-    let var_ln = (d.sum_ln_sq / n - mean_ln * mean_ln).max(1e-12);
-    let mut fits = vec![FittedDist {
-        kind: "exponential",
-        mean_s: mean,
-        sd_s: mean,
-        log_likelihood: -mean.ln() - 1.0,
-    }];
-    // Lognormal: μ and σ² are the mean and variance of the logs.
-    let sigma2 = var_ln;
-    let ln_mean = (mean_ln + sigma2 / 2.0).exp();
-    fits.push(FittedDist {
-        kind: "lognormal",
-        mean_s: ln_mean,
-        sd_s: ln_mean * (sigma2.exp() - 1.0).sqrt(),
-        log_likelihood: -mean_ln - 0.5 * (2.0 * std::f64::consts::PI * sigma2).ln() - 0.5,
-    });
-    // Gamma: the shape solves ln k − ψ(k) = ln(mean) − mean(ln x) (Newton from Minka's start).
-    let s = mean.ln() - mean_ln;
-    if s > 0.0 {
-        let mut k = (3.0 - s + ((s - 3.0).powi(2) + 24.0 * s).sqrt()) / (12.0 * s);
-        for _ in 0..50 {
-            let f = k.ln() - digamma(k) - s;
-            let df = 1.0 / k - trigamma(k);
-            let next = (k - f / df).max(k / 10.0);
-            if (next - k).abs() < 1e-12 * k {
-                k = next;
-                break;
-            }
-            k = next;
-        }
-        let theta = mean / k;
-        fits.push(FittedDist {
-            kind: "gamma",
-            mean_s: mean,
-            sd_s: k.sqrt() * theta,
-            log_likelihood: (k - 1.0) * mean_ln - k - ln_gamma(k) - k * theta.ln(),
-        });
-    }
-    let bic = |f: &FittedDist| {
-        let params = if f.kind == "exponential" { 1.0 } else { 2.0 };
-        n * f.log_likelihood - params / 2.0 * n.ln()
-    };
-    fits.sort_by(|a, b| bic(b).total_cmp(&bic(a)));
-    fits
-}
-
-/// ψ′(k) by recurrence and its asymptotic series.
-fn trigamma(mut k: f64) -> f64 {
-    let mut acc = 0.0;
-    while k < 6.0 {
-        acc += 1.0 / (k * k);
-        k += 1.0;
-    }
-    let k2 = k * k;
-    acc + 1.0 / k + 1.0 / (2.0 * k2) + 1.0 / (6.0 * k2 * k) - 1.0 / (30.0 * k2 * k2 * k)
-        + 1.0 / (42.0 * k2 * k2 * k2 * k)
-}
 
 /// Everything gathered about one channel.
 #[derive(Clone, Debug)]
@@ -286,7 +164,10 @@ impl Gathered {
                 if row.ended == Ended::Abandoned {
                     let hung_up = row
                         .arrived
-                        .checked_add(jiff::SignedDuration::from_secs_f64(row.wait_s))
+                        .checked_add(
+                            jiff::SignedDuration::try_from_secs_f64(row.wait_s)
+                                .unwrap_or(jiff::SignedDuration::ZERO),
+                        )
                         .unwrap_or(row.arrived);
                     self.pending
                         .insert(caller.clone(), (row.channel.clone(), hung_up));
@@ -393,7 +274,13 @@ pub fn fit(g: &Gathered) -> Option<Fit> {
     let channels = g
         .channels
         .iter()
-        .map(|(name, c)| fit_channel(name, c, (start, days), &covered))
+        .map(|(name, c)| {
+            let hours = (
+                usize::from(first.hour() as u8),
+                usize::from(last.hour() as u8),
+            );
+            fit_channel(name, c, (start, days, hours), &covered)
+        })
         .collect();
     Some(Fit {
         start,
@@ -417,10 +304,34 @@ fn redial_fit(c: &ChannelData) -> Option<(f64, f64, f64)> {
     })
 }
 
+/// Growth within what a scenario takes (sparse data can give thousands of per cent a year).
+fn capped_growth(g: f64, warnings: &mut Vec<String>) -> f64 {
+    if g <= MAX_GROWTH {
+        return g;
+    }
+    warnings.push(format!(
+        "growth of {:.0}% a year from the first year to the last is beyond any contact centre's (too few calls in the first year): capped at {:.0}%",
+        g * 100.0,
+        MAX_GROWTH * 100.0
+    ));
+    MAX_GROWTH
+}
+
+/// `day_cv` within what a scenario takes (data sparse by day can give any spread).
+fn capped_day_cv(day_cv: f64, warnings: &mut Vec<String>) -> f64 {
+    if day_cv <= MAX_DAY_CV {
+        return day_cv;
+    }
+    warnings.push(format!(
+        "day-to-day spread day_cv {day_cv:.2} is beyond any contact centre's (the data are too sparse or irregular by day): capped at {MAX_DAY_CV}"
+    ));
+    MAX_DAY_CV
+}
+
 fn fit_channel(
     name: &str,
     c: &ChannelData,
-    (start, days): (Date, i64),
+    (start, days, (first_hour, last_hour)): (Date, i64, (usize, usize)),
     covered: &[u64; HOURS_PER_WEEK],
 ) -> ChannelFit {
     // Over the hours the data covers, from the hour of the first call to the end of the hour
@@ -439,15 +350,21 @@ fn fit_channel(
         warnings.push("the data covers less than a week: no hour-of-week profile".into());
         None
     };
-    let growth_per_year = fit_calendar::growth(&c.per_day, start, days);
+    let growth_per_year =
+        fit_calendar::growth(&c.per_day, start, days).map(|g| capped_growth(g, &mut warnings));
     let month =
         fit_calendar::month_profile(&c.per_day, start, days, growth_per_year.unwrap_or(0.0));
     let calendar = CalendarFit {
         hour_of_week: hour_of_week.as_deref(),
         month: month.as_deref(),
         growth: growth_per_year.unwrap_or(0.0),
+        first_hour,
+        last_hour,
     };
-    let day_cv = fit_calendar::day_cv(&c.per_day, start, days, &calendar);
+    let day_cv = capped_day_cv(
+        fit_calendar::day_cv(&c.per_day, start, days, &calendar),
+        &mut warnings,
+    );
     // With growth the scenario states the first year's rate.
     let rate_per_hour = match growth_per_year {
         Some(_) => rate_per_hour * fit_calendar::first_year_factor(&c.per_day, start, days),
@@ -557,42 +474,4 @@ fn kaplan_meier_median(c: &ChannelData) -> Option<f64> {
         at_risk -= events + c.censor_bins[b] as f64;
     }
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::SeedableRng;
-    use rand_distr::{Distribution, Exp, Gamma, LogNormal};
-
-    fn sums(xs: impl Iterator<Item = f64>) -> Durations {
-        let mut d = Durations::default();
-        xs.for_each(|x| d.add(x));
-        d
-    }
-
-    #[test]
-    fn each_shape_is_recognised_with_its_moments() {
-        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
-        let n = 20_000;
-        // Gamma k = 3, θ = 100: mean 300, sd 173.2.
-        let g = Gamma::new(3.0, 100.0).unwrap();
-        let fits = fit_durations(&sums((0..n).map(|_| g.sample(&mut rng))));
-        assert_eq!(fits[0].kind, "gamma");
-        assert!(
-            (fits[0].mean_s - 300.0).abs() < 6.0 && (fits[0].sd_s - 173.2).abs() < 5.0,
-            "{fits:?}"
-        );
-        // Lognormal μ = 5, σ = 0.8.
-        let l = LogNormal::new(5.0, 0.8).unwrap();
-        let fits = fit_durations(&sums((0..n).map(|_| l.sample(&mut rng))));
-        assert_eq!(fits[0].kind, "lognormal");
-        let mean = (5.0f64 + 0.32).exp();
-        assert!((fits[0].mean_s / mean - 1.0).abs() < 0.02, "{fits:?}");
-        // Exponential mean 200: the gamma's extra shape parameter does not pay for itself.
-        let e = Exp::new(1.0 / 200.0).unwrap();
-        let fits = fit_durations(&sums((0..n).map(|_| e.sample(&mut rng))));
-        assert_eq!(fits[0].kind, "exponential");
-        assert!((fits[0].mean_s - 200.0).abs() < 6.0);
-    }
 }

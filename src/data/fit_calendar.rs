@@ -125,9 +125,22 @@ pub fn day_cv(
         .filter_map(|d| {
             let date = start.checked_add(jiff::Span::new().days(d)).ok()?;
             let wd = date.weekday().to_monday_zero_offset() as usize;
+            // The first and last days count only the hours the data covers.
+            let from = if d == 0 {
+                calendar.first_hour.min(23)
+            } else {
+                0
+            };
+            let until = if d == days - 1 {
+                calendar.last_hour.min(23)
+            } else {
+                23
+            };
             let hours: f64 = calendar
                 .hour_of_week
-                .map_or(24.0, |w| w[wd * 24..wd * 24 + 24].iter().sum());
+                .map_or((until + 1 - from) as f64, |w| {
+                    w[wd * 24 + from..=wd * 24 + until].iter().sum()
+                });
             let month = calendar
                 .month
                 .map_or(1.0, |m| m[usize::from(date.month() as u8 - 1)]);
@@ -163,6 +176,10 @@ pub struct CalendarFit<'a> {
     pub month: Option<&'a [f64]>,
     /// Yearly growth (0 without).
     pub growth: f64,
+    /// The hour of the day of the data's first call: its first day counts from there.
+    pub first_hour: usize,
+    /// The hour of the day of the data's last call: its last day counts up to its end.
+    pub last_hour: usize,
 }
 
 #[cfg(test)]

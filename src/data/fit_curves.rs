@@ -108,6 +108,10 @@ fn cdf_of(f: &FittedDist) -> Box<dyn Fn(f64) -> f64> {
             LogNormal::new(mu, sigma2.sqrt()).map_or_else(unusable, boxed)
         }
         "gamma" => Gamma::new((mean / sd).powi(2), mean / sd.powi(2)).map_or_else(unusable, boxed),
+        "deterministic" => {
+            let value = f.mean_s;
+            Box::new(move |x| if x >= value { 1.0 } else { 0.0 })
+        }
         _ => Exp::new(1.0 / mean).map_or_else(unusable, boxed),
     }
 }

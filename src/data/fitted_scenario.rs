@@ -166,6 +166,11 @@ fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
             );
             let dist = if best.kind == "exponential" {
                 format!("{{ dist = \"exponential\", mean_s = {:.3} }}", best.mean_s)
+            } else if best.kind == "deterministic" {
+                format!(
+                    "{{ dist = \"deterministic\", value_s = {:.3} }}   # every handle time the same",
+                    best.mean_s
+                )
             } else {
                 format!(
                     "{{ dist = \"{}\", mean_s = {:.3}, sd_s = {:.3} }}",
