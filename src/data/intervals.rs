@@ -5,11 +5,15 @@
 //! Every problem is an error naming the file and line: a report's rows are totals, so a bad one
 //! cannot be skipped without biasing every figure after it.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use jiff::civil::DateTime;
 
-use super::read::{CsvFile, ReadError, ReadOptions, column, parse_date_time};
+use super::read::{
+    CsvFile, ReadError, ReadOptions, column, date_time_problem, parse_date_time, refuse_twice_named,
+};
+use super::staffing::MAX_ON_DUTY;
 
 /// One interval of one channel.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +47,19 @@ pub const INTERVAL_COLUMNS: [&str; 5] = [
     "abandoned",
 ];
 
+/// Every column an interval report's reader reads: each may appear once.
+const READ_COLUMNS: [&str; 9] = [
+    "interval_start",
+    "channel",
+    "offered",
+    "answered",
+    "abandoned",
+    "aht_s",
+    "asa_s",
+    "answered_within_target",
+    "agents_staffed",
+];
+
 /// Whether the CSV at `path` is an interval report (its header has `interval_start` and
 /// `offered`, after `--map`) rather than per-call records.
 pub fn is_interval_report(path: &Path, options: &ReadOptions) -> bool {
@@ -63,8 +80,11 @@ pub fn read_intervals(
     let file = CsvFile::open(path)?;
     let fail = file.errors();
     let CsvFile {
-        mut reader, header, ..
+        mut reader,
+        header,
+        shown,
     } = file;
+    refuse_twice_named(&header, &options.map, &READ_COLUMNS, &shown)?;
     let find = |ours: &str| column(&header, &options.map, ours);
     let mut required = [0; 5];
     for (slot, name) in required.iter_mut().zip(INTERVAL_COLUMNS) {
@@ -87,12 +107,35 @@ pub fn read_intervals(
         find("agents_staffed"),
     ];
     let mut rows = 0;
+    // The line of each (channel, interval) seen: a second row for one is an error, since
+    // summing them would double the interval (memory grows with the intervals, not the calls).
+    let mut seen: HashMap<(String, DateTime), u64> = HashMap::new();
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
         let record = record.map_err(|e| fail(Some(line), format!("cannot read the row: {e}")))?;
         rows += 1;
+        if options.stopped(rows) {
+            return Err(fail(None, super::read::INTERRUPTED.into()));
+        }
+        if options.strict && record.len() > header.len() {
+            return Err(fail(
+                Some(line),
+                format!(
+                    "{} cells where the header has {} (--strict)",
+                    record.len(),
+                    header.len()
+                ),
+            ));
+        }
         let row = interval_row(&record, required, optional)
             .map_err(|message| fail(Some(line), message))?;
+        if let Some(first) = seen.insert((row.channel.clone(), row.start), line) {
+            let message = format!(
+                "a second row for channel \"{}\" at {} (the first is line {first}); expected one row per channel and interval",
+                row.channel, row.start
+            );
+            return Err(fail(Some(line), message));
+        }
         let date = row.start.date();
         if options.from.is_some_and(|f| date < f) || options.to.is_some_and(|t| date > t) {
             continue;
@@ -130,12 +173,8 @@ fn interval_row(
     };
     let row = IntervalRow {
         channel: cell(channel).to_owned(),
-        start: parse_date_time(cell(start)).ok_or_else(|| {
-            format!(
-                "interval_start: \"{}\" is not a date-time; expected e.g. 2024-03-01 08:15",
-                cell(start)
-            )
-        })?,
+        start: parse_date_time(cell(start))
+            .ok_or_else(|| format!("interval_start: {}", date_time_problem(cell(start))))?,
         offered: count(offered, "offered")?,
         answered: count(answered, "answered")?,
         abandoned: count(abandoned, "abandoned")?,
@@ -145,9 +184,25 @@ fn interval_row(
             None => None,
             Some(_) => Some(count(within.unwrap_or_default(), "answered_within_target")?),
         },
-        agents_staffed: seconds(agents, "agents_staffed")?,
+        agents_staffed: match agents.map(cell).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(t) => Some(
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|x| (0.0..=MAX_ON_DUTY).contains(x))
+                    .ok_or_else(|| {
+                        format!(
+                            "agents_staffed: \"{t}\"; expected a number of agents from 0 to 1000000"
+                        )
+                    })?,
+            ),
+        },
     };
-    if row.answered + row.abandoned > row.offered {
+    if row
+        .answered
+        .checked_add(row.abandoned)
+        .is_none_or(|n| n > row.offered)
+    {
         return Err(format!(
             "answered {} + abandoned {} is more than offered {}; expected offered to count both",
             row.answered, row.abandoned, row.offered

@@ -49,6 +49,18 @@ pub struct ReadOptions {
     pub from: Option<Date>,
     /// Only calls that arrived on or before this date.
     pub to: Option<Date>,
+    /// Asked every 65,536 rows: reading ends with [`INTERRUPTED`] once it says so (Ctrl-C).
+    pub stop: Option<fn() -> bool>,
+}
+
+/// The message of a [`ReadError`] when [`ReadOptions::stop`] ended the reading.
+pub const INTERRUPTED: &str = "interrupted while reading";
+
+impl ReadOptions {
+    /// Whether reading should end before row `rows` (asked every 65,536 rows).
+    pub fn stopped(&self, rows: u64) -> bool {
+        rows.is_multiple_of(65_536) && self.stop.is_some_and(|stop| stop())
+    }
 }
 
 /// What reading found.
@@ -62,6 +74,8 @@ pub struct ReadReport {
     pub outside_dates: u64,
     /// Messy rows by class, e.g. "negative wait, clamped to 0" → 312.
     pub classes: BTreeMap<&'static str, u64>,
+    /// The line of each class's first row (1 is the header), to look at one.
+    pub first_lines: BTreeMap<&'static str, u64>,
     /// Outcomes other than answered and abandoned, by value (skipped).
     pub other_outcomes: BTreeMap<String, u64>,
 }
@@ -80,6 +94,8 @@ pub struct ReadError {
 
 /// Services longer than this are flagged (kept).
 const LONG_SERVICE_S: f64 = 4.0 * 3600.0;
+/// Waits and services longer than this (a year) are no call's: the row is skipped.
+pub const MAX_DURATION_S: f64 = 366.0 * 86_400.0;
 
 const NEGATIVE_WAIT: &str = "negative wait (clock skew), clamped to 0";
 const BAD_ARRIVAL: &str = "missing or unparsable arrival time, skipped";
@@ -88,8 +104,34 @@ const NEGATIVE_HANDLE: &str = "ended before it was answered, skipped";
 const ZERO_SERVICE: &str = "zero-second service, kept";
 const LONG_SERVICE: &str = "service over 4 hours, kept";
 const DUPLICATE: &str = "duplicate of the previous row, skipped";
-const OUT_OF_ORDER: &str = "arrived before the previous row (out of order), kept";
+const OUT_OF_ORDER: &str =
+    "before the previous rows by arrival, by leaving the queue and by ending (in no order), kept";
 const NO_HANDLE: &str = "answered without a handle time, kept for volume and waits";
+const OVER_A_YEAR: &str = "wait or handle time over a year (no call lasts that long), skipped";
+const ZONED_TIME: &str =
+    "time with a UTC offset or Z, skipped (expected local times: convert them and drop the offset)";
+const BAD_CHANNEL: &str = "empty channel name, or one with control characters, skipped";
+const EXTRA_CELLS: &str = "more cells than the header, the extra ones ignored";
+
+/// Every column a reader of call records or interval reports knows (`--map` names one of these).
+pub const KNOWN_COLUMNS: [&str; 16] = [
+    "channel",
+    "arrived",
+    "outcome",
+    "answered",
+    "ended",
+    "wait_s",
+    "handle_s",
+    "caller",
+    "agent",
+    "interval_start",
+    "offered",
+    "abandoned",
+    "asa_s",
+    "aht_s",
+    "answered_within_target",
+    "agents_staffed",
+];
 
 /// Column positions found in the header.
 struct Columns {
@@ -131,6 +173,12 @@ impl CsvFile {
             .headers()
             .map_err(|e| fail(Some(1), format!("cannot read the header: {e}")))?
             .clone();
+        if header.iter().all(|h| h.trim().is_empty()) {
+            return Err(fail(
+                None,
+                "an empty file (no header row); expected a CSV whose first line names its columns (docs/data.md)".into(),
+            ));
+        }
         Ok(CsvFile {
             reader,
             header,
@@ -166,11 +214,47 @@ pub(super) fn column(
         .position(|h| h.trim().eq_ignore_ascii_case(theirs))
 }
 
+/// Refuses a header in which one of `ours` (as `--map` names it) appears twice: which of the
+/// two holds the data is anyone's guess.
+pub(super) fn refuse_twice_named(
+    header: &csv::StringRecord,
+    map: &[(String, String)],
+    ours: &[&str],
+    path: &str,
+) -> Result<(), ReadError> {
+    for name in ours {
+        let theirs = map
+            .iter()
+            .rev()
+            .find(|(o, _)| o == name)
+            .map_or(*name, |(_, t)| t.as_str());
+        let at: Vec<String> = header
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.trim().eq_ignore_ascii_case(theirs))
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        if at.len() > 1 {
+            return Err(ReadError {
+                path: path.to_owned(),
+                line: Some(1),
+                message: format!(
+                    "the column \"{theirs}\" appears {} times (columns {}); expected each column once",
+                    at.len(),
+                    at.join(", ")
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn columns(
     header: &csv::StringRecord,
     map: &[(String, String)],
     path: &str,
 ) -> Result<Columns, ReadError> {
+    refuse_twice_named(header, map, &KNOWN_COLUMNS[..9], path)?;
     let find = |ours: &str| column(header, map, ours);
     let missing = |what: &str| ReadError {
         path: path.to_owned(),
@@ -197,13 +281,36 @@ fn columns(
     Ok(cols)
 }
 
-/// A local date-time, `2024-03-01 08:15:02` or with `T`, optional fractional seconds.
+/// A local date-time, `2024-03-01 08:15:02` or with `T`, optional fractional seconds. A time
+/// with a UTC offset or `Z` is refused (`None`), never read with its offset dropped.
 pub fn parse_date_time(text: &str) -> Option<DateTime> {
     let t = text.trim();
-    if t.is_empty() {
+    if t.is_empty() || has_zone(t) {
         return None;
     }
     t.replacen(' ', "T", 1).parse::<DateTime>().ok()
+}
+
+/// Whether a date-time carries a zone: `Z`, `+hh:mm`/`-hh:mm` or `[Area/City]` after the date.
+fn has_zone(text: &str) -> bool {
+    let t = text.trim();
+    t.get(..10).is_some_and(|d| d.parse::<Date>().is_ok())
+        && t.get(10..)
+            .is_some_and(|time| time.contains(['Z', 'z', '+', '-', '[']))
+}
+
+/// Why `text` is not a date-time [`parse_date_time`] reads, for an error message.
+pub fn date_time_problem(text: &str) -> String {
+    let t = text.trim();
+    if t.is_empty() {
+        "empty; expected a local date-time, e.g. 2024-03-01 08:15:02".into()
+    } else if has_zone(t) {
+        format!(
+            "\"{t}\" has a UTC offset or Z; expected local date-times (the scenario's clock has no time zones): convert to local time and drop the offset"
+        )
+    } else {
+        format!("\"{t}\" is not a date-time; expected e.g. 2024-03-01 08:15:02")
+    }
 }
 
 fn seconds_between(a: DateTime, b: DateTime) -> Option<f64> {
@@ -225,10 +332,11 @@ pub fn read_calls(
     } = file;
     let mut rows = Rows {
         cols: columns(&header, &options.map, &shown)?,
+        header_len: header.len(),
         options,
         path: &shown,
         previous: None,
-        last_arrival: None,
+        latest: [None; 3],
         report: ReadReport::default(),
     };
     let mut record = csv::StringRecord::new();
@@ -242,6 +350,9 @@ pub fn read_calls(
             }
         }
         rows.report.rows += 1;
+        if options.stopped(rows.report.rows) {
+            return Err(fail(None, INTERRUPTED.into()));
+        }
         if let Some(row) = rows.row(&record)? {
             rows.report.used += 1;
             each(&row);
@@ -253,10 +364,12 @@ pub fn read_calls(
 /// The state of reading: the columns, the previous row (for duplicates and order), the counts.
 struct Rows<'a> {
     cols: Columns,
+    header_len: usize,
     options: &'a ReadOptions,
     path: &'a str,
     previous: Option<csv::StringRecord>,
-    last_arrival: Option<DateTime>,
+    /// The latest arrival, queue exit and end seen so far.
+    latest: [Option<DateTime>; 3],
     report: ReadReport,
 }
 
@@ -271,6 +384,8 @@ impl Rows<'_> {
             });
         }
         *self.report.classes.entry(class).or_insert(0) += 1;
+        let line = self.report.rows + 1;
+        self.report.first_lines.entry(class).or_insert(line);
         Ok(())
     }
 
@@ -281,6 +396,9 @@ impl Rows<'_> {
             return Ok(None);
         }
         self.previous = Some(record.clone());
+        if record.len() > self.header_len {
+            self.note(EXTRA_CELLS)?;
+        }
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         let outcome = field(self.cols.outcome).to_ascii_lowercase();
         let ended = match outcome.as_str() {
@@ -295,25 +413,32 @@ impl Rows<'_> {
                 return Ok(None);
             }
         };
+        let times = [Some(self.cols.arrived), self.cols.answered, self.cols.ended];
+        if times.into_iter().flatten().any(|i| has_zone(field(i))) {
+            self.note(ZONED_TIME)?;
+            return Ok(None);
+        }
         let Some(arrived) = parse_date_time(field(self.cols.arrived)) else {
             self.note(BAD_ARRIVAL)?;
             return Ok(None);
         };
+        let channel = field(self.cols.channel);
+        if channel.is_empty() || channel.chars().any(char::is_control) {
+            self.note(BAD_CHANNEL)?;
+            return Ok(None);
+        }
         let (from, to) = (self.options.from, self.options.to);
         if from.is_some_and(|d| arrived.date() < d) || to.is_some_and(|d| arrived.date() > d) {
             self.report.outside_dates += 1;
             return Ok(None);
         }
-        if self.last_arrival.is_some_and(|l| arrived < l) {
-            self.note(OUT_OF_ORDER)?;
-        }
-        self.last_arrival = Some(self.last_arrival.map_or(arrived, |l| l.max(arrived)));
         let (wait_s, handle_s) = match self.durations(record, arrived, ended)? {
             Some(d) => d,
             None => return Ok(None),
         };
+        self.check_order(arrived, wait_s, handle_s)?;
         Ok(Some(CallRow {
-            channel: field(self.cols.channel).to_owned(),
+            channel: channel.to_owned(),
             arrived,
             ended,
             wait_s,
@@ -329,6 +454,39 @@ impl Rows<'_> {
                 .map(|i| field(i).to_owned())
                 .filter(|a| !a.is_empty()),
         }))
+    }
+
+    /// Counts a row out of order: exports come in order of arrival, of leaving the queue
+    /// (answered or hung up: how `run --calls` writes) or of ending, so a row is out of order
+    /// only when it is before the previous rows in all three.
+    fn check_order(
+        &mut self,
+        arrived: DateTime,
+        wait_s: f64,
+        handle_s: Option<f64>,
+    ) -> Result<(), ReadError> {
+        let after = |s: f64| {
+            arrived
+                .checked_add(jiff::SignedDuration::try_from_secs_f64(s).unwrap_or_default())
+                .unwrap_or(arrived)
+        };
+        let times = [
+            arrived,
+            after(wait_s),
+            after(wait_s + handle_s.unwrap_or(0.0)),
+        ];
+        let tolerance = jiff::SignedDuration::from_millis(1);
+        let in_some_order =
+            self.latest.iter().zip(&times).any(|(latest, t)| {
+                latest.is_none_or(|l| t.checked_add(tolerance).unwrap_or(*t) >= l)
+            });
+        if !in_some_order {
+            self.note(OUT_OF_ORDER)?;
+        }
+        for (latest, t) in self.latest.iter_mut().zip(times) {
+            *latest = Some(latest.map_or(t, |l| l.max(t)));
+        }
+        Ok(())
     }
 
     /// The wait and handle time of a row, from `wait_s`/`handle_s` or from the date-times.
@@ -357,6 +515,10 @@ impl Rows<'_> {
             self.note(NEGATIVE_WAIT)?;
             wait_s = 0.0;
         }
+        if wait_s > MAX_DURATION_S {
+            self.note(OVER_A_YEAR)?;
+            return Ok(None);
+        }
         let handle_s = match ended {
             Ended::Abandoned => None,
             Ended::Answered => number(self.cols.handle_s).or_else(|| match (answered, end) {
@@ -369,11 +531,42 @@ impl Rows<'_> {
                 self.note(NEGATIVE_HANDLE)?;
                 return Ok(None);
             }
+            Some(h) if h > MAX_DURATION_S => {
+                self.note(OVER_A_YEAR)?;
+                return Ok(None);
+            }
             Some(0.0) => self.note(ZERO_SERVICE)?,
             Some(h) if h > LONG_SERVICE_S => self.note(LONG_SERVICE)?,
             None if ended == Ended::Answered => self.note(NO_HANDLE)?,
             _ => {}
         }
         Ok(Some((wait_s, handle_s)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_stops_when_asked_between_rows() {
+        // `fit` used to read a 1.2-million-row file to the end after Ctrl-C.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.csv");
+        let mut text = String::from("channel,arrived,outcome,wait_s,handle_s\n");
+        for i in 0..70_000 {
+            text += &format!("c,2024-03-01 08:00:{:02},answered,1,60\n", i % 60);
+        }
+        std::fs::write(&path, text).unwrap();
+        let mut seen = 0u64;
+        let stop = ReadOptions {
+            stop: Some(|| true),
+            ..ReadOptions::default()
+        };
+        let err = read_calls(&path, &stop, |_| seen += 1).unwrap_err();
+        assert_eq!(err.message, INTERRUPTED);
+        assert!(seen < 65_536, "{seen} rows read after the request");
+        let all = read_calls(&path, &ReadOptions::default(), |_| {}).unwrap();
+        assert_eq!(all.rows, 70_000);
     }
 }

@@ -11,7 +11,9 @@ use std::path::Path;
 
 use jiff::civil::{Date, DateTime};
 
-use super::read::{CsvFile, ReadError, column, parse_date_time};
+use super::read::{
+    CsvFile, ReadError, column, date_time_problem, parse_date_time, refuse_twice_named,
+};
 
 /// The levels a staffing file gives, per group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -26,16 +28,25 @@ pub struct Staffing {
     pub rounded: u64,
 }
 
-/// The most handlers one row may put on duty.
-const MAX_ON_DUTY: f64 = 1_000_000.0;
+/// The most handlers one row may put on duty (a staffing file's `on_duty`, an interval
+/// report's `agents_staffed`): one limit, checked before anything is allocated.
+pub const MAX_ON_DUTY: f64 = 1_000_000.0;
 
 /// Reads the staffing file at `path` for a run starting at midnight on `start`.
 pub fn read_staffing(path: &Path, start: Date) -> Result<Staffing, ReadError> {
     let file = CsvFile::open(path)?;
     let fail = file.errors();
     let CsvFile {
-        mut reader, header, ..
+        mut reader,
+        header,
+        shown,
     } = file;
+    refuse_twice_named(
+        &header,
+        &[],
+        &["interval_start", "on_duty", "group"],
+        &shown,
+    )?;
     let find = |name: &str| column(&header, &[], name);
     let missing = |name: &str| {
         let seen: Vec<&str> = header.iter().collect();
@@ -101,12 +112,8 @@ fn level_row(
     origin: DateTime,
 ) -> Result<(i64, f64), String> {
     let cell = |col: usize| record.get(col).unwrap_or("").trim();
-    let when = parse_date_time(cell(at_col)).ok_or_else(|| {
-        format!(
-            "interval_start: \"{}\" is not a date-time; expected e.g. 2024-03-01 08:15",
-            cell(at_col)
-        )
-    })?;
+    let when = parse_date_time(cell(at_col))
+        .ok_or_else(|| format!("interval_start: {}", date_time_problem(cell(at_col))))?;
     let at_us = i64::try_from(origin.duration_until(when).as_micros())
         .map_err(|_| "interval_start: too far from the run's start".to_owned())?;
     let level: f64 = cell(level_col)

@@ -176,7 +176,7 @@ fn messy_rows_are_counted_reported_and_refused_when_strict() {
         "1 rows: duplicate of the previous row, skipped",
         "1 rows: missing or unparsable arrival time, skipped",
         "1 rows: negative wait (clock skew), clamped to 0",
-        "1 rows: arrived before the previous row (out of order), kept",
+        "1 rows: before the previous rows by arrival, by leaving the queue and by ending (in no order), kept",
         "1 rows: zero-second service, kept",
         "1 rows: service over 4 hours, kept",
         "1 rows: answered without a handle time, kept for volume and waits",
