@@ -43,11 +43,22 @@ pub struct IntervalStaffing {
 }
 
 /// `s` staffed by hour of the week: `staff[h]` handlers on duty in hour `h` (one group on
-/// duty by interval, serving every channel; no shrinkage, attrition or recruits).
+/// duty by interval, serving every channel; no shrinkage, attrition or recruits), in the
+/// scenario and in each of its dated changes alike (a change keeps its other values).
 pub fn staffed_by_hour(s: &Scenario, staff: &[u32]) -> Scenario {
-    let mut out = s.clone();
     let first_hour = s.start_date.weekday().to_monday_zero_offset() as usize * HOURS_PER_DAY;
     let on_duty = OnDuty::by_hour_of_week(staff, first_hour);
+    let mut out = with_one_group(s, &on_duty);
+    for change in &mut out.changes {
+        change.scenario = std::sync::Arc::new(with_one_group(&change.scenario, &on_duty));
+    }
+    out
+}
+
+/// `s` with its handlers replaced by one group on duty by `on_duty`.
+fn with_one_group(s: &Scenario, on_duty: &OnDuty) -> Scenario {
+    let mut out = s.clone();
+    let on_duty = on_duty.clone();
     out.handlers.count = 0;
     out.handlers.hires.clear();
     out.handlers.shrinkage = 0.0;
