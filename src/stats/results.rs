@@ -120,7 +120,8 @@ impl Results {
                 .map(|r| &r.handlers)
                 .collect::<Vec<_>>(),
         );
-        let triage = scenario.triage.as_ref().map(|_| {
+        // A team that starts (or ends) with a dated change is reported for the whole run.
+        let triage = scenario.in_any_part(|p| p.triage.is_some()).then(|| {
             summarise(
                 &per_replication
                     .iter()
