@@ -58,9 +58,12 @@ pub(super) fn solve_relaxed_by(
             .sum();
         model = model.with(constraint!(covered >= need));
     }
-    let solution = model
-        .solve()
-        .map_err(|e| RotaError::Solver(e.to_string()))?;
+    let solution = model.solve().map_err(|e| match e {
+        good_lp::ResolutionError::Infeasible => RotaError::Solver(
+            "no mix of the shifts offered covers every hour that needs handlers; expected more shift lengths, patterns or start hours".into(),
+        ),
+        other => RotaError::Solver(other.to_string()),
+    })?;
     Ok(x.iter().map(|v| solution.value(*v).max(0.0)).collect())
 }
 
