@@ -30,6 +30,30 @@ fn money(x: f64) -> String {
     if x < -0.5 { format!("-{out}") } else { out }
 }
 
+/// What the plan achieves, from its own month table: the reachable months met, and the ones
+/// it still misses by name (the aim in the title is not a result).
+fn verdict(p: &HirePlan) -> String {
+    let reachable: Vec<_> = p.months.iter().filter(|m| !m.unreachable).collect();
+    let missed: Vec<&str> = reachable
+        .iter()
+        .filter(|m| !m.met)
+        .map(|m| m.month.as_str())
+        .collect();
+    let met = reachable.len() - missed.len();
+    if missed.is_empty() {
+        format!(
+            "with this plan: all {} reachable months met",
+            reachable.len()
+        )
+    } else {
+        format!(
+            "with this plan: {met} of {} reachable months met; MISSED: {}",
+            reachable.len(),
+            missed.join(", ")
+        )
+    }
+}
+
 /// `1,000 recruiting + 2,000 in post = 3,000`.
 fn cost_words(c: &crate::planning::hire_cost::PlanCost) -> String {
     format!(
@@ -44,7 +68,7 @@ impl Render for HireView<'_> {
     fn table(&self) -> String {
         let p = self.plan;
         let mut out = format!(
-            "{} — recruitment plan: every month on target{}\n\n",
+            "{} — recruitment plan aiming for every month on target{}\n\n",
             self.name,
             self.risk.map_or(" on average".to_string(), |r| format!(
                 " at a {:.0}% risk",
@@ -68,13 +92,14 @@ impl Render for HireView<'_> {
                 ""
             }
         );
+        let _ = writeln!(out, "{}", verdict(p));
         if let Some(c) = &p.cost {
             let _ = writeln!(out, "cost of the recruits: {}", cost_words(c));
         }
         for b in &p.baselines {
             let _ = writeln!(
                 out,
-                "baseline {}: {} recruits, {} of {} reachable months met{}",
+                "baseline {}: {} recruits, {} of {} reachable months met in its own simulation{}",
                 match b.name {
                     "gap_now" => "the gap now, all at once",
                     _ => "replace leavers only",
@@ -156,7 +181,48 @@ impl Render for HireView<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::money;
+    use super::{money, verdict};
+    use crate::planning::hire::{HirePlan, MonthOutcome};
+    use crate::stats::Estimate;
+
+    #[test]
+    fn the_verdict_comes_from_the_month_table_not_from_the_aim() {
+        // The title used to say "every month on target" above a table marking 2024-03 MISSED.
+        let month = |name: &str, met: bool, unreachable: bool| MonthOutcome {
+            month: name.into(),
+            in_post: 10.0,
+            in_training: 0,
+            on_phones: 5.0,
+            service_level: Estimate {
+                mean: 0.9,
+                ci_low: 0.88,
+                ci_high: 0.92,
+            },
+            risk: 0.0,
+            met,
+            unreachable,
+        };
+        let mut plan = HirePlan {
+            intakes: Vec::new(),
+            recruits_total: 0,
+            cost: None,
+            channel: "999".into(),
+            months: vec![
+                month("2024-01", true, true),
+                month("2024-02", true, false),
+                month("2024-03", false, false),
+            ],
+            evaluations: 1,
+            capped: false,
+            baselines: Vec::new(),
+        };
+        assert_eq!(
+            verdict(&plan),
+            "with this plan: 1 of 2 reachable months met; MISSED: 2024-03"
+        );
+        plan.months[2].met = true;
+        assert_eq!(verdict(&plan), "with this plan: all 2 reachable months met");
+    }
 
     #[test]
     fn money_groups_thousands() {
