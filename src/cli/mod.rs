@@ -30,7 +30,6 @@ use crate::scenario::LoadError;
 
 use args::*;
 use commands::*;
-use flag_values::FormatArg;
 use staff::staff_command;
 
 /// Discrete-event simulation of a police contact centre (999, 101, web, triage).
@@ -176,7 +175,9 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
     match command {
         None => run_default(),
         Some(Command::Run(args)) => run(&args),
-        Some(Command::Check(CheckArgs { file, set })) => check(&file, &set.all()),
+        Some(Command::Check(CheckArgs { file, set, out })) => {
+            check(&file, &set.all(), out.as_deref())
+        }
         Some(Command::Report(ReportArgs {
             file,
             out,
@@ -210,8 +211,12 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
         Some(Command::Backtest(args)) => backtest::backtest_command(&args),
         Some(Command::Rota(args)) => rota::rota_command(&args),
         Some(Command::Hire(args)) => hire::hire_command(&args),
-        Some(Command::Erlang(a)) if a.loss => erlang_loss(&a),
+        Some(Command::Erlang(a)) if a.loss => {
+            sink::check_outputs(&[], &[("-o", a.out.as_deref())])?;
+            erlang_loss(&a)
+        }
         Some(Command::Erlang(a)) => {
+            sink::check_outputs(&[], &[("-o", a.out.as_deref())])?;
             let goal = a.fraction.map(|fraction| crate::erlang::AgentsGoal {
                 fraction,
                 max_occupancy: a.max_occupancy,
@@ -225,8 +230,10 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
                 patience_s: a.patience_s,
             };
             match (a.agents, goal) {
-                (Some(_), None) => erlang(input, a.format.into()),
-                (None, Some(goal)) => erlang_agents(input, goal, a.format.into()),
+                (Some(_), None) => erlang(input, a.format.into(), a.out.as_deref()),
+                (None, Some(goal)) => {
+                    erlang_agents(input, goal, a.format.into(), a.out.as_deref())
+                }
                 (Some(_), Some(_)) => Err(Failure::Input(
                     "--agents and --fraction: give the agents to evaluate, or the service level to staff for, not both".into(),
                 )),
@@ -241,22 +248,27 @@ fn dispatch(command: Option<Command>) -> Result<(), Failure> {
 /// Says what went wrong on standard error and maps it to the exit code. A closed or full
 /// standard error cannot make this panic: the exit code still tells.
 fn exit_code(outcome: Result<(), Failure>) -> ExitCode {
-    use std::io::Write;
     let (message, code) = match outcome {
         Ok(()) => return ExitCode::SUCCESS,
         Err(Failure::Input(msg)) => (format!("error: {msg}"), 2),
         Err(Failure::Runtime(e)) => (format!("error: {e:#}"), 1),
         Err(Failure::Interrupted(msg)) => (msg, interrupt::EXIT_CODE),
     };
-    let _ = writeln!(std::io::stderr(), "{message}");
+    say(&format!("{message}\n"));
     ExitCode::from(code)
 }
 
 /// Says `note` on standard error as a warning; the command goes on (a closed standard error
 /// is ignored).
 fn warn(note: &str) {
+    say(&format!("warning: {note}\n"));
+}
+
+/// Writes `text` to standard error as it is. Every message a command prints there goes
+/// through here: a closed or full standard error is ignored, never a panic (`eprint!` panics).
+fn say(text: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "warning: {note}");
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
 /// `--risk`: a probability strictly between 0 and 1.

@@ -191,6 +191,28 @@ fn the_engine_reads_no_globals() {
     }
 }
 
+#[test]
+fn nothing_prints_with_the_panicking_macros() {
+    // `print!`, `eprint!` and their `ln` forms panic on a closed or full stream (`2>/dev/full`,
+    // `| true`): messages go through `cli::say` and output through `cli::sink`.
+    let mut broken = Vec::new();
+    for (rel, text) in all_files() {
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for mac in ["print!(", "println!(", "eprint!(", "eprintln!("] {
+                let at = code.find(mac);
+                let standalone = at.is_some_and(|i| {
+                    !code[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                });
+                if standalone && !rel.contains("/tests") && !code.contains("#[cfg(test)]") {
+                    broken.push(format!("{rel}:{}: {mac}…) can panic; use cli::say", n + 1));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
 /// A one-line reason at the top of a file for a size exception.
 fn excused(text: &str, what: &str) -> bool {
     text.lines()
