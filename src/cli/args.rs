@@ -10,7 +10,7 @@ use crate::report::Format;
 use crate::scenario::Override;
 
 use super::flag_values::{FormatArg, IntervalArg};
-use super::sink::{check_chart_path, check_output_dir};
+use super::sink::{check_chart_path, check_outputs};
 use super::{Failure, parse_risk, progress};
 
 /// The `check` command's arguments.
@@ -23,6 +23,9 @@ pub(super) struct CheckArgs {
     pub(super) file: PathBuf,
     #[command(flatten)]
     pub(super) set: SetArgs,
+    /// Write what check says to this file (atomically) instead of standard output.
+    #[arg(short = 'o', long)]
+    pub(super) out: Option<PathBuf>,
 }
 
 /// The `compare` command's arguments.
@@ -146,6 +149,9 @@ pub(super) struct ErlangArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub(super) format: FormatArg,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(short = 'o', long)]
+    pub(super) out: Option<PathBuf>,
 }
 
 /// The `published` command's arguments.
@@ -160,7 +166,9 @@ pub(super) struct PublishedArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     pub(super) replications: Option<u32>,
     #[command(flatten)]
-    pub(super) output: OutputArgs,
+    pub(super) output: TextOutputArgs,
+    #[command(flatten)]
+    pub(super) set: SetArgs,
     #[command(flatten)]
     pub(super) limits: LimitArgs,
 }
@@ -293,27 +301,42 @@ impl OutputArgs {
         &self,
         inputs: &[&Path],
     ) -> Result<(Format, Option<&Path>, Option<&Path>), Failure> {
+        self.checked_with(inputs, &[])
+    }
+
+    /// [`OutputArgs::checked`] for a command with more outputs than `--out` and `--chart`
+    /// (`(flag, path)`): all of them checked together by [`check_outputs`].
+    pub(super) fn checked_with(
+        &self,
+        inputs: &[&Path],
+        more: &[(&str, Option<&Path>)],
+    ) -> Result<(Format, Option<&Path>, Option<&Path>), Failure> {
         let chart = self.chart.as_deref();
         check_chart_path(chart)?;
-        for path in [self.out.as_deref(), chart].into_iter().flatten() {
-            check_output_dir(path)?;
-            if let Some(input) = inputs.iter().find(|i| same_file(i, path)) {
-                return Err(Failure::Input(format!(
-                    "{}: that is the input {}; expected another path for the output",
-                    path.display(),
-                    input.display()
-                )));
-            }
-        }
-        if let (Some(out), Some(chart)) = (self.out.as_deref(), chart)
-            && same_file(out, chart)
-        {
-            return Err(Failure::Input(format!(
-                "--out and --chart are both {}; expected two paths, or one of the two",
-                out.display()
-            )));
-        }
+        let mut outputs = vec![("--out", self.out.as_deref()), ("--chart", chart)];
+        outputs.extend_from_slice(more);
+        check_outputs(inputs, &outputs)?;
         Ok((self.format.into(), self.out.as_deref(), chart))
+    }
+}
+
+/// Where and how a command with no chart writes its results.
+#[derive(clap::Args, Clone, Debug)]
+pub(super) struct TextOutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub(super) format: FormatArg,
+    /// Write the output to this file (atomically) instead of standard output; `-` is
+    /// standard output.
+    #[arg(short = 'o', long)]
+    pub(super) out: Option<PathBuf>,
+}
+
+impl TextOutputArgs {
+    /// Format and output path, the path checked against `inputs` before anything runs.
+    pub(super) fn checked(&self, inputs: &[&Path]) -> Result<(Format, Option<&Path>), Failure> {
+        check_outputs(inputs, &[("--out", self.out.as_deref())])?;
+        Ok((self.format.into(), self.out.as_deref()))
     }
 }
 

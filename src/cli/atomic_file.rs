@@ -97,17 +97,42 @@ pub fn write_atomic_with(
     result
 }
 
-/// Writes through a path-taking writer (such as a PNG encoder) to `path` atomically: `fill`
-/// gets the temporary file's path.
-pub fn write_atomic_via_path(
-    path: &Path,
-    fill: impl FnOnce(&Path) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let (target, tmp) = temporary_beside(path)?;
-    let registered = Registered::new(tmp.path());
-    let result = fill(tmp.path()).and_then(|()| finish(tmp, &target));
-    drop(registered);
-    result
+/// Several outputs written together: each is written whole to a temporary file beside its
+/// destination, and only when every one is written are they renamed over their destinations,
+/// so a failure (a read-only directory, a full disk, a chart that cannot be drawn) leaves
+/// every destination as it was. Dropped without [`Staged::commit`], it writes nothing.
+#[derive(Default)]
+pub struct Staged {
+    files: Vec<(tempfile::NamedTempFile, PathBuf, Registered)>,
+}
+
+impl Staged {
+    /// Writes `bytes` for `path` (not yet in place).
+    pub fn bytes(&mut self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        self.via_path(path, |tmp| std::fs::write(tmp, bytes))
+    }
+
+    /// Writes `path`'s content through a path-taking writer (such as a PNG encoder).
+    pub fn via_path(
+        &mut self,
+        path: &Path,
+        fill: impl FnOnce(&Path) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let (target, tmp) = temporary_beside(path)?;
+        let registered = Registered::new(tmp.path());
+        fill(tmp.path())?;
+        self.files.push((tmp, target, registered));
+        Ok(())
+    }
+
+    /// Puts every staged file in place.
+    pub fn commit(self) -> std::io::Result<()> {
+        for (tmp, target, registered) in self.files {
+            finish(tmp, &target)?;
+            drop(registered);
+        }
+        Ok(())
+    }
 }
 
 /// The file `path` will replace and a new temporary file in its directory, or why it may not

@@ -29,17 +29,9 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     let inputs: Vec<&Path> = std::iter::once(args.file.as_path())
         .chain(args.staffing.as_deref())
         .collect();
-    let (format, out, chart) = args.output.checked(&inputs)?;
-    if let Some(path) = &args.calls {
-        check_output_dir(path)?;
-        let others = [Some(args.file.as_path()), out, chart];
-        if others.into_iter().flatten().any(|o| same_file(o, path)) {
-            return Err(Failure::Input(format!(
-                "--calls {}: the same file as the scenario, --out or --chart; expected a path of its own",
-                path.display()
-            )));
-        }
-    }
+    let (format, out, chart) = args
+        .output
+        .checked_with(&inputs, &[("--calls", args.calls.as_deref())])?;
     let scenario = load_scenario(&args.file, &args.set.all(), args.replications)?;
     let scenario = with_staffing(scenario, args.staffing.as_deref())?;
     args.limits.allow(&Work::of(&scenario), cores())?;
@@ -146,24 +138,31 @@ pub(super) fn load_scenario(
     Ok(scenario)
 }
 
-pub(super) fn check(file: &Path, overrides: &[Override]) -> Result<(), Failure> {
+pub(super) fn check(
+    file: &Path,
+    overrides: &[Override],
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    check_outputs(&[file], &[("-o", out)])?;
     let s = Scenario::load_with(file, overrides)?;
     let work = Work::of(&s).describe(cores());
-    emit(&report::describe_scenario(file, &s, &work), None)
+    emit(&report::describe_scenario(file, &s, &work), out)
 }
 
 /// `published`: every figure of a figures file beside its simulated counterpart.
 pub(super) fn published(args: &PublishedArgs) -> Result<(), Failure> {
-    let (format, out, chart) = args.output.checked(&[&args.file])?;
-    if chart.is_some() {
-        return Err(Failure::Input(
-            "published draws no chart; expected no --chart".into(),
-        ));
-    }
+    args.output.checked(&[&args.file])?;
     let figures = published::load_figures(&args.file).map_err(Failure::Input)?;
+    let named = published::scenarios_of(&figures);
+    // The scenarios the file names are inputs too: no output may be written over one.
+    let inputs: Vec<&Path> = std::iter::once(args.file.as_path())
+        .chain(named.iter().map(|p| p.as_path()))
+        .collect();
+    let (format, out) = args.output.checked(&inputs)?;
+    let overrides = args.set.all();
     let mut loaded = Vec::new();
-    for path in published::scenarios_of(&figures) {
-        let scenario = load_scenario(&path, &[], args.replications)?;
+    for path in named.iter().cloned() {
+        let scenario = load_scenario(&path, &overrides, args.replications)?;
         loaded.push((path, scenario));
     }
     let work = loaded
@@ -426,7 +425,11 @@ pub(super) fn sweep_interrupted(
     Failure::Interrupted(msg)
 }
 
-pub(super) fn erlang(input: ErlangInput, format: Format) -> Result<(), Failure> {
+pub(super) fn erlang(
+    input: ErlangInput,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
     let r = input.solve().map_err(|e| Failure::Input(e.to_string()))?;
     let view = report::ErlangView {
         input: &input,
@@ -434,7 +437,7 @@ pub(super) fn erlang(input: ErlangInput, format: Format) -> Result<(), Failure> 
         staffing: None,
     };
     let text = report::render(&view, format)?;
-    emit(&text, None)
+    emit(&text, out)
 }
 
 /// `erlang` without `--agents`: the fewest agents meeting `goal`, and the positions to roster.
@@ -442,6 +445,7 @@ pub(super) fn erlang_agents(
     input: ErlangInput,
     goal: crate::erlang::AgentsGoal,
     format: Format,
+    out: Option<&Path>,
 ) -> Result<(), Failure> {
     let answer = input
         .agents_needed(goal)
@@ -455,7 +459,7 @@ pub(super) fn erlang_agents(
         result: &answer.result,
         staffing: Some((&answer, &goal)),
     };
-    emit(&report::render(&view, format)?, None)
+    emit(&report::render(&view, format)?, out)
 }
 
 /// `erlang --loss`: Erlang B for the agents given, or the fewest agents for `--max-blocking`.
@@ -475,5 +479,8 @@ pub(super) fn erlang_loss(a: &ErlangArgs) -> Result<(), Failure> {
         result: &result,
         max_blocking: a.max_blocking,
     };
-    emit(&crate::report::render(&view, a.format.into())?, None)
+    emit(
+        &crate::report::render(&view, a.format.into())?,
+        a.out.as_deref(),
+    )
 }

@@ -6,7 +6,7 @@ use anyhow::Context;
 
 use super::atomic_file;
 use super::commands::{load_scenario, runner};
-use super::sink::check_output_dir;
+use super::sink::check_outputs;
 use super::{Failure, LimitArgs, cores, not_interrupted};
 use crate::planning::budget::Work;
 use crate::planning::staffing::{self, StaffOptions};
@@ -24,7 +24,7 @@ pub(super) fn report_html(
     with_staffing: bool,
     limits: LimitArgs,
 ) -> Result<(), Failure> {
-    check_output_dir(out)?;
+    check_outputs(&[file], &[("-o", Some(out))])?;
     let scenario = load_scenario(file, overrides, replications)?;
     let searches = if with_staffing {
         f64::from(staffing::max_evaluations(REPORT_MAX_ADDED))

@@ -19,8 +19,9 @@ use crate::scenario::Scenario;
 pub(super) struct RotaArgs {
     /// The scenario whose demand and targets the rota must meet.
     scenario: PathBuf,
-    /// Shift lengths to choose from, in hours.
-    #[arg(long, value_delimiter = ',', default_value = "8,10,12")]
+    /// Shift lengths to choose from, in whole hours from 1 to 24.
+    #[arg(long, value_delimiter = ',', default_value = "8,10,12",
+          value_parser = clap::value_parser!(u32).range(1..=24))]
     shift_lengths: Vec<u32>,
     /// Day patterns to choose from (runs of days on and off; 7-day patterns in any rotation).
     #[arg(long, value_delimiter = ',', default_value = "4on4off,5on2off")]
@@ -83,10 +84,10 @@ fn parse_hours(text: &str) -> Result<(u32, u32), String> {
 
 /// `triage-sim rota`.
 pub(super) fn rota_command(args: &RotaArgs) -> Result<(), Failure> {
-    let (format, out, chart) = args.output.checked(&[&args.scenario])?;
-    if let Some(path) = &args.scenario_out {
-        super::sink::check_output_dir(path)?;
-    }
+    let (format, out, chart) = args.output.checked_with(
+        &[&args.scenario],
+        &[("--scenario-out", args.scenario_out.as_deref())],
+    )?;
     if let Some(p) = args.unsocial_premium
         && !(p.is_finite() && (0.0..=10.0).contains(&p))
     {

@@ -41,6 +41,40 @@ pub(super) fn check_output_dir(path: &Path) -> Result<(), Failure> {
     }
 }
 
+/// Every output a command writes, checked together before anything runs: each one a path
+/// that may be replaced ([`check_output_dir`]), none of them one of the `inputs` (as written,
+/// through a link, or by another path to it), and no two the same file. Every command's
+/// outputs go through here, so no output can be written over what the command reads.
+pub(super) fn check_outputs(
+    inputs: &[&Path],
+    outputs: &[(&str, Option<&Path>)],
+) -> Result<(), Failure> {
+    let given: Vec<(&str, &Path)> = outputs
+        .iter()
+        .filter_map(|(flag, p)| p.map(|p| (*flag, p)))
+        .collect();
+    for (i, (flag, path)) in given.iter().enumerate() {
+        check_output_dir(path)?;
+        if atomic_file::is_stdout(path) {
+            continue;
+        }
+        if let Some(input) = inputs.iter().find(|i| same_file(i, path)) {
+            return Err(Failure::Input(format!(
+                "{flag} {}: that is the input {}; expected another path for the output",
+                path.display(),
+                input.display()
+            )));
+        }
+        if let Some((other, _)) = given[..i].iter().find(|(_, p)| same_file(p, path)) {
+            return Err(Failure::Input(format!(
+                "{other} and {flag} are both {}; expected a path of its own for each",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a chart path whose extension names no format, before any simulation runs.
 pub(super) fn check_chart_path(path: Option<&Path>) -> Result<(), Failure> {
     match path.map(|p| p.extension().and_then(|e| e.to_str())) {
@@ -56,29 +90,49 @@ pub(super) fn check_chart_path(path: Option<&Path>) -> Result<(), Failure> {
 pub(super) fn write_chart(path: Option<&Path>, chart: Chart<'_>) -> Result<(), Failure> {
     let Some(path) = path else { return Ok(()) };
     not_interrupted()?;
+    let mut staged = atomic_file::Staged::default();
+    stage_chart(&mut staged, path, chart)?;
+    staged
+        .commit()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Draws `chart` for `path` into `staged` (in place only when `staged` is committed).
+pub(super) fn stage_chart(
+    staged: &mut atomic_file::Staged,
+    path: &Path,
+    chart: Chart<'_>,
+) -> Result<(), Failure> {
     let chart_failed = |e: crate::report::chart::ChartError| {
         Failure::Runtime(anyhow::anyhow!("{}: {e}", path.display()))
     };
     if path.extension().is_some_and(|e| e == "png") {
         let mut drawn: Option<crate::report::chart::ChartError> = None;
-        atomic_file::write_atomic_via_path(path, |tmp| {
-            chart.write_png(tmp).map_err(|e| {
-                drawn = Some(e);
-                std::io::Error::other("the chart could not be drawn")
+        staged
+            .via_path(path, |tmp| {
+                chart.write_png(tmp).map_err(|e| {
+                    drawn = Some(e);
+                    std::io::Error::other("the chart could not be drawn")
+                })
             })
-        })
-        .map_err(|e| match drawn.take() {
-            Some(chart_error) => chart_failed(chart_error),
-            None => Failure::Runtime(
-                anyhow::Error::new(e).context(format!("cannot write {}", path.display())),
-            ),
-        })?;
+            .map_err(|e| match drawn.take() {
+                Some(chart_error) => chart_failed(chart_error),
+                None => cannot_write(path)(e),
+            })?;
         return Ok(());
     }
     let svg = chart.to_svg().map_err(chart_failed)?;
-    atomic_file::write_atomic(path, svg.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    staged
+        .bytes(path, svg.as_bytes())
+        .map_err(cannot_write(path))
+}
+
+/// The failure of writing `path`.
+pub(super) fn cannot_write(path: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
+    move |e| {
+        Failure::Runtime(anyhow::Error::new(e).context(format!("cannot write {}", path.display())))
+    }
 }
 
 pub(super) fn render(
