@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::commands::{load_scenario, runner, with_staffing};
 use super::sink::{emit, write_chart};
 use super::{Failure, LimitArgs, OutputArgs, SetArgs, cores, not_interrupted};
-use crate::data::{is_interval_report, read_calls, read_intervals};
+use crate::data::{data_period, is_interval_report, read_calls, read_intervals};
 use crate::planning::backtest::{Actuals, Basis, compare, summarise};
 use crate::planning::budget::Work;
 use crate::report::chart::Chart;
@@ -47,13 +47,20 @@ pub(super) struct BacktestArgs {
 }
 
 pub(super) fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
-    let (format, out, chart) = args
-        .output
-        .checked(&[args.scenario.as_path(), args.calls.as_path()])?;
-    if let Some(staffing) = &args.staffing {
-        args.output.checked(&[staffing.as_path()])?;
+    let inputs: Vec<&std::path::Path> = [args.scenario.as_path(), args.calls.as_path()]
+        .into_iter()
+        .chain(args.staffing.as_deref())
+        .collect();
+    let (format, out, chart) = args.output.checked(&inputs)?;
+    let given = args.set.all();
+    if let Some(key) = crate::data::period::fixed_by_the_data(given.iter().map(|o| o.key.as_str()))
+    {
+        return Err(Failure::Input(format!(
+            "--set {key}: backtest runs over the data's own dates, which fix {}; expected none of them (--from and --to choose the dates)",
+            crate::data::PERIOD_KEYS.join(", ")
+        )));
     }
-    let base = load_scenario(&args.scenario, &args.set.all(), args.replications)?;
+    let base = load_scenario(&args.scenario, &given, args.replications)?;
     let actuals = read_actuals(&args.calls, &args.read.options()?, &base)?;
     let (Some(first), Some(last)) = (actuals.first, actuals.last) else {
         return Err(Failure::Input(format!(
@@ -130,8 +137,10 @@ fn over_the_data(
     first: jiff::civil::DateTime,
     last: jiff::civil::DateTime,
 ) -> Result<(crate::scenario::Scenario, u64), Failure> {
-    let (period, days) = data_period(first, last);
-    let mut dated: Vec<Override> = args.set.all();
+    let given = args.set.all();
+    let (period, days) = data_period(first, last)
+        .map_err(|e| Failure::Input(format!("{}: {e}", args.calls.display())))?;
+    let mut dated: Vec<Override> = given;
     dated.extend(period);
     let mut s = load_scenario(&args.scenario, &dated, args.replications)?;
     s.day_intervals = true;
@@ -154,36 +163,26 @@ pub(super) fn read_actuals(
     } else {
         read_calls(path, options, |row| actuals.add(row)).map(|_| ())
     };
-    read.map_err(|e| Failure::Input(e.to_string()))?;
+    read.map_err(super::fit::read_failed)?;
+    let known = actuals
+        .cells
+        .iter()
+        .any(|c| c.iter().any(|cell| cell.offered > 0));
+    if !known && !actuals.unknown_channels.is_empty() {
+        let found: Vec<String> = actuals
+            .unknown_channels
+            .iter()
+            .map(|(name, n)| format!("\"{name}\" ({n} calls)"))
+            .collect();
+        let ours: Vec<&str> = base.channels.iter().map(|c| c.name.as_str()).collect();
+        return Err(Failure::Input(format!(
+            "{}: no row names a channel of the scenario ({}); the data has {}; expected the scenario's channel names (or --map channel=COLUMN)",
+            path.display(),
+            ours.join(", "),
+            found.join(", ")
+        )));
+    }
     Ok(actuals)
-}
-
-/// The overrides that move a scenario onto the data's hours exactly, and the days covered:
-/// the run starts at midnight of the first day from an empty centre, counts from the hour of
-/// the first call (the hours before are its warm-up) and ends with the hour of the last, so
-/// that every interval covers what the data covers.
-pub(super) fn data_period(
-    first: jiff::civil::DateTime,
-    last: jiff::civil::DateTime,
-) -> (Vec<Override>, u64) {
-    let days = first.date().until(last.date()).map_or(0, |s| s.get_days()) as u64 + 1;
-    let warmup_h = u64::try_from(first.hour()).unwrap_or(0);
-    let horizon_h = (days - 1) * 24 + u64::try_from(last.hour()).unwrap_or(23) + 1;
-    let overrides = vec![
-        Override {
-            key: "start_date".into(),
-            value: first.date().to_string(),
-        },
-        Override {
-            key: "horizon_hours".into(),
-            value: horizon_h.to_string(),
-        },
-        Override {
-            key: "warmup_hours".into(),
-            value: warmup_h.to_string(),
-        },
-    ];
-    (overrides, days)
 }
 
 /// The channel `--chart` draws: the one `--channel` names, or the first with calls in the data.

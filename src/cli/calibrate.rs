@@ -3,10 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::backtest::{data_period, read_actuals};
+use super::backtest::read_actuals;
 use super::commands::{load_scenario, runner, with_staffing};
 use super::sink::emit;
-use super::{Failure, LimitArgs, OutputArgs, cores, interrupt, not_interrupted};
+use super::{
+    Failure, LimitArgs, SetArgs, TextOutputArgs, cores, interrupt, not_interrupted, same_file,
+};
+use crate::data::data_period;
 use crate::planning::budget::Work;
 use crate::planning::calibrate::{GridPoint, calibrate};
 use crate::planning::published::{self, Figure};
@@ -44,17 +47,11 @@ pub(super) struct CalibrateArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     replications: Option<u32>,
     #[command(flatten)]
-    output: OutputArgs,
+    output: TextOutputArgs,
+    #[command(flatten)]
+    set: SetArgs,
     #[command(flatten)]
     limits: LimitArgs,
-}
-
-/// The same file, however the path was written.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 pub(super) fn calibrate_command(args: &CalibrateArgs) -> Result<(), Failure> {
@@ -64,12 +61,7 @@ pub(super) fn calibrate_command(args: &CalibrateArgs) -> Result<(), Failure> {
     let mut inputs: Vec<&Path> = vec![source];
     inputs.extend(args.scenarios.iter().map(PathBuf::as_path));
     inputs.extend(args.staffing.as_deref());
-    let (format, out, chart) = args.output.checked(&inputs)?;
-    if chart.is_some() {
-        return Err(Failure::Input(
-            "calibrate draws no chart; expected no --chart".into(),
-        ));
-    }
+    let (format, out) = args.output.checked(&inputs)?;
     let settings = grid(&args.vary);
     if settings.len() > MAX_POINTS {
         return Err(Failure::Input(format!(
@@ -82,9 +74,9 @@ pub(super) fn calibrate_command(args: &CalibrateArgs) -> Result<(), Failure> {
         None => against_figures(args, source, settings)?,
     };
     args.limits.allow(&work, cores())?;
-    let calibration =
-        calibrate(&figures, points, &runner(), interrupt::requested).map_err(Failure::Input)?;
+    let calibration = calibrate(&figures, points, &runner(), interrupt::requested);
     not_interrupted()?;
+    let calibration = calibration.map_err(Failure::Input)?;
     let target = source.display().to_string();
     let view = CalibrationView {
         calibration: &calibration,
@@ -127,8 +119,12 @@ fn against_figures(
     for point in settings {
         let mut loaded = Vec::with_capacity(named.len());
         for path in &named {
-            let overrides: &[_] = if varied(path) { &point } else { &[] };
-            let s = load_scenario(path, overrides, args.replications)?;
+            // --set applies to every scenario, the point's values to the varied ones.
+            let mut overrides = args.set.all();
+            if varied(path) {
+                overrides.extend(point.iter().cloned());
+            }
+            let s = load_scenario(path, &overrides, args.replications)?;
             work = work.then(Work::of(&s));
             loaded.push((path.clone(), s));
         }
@@ -149,20 +145,36 @@ fn against_data(
             "--data: expected exactly one SCENARIO to fit to the data".into(),
         ));
     };
-    let base = load_scenario(scenario, &[], args.replications)?;
-    let actuals = read_actuals(data, &Default::default(), &base)?;
+    let given = args.set.all();
+    let keys = args.vary.iter().map(|v| ("--vary", v.key.as_str()));
+    let keys = keys.chain(given.iter().map(|o| ("--set", o.key.as_str())));
+    for (flag, key) in keys {
+        if crate::data::period::fixed_by_the_data([key]).is_some() {
+            return Err(Failure::Input(format!(
+                "{flag} {key}: with --data the run covers the data's own dates, which fix {}; expected other keys",
+                crate::data::PERIOD_KEYS.join(", ")
+            )));
+        }
+    }
+    let base = load_scenario(scenario, &given, args.replications)?;
+    let reading = crate::data::ReadOptions {
+        stop: Some(interrupt::requested),
+        ..Default::default()
+    };
+    let actuals = read_actuals(data, &reading, &base)?;
     let (Some(first), Some(last)) = (actuals.first, actuals.last) else {
         return Err(Failure::Input(format!(
             "{}: no answered or abandoned calls to fit to",
             data.display()
         )));
     };
-    let (period, _) = data_period(first, last);
+    let (period, _) =
+        data_period(first, last).map_err(|e| Failure::Input(format!("{}: {e}", data.display())))?;
     let figures = actuals.figures(scenario, &data.display().to_string());
     let mut points = Vec::with_capacity(settings.len());
     let mut work = Work::default();
     for point in settings {
-        let overrides: Vec<Override> = point.iter().chain(&period).cloned().collect();
+        let overrides: Vec<Override> = given.iter().chain(&point).chain(&period).cloned().collect();
         let s = load_scenario(scenario, &overrides, args.replications)?;
         let s = with_staffing(s, args.staffing.as_deref())?;
         work = work.then(Work::of(&s));

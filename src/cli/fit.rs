@@ -1,14 +1,14 @@
 //! `triage-sim fit CALLS.csv -o fitted.toml`: a scenario from a force's own call records.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use jiff::civil::Date;
 
 use super::atomic_file;
 use super::fit_staffing::{StaffingFit, fit_staffing};
-use super::sink::{check_output_dir, emit, write_chart};
-use super::{Failure, FormatArg};
+use super::sink::{cannot_write, check_outputs, emit, stage_chart};
+use super::{Failure, not_interrupted};
 use crate::data::{self, Gathered, ReadOptions, ReadReport};
 use crate::report::chart::Chart;
 use crate::scenario::Scenario;
@@ -29,8 +29,8 @@ pub(super) struct FitArgs {
     read: ReadArgs,
     /// The summary's format: a table on standard error, or JSON on standard output (then the
     /// scenario needs -o).
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
+    format: SummaryFormat,
     /// Also draw one channel's data against the fit (calls per day, handle times, patience
     /// survival) to this file (.svg or .png).
     #[arg(long)]
@@ -47,6 +47,15 @@ pub(super) struct FitArgs {
     /// data's own (an even sample of up to 1,000, as an empirical distribution).
     #[arg(long, value_enum, default_value_t = HandleTimeArg::Fitted)]
     handle_time: HandleTimeArg,
+}
+
+/// `fit --format`: the summary is a table or JSON (the fitted scenario is TOML either way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum SummaryFormat {
+    /// A table on standard error.
+    Table,
+    /// JSON on standard output.
+    Json,
 }
 
 /// `--handle-time`.
@@ -88,11 +97,19 @@ pub(super) struct ReadArgs {
 impl ReadArgs {
     /// The reader's options, the `--map` flags checked.
     pub(super) fn options(&self) -> Result<ReadOptions, Failure> {
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && from > to
+        {
+            return Err(Failure::Input(format!(
+                "--from {from} is after --to {to}; expected --from on or before --to"
+            )));
+        }
         Ok(ReadOptions {
             strict: self.strict,
             map: column_map(&self.map)?,
             from: self.from,
             to: self.to,
+            stop: Some(super::interrupt::requested),
         })
     }
 }
@@ -102,6 +119,16 @@ fn column_map(flags: &[String]) -> Result<Vec<(String, String)>, Failure> {
     flags
         .iter()
         .map(|m| match m.split_once('=') {
+            Some((ours, _))
+                if !data::read::KNOWN_COLUMNS.contains(&ours.trim())
+                    && !ours.trim().is_empty() =>
+            {
+                Err(Failure::Input(format!(
+                    "--map {m}: \"{}\" is none of our columns; expected OURS=THEIRS with OURS one of {}",
+                    ours.trim(),
+                    data::read::KNOWN_COLUMNS.join(", ")
+                )))
+            }
             Some((ours, theirs)) if !ours.trim().is_empty() && !theirs.trim().is_empty() => {
                 Ok((ours.trim().to_owned(), theirs.trim().to_owned()))
             }
@@ -115,17 +142,82 @@ fn column_map(flags: &[String]) -> Result<Vec<(String, String)>, Failure> {
 /// Runs `fit`.
 pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     check_paths(args)?;
-    let json = matches!(args.format, FormatArg::Json);
+    let json = args.format == SummaryFormat::Json;
     if json && args.out.is_none() {
         return Err(Failure::Input(
             "--format json prints the summary on standard output; expected -o FILE for the fitted scenario".into(),
         ));
     }
-    if matches!(args.format, FormatArg::Csv | FormatArg::WideCsv) {
-        return Err(Failure::Input(
-            "--format: fit prints its summary as a table or JSON; expected table or json".into(),
-        ));
+    let (gathered, activity, report) = read_records(args)?;
+    let source = args.calls.display().to_string();
+    let Some(fit) = data::fit(&gathered) else {
+        let skipped: String = report
+            .classes
+            .iter()
+            .map(|(class, n)| {
+                let first = report.first_lines.get(class).copied().unwrap_or(0);
+                format!("; {n} rows: {class} (the first on line {first})")
+            })
+            .collect();
+        return Err(Failure::Input(format!(
+            "{source}: no answered or abandoned calls to fit ({} rows read{skipped})",
+            report.rows
+        )));
+    };
+    if let (Some(first), Some(last)) = (gathered.first, gathered.last) {
+        // The fitted run covers whole days: from midnight of the first to the end of the last.
+        data::data_period(first, last.date().at(23, 0, 0, 0))
+            .map_err(|e| Failure::Input(format!("{source}: {e}")))?;
     }
+    let text = data::fitted_toml(&fit, &source, &report, args.handle_time.into());
+    let fitted = Scenario::from_toml_str(&text, "the fitted scenario").map_err(|e| {
+        Failure::Runtime(anyhow::anyhow!(
+            "the fitted scenario is not valid (a bug):\n{e}"
+        ))
+    })?;
+    let staffing = match &args.staffing_out {
+        Some(_) => Some(fit_staffing(&activity, &fit, &gathered, &fitted)?),
+        None => None,
+    };
+    // Every output is written whole, and none before all are ready: a failure or Ctrl-C up to
+    // here leaves every file as it was.
+    let mut staged = atomic_file::Staged::default();
+    if let Some(path) = args.out.as_deref().filter(|p| !atomic_file::is_stdout(p)) {
+        staged
+            .bytes(path, text.as_bytes())
+            .map_err(cannot_write(path))?;
+    }
+    if let (Some(s), Some(path)) = (&staffing, args.staffing_out.as_deref()) {
+        staged
+            .bytes(path, s.text.as_bytes())
+            .map_err(cannot_write(path))?;
+    }
+    if let Some(path) = &args.chart {
+        stage_fit_chart(&mut staged, path, args.channel.as_deref(), &fit, &gathered)?;
+    }
+    not_interrupted()?;
+    staged.commit().context("cannot write the outputs")?;
+    if args.out.as_deref().is_none_or(atomic_file::is_stdout) {
+        emit(&text, None)?;
+    }
+    if json {
+        emit(&summary_json(&fit, &report, staffing.as_ref()), None)?;
+    } else {
+        super::say(&summary_table(&fit, &report));
+        match (&staffing, &args.staffing_out) {
+            (Some(s), Some(path)) => super::say(&staffing_line(s, path)),
+            _ => super::say(
+                "\nhandlers: a placeholder pool sized to the average load, not estimated; \
+                 --staffing-out staffing.csv gives on-duty levels from the data's agent activity\n",
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// The calls (or interval report) read and gathered for the fit, with the agent activity
+/// `--staffing-out` needs.
+fn read_records(args: &FitArgs) -> Result<(Gathered, data::AgentActivity, ReadReport), Failure> {
     let options = args.read.options()?;
     let mut gathered = Gathered::default();
     let mut activity = data::AgentActivity::default();
@@ -138,7 +230,7 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
                 activity.add_staffed(row.start, agents);
             }
         })
-        .map_err(|e| Failure::Input(e.to_string()))?;
+        .map_err(read_failed)?;
         ReadReport {
             rows,
             used,
@@ -151,45 +243,16 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
                 activity.add(row);
             }
         })
-        .map_err(|e| Failure::Input(e.to_string()))?
+        .map_err(read_failed)?
     };
-    let source = args.calls.display().to_string();
-    let Some(fit) = data::fit(&gathered) else {
-        return Err(Failure::Input(format!(
-            "{source}: no answered or abandoned calls to fit ({} rows read)",
-            report.rows
-        )));
-    };
-    let text = data::fitted_toml(&fit, &source, &report, args.handle_time.into());
-    let fitted = Scenario::from_toml_str(&text, "the fitted scenario").map_err(|e| {
-        Failure::Runtime(anyhow::anyhow!(
-            "the fitted scenario is not valid (a bug):\n{e}"
-        ))
-    })?;
-    match &args.out {
-        Some(path) => atomic_file::write_atomic(path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        None => emit(&text, None)?,
-    }
-    let staffing = match &args.staffing_out {
-        Some(path) => Some(fit_staffing(path, &activity, &fit, &gathered, &fitted)?),
-        None => None,
-    };
-    if json {
-        emit(&summary_json(&fit, &report, staffing.as_ref()), None)?;
-    } else {
-        eprint!("{}", summary_table(&fit, &report));
-        match (&staffing, &args.staffing_out) {
-            (Some(s), Some(path)) => eprint!("{}", staffing_line(s, path)),
-            _ => eprint!(
-                "\nhandlers: a placeholder pool sized to the average load, not estimated; \
-                 --staffing-out staffing.csv gives on-duty levels from the data's agent activity\n"
-            ),
-        }
-    }
-    match &args.chart {
-        Some(path) => draw_chart(path, args.channel.as_deref(), &fit, &gathered),
-        None => Ok(()),
+    Ok((gathered, activity, report))
+}
+
+/// A reading error as the failure it is: Ctrl-C (exit 130), else bad input (exit 2).
+pub(super) fn read_failed(e: data::read::ReadError) -> Failure {
+    match not_interrupted() {
+        Err(interrupted) => interrupted,
+        Ok(()) => Failure::Input(e.to_string()),
     }
 }
 
@@ -201,36 +264,20 @@ fn check_paths(args: &FitArgs) -> Result<(), Failure> {
             "--channel picks the channel --chart draws; expected --chart too".into(),
         ));
     }
-    let outputs = [
-        ("-o", args.out.as_ref()),
-        ("--chart", args.chart.as_ref()),
-        ("--staffing-out", args.staffing_out.as_ref()),
-    ];
-    let given: Vec<(&str, &PathBuf)> = outputs
-        .into_iter()
-        .filter_map(|(flag, p)| p.map(|p| (flag, p)))
-        .collect();
-    for (i, (flag, path)) in given.iter().enumerate() {
-        check_output_dir(path)?;
-        if super::same_file(path, &args.calls) {
-            return Err(Failure::Input(format!(
-                "{flag} {}: that is the calls file being read; expected another path",
-                path.display()
-            )));
-        }
-        if let Some((other, _)) = given[..i].iter().find(|(_, p)| super::same_file(p, path)) {
-            return Err(Failure::Input(format!(
-                "{flag} {}: the same file as {other}; expected a path of its own",
-                path.display()
-            )));
-        }
-    }
-    Ok(())
+    check_outputs(
+        &[&args.calls],
+        &[
+            ("-o", args.out.as_deref()),
+            ("--chart", args.chart.as_deref()),
+            ("--staffing-out", args.staffing_out.as_deref()),
+        ],
+    )
 }
 
-/// The fit chart of the channel `--channel` names, or of the one with the most calls.
-fn draw_chart(
-    path: &std::path::Path,
+/// The fit chart of the channel `--channel` names, or of the one with the most calls, staged.
+fn stage_fit_chart(
+    staged: &mut atomic_file::Staged,
+    path: &Path,
     named: Option<&str>,
     fit: &data::Fit,
     gathered: &Gathered,
@@ -257,7 +304,7 @@ fn draw_chart(
         return Err(Failure::Input(format!("no data for {}", chosen.name)));
     };
     let curves = data::fit_curves(chosen, data, fit.start, fit.days);
-    write_chart(Some(path), Chart::Fit { curves: &curves })
+    stage_chart(staged, path, Chart::Fit { curves: &curves })
 }
 
 /// The summary as a table.
@@ -267,7 +314,11 @@ fn summary_table(fit: &data::Fit, report: &ReadReport) -> String {
         report.rows, report.used, fit.days, fit.start
     );
     for (class, n) in &report.classes {
-        out.push_str(&format!("  {n} rows: {class}\n"));
+        let first = report
+            .first_lines
+            .get(class)
+            .map_or(String::new(), |l| format!(" (the first on line {l})"));
+        out.push_str(&format!("  {n} rows: {class}{first}\n"));
     }
     for (value, n) in &report.other_outcomes {
         out.push_str(&format!("  {n} rows with outcome {value:?}, skipped\n"));
@@ -354,6 +405,7 @@ fn summary_json(fit: &data::Fit, report: &ReadReport, staffing: Option<&Staffing
         "used": report.used,
         "outside_dates": report.outside_dates,
         "messy_rows": report.classes,
+        "messy_rows_first_line": report.first_lines,
         "other_outcomes": report.other_outcomes,
         "start_date": fit.start.to_string(),
         "days": fit.days,

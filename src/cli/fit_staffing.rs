@@ -3,13 +3,6 @@
 //! effective-capacity factor found by simulation so that the fitted scenario, staffed so,
 //! reproduces the data's mean wait of answered calls (all channels together).
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::path::Path;
-
-use anyhow::Context;
-
-use super::atomic_file;
 use super::commands::runner;
 use super::{Failure, not_interrupted};
 use crate::data::agents::INTERVAL_S;
@@ -17,6 +10,8 @@ use crate::data::{AgentActivity, Fit, Gathered};
 use crate::scenario::Scenario;
 use crate::stats::{Results, get};
 use crate::time::MICROS_PER_S;
+use std::collections::BTreeMap;
+use std::fmt::Write;
 
 /// The factor's search range: a fifth to five times the agents seen busy.
 const FACTOR_RANGE: (f64, f64) = (0.2, 5.0);
@@ -25,8 +20,11 @@ const STEPS: usize = 14;
 /// Replications per candidate factor (common random numbers across factors).
 const REPLICATIONS: u32 = 4;
 
-/// The staffing written and how its factor was found.
+/// The staffing file's text and how its factor was found.
 pub(super) struct StaffingFit {
+    /// The staffing file (`interval_start,on_duty`), for the command to write with its other
+    /// outputs.
+    pub text: String,
     /// Intervals written.
     pub intervals: usize,
     /// Agents seen in the data.
@@ -42,9 +40,8 @@ pub(super) struct StaffingFit {
     pub identified: bool,
 }
 
-/// Fits the factor, then writes the scaled levels to `path`.
+/// Fits the factor and gives the scaled levels as a staffing file's text.
 pub(super) fn fit_staffing(
-    path: &Path,
     activity: &AgentActivity,
     fit: &Fit,
     gathered: &Gathered,
@@ -99,9 +96,8 @@ pub(super) fn fit_staffing(
             (f64::from(*n) * factor).round()
         );
     }
-    atomic_file::write_atomic(path, text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(StaffingFit {
+        text,
         intervals: active.len(),
         agents: activity.agents(),
         factor,

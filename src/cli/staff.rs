@@ -213,7 +213,10 @@ pub(super) fn staff_by_interval(
 /// candidate's results are dropped once it is assessed). Under `--risk` a candidate may run
 /// again with doubled replications up to the cap: at most twice the cap's worth in all.
 fn search_work(scenario: &Scenario, opts: &StaffOptions, searches: f64) -> Work {
-    let evaluations = f64::from(staffing::max_evaluations(opts.max_added));
+    // Upwards the search brackets up to --max-added; downwards, for a surplus, it can bisect
+    // the whole roster (a million recruits in post took 42 candidates where 18 were counted).
+    let range = opts.max_added.max(scenario.handlers.roster_size());
+    let evaluations = f64::from(staffing::max_evaluations(range));
     let mut one = scenario.clone();
     let runs_per_candidate = match opts.risk {
         None => 1.0,
