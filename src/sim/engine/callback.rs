@@ -4,9 +4,9 @@
 //! [`Engine::offer_callback`].
 
 use super::*;
-use crate::scenario::OfferWhen;
+use crate::scenario::{CallbackOffer, OfferWhen};
 
-impl Engine<'_> {
+impl<'s> Engine<'s> {
     /// Caller `id` has just joined `channel`'s handler queue: offers it a call-back if more
     /// than the channel's threshold wait ahead of it. Returns the patience it keeps: none once
     /// it has accepted (it is off the line and will be called).
@@ -59,9 +59,7 @@ impl Engine<'_> {
     pub(super) fn call_back(&mut self, h: u32, id: CallerId, attempt: u8) {
         let c = self.slots[id.slot as usize];
         let channel = usize::from(c.channel);
-        let Some(offer) = &self.s.channels[channel].callback else {
-            unreachable!("only callers of channels with call-backs accept one")
-        };
+        let offer = self.promised_callback(channel);
         let st = &mut self.streams[channel];
         if st.callback.random::<f64>() < offer.success {
             if c.counted {
@@ -98,6 +96,25 @@ impl Engine<'_> {
         if at < self.s.horizon {
             self.events.schedule(at, Event::CallbackRetry(id));
         }
+    }
+
+    /// The call-back settings a caller who accepted one is called back under: the channel's
+    /// now, or — when a dated change has since removed the call-back — the latest part of the
+    /// run that had one (a promised call-back is kept).
+    fn promised_callback(&self, channel: usize) -> &'s CallbackOffer {
+        let parts =
+            std::iter::once(self.base).chain(self.base.changes.iter().map(|c| &*c.scenario));
+        let current: &'s Scenario = self.s;
+        current.channels[channel]
+            .callback
+            .as_ref()
+            .or_else(|| {
+                parts
+                    .take_while(|p| !std::ptr::eq(*p, current))
+                    .filter_map(|p| p.channels[channel].callback.as_ref())
+                    .last()
+            })
+            .unwrap_or_else(|| unreachable!("only callers of channels with call-backs accept one"))
     }
 
     /// A caller whose call-back attempt failed takes its next turn: at once if a handler is
