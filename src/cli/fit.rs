@@ -150,6 +150,12 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
     }
     let (gathered, activity, report) = read_records(args)?;
     let source = args.calls.display().to_string();
+    // Before fitting: a fit walks every day of the span, which may be centuries.
+    if let (Some(first), Some(last)) = (gathered.first, gathered.last) {
+        // The fitted run covers whole days: from midnight of the first to the end of the last.
+        data::data_period(first, last.date().at(23, 0, 0, 0))
+            .map_err(|e| Failure::Input(format!("{source}: {e}")))?;
+    }
     let Some(fit) = data::fit(&gathered) else {
         let skipped: String = report
             .classes
@@ -164,12 +170,8 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Failure> {
             report.rows
         )));
     };
-    if let (Some(first), Some(last)) = (gathered.first, gathered.last) {
-        // The fitted run covers whole days: from midnight of the first to the end of the last.
-        data::data_period(first, last.date().at(23, 0, 0, 0))
-            .map_err(|e| Failure::Input(format!("{source}: {e}")))?;
-    }
-    let text = data::fitted_toml(&fit, &source, &report, args.handle_time.into());
+    let text = data::fitted_toml(&fit, &source, &report, args.handle_time.into())
+        .map_err(|e| Failure::Input(format!("{source}: {e}")))?;
     let fitted = Scenario::from_toml_str(&text, "the fitted scenario").map_err(|e| {
         Failure::Runtime(anyhow::anyhow!(
             "the fitted scenario is not valid (a bug):\n{e}"

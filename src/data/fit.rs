@@ -304,17 +304,24 @@ fn redial_fit(c: &ChannelData) -> Option<(f64, f64, f64)> {
     })
 }
 
-/// Growth within what a scenario takes (sparse data can give thousands of per cent a year).
-fn capped_growth(g: f64, warnings: &mut Vec<String>) -> f64 {
+/// Growth within what a scenario takes (sparse data can give thousands of per cent a year),
+/// or none when the last year has (next to) no calls: −100% a year is no trend to simulate.
+fn capped_growth(g: f64, warnings: &mut Vec<String>) -> Option<f64> {
+    if g.is_nan() || g <= -0.99 {
+        warnings.push(
+            "the last year has next to no calls beside the first: growth not fitted (the data end or thin out)".into(),
+        );
+        return None;
+    }
     if g <= MAX_GROWTH {
-        return g;
+        return Some(g);
     }
     warnings.push(format!(
         "growth of {:.0}% a year from the first year to the last is beyond any contact centre's (too few calls in the first year): capped at {:.0}%",
         g * 100.0,
         MAX_GROWTH * 100.0
     ));
-    MAX_GROWTH
+    Some(MAX_GROWTH)
 }
 
 /// `day_cv` within what a scenario takes (data sparse by day can give any spread).
@@ -351,7 +358,7 @@ fn fit_channel(
         None
     };
     let growth_per_year =
-        fit_calendar::growth(&c.per_day, start, days).map(|g| capped_growth(g, &mut warnings));
+        fit_calendar::growth(&c.per_day, start, days).and_then(|g| capped_growth(g, &mut warnings));
     let month =
         fit_calendar::month_profile(&c.per_day, start, days, growth_per_year.unwrap_or(0.0));
     let calendar = CalendarFit {
@@ -410,9 +417,19 @@ fn fit_channel(
 
 /// Patience: the exponential MLE from censored waits with its standard error, and the
 /// Kaplan–Meier median (none from an interval report), with the doubts as warnings.
+/// The shortest mean patience a fit writes (a scenario takes none of 0 s).
+const MIN_PATIENCE_S: f64 = 1.0;
+
 fn patience(c: &ChannelData, warnings: &mut Vec<String>) -> (Option<f64>, f64, Option<f64>) {
     let (patience_mean_s, patience_se_s) = if c.abandoned > 0 {
-        let m = c.exposure_s / c.abandoned as f64;
+        let mut m = c.exposure_s / c.abandoned as f64;
+        if m < MIN_PATIENCE_S {
+            // Callers who hang up without waiting (every wait 0): patience under a second.
+            warnings.push(format!(
+                "callers hung up having waited {m:.2} s on average: patience written as {MIN_PATIENCE_S:.0} s, the least a scenario takes"
+            ));
+            m = MIN_PATIENCE_S;
+        }
         (Some(m), m / (c.abandoned as f64).sqrt())
     } else {
         warnings.push(

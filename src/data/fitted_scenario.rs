@@ -35,8 +35,14 @@ pub enum HandleChoice {
     Empirical,
 }
 
-/// The scenario text for `fit`, from the data at `source`, with handle times as `handle` says.
-pub fn fitted_toml(fit: &Fit, source: &str, report: &ReadReport, handle: HandleChoice) -> String {
+/// The scenario text for `fit`, from the data at `source`, with handle times as `handle` says;
+/// or why no scenario can carry the data (a load beyond any contact centre's).
+pub fn fitted_toml(
+    fit: &Fit,
+    source: &str,
+    report: &ReadReport,
+    handle: HandleChoice,
+) -> Result<String, String> {
     let mut t = String::new();
     let _ = writeln!(t, "# Fitted by `triage-sim fit` from {source}:");
     let _ = writeln!(
@@ -66,13 +72,20 @@ pub fn fitted_toml(fit: &Fit, source: &str, report: &ReadReport, handle: HandleC
     for (priority, c) in order.iter().enumerate() {
         load += channel(&mut t, c, priority, handle);
     }
-    let count = ((load / PLACEHOLDER_OCCUPANCY).ceil() as u32).max(1);
+    let needed = (load / PLACEHOLDER_OCCUPANCY).ceil().max(1.0);
+    if !(needed <= crate::scenario::MAX_STAFF as f64) {
+        return Err(format!(
+            "the data's volumes and handle times come to {load:.0} Erlangs, which would need {needed:.0} handlers, more than the {} a scenario takes; expected the records of one contact centre (see the handle times kept over 4 hours, if any)",
+            crate::scenario::MAX_STAFF
+        ));
+    }
+    let count = needed as u32;
     let _ = writeln!(
         t,
         "\n[handlers]\n# Placeholder, not estimated: the fitted load of {load:.2} Erlangs at {:.0}% occupancy, round the\n# clock. For handlers on duty by half-hour from the data's agent activity (scaled to reproduce\n# its waits), fit again with `--staffing-out staffing.csv` and run or backtest with\n# `--staffing staffing.csv`; or set your rota here.\ncount = {count}",
         PLACEHOLDER_OCCUPANCY * 100.0
     );
-    t
+    Ok(t)
 }
 
 /// The inside of a channel's `arrivals = { … }`.
@@ -127,7 +140,7 @@ fn redial(t: &mut String, c: &ChannelFit) {
 fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
     let mut load = 0.0;
     match c.handle.first() {
-        Some(best) if choice == HandleChoice::Empirical && !c.handle_sample.is_empty() => {
+        Some(_) if choice == HandleChoice::Empirical && !c.handle_sample.is_empty() => {
             let _ = writeln!(
                 t,
                 "# handle time: {} of the data's handle times, drawn evenly (a reservoir sample), each equally likely",
@@ -140,7 +153,10 @@ fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
                 "handle_time = {{ dist = \"empirical\", values_s = [\n  {}\n] }}",
                 rows.join(",\n  ")
             );
-            load = c.rate_per_hour * best.mean_s / 3600.0;
+            // The load of what is simulated: the sample's own mean (the parametric fit's can
+            // differ by far when a few very long services dominate the sample).
+            let sample_mean = c.handle_sample.iter().sum::<f64>() / c.handle_sample.len() as f64;
+            load = c.rate_per_hour * sample_mean / 3600.0;
         }
         Some(best) if best.log_likelihood.is_nan() => {
             let _ = writeln!(

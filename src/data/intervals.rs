@@ -198,6 +198,12 @@ fn interval_row(
             ),
         },
     };
+    if row.channel.is_empty() || row.channel.chars().any(char::is_control) {
+        return Err(format!(
+            "channel: {:?}; expected a channel name of printable characters",
+            row.channel
+        ));
+    }
     if row
         .answered
         .checked_add(row.abandoned)

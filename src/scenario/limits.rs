@@ -9,6 +9,8 @@ pub const MAX_HORIZON_HOURS: f64 = 876_600.0;
 pub const MAX_DAY_CV: f64 = 2.0;
 /// Largest yearly growth of arrivals accepted (+1,000% a year).
 pub const MAX_GROWTH: f64 = 10.0;
+/// Most handlers or officers a scenario may ask for.
+pub const MAX_STAFF: i64 = 1_000_000;
 
 /// Whether the calendar (which ends on 9999-12-31) covers a run of `hours` from `start`, with
 /// the two days the engine looks ahead.

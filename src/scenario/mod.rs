@@ -23,7 +23,7 @@ pub use attrition::TenureBand;
 pub use call_stages::{CallbackOffer, Ivr, OfferWhen};
 pub use changes::Change;
 pub use error::{Diagnostic, ScenarioError, closest, line_col, one_of};
-pub use limits::{MAX_DAY_CV, MAX_GROWTH, MAX_HORIZON_HOURS, calendar_has_room};
+pub use limits::{MAX_DAY_CV, MAX_GROWTH, MAX_HORIZON_HOURS, MAX_STAFF, calendar_has_room};
 pub use offered_load::{
     AttritionShortfall, Load, attrition_shortfall, offered_load, patient_demand,
 };

@@ -53,8 +53,7 @@ pub use super::MAX_HORIZON_HOURS;
 pub const DEFAULT_REPLICATIONS: u32 = 10;
 /// Most replications a scenario may ask for.
 const MAX_REPLICATIONS: i64 = 100_000;
-/// Most handlers or officers a scenario may ask for.
-const MAX_STAFF: i64 = 1_000_000;
+pub use super::MAX_STAFF;
 /// Most channels a file may define: with their call-back channels and two queues each, queue
 /// and event ids stay within 16 bits.
 const MAX_CHANNELS: usize = 10_000;
