@@ -100,6 +100,29 @@ fn backtest_refusals() {
         "channel,arrived,outcome,wait_s,handle_s\nphones,2024-03-01 08:00:00,answered,3,100\n",
     )
     .unwrap();
+    // No row names a channel of the scenario: refused, listing what the data has (it used to
+    // exit 0 with rows of NaN).
+    let out = triage_sim(&[
+        "backtest",
+        &scenario,
+        other.to_str().unwrap(),
+        "--replications",
+        "2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "no row names a channel of the scenario (calls); the data has \"phones\" (1 calls)"
+        ),
+        "{err}"
+    );
+    // Beside the scenario's own channel, another is skipped and said so.
+    std::fs::write(
+        &other,
+        "channel,arrived,outcome,wait_s,handle_s\nphones,2024-03-01 08:00:00,answered,3,100\ncalls,2024-03-01 08:10:00,answered,3,100\n",
+    )
+    .unwrap();
     let text = stdout_of(&[
         "backtest",
         &scenario,
