@@ -35,6 +35,9 @@ pub enum HandleChoice {
     Empirical,
 }
 
+/// The handle time written for a channel whose data have none, seconds.
+const PLACEHOLDER_HANDLE_S: f64 = 300.0;
+
 /// The scenario text for `fit`, from the data at `source`, with handle times as `handle` says;
 /// or why no scenario can carry the data (a load beyond any contact centre's).
 pub fn fitted_toml(
@@ -138,7 +141,7 @@ fn redial(t: &mut String, c: &ChannelFit) {
 /// Writes one channel's table; returns its offered load in Erlangs.
 /// The handle-time line with its comment; returns the channel's offered load in Erlangs.
 fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
-    let mut load = 0.0;
+    let load;
     match c.handle.first() {
         Some(_) if choice == HandleChoice::Empirical && !c.handle_sample.is_empty() => {
             let _ = writeln!(
@@ -199,8 +202,10 @@ fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
         None => {
             let _ = writeln!(
                 t,
-                "handle_time = {{ dist = \"exponential\", mean_s = 300 }}   # placeholder: not in the data"
+                "handle_time = {{ dist = \"exponential\", mean_s = {PLACEHOLDER_HANDLE_S} }}   # placeholder: not in the data"
             );
+            // The placeholder is simulated, so the pool must carry its load too.
+            load = c.rate_per_hour * PLACEHOLDER_HANDLE_S / 3600.0;
         }
     }
     load
