@@ -76,7 +76,7 @@ pub fn fitted_toml(
         load += channel(&mut t, c, priority, handle);
     }
     let needed = (load / PLACEHOLDER_OCCUPANCY).ceil().max(1.0);
-    if !(needed <= crate::scenario::MAX_STAFF as f64) {
+    if needed.is_nan() || needed > crate::scenario::MAX_STAFF as f64 {
         return Err(format!(
             "the data's volumes and handle times come to {load:.0} Erlangs, which would need {needed:.0} handlers, more than the {} a scenario takes; expected the records of one contact centre (see the handle times kept over 4 hours, if any)",
             crate::scenario::MAX_STAFF
@@ -141,7 +141,6 @@ fn redial(t: &mut String, c: &ChannelFit) {
 /// Writes one channel's table; returns its offered load in Erlangs.
 /// The handle-time line with its comment; returns the channel's offered load in Erlangs.
 fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
-    let load;
     match c.handle.first() {
         Some(_) if choice == HandleChoice::Empirical && !c.handle_sample.is_empty() => {
             let _ = writeln!(
@@ -159,7 +158,7 @@ fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
             // The load of what is simulated: the sample's own mean (the parametric fit's can
             // differ by far when a few very long services dominate the sample).
             let sample_mean = c.handle_sample.iter().sum::<f64>() / c.handle_sample.len() as f64;
-            load = c.rate_per_hour * sample_mean / 3600.0;
+            c.rate_per_hour * sample_mean / 3600.0
         }
         Some(best) if best.log_likelihood.is_nan() => {
             let _ = writeln!(
@@ -171,7 +170,7 @@ fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
                 "handle_time = {{ dist = \"exponential\", mean_s = {:.3} }}",
                 best.mean_s
             );
-            load = c.rate_per_hour * best.mean_s / 3600.0;
+            c.rate_per_hour * best.mean_s / 3600.0
         }
         Some(best) => {
             let _ = writeln!(
@@ -197,7 +196,7 @@ fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
                 )
             };
             let _ = writeln!(t, "handle_time = {dist}");
-            load = c.rate_per_hour * best.mean_s / 3600.0;
+            c.rate_per_hour * best.mean_s / 3600.0
         }
         None => {
             let _ = writeln!(
@@ -205,10 +204,9 @@ fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
                 "handle_time = {{ dist = \"exponential\", mean_s = {PLACEHOLDER_HANDLE_S} }}   # placeholder: not in the data"
             );
             // The placeholder is simulated, so the pool must carry its load too.
-            load = c.rate_per_hour * PLACEHOLDER_HANDLE_S / 3600.0;
+            c.rate_per_hour * PLACEHOLDER_HANDLE_S / 3600.0
         }
     }
-    load
 }
 
 fn channel(t: &mut String, c: &ChannelFit, priority: usize, handle: HandleChoice) -> f64 {
