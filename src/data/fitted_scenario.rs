@@ -142,7 +142,11 @@ fn redial(t: &mut String, c: &ChannelFit) {
 /// The handle-time line with its comment; returns the channel's offered load in Erlangs.
 fn handle_time(t: &mut String, c: &ChannelFit, choice: HandleChoice) -> f64 {
     match c.handle.first() {
-        Some(_) if choice == HandleChoice::Empirical && !c.handle_sample.is_empty() => {
+        // The data's own times, unless every one is written as 0.0 s (zero-second services,
+        // which the parametric fit leaves out): a list whose mean is 0 is no handle time.
+        Some(_)
+            if choice == HandleChoice::Empirical && c.handle_sample.iter().any(|x| *x >= 0.05) =>
+        {
             let _ = writeln!(
                 t,
                 "# handle time: {} of the data's handle times, drawn evenly (a reservoir sample), each equally likely",
